@@ -1,0 +1,21 @@
+import type { ApiErrorBody } from "@/lib/errors"
+import { checkHealth, type HealthReport } from "@/lib/health"
+
+export const dynamic = "force-dynamic"
+
+const NO_STORE = { "Cache-Control": "no-store" }
+
+// GET /api/health — database and storage reachable (for load balancers and operators)
+export async function GET() {
+  const checks = await checkHealth()
+  const down = (["database", "storage"] as const).filter((name) => checks[name] !== "ok")
+  if (down.length === 0) return Response.json({ status: "ok", checks }, { headers: NO_STORE })
+  const body: ApiErrorBody & { checks: HealthReport } = {
+    error: {
+      code: down.length === 1 ? `${down[0]}_unavailable` : "unavailable",
+      message: `Not ready: ${down.join(" and ")} unreachable`,
+    },
+    checks,
+  }
+  return Response.json(body, { status: 503, headers: { ...NO_STORE, "Retry-After": "5" } })
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest"
+import { EnvError, MAX_PRESIGN_TTL_SECONDS, parseLauncherEnv, parseServerEnv } from "@/lib/env"
+
+const base = { DATABASE_URL: "postgresql://valet:secret@127.0.0.1:5432/valet" }
+
+describe("parseServerEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseServerEnv(base)
+    expect(env).toMatchObject({
+      APP_URL: "http://localhost:3000",
+      S3_REGION: "us-east-1",
+      S3_BUCKET: "valet",
+      S3_FORCE_PATH_STYLE: true,
+      UPLOAD_URL_TTL_SECONDS: 900,
+      PART_URL_TTL_SECONDS: 900,
+      DOWNLOAD_URL_TTL_SECONDS: 60,
+    })
+    expect(env.S3_ENDPOINT).toBeUndefined()
+  })
+
+  it("names the bad variable and its value in one line", () => {
+    const attempt = () => parseServerEnv({ ...base, S3_ENDPOINT: "not a url" })
+    expect(attempt).toThrow(EnvError)
+    expect(attempt).toThrow(/^Invalid environment: S3_ENDPOINT .*\(got "not a url"\)$/)
+    try {
+      attempt()
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain("\n")
+    }
+  })
+
+  it("lists every bad variable, and says when one is missing", () => {
+    expect(() => parseServerEnv({ S3_BUCKET: "Not_A_Bucket" })).toThrow(/DATABASE_URL .*\(unset\).*S3_BUCKET must be a valid S3 bucket name/)
+  })
+
+  it("refuses a database URL that is not PostgreSQL", () => {
+    expect(() => parseServerEnv({ DATABASE_URL: "mysql://root@localhost/valet" })).toThrow(/DATABASE_URL must be a postgres/)
+  })
+
+  it("caps presign TTLs at S3's 7-day limit and refuses zero", () => {
+    expect(parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS) }).DOWNLOAD_URL_TTL_SECONDS).toBe(604800)
+    expect(() => parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS + 1) })).toThrow(/DOWNLOAD_URL_TTL_SECONDS/)
+    expect(() => parseServerEnv({ ...base, UPLOAD_URL_TTL_SECONDS: "0" })).toThrow(/UPLOAD_URL_TTL_SECONDS/)
+  })
+
+  it("parses boolean flags strictly", () => {
+    expect(parseServerEnv({ ...base, S3_FORCE_PATH_STYLE: "false" }).S3_FORCE_PATH_STYLE).toBe(false)
+    expect(() => parseServerEnv({ ...base, S3_FORCE_PATH_STYLE: "maybe" })).toThrow(/S3_FORCE_PATH_STYLE/)
+  })
+
+  it("requires S3 keys in pairs and treats empty strings as unset", () => {
+    expect(() => parseServerEnv({ ...base, S3_ACCESS_KEY_ID: "AKIA" })).toThrow(/set together/)
+    expect(parseServerEnv({ ...base, S3_ACCESS_KEY_ID: "", S3_SECRET_ACCESS_KEY: "" }).S3_ACCESS_KEY_ID).toBeUndefined()
+  })
+})
+
+describe("parseLauncherEnv", () => {
+  it("defaults to embedded services under .data on non-default ports", () => {
+    expect(parseLauncherEnv({})).toMatchObject({ VALET_DATA_DIR: ".data", VALET_PG_PORT: 54329, VALET_S3_PORT: 4569, PORT: 3000 })
+  })
+
+  it("refuses a port out of range", () => {
+    expect(() => parseLauncherEnv({ VALET_PG_PORT: "70000" })).toThrow(/VALET_PG_PORT/)
+  })
+})

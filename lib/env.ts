@@ -1,0 +1,100 @@
+import { z } from "zod"
+
+/** S3 refuses presigned URLs that live longer than 7 days (SigV4's own limit). */
+export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60
+
+const ttlSeconds = (fallback: number) =>
+  z.coerce.number().int().min(1).max(MAX_PRESIGN_TTL_SECONDS).default(fallback)
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional()
+
+const booleanFlag = (fallback: boolean) => z.stringbool().default(fallback)
+
+export const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** The origin browsers use; share links, Origin checks and the bucket's CORS rule derive from it. */
+  APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
+  /** Unset means AWS S3 itself; set it for R2, MinIO, Ceph RGW or the embedded server. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The host is part of a presigned URL's signature, so URLs must be signed for the endpoint the
+   * browser reaches — which differs from S3_ENDPOINT when the app talks to storage privately.
+   */
+  S3_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name")
+    .default("valet"),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: booleanFlag(true),
+  UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
+  PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
+  DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
+})
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>
+
+export class EnvError extends Error {
+  override name = "EnvError"
+}
+
+/** Parses an environment against a schema; the error names every bad variable on one line. */
+function parseEnv<T extends z.ZodType>(schema: T, source: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(source)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".")
+    const value = source[name]
+    const shown = value === undefined ? "unset" : `got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`
+    return `${name} ${issue.message.replace(/^Invalid input: /, "")} (${shown})`
+  })
+  throw new EnvError(`Invalid environment: ${problems.join("; ")}`)
+}
+
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const parsed = parseEnv(serverEnvSchema, source)
+  if (Boolean(parsed.S3_ACCESS_KEY_ID) !== Boolean(parsed.S3_SECRET_ACCESS_KEY)) {
+    throw new EnvError("Invalid environment: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together")
+  }
+  return parsed
+}
+
+let cachedEnv: ServerEnv | undefined
+
+/**
+ * The validated environment, parsed on first use rather than at import so that `next build`
+ * (which imports route modules) does not need runtime secrets.
+ */
+export function getEnv(): ServerEnv {
+  // The only place in the app that reads process.env.
+  cachedEnv ??= parseServerEnv(process.env)
+  return cachedEnv
+}
+
+/**
+ * Settings of the launcher (`npm run dev` / `npm start`), which decides what to start before the
+ * app's own environment exists: an external DATABASE_URL / S3_ENDPOINT switches the embedded
+ * service off.
+ */
+export const launcherEnvSchema = z.object({
+  VALET_DATA_DIR: z.string().min(1).default(".data"),
+  VALET_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  VALET_S3_PORT: z.coerce.number().int().min(1).max(65535).default(4569),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: optionalString,
+  S3_ENDPOINT: optionalString,
+  CI: z.stringbool().default(false),
+})
+
+export type LauncherEnv = z.infer<typeof launcherEnvSchema>
+
+export function parseLauncherEnv(source: Record<string, string | undefined> = process.env): LauncherEnv {
+  return parseEnv(launcherEnvSchema, source)
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it, vi } from "vitest"
+import { z } from "zod"
+import { ApiError, handleApiError, readJson } from "@/lib/errors"
+
+describe("handleApiError", () => {
+  it("answers an ApiError with its status, code and message", async () => {
+    const response = handleApiError(new ApiError(413, "file_too_large", "Too big"))
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: { code: "file_too_large", message: "Too big" } })
+  })
+
+  it("turns a validation failure into a 400 naming the field", async () => {
+    const parsed = z.object({ size: z.number().int().positive() }).safeParse({ size: -1 })
+    const response = handleApiError(parsed.error)
+    expect(response.status).toBe(400)
+    const body = await response.json()
+    expect(body.error.code).toBe("invalid_request")
+    expect(body.error.message).toMatch(/^size: /)
+    expect(body.error.issues[0].path).toBe("size")
+  })
+
+  it("maps Prisma's not-found and unique-violation codes", () => {
+    expect(handleApiError(Object.assign(new Error("x"), { code: "P2025" })).status).toBe(404)
+    expect(handleApiError(Object.assign(new Error("x"), { code: "P2002" })).status).toBe(409)
+  })
+
+  it("hides anything else behind a generic 500 with a request id, never the stack", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const response = handleApiError(new Error("connection string postgresql://secret@db"))
+    expect(response.status).toBe(500)
+    const text = await response.text()
+    expect(text).not.toContain("secret")
+    expect(text).not.toContain("at ")
+    expect(JSON.parse(text).error).toMatchObject({ code: "internal_error" })
+    expect(logged).toHaveBeenCalledOnce()
+    logged.mockRestore()
+  })
+})
+
+describe("readJson", () => {
+  it("rejects malformed JSON as the client's error", async () => {
+    const request = new Request("http://localhost/x", { method: "POST", body: "{nope" })
+    await expect(readJson(request)).rejects.toMatchObject({ status: 400, code: "invalid_json" })
+  })
+})

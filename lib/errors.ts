@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto"
+import { ZodError } from "zod"
+
+export type ApiErrorBody = { error: { code: string; message: string; issues?: unknown } }
+
+/** A failure the client should see as-is: an HTTP status, a stable code and a human message. */
+export class ApiError extends Error {
+  override name = "ApiError"
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export const notFound = (what = "Resource") => new ApiError(404, "not_found", `${what} not found`)
+
+export function errorResponse(status: number, code: string, message: string, extra?: { issues?: unknown }) {
+  const body: ApiErrorBody = { error: { code, message, ...extra } }
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } })
+}
+
+/** Prisma's known request errors carry a code; we map the ones that mean "client's fault". */
+function prismaErrorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") {
+    return /^P\d{4}$/.test(error.code) ? error.code : undefined
+  }
+  return undefined
+}
+
+/** The one mapping from a thrown value to an HTTP response. Never leaks a stack trace. */
+export function handleApiError(error: unknown): Response {
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message)
+  if (error instanceof ZodError) {
+    const issues = error.issues.map(({ path, message }) => ({ path: path.join("."), message }))
+    const first = issues[0]
+    const message = first ? `${first.path || "body"}: ${first.message}` : "Invalid request"
+    return errorResponse(400, "invalid_request", message, { issues })
+  }
+  switch (prismaErrorCode(error)) {
+    case "P2025":
+      return errorResponse(404, "not_found", "Resource not found")
+    case "P2002":
+      return errorResponse(409, "conflict", "Resource already exists")
+  }
+  const requestId = randomUUID()
+  console.error(`[api] unhandled error (request ${requestId}):`, error)
+  return errorResponse(500, "internal_error", `Something went wrong (request ${requestId})`)
+}
+
+/** Reads a JSON body; malformed JSON is the client's error (400), not ours. */
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json()
+  } catch {
+    throw new ApiError(400, "invalid_json", "Request body must be valid JSON")
+  }
+}

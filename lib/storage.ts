@@ -1,0 +1,263 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3"
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
+import contentDisposition from "content-disposition"
+import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
+import { ApiError } from "@/lib/errors"
+
+/** A valet key: one URL for one operation on one object, and when it stops working. */
+export type PresignedRequest = { url: string; expiresAt: Date; headers: Record<string, string> }
+
+export type StoredObject = { size: number; contentType: string | undefined; etag: string | undefined }
+
+export type CompletedPart = { partNumber: number; etag: string }
+
+/** Clamps a TTL into [1 s, 7 days]: S3 rejects longer presigned URLs and a 0 TTL is a bug. */
+export function capTtl(seconds: number): number {
+  if (!Number.isFinite(seconds)) return 1
+  return Math.min(MAX_PRESIGN_TTL_SECONDS, Math.max(1, Math.floor(seconds)))
+}
+
+function buildClient(env: ServerEnv, endpoint: string | undefined) {
+  return new S3Client({
+    endpoint,
+    region: env.S3_REGION,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    credentials:
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined,
+    // By default the SDK presigns PUT/UploadPart with a CRC32 of an *empty* body, which AWS, R2
+    // and MinIO then enforce against the real upload; checksums only when the operation needs one.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 2,
+  })
+}
+
+let storageClient: S3Client | undefined
+let presigningClient: S3Client | undefined
+
+/** The client the server talks to storage with. */
+function s3(): S3Client {
+  storageClient ??= buildClient(getEnv(), getEnv().S3_ENDPOINT)
+  return storageClient
+}
+
+/** The client presigned URLs are minted with: its endpoint's host is signed into every URL. */
+function presignClient(): S3Client {
+  const env = getEnv()
+  if (!env.S3_PUBLIC_ENDPOINT || env.S3_PUBLIC_ENDPOINT === env.S3_ENDPOINT) return s3()
+  presigningClient ??= buildClient(env, env.S3_PUBLIC_ENDPOINT)
+  return presigningClient
+}
+
+const bucket = () => getEnv().S3_BUCKET
+
+function httpStatusOf(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined
+}
+
+/**
+ * Storage failures become a 503 the client can retry. Only the operation and the error's name are
+ * logged: the SDK's error objects can carry request URLs.
+ */
+function storageUnavailable(operation: string, error: unknown): ApiError {
+  const name = error instanceof Error ? error.name : "UnknownError"
+  const status = httpStatusOf(error)
+  console.error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
+  return new ApiError(503, "storage_unavailable", "Storage is unavailable, try again shortly")
+}
+
+async function send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw storageUnavailable(operation, error)
+  }
+}
+
+function expiresAtAfter(seconds: number) {
+  return new Date(Date.now() + seconds * 1000)
+}
+
+/**
+ * A single-request upload URL. Content-Type and Content-Length are signed, so storage itself
+ * refuses a body of another size or type; a SHA-256 (base64), when given, is signed too and must
+ * be sent as the `x-amz-checksum-sha256` header.
+ */
+export async function presignPut(input: {
+  key: string
+  contentType: string
+  size: number
+  sha256?: string
+  expiresIn?: number
+}): Promise<PresignedRequest> {
+  const expiresIn = capTtl(input.expiresIn ?? getEnv().UPLOAD_URL_TTL_SECONDS)
+  const command = new PutObjectCommand({
+    Bucket: bucket(),
+    Key: input.key,
+    ContentType: input.contentType,
+    ContentLength: input.size,
+    ChecksumSHA256: input.sha256,
+  })
+  const url = await getSignedUrl(presignClient(), command, {
+    expiresIn,
+    signableHeaders: new Set(["content-type", "content-length"]),
+    // Kept as a header (not hoisted into the query) so the browser must send it and storage can
+    // check the body against it.
+    unhoistableHeaders: new Set(["x-amz-checksum-sha256"]),
+  })
+  const headers: Record<string, string> = { "content-type": input.contentType }
+  if (input.sha256) headers["x-amz-checksum-sha256"] = input.sha256
+  return { url, headers, expiresAt: expiresAtAfter(expiresIn) }
+}
+
+/** A URL for one part number of one multipart upload. */
+export async function presignPart(input: {
+  key: string
+  uploadId: string
+  partNumber: number
+  expiresIn?: number
+}): Promise<PresignedRequest> {
+  const expiresIn = capTtl(input.expiresIn ?? getEnv().PART_URL_TTL_SECONDS)
+  const command = new UploadPartCommand({
+    Bucket: bucket(),
+    Key: input.key,
+    UploadId: input.uploadId,
+    PartNumber: input.partNumber,
+  })
+  const url = await getSignedUrl(presignClient(), command, { expiresIn })
+  return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
+}
+
+/**
+ * RFC 6266 `attachment` with an ASCII fallback and an RFC 5987 UTF-8 `filename*`, so storage never
+ * renders uploaded HTML/SVG inline and any display name survives the trip.
+ */
+export function attachmentDisposition(filename: string): string {
+  return contentDisposition(filename, { type: "attachment" })
+}
+
+/** A download URL that makes the browser save the object under its display name. */
+export async function presignGet(input: { key: string; filename: string; expiresIn?: number }): Promise<PresignedRequest> {
+  const expiresIn = capTtl(input.expiresIn ?? getEnv().DOWNLOAD_URL_TTL_SECONDS)
+  const command = new GetObjectCommand({
+    Bucket: bucket(),
+    Key: input.key,
+    ResponseContentDisposition: attachmentDisposition(input.filename),
+  })
+  const url = await getSignedUrl(presignClient(), command, { expiresIn })
+  return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
+}
+
+/** What storage really holds under a key, or null when nothing is there. */
+export async function headObject(key: string): Promise<StoredObject | null> {
+  try {
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }))
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, etag: head.ETag }
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return null
+    throw storageUnavailable("HeadObject", error)
+  }
+}
+
+export async function deleteObject(key: string): Promise<void> {
+  await send("DeleteObject", () => s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key })))
+}
+
+export async function createMultipartUpload(input: { key: string; contentType: string }): Promise<string> {
+  const created = await send("CreateMultipartUpload", () =>
+    s3().send(new CreateMultipartUploadCommand({ Bucket: bucket(), Key: input.key, ContentType: input.contentType })),
+  )
+  if (!created.UploadId) throw storageUnavailable("CreateMultipartUpload", new Error("no UploadId in response"))
+  return created.UploadId
+}
+
+export async function completeMultipartUpload(input: { key: string; uploadId: string; parts: CompletedPart[] }) {
+  await send("CompleteMultipartUpload", () =>
+    s3().send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket(),
+        Key: input.key,
+        UploadId: input.uploadId,
+        MultipartUpload: { Parts: input.parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+      }),
+    ),
+  )
+}
+
+export async function abortMultipartUpload(input: { key: string; uploadId: string }) {
+  await send("AbortMultipartUpload", () =>
+    s3().send(new AbortMultipartUploadCommand({ Bucket: bucket(), Key: input.key, UploadId: input.uploadId })),
+  )
+}
+
+export async function listParts(input: { key: string; uploadId: string }) {
+  const parts: { partNumber: number; etag: string; size: number }[] = []
+  let marker: string | undefined
+  do {
+    const page = await send("ListParts", () =>
+      s3().send(
+        new ListPartsCommand({ Bucket: bucket(), Key: input.key, UploadId: input.uploadId, PartNumberMarker: marker }),
+      ),
+    )
+    for (const part of page.Parts ?? []) {
+      if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 })
+    }
+    marker = page.IsTruncated ? page.NextPartNumberMarker : undefined
+  } while (marker)
+  return parts
+}
+
+/** Storage is reachable and the bucket exists with our credentials. */
+export async function checkStorage(): Promise<void> {
+  await send("HeadBucket", () => s3().send(new HeadBucketCommand({ Bucket: bucket() })))
+}
+
+/**
+ * Creates the bucket if needed and sets the CORS rule browsers need to talk to storage directly:
+ * only the app's origin, the methods valet keys use, and `ETag` exposed (multipart completion
+ * needs each part's ETag). Used at boot for embedded/test storage and by operators once.
+ */
+export async function ensureBucket(input: { corsOrigins: string[] }): Promise<void> {
+  try {
+    await s3().send(new HeadBucketCommand({ Bucket: bucket() }))
+  } catch (error) {
+    const status = httpStatusOf(error)
+    if (status !== 404) throw storageUnavailable("HeadBucket", error)
+    await send("CreateBucket", () => s3().send(new CreateBucketCommand({ Bucket: bucket() })))
+  }
+  await send("PutBucketCors", () =>
+    s3().send(
+      new PutBucketCorsCommand({
+        Bucket: bucket(),
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedOrigins: input.corsOrigins,
+              AllowedMethods: ["GET", "PUT", "POST", "HEAD", "DELETE"],
+              AllowedHeaders: ["*"],
+              ExposeHeaders: ["ETag"],
+              MaxAgeSeconds: 3600,
+            },
+          ],
+        },
+      }),
+    ),
+  )
+}

@@ -1,0 +1,79 @@
+/**
+ * The services Valet needs, started on loopback for development and tests: a real PostgreSQL
+ * (migrated) and an S3 server (bucket + CORS ready). Either is skipped when an external one is
+ * configured; the result is the environment the app runs with.
+ */
+import path from "node:path"
+import { applyMigrations } from "../migrate"
+import { startEmbeddedPostgres } from "./embedded-postgres"
+import { startEmbeddedS3 } from "./embedded-s3"
+
+export type LocalStack = {
+  /** Variables to add to the app's environment. */
+  env: Record<string, string>
+  /** One line per service, for the launcher's banner. */
+  summary: string[]
+  stop(): Promise<void>
+}
+
+export async function startLocalStack(options: {
+  dataDir: string
+  pgPort: number
+  s3Port: number
+  appOrigin: string
+  startPostgres: boolean
+  startS3: boolean
+  onPostgresLog?: (line: string) => void
+}): Promise<LocalStack> {
+  const dataDir = path.resolve(options.dataDir)
+  const env: Record<string, string> = {}
+  const summary: string[] = []
+  const stops: (() => Promise<void>)[] = []
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined)
+  }
+  try {
+    if (options.startPostgres) {
+      const postgres = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, "pg"),
+        credentialsFile: path.join(dataDir, "pg-credentials.json"),
+        port: options.pgPort,
+        onLog: options.onPostgresLog,
+      })
+      stops.push(postgres.stop)
+      env.DATABASE_URL = postgres.databaseUrl
+      summary.push(`postgres  127.0.0.1:${postgres.port}  (embedded PostgreSQL, data in ${path.join(dataDir, "pg")})`)
+    }
+    if (options.startS3) {
+      const s3 = await startEmbeddedS3({
+        dataDir: path.join(dataDir, "s3"),
+        credentialsFile: path.join(dataDir, "s3-credentials.json"),
+        port: options.s3Port,
+      })
+      stops.push(s3.stop)
+      Object.assign(env, {
+        S3_ENDPOINT: s3.endpoint,
+        S3_REGION: s3.region,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_FORCE_PATH_STYLE: "true",
+      })
+      summary.push(`s3        ${s3.endpoint}  (embedded s3rver, data in ${path.join(dataDir, "s3")})`)
+    }
+    return { env, summary, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** Brings the database schema and the bucket to what this version of the app expects. */
+export async function prepareServices(options: { databaseUrl: string; corsOrigins: string[]; setUpBucket: boolean }) {
+  const applied = await applyMigrations(options.databaseUrl)
+  if (options.setUpBucket) {
+    // Imported late: lib/storage reads the environment on first use, which the caller has just set.
+    const { ensureBucket } = await import("@/lib/storage")
+    await ensureBucket({ corsOrigins: options.corsOrigins })
+  }
+  return { applied }
+}

@@ -1,0 +1,254 @@
+/**
+ * `npm test`: every test, against real services started here and stopped at the end.
+ *
+ * 1. a throwaway PostgreSQL and embedded S3 server on free loopback ports (data in a temp folder);
+ * 2. a throwaway Ceph RADOS Gateway (mandatory in CI; skipped with one line elsewhere when the
+ *    Debian packages are missing);
+ * 3. Vitest: unit tests once, integration tests once per storage server;
+ * 4. a production build of the app, started against the embedded services, and Playwright in
+ *    Debian's Chromium.
+ * Ends with the line `tests: N passed, N failed[, N skipped]`.
+ *
+ * Flags (not honoured in CI): --skip-ceph, --skip-e2e.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import { existsSync, openSync } from "node:fs"
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { parseLauncherEnv } from "@/lib/env"
+import { prepareServices, startLocalStack, type LocalStack } from "./services/local-stack"
+
+type Counts = { passed: number; failed: number; skipped: number }
+type StorageProfile = { name: string; env: Record<string, string> }
+
+const launcher = parseLauncherEnv()
+const isCI = launcher.CI
+const skipCeph = !isCI && process.argv.includes("--skip-ceph")
+const skipE2e = !isCI && process.argv.includes("--skip-e2e")
+const RESULTS_DIR = path.resolve("test-results")
+const TEST_BUCKET = "valet-test"
+const TSX = path.resolve("node_modules/.bin/tsx")
+const started = Date.now()
+
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
+const say = (message: string) => console.log(`[test ${elapsed()}] ${message}`)
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))))
+    })
+  })
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: options.quiet ? "ignore" : "inherit" })
+    child.once("error", reject)
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+  })
+}
+
+async function readEnvFile(file: string): Promise<Record<string, string>> {
+  const entries = (await readFile(file, "utf8"))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const)
+  return Object.fromEntries(entries)
+}
+
+async function waitForHealthy(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const response = await fetch(url).catch(() => undefined)
+    if (response?.ok) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000}s`)
+}
+
+const cleanups: (() => Promise<unknown>)[] = []
+async function cleanUp() {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
+  cleanups.length = 0
+}
+
+async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
+  if (skipCeph) {
+    say("Ceph RGW profile skipped (--skip-ceph)")
+    return undefined
+  }
+  const cephDir = path.join(runDir, "ceph")
+  const port = await freePort()
+  const env = { ...process.env, CEPH_RGW_PORT: String(port) }
+  const code = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
+  if (code === 3 && !isCI) {
+    say("Ceph RGW profile skipped: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common to enable it)")
+    return undefined
+  }
+  cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir], process.env))
+  if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
+  return { name: "ceph", env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: TEST_BUCKET } }
+}
+
+async function runVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
+  const report = path.join(RESULTS_DIR, "vitest.json")
+  await rm(report, { force: true })
+  const vitest = path.resolve("node_modules/vitest/vitest.mjs")
+  await run(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env)
+  if (!existsSync(report)) throw new Error("Vitest wrote no report (it crashed before running tests)")
+  const json = JSON.parse(await readFile(report, "utf8")) as {
+    numPassedTests: number
+    numFailedTests: number
+    numPendingTests: number
+    numTodoTests: number
+    testResults: { status: string }[]
+  }
+  // A file that fails to load counts as a failure even though it ran no test.
+  const brokenFiles = json.testResults.filter((file) => file.status === "failed").length
+  return {
+    passed: json.numPassedTests,
+    failed: Math.max(json.numFailedTests, json.numFailedTests === 0 ? brokenFiles : 0),
+    skipped: json.numPendingTests + json.numTodoTests,
+  }
+}
+
+async function runE2e(stackEnv: Record<string, string>, embeddedProfile: StorageProfile): Promise<Counts> {
+  const nextBin = path.resolve("node_modules/next/dist/bin/next")
+  const buildEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }
+  say("building the app (next build)")
+  if ((await run(process.execPath, [nextBin, "build"], buildEnv)) !== 0) throw new Error("next build failed")
+
+  const port = await freePort()
+  const appUrl = `http://localhost:${port}`
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...stackEnv,
+    ...embeddedProfile.env,
+    APP_URL: appUrl,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  }
+  // The embedded bucket's CORS rule must name this run's app origin.
+  if ((await run(TSX, ["scripts/setup-bucket.ts"], appEnv)) !== 0) throw new Error("bucket setup for e2e failed")
+  const serverLog = path.join(RESULTS_DIR, "app-server.log")
+  const logFd = openSync(serverLog, "w")
+  const app: ChildProcess = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: appEnv,
+    stdio: ["ignore", logFd, logFd],
+    detached: true,
+  })
+  cleanups.push(async () => {
+    if (app.pid && app.exitCode === null) {
+      const exited = new Promise((resolve) => app.once("exit", resolve))
+      process.kill(-app.pid, "SIGTERM")
+      await exited
+    }
+  })
+  await waitForHealthy(`${appUrl}/api/health`, 60_000)
+  say(`app running at ${appUrl} (log: ${path.relative(process.cwd(), serverLog)})`)
+
+  const report = path.join(RESULTS_DIR, "e2e.json")
+  await rm(report, { force: true })
+  const playwright = path.resolve("node_modules/@playwright/test/cli.js")
+  await run(process.execPath, [playwright, "test"], { ...process.env, E2E_BASE_URL: appUrl, E2E_JSON_REPORT: report })
+  if (!existsSync(report)) throw new Error("Playwright wrote no report")
+  const json = JSON.parse(await readFile(report, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number }
+    errors?: unknown[]
+  }
+  const { expected, unexpected, flaky, skipped } = json.stats
+  return { passed: expected + flaky, failed: unexpected + (json.errors?.length ?? 0), skipped }
+}
+
+async function main(): Promise<number> {
+  await mkdir(RESULTS_DIR, { recursive: true })
+  const runDir = await mkdtemp(path.join(tmpdir(), "valet-test-"))
+  // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter this folder.
+  await chmod(runDir, 0o755)
+  cleanups.push(() => rm(runDir, { recursive: true, force: true }))
+
+  const [pgPort, s3Port] = await Promise.all([freePort(), freePort()])
+  const stack: LocalStack = await startLocalStack({
+    dataDir: runDir,
+    pgPort,
+    s3Port,
+    appOrigin: "http://localhost:3000",
+    startPostgres: true,
+    startS3: true,
+  })
+  cleanups.push(() => stack.stop())
+  say(`embedded services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
+  const databaseUrl = stack.env.DATABASE_URL ?? ""
+  await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
+
+  const embedded: StorageProfile = {
+    name: "embedded",
+    env: Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_")).concat([["S3_BUCKET", TEST_BUCKET]])),
+  }
+  const ceph = await startCeph(runDir)
+  if (ceph) say(`Ceph RGW up at ${ceph.env.S3_ENDPOINT}`)
+  const profiles = [embedded, ...(ceph ? [ceph] : [])]
+  for (const profile of profiles) {
+    const env = { ...process.env, ...profile.env, DATABASE_URL: databaseUrl, APP_URL: "http://localhost:3000" }
+    if ((await run(TSX, ["scripts/setup-bucket.ts"], env)) !== 0) throw new Error(`bucket setup on ${profile.name} failed`)
+  }
+
+  const totals: Counts = { passed: 0, failed: 0, skipped: 0 }
+  const add = (counts: Counts) => {
+    totals.passed += counts.passed
+    totals.failed += counts.failed
+    totals.skipped += counts.skipped
+  }
+  say(`vitest: unit + integration on ${profiles.map((profile) => profile.name).join(" and ")}`)
+  add(
+    await runVitest({
+      ...process.env,
+      VALET_TEST_DATABASE_URL: databaseUrl,
+      VALET_TEST_STORAGE_PROFILES: JSON.stringify(profiles),
+      VALET_TEST_APP_ORIGIN: "http://localhost:3000",
+    }),
+  )
+  if (skipE2e) say("e2e skipped (--skip-e2e)")
+  else add(await runE2e({ DATABASE_URL: databaseUrl }, embedded))
+
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`)
+  return totals.failed > 0 ? 1 : 0
+}
+
+process.removeAllListeners("SIGINT")
+process.removeAllListeners("SIGTERM")
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    say(`${signal}: stopping services`)
+    void cleanUp().then(() => process.exit(130))
+  })
+}
+
+// A run must never hang CI: everything here is bounded.
+const watchdog = setTimeout(() => {
+  console.error("[test] gave up after 40 minutes")
+  void cleanUp().then(() => process.exit(1))
+}, 40 * 60_000)
+
+main()
+  .then(
+    (code) => code,
+    (error: unknown) => {
+      console.error(`[test] ${error instanceof Error ? error.message : String(error)}`)
+      console.log("\ntests: 0 passed, 1 failed")
+      return 1
+    },
+  )
+  .then(async (code) => {
+    clearTimeout(watchdog)
+    await cleanUp()
+    say("done")
+    process.exit(code)
+  })
