@@ -4,8 +4,11 @@ import { defineConfig } from "vitest/config"
 /**
  * `npm test` (scripts/test.ts) starts the real services and describes them here:
  * VALET_TEST_DATABASE_URL, and VALET_TEST_STORAGE_PROFILES, a JSON list of
- * `{ name, env }` — one per S3 server (embedded s3rver, Ceph RGW). The integration suite runs once
- * per storage profile, with that profile's S3_* variables as its environment.
+ * `{ name, env }` — one per S3 server (embedded s3rver first, then Ceph RGW).
+ *
+ * - unit: lib/**\/*.test.ts, no services;
+ * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables;
+ * - system: tests/system (migrations, launcher), once, with the first profile.
  */
 type StorageProfile = { name: string; env: Record<string, string> }
 
@@ -33,6 +36,17 @@ export default defineConfig({
             ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
             VALET_STORAGE_PROFILE: profile.name,
           },
+        },
+      })),
+      ...profiles.slice(0, 1).map((profile) => ({
+        extends: true as const,
+        test: {
+          name: "system",
+          include: ["tests/system/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
         },
       })),
     ],

@@ -70,7 +70,7 @@ describe("presignPart and presignGet", () => {
     const url = new URL(get.url)
     expect(url.searchParams.get("X-Amz-Expires")).toBe("60")
     expect(url.searchParams.get("response-content-disposition")).toBe(
-      "attachment; filename=\"r?sum? (1) final!.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%281%29%20final%21.pdf",
+      "attachment; filename=\"resume (1) final!.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%281%29%20final!.pdf",
     )
   })
 })
@@ -79,11 +79,12 @@ describe("attachmentDisposition", () => {
   it.each([
     ['"><script>.html', 'attachment; filename="\\"><script>.html"'],
     ["plain.txt", 'attachment; filename="plain.txt"'],
+    ["line\nbreak.txt", "attachment; filename=\"line_break.txt\"; filename*=UTF-8''line%0Abreak.txt"],
   ])("quotes %s safely", (name, expected) => {
     expect(storage.attachmentDisposition(name)).toBe(expected)
   })
 
-  it("keeps a UTF-8 name in filename* and an ASCII fallback", () => {
-    expect(storage.attachmentDisposition("日本.txt")).toBe("attachment; filename=\"??.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt")
+  it("keeps a UTF-8 name in filename* and an ASCII-only fallback", () => {
+    expect(storage.attachmentDisposition("日本.txt")).toBe("attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt")
   })
 })

@@ -145,12 +145,21 @@ export async function presignPart(input: {
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
 }
 
+/** An ASCII stand-in for a display name: accents dropped, anything else non-printable → "_". */
+function asciiFilename(filename: string): string {
+  return filename
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e]/g, "_")
+}
+
 /**
- * RFC 6266 `attachment` with an ASCII fallback and an RFC 5987 UTF-8 `filename*`, so storage never
- * renders uploaded HTML/SVG inline and any display name survives the trip.
+ * RFC 6266 `attachment` with an ASCII `filename` and, when the name is not plain ASCII, an
+ * RFC 5987 UTF-8 `filename*`, so storage never renders uploaded HTML/SVG inline, any display name
+ * survives the trip, and no raw non-ASCII byte ends up in a response header.
  */
 export function attachmentDisposition(filename: string): string {
-  return contentDisposition(filename, { type: "attachment" })
+  return contentDisposition(filename, { type: "attachment", fallback: asciiFilename(filename) })
 }
 
 /** A download URL that makes the browser save the object under its display name. */

@@ -14,11 +14,11 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { existsSync, openSync } from "node:fs"
 import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { parseLauncherEnv } from "@/lib/env"
 import { prepareServices, startLocalStack, type LocalStack } from "./services/local-stack"
+import { freePort } from "./services/ports"
 
 type Counts = { passed: number; failed: number; skipped: number }
 type StorageProfile = { name: string; env: Record<string, string> }
@@ -34,17 +34,6 @@ const started = Date.now()
 
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
 const say = (message: string) => console.log(`[test ${elapsed()}] ${message}`)
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))))
-    })
-  })
-}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
