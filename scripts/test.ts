@@ -74,8 +74,8 @@ async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
     return undefined
   }
   const cephDir = path.join(runDir, "ceph")
-  const port = await freePort()
-  const env = { ...process.env, CEPH_RGW_PORT: String(port) }
+  const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
+  const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
   const code = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
   if (code === 3 && !isCI) {
     say("Ceph RGW profile skipped: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common to enable it)")
