@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest"
 import { z } from "zod"
-import { ApiError, handleApiError, readJson } from "@/lib/errors"
+import { ApiError, handleApiError, readJson, redactUrlQueries } from "@/lib/errors"
 
 describe("handleApiError", () => {
   it("answers an ApiError with its status, code and message", async () => {
@@ -34,6 +34,28 @@ describe("handleApiError", () => {
     expect(JSON.parse(text).error).toMatchObject({ code: "internal_error" })
     expect(logged).toHaveBeenCalledOnce()
     logged.mockRestore()
+  })
+})
+
+describe("logging an unexpected error", () => {
+  const presigned =
+    "http://127.0.0.1:4569/valet/u/user1/up1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=KEY%2F20261123&X-Amz-Signature=abc123def456"
+
+  it("never writes a presigned URL's query (its signature) to the log", () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    handleApiError(new Error(`fetch failed for ${presigned}`))
+    const line = logged.mock.calls.flat().join(" ")
+    expect(line).toContain("http://127.0.0.1:4569/valet/u/user1/up1?[redacted]")
+    expect(line).not.toContain("X-Amz-Signature")
+    expect(line).not.toContain("abc123def456")
+    logged.mockRestore()
+  })
+
+  it("leaves text without URLs alone and redacts every URL in it", () => {
+    expect(redactUrlQueries("plain message")).toBe("plain message")
+    expect(redactUrlQueries(`a ${presigned} b https://x.example/p?t=1`)).toBe(
+      "a http://127.0.0.1:4569/valet/u/user1/up1?[redacted] b https://x.example/p?[redacted]",
+    )
   })
 })
 

@@ -30,6 +30,14 @@ function prismaErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
+/**
+ * Drops the query string of every URL in a text. A presigned URL's query *is* the key
+ * (X-Amz-Signature, credential, expiry), and logs must never hold one (DESIGN.md §3 rule 9).
+ */
+export function redactUrlQueries(text: string): string {
+  return text.replace(/(\bhttps?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/g, "$1?[redacted]")
+}
+
 /** The one mapping from a thrown value to an HTTP response. Never leaks a stack trace. */
 export function handleApiError(error: unknown): Response {
   if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message)
@@ -46,7 +54,8 @@ export function handleApiError(error: unknown): Response {
       return errorResponse(409, "conflict", "Resource already exists")
   }
   const requestId = randomUUID()
-  console.error(`[api] unhandled error (request ${requestId}):`, error)
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  console.error(`[api] unhandled error (request ${requestId}): ${redactUrlQueries(detail)}`)
   return errorResponse(500, "internal_error", `Something went wrong (request ${requestId})`)
 }
 

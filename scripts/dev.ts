@@ -87,7 +87,6 @@ async function main() {
     dataDir: launcher.VALET_DATA_DIR,
     pgPort: launcher.VALET_PG_PORT,
     s3Port: launcher.VALET_S3_PORT,
-    appOrigin,
     startPostgres: !launcher.DATABASE_URL,
     startS3: !launcher.S3_ENDPOINT,
   })

@@ -12,6 +12,7 @@ import { readdir, readFile } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
+import { parseLauncherEnv } from "@/lib/env"
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations", import.meta.url))
 
@@ -108,7 +109,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
 
 // `npm run migrate`: apply to DATABASE_URL.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const databaseUrl = process.env.DATABASE_URL
+  const databaseUrl = parseLauncherEnv().DATABASE_URL
   if (!databaseUrl) {
     console.error("migrate: DATABASE_URL is not set")
     process.exit(1)

@@ -20,7 +20,6 @@ export async function startLocalStack(options: {
   dataDir: string
   pgPort: number
   s3Port: number
-  appOrigin: string
   startPostgres: boolean
   startS3: boolean
   onPostgresLog?: (line: string) => void
