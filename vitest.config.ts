@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config"
  *
  * - unit: lib/**\/*.test.ts, no services;
  * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables;
+ * - integration:db: tests/db (accounts, tokens, rate limits: PostgreSQL only), once;
  * - system: tests/system (migrations, launcher), once, with the first profile.
  */
 type StorageProfile = { name: string; env: Record<string, string> }
@@ -36,6 +37,17 @@ export default defineConfig({
             ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
             VALET_STORAGE_PROFILE: profile.name,
           },
+        },
+      })),
+      ...profiles.slice(0, 1).map((profile) => ({
+        extends: true as const,
+        test: {
+          name: "integration:db",
+          include: ["tests/db/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
         },
       })),
       ...profiles.slice(0, 1).map((profile) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { EnvError, MAX_PRESIGN_TTL_SECONDS, parseLauncherEnv, parseServerEnv } from "@/lib/env"
 
-const base = { DATABASE_URL: "postgresql://valet:secret@127.0.0.1:5432/valet" }
+const base = { DATABASE_URL: "postgresql://valet:secret@127.0.0.1:5432/valet", AUTH_SECRET: "a".repeat(32) }
 
 describe("parseServerEnv", () => {
   it("applies the documented defaults", () => {

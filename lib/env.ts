@@ -14,6 +14,17 @@ const optionalString = z
 
 const booleanFlag = (fallback: boolean) => z.stringbool().default(fallback)
 
+const emailList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ error: "must be a comma-separated list of email addresses" })))
+
 export const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** The origin browsers use; share links, Origin checks and the bucket's CORS rule derive from it. */
@@ -37,6 +48,23 @@ export const serverEnvSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
+  /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+  /** `closed` turns self-registration off; admins can still create accounts. */
+  REGISTRATION: z.enum(["open", "closed"]).default("open"),
+  /** Accounts with these emails are admins (besides the first account ever created). */
+  ADMIN_EMAILS: emailList,
+  /**
+   * Reverse proxies in front of the app that append to X-Forwarded-For; the client address is
+   * the entry this many places from the right. Next.js fills the header from the socket only when
+   * it is missing, so without a proxy a client can choose its own address for per-IP limits.
+   */
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(1).max(10).default(1),
+  /** An OpenID Connect provider (Keycloak, Authentik, Google, Entra ID…), off unless all three are set. */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_DISPLAY_NAME: z.string().trim().min(1).default("single sign-on"),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>
@@ -63,6 +91,10 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   if (Boolean(parsed.S3_ACCESS_KEY_ID) !== Boolean(parsed.S3_SECRET_ACCESS_KEY)) {
     throw new EnvError("Invalid environment: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together")
   }
+  const oidcSettings = [parsed.OIDC_ISSUER, parsed.OIDC_CLIENT_ID, parsed.OIDC_CLIENT_SECRET]
+  if (oidcSettings.some(Boolean) && !oidcSettings.every(Boolean)) {
+    throw new EnvError("Invalid environment: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together")
+  }
   return parsed
 }
 
@@ -74,7 +106,12 @@ let cachedEnv: ServerEnv | undefined
  */
 export function getEnv(): ServerEnv {
   // The only place in the app that reads process.env.
-  cachedEnv ??= parseServerEnv(process.env)
+  if (!cachedEnv) {
+    cachedEnv = parseServerEnv(process.env)
+    // next-auth 4 reads its public URL from NEXTAUTH_URL itself (links, redirects, and whether
+    // cookies get the Secure flag); APP_URL is the single setting, so mirror it.
+    process.env.NEXTAUTH_URL = cachedEnv.APP_URL
+  }
   return cachedEnv
 }
 

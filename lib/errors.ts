@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Response headers that belong to this failure, such as Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
   }
@@ -17,13 +19,18 @@ export class ApiError extends Error {
 
 export const notFound = (what = "Resource") => new ApiError(404, "not_found", `${what} not found`)
 
-export function errorResponse(status: number, code: string, message: string, extra?: { issues?: unknown }) {
-  const body: ApiErrorBody = { error: { code, message, ...extra } }
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } })
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  extra?: { issues?: unknown; headers?: Record<string, string> },
+) {
+  const body: ApiErrorBody = { error: { code, message, ...(extra?.issues === undefined ? {} : { issues: extra.issues }) } }
+  return Response.json(body, { status, headers: { ...extra?.headers, "Cache-Control": "no-store" } })
 }
 
 /** Prisma's known request errors carry a code; we map the ones that mean "client's fault". */
-function prismaErrorCode(error: unknown): string | undefined {
+export function prismaErrorCode(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") {
     return /^P\d{4}$/.test(error.code) ? error.code : undefined
   }
@@ -40,7 +47,7 @@ export function redactUrlQueries(text: string): string {
 
 /** The one mapping from a thrown value to an HTTP response. Never leaks a stack trace. */
 export function handleApiError(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message)
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, { headers: error.headers })
   if (error instanceof ZodError) {
     const issues = error.issues.map(({ path, message }) => ({ path: path.join("."), message }))
     const first = issues[0]

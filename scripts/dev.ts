@@ -10,6 +10,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { createRequire } from "node:module"
 import { EnvError, parseLauncherEnv, parseServerEnv, type LauncherEnv } from "@/lib/env"
+import { loadOrCreateAuthSecret } from "./services/auth-secret"
 import { prepareServices, startLocalStack, type LocalStack } from "./services/local-stack"
 
 const isProduction = process.argv.includes("--prod")
@@ -31,6 +32,7 @@ try {
     ...process.env,
     DATABASE_URL: launcher.DATABASE_URL ?? "postgresql://embedded@127.0.0.1/valet",
     S3_ENDPOINT: launcher.S3_ENDPOINT ?? "http://127.0.0.1:1",
+    AUTH_SECRET: process.env.AUTH_SECRET ?? "generated-under-the-data-folder-when-unset",
   })
 } catch (error) {
   fail(error instanceof EnvError ? error.message : String(error))
@@ -91,6 +93,7 @@ async function main() {
     startS3: !launcher.S3_ENDPOINT,
   })
   Object.assign(process.env, stack.env)
+  process.env.AUTH_SECRET ??= await loadOrCreateAuthSecret(launcher.VALET_DATA_DIR)
   const env = parseServerEnv(process.env)
   const { applied } = await prepareServices({
     databaseUrl: env.DATABASE_URL,

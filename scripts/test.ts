@@ -12,6 +12,7 @@
  * Flags (not honoured in CI): --skip-ceph, --skip-e2e.
  */
 import { spawn, type ChildProcess } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { existsSync, openSync } from "node:fs"
 import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -31,6 +32,8 @@ const RESULTS_DIR = path.resolve("test-results")
 const TEST_BUCKET = "valet-test"
 const TSX = path.resolve("node_modules/.bin/tsx")
 const started = Date.now()
+// One session secret for this run: Vitest mints session cookies with it, the app decrypts them.
+process.env.AUTH_SECRET = randomBytes(32).toString("base64url")
 
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
 const say = (message: string) => console.log(`[test ${elapsed()}] ${message}`)
@@ -146,7 +149,13 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
   const report = path.join(RESULTS_DIR, "e2e.json")
   await rm(report, { force: true })
   const playwright = path.resolve("node_modules/@playwright/test/cli.js")
-  await run(process.execPath, [playwright, "test"], { ...process.env, E2E_BASE_URL: appUrl, E2E_JSON_REPORT: report })
+  await run(process.execPath, [playwright, "test"], {
+    ...process.env,
+    E2E_BASE_URL: appUrl,
+    E2E_JSON_REPORT: report,
+    // Specs may reach into the database the app uses, e.g. to disable an account mid-test.
+    E2E_DATABASE_URL: stackEnv.DATABASE_URL,
+  })
   if (!existsSync(report)) throw new Error("Playwright wrote no report")
   const json = JSON.parse(await readFile(report, "utf8")) as {
     stats: { expected: number; unexpected: number; flaky: number; skipped: number }

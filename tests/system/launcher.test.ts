@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises"
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -79,7 +79,11 @@ describe("the launcher (npm run dev)", () => {
     const launched = launch(env)
     const response = await waitForHealthy(`${appUrl}/api/health`, launched)
     expect(await response.json()).toEqual({ status: "ok", checks: { database: "ok", storage: "ok" } })
-    expect(launched.output()).toContain("valet: applied migrations 20261123120000_init")
+    expect(launched.output()).toMatch(/valet: applied migrations 20261123120000_init, \d{14}_/)
+    // A session secret was generated for this install, readable by its owner only.
+    const secretFile = path.join(dataDir, "auth-secret")
+    expect((await readFile(secretFile, "utf8")).trim()).toMatch(/^[\w-]{43}$/)
+    expect((await stat(secretFile)).mode & 0o077).toBe(0)
     expect(launched.output()).toMatch(/postgres\s+127\.0\.0\.1:\d+\s+\(embedded PostgreSQL/)
     expect(launched.output()).toMatch(/s3\s+http:\/\/127\.0\.0\.1:\d+\s+\(embedded s3rver/)
     expect(existsSync(path.join(dataDir, "pg", "PG_VERSION"))).toBe(true)

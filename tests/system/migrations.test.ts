@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { PrismaPg } from "@prisma/adapter-pg"
@@ -9,6 +9,11 @@ import { PrismaClient } from "@/lib/generated/prisma/client"
 import { applyMigrations, MIGRATIONS_DIR, migrationChecksum } from "@/scripts/migrate"
 
 const serverUrl = process.env.DATABASE_URL ?? ""
+/** Every migration in the repository, oldest first (folder names start with a timestamp). */
+const ALL_MIGRATIONS = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort()
 const createdDatabases: string[] = []
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -55,9 +60,10 @@ describe("applyMigrations", () => {
 
   it("applies every migration once and records it as prisma migrate deploy does", async () => {
     const applied = await applyMigrations(url)
-    expect(applied).toEqual(["20261123120000_init"])
-    const rows = await query<Record<string, unknown>>(url, `SELECT * FROM "_prisma_migrations"`)
-    expect(rows).toHaveLength(1)
+    expect(ALL_MIGRATIONS[0]).toBe("20261123120000_init")
+    expect(applied).toEqual(ALL_MIGRATIONS)
+    const rows = await query<Record<string, unknown>>(url, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`)
+    expect(rows.map((row) => row.migration_name)).toEqual(ALL_MIGRATIONS)
     const row = rows[0] ?? {}
     const sql = await readFile(path.join(MIGRATIONS_DIR, "20261123120000_init", "migration.sql"), "utf8")
     expect(row.migration_name).toBe("20261123120000_init")
@@ -91,9 +97,9 @@ describe("applyMigrations", () => {
 
   it("is idempotent, and concurrent runners apply each migration exactly once", async () => {
     const results = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)])
-    expect(results.flat()).toEqual(["20261123120000_init"])
+    expect(results.flat().sort()).toEqual(ALL_MIGRATIONS)
     expect(await applyMigrations(url)).toEqual([])
-    expect(await query(url, `SELECT 1 FROM "_prisma_migrations"`)).toHaveLength(1)
+    expect(await query(url, `SELECT 1 FROM "_prisma_migrations"`)).toHaveLength(ALL_MIGRATIONS.length)
   })
 
   it("builds the schema the generated Prisma client expects", async () => {
@@ -128,10 +134,10 @@ describe("applyMigrations", () => {
         `SELECT migration_name, finished_at, logs FROM "_prisma_migrations" ORDER BY started_at`,
       )
       expect(rows.map((row) => [row.migration_name, row.finished_at === null])).toEqual([
-        ["20261123120000_init", false],
+        ...ALL_MIGRATIONS.map((name) => [name, false]),
         ["20990101000000_broken", true],
       ])
-      expect(rows[1]?.logs).toMatch(/no_such_table/)
+      expect(rows.at(-1)?.logs).toMatch(/no_such_table/)
       // The script ran as one transaction: its first statement did not stick either.
       expect(await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'ok'`)).toHaveLength(0)
       await expect(applyMigrations(url, dir)).rejects.toThrow(/failed earlier/)

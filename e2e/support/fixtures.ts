@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto"
+import { test as base, expect, type APIRequestContext } from "@playwright/test"
+
+/**
+ * Every test gets its own client address (sent as X-Forwarded-For, which the app reads for
+ * per-IP rate limits), so tests never share a sign-in or sign-up budget and run in any order.
+ */
+export const test = base.extend<{ clientIp: string }>({
+  clientIp: async ({}, use) => {
+    const [a = 0, b = 0, c = 1] = randomBytes(3)
+    await use(`10.${a}.${b}.${Math.max(c, 1)}`)
+  },
+  extraHTTPHeaders: async ({ clientIp }, use) => {
+    await use({ "x-forwarded-for": clientIp })
+  },
+})
+
+export { expect }
+
+/** A fresh account's credentials; the password passes the sign-up rules. */
+export function newCredentials(label = "user") {
+  const id = randomBytes(5).toString("hex")
+  return { email: `${label}-${id}@example.test`, password: `Correct-horse-${id}`, name: `${label} ${id}` }
+}
+
+export type Credentials = ReturnType<typeof newCredentials>
+
+/** Creates an account through the public API; returns what the API answered. */
+export async function registerAccount(request: APIRequestContext, credentials: Credentials = newCredentials()) {
+  const response = await request.post("/api/register", { data: credentials })
+  expect(response.status(), await response.text()).toBe(201)
+  return { credentials, user: (await response.json()).user as { id: string; email: string; role: "USER" | "ADMIN" } }
+}
+
+/**
+ * Signs in through next-auth's real endpoints, the way its browser client does: fetch a CSRF
+ * token, then post the credentials form. The session cookie lands in `request`'s cookie jar.
+ */
+export async function signInWithApi(request: APIRequestContext, credentials: { email: string; password: string }) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string }
+  return request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: credentials.email, password: credentials.password, json: "true", callbackUrl: "/" },
+    maxRedirects: 0,
+  })
+}

@@ -1,0 +1,204 @@
+import type { AuthOptions } from "next-auth"
+import { decode } from "next-auth/jwt"
+import type { OAuthConfig } from "next-auth/providers/oauth"
+import CredentialsProvider from "next-auth/providers/credentials"
+import { cookies } from "next/headers"
+import { redirect } from "next/navigation"
+import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
+import { authenticateApiToken } from "@/lib/api-tokens"
+import { ApiError } from "@/lib/errors"
+import { getEnv, type ServerEnv } from "@/lib/env"
+import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
+import { emailSchema, signInSchema } from "@/lib/validations/auth"
+
+/** Who is acting, and how they proved it. */
+export type AuthUser = (AccountUser & { via: "session" }) | (AccountUser & { via: "token"; tokenId: string })
+
+export const SESSION_MAX_AGE_SECONDS = 14 * 24 * 60 * 60
+
+type OidcProfile = { sub: string; email?: string; email_verified?: boolean; name?: string; preferred_username?: string }
+
+function oidcProvider(env: ServerEnv): OAuthConfig<OidcProfile> | undefined {
+  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET) return undefined
+  const issuer = env.OIDC_ISSUER.endsWith("/") ? env.OIDC_ISSUER : `${env.OIDC_ISSUER}/`
+  return {
+    id: "oidc",
+    name: env.OIDC_DISPLAY_NAME,
+    type: "oauth",
+    wellKnown: new URL(".well-known/openid-configuration", issuer).toString(),
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.preferred_username ?? null }),
+  }
+}
+
+const oidcIdentity = (profile: unknown) => {
+  const claims = (profile ?? {}) as Partial<OidcProfile>
+  return { email: claims.email ?? "", emailVerified: claims.email_verified === true, name: claims.name ?? claims.preferred_username }
+}
+
+let cachedAuthOptions: AuthOptions | undefined
+
+/** next-auth's configuration, built on first use so `next build` needs no secrets. */
+export function getAuthOptions(): AuthOptions {
+  if (cachedAuthOptions) return cachedAuthOptions
+  const env = getEnv()
+  const oidc = oidcProvider(env)
+  cachedAuthOptions = {
+    secret: env.AUTH_SECRET,
+    // Credentials sign-in only works with JWT sessions; requireUser() still reads the account on
+    // every request, so a disabled account loses access at once.
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/sign-in", signOut: "/sign-out", error: "/sign-in" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials) {
+          const input = signInSchema.safeParse(credentials)
+          return input.success ? verifyCredentials(input.data) : null
+        },
+      }),
+      ...(oidc ? [oidc] : []),
+    ],
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.type !== "oauth") return true
+        return (await accountForOidcIdentity(oidcIdentity(profile))) !== null
+      },
+      async jwt({ token, user, account, profile }) {
+        // The token's subject must be Valet's own user id, not the identity provider's.
+        if (account?.type === "credentials") token.sub = user.id
+        else if (account?.type === "oauth") token.sub = (await accountForOidcIdentity(oidcIdentity(profile)))?.id
+        return token
+      },
+      session({ session, token }) {
+        if (session.user) Object.assign(session.user, { id: token.sub })
+        return session
+      },
+    },
+  }
+  return cachedAuthOptions
+}
+
+/** The providers the sign-in page offers besides email and password. */
+export function getOidcProviderName(): string | undefined {
+  const env = getEnv()
+  return env.OIDC_ISSUER ? env.OIDC_DISPLAY_NAME : undefined
+}
+
+type CookieEntry = { name: string; value: string }
+
+function parseCookieHeader(header: string | null): CookieEntry[] {
+  if (!header) return []
+  return header.split(";").flatMap((part) => {
+    const separator = part.indexOf("=")
+    if (separator < 1) return []
+    const name = part.slice(0, separator).trim()
+    const raw = part.slice(separator + 1).trim()
+    try {
+      return [{ name, value: decodeURIComponent(raw) }]
+    } catch {
+      return [{ name, value: raw }]
+    }
+  })
+}
+
+/** next-auth names the cookie after the URL scheme and splits big tokens into `.0`, `.1`… chunks. */
+function sessionCookieName(): string {
+  return getEnv().APP_URL.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token"
+}
+
+async function sessionUserId(cookieList: CookieEntry[]): Promise<string | null> {
+  const name = sessionCookieName()
+  const chunkIndex = (cookie: CookieEntry) => (cookie.name === name ? 0 : Number(cookie.name.slice(name.length + 1)))
+  const chunks = cookieList
+    .filter((cookie) => cookie.name === name || /^\d+$/.test(cookie.name.slice(name.length + 1)) && cookie.name.startsWith(`${name}.`))
+    .sort((a, b) => chunkIndex(a) - chunkIndex(b))
+  if (chunks.length === 0) return null
+  // decode() verifies the encryption and the expiry; a forged or stale cookie yields null.
+  const payload = await decode({ token: chunks.map((chunk) => chunk.value).join(""), secret: getEnv().AUTH_SECRET }).catch(() => null)
+  return typeof payload?.sub === "string" ? payload.sub : null
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
+
+/**
+ * CSRF defence for cookie-authenticated requests: a state-changing request must come from the
+ * app's own origin. Browsers always send Origin on cross-origin and on non-GET same-origin
+ * fetches, so a missing one is only accepted when Sec-Fetch-Site vouches for the request — or,
+ * with `allowMissing`, for clients that carry no ambient credentials (curl registering an account).
+ */
+export function assertSameOrigin(request: Request, options: { allowMissing?: boolean } = {}): void {
+  if (SAFE_METHODS.has(request.method)) return
+  const origin = request.headers.get("origin")
+  if (origin === new URL(getEnv().APP_URL).origin) return
+  if (origin === null && (options.allowMissing || request.headers.get("sec-fetch-site") === "same-origin")) return
+  throw new ApiError(403, "cross_origin_request", "This request must come from the Valet app itself (Origin does not match APP_URL)")
+}
+
+/**
+ * The user behind a request: a personal API token (`Authorization: Bearer vlt_…`) or the
+ * session cookie. 401 without valid credentials; the account is re-read on every call.
+ */
+export async function requireUser(request: Request): Promise<AuthUser> {
+  const authorization = request.headers.get("authorization")
+  if (authorization !== null) {
+    const secret = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
+    const user = secret ? await authenticateApiToken(secret) : null
+    if (!user) throw new ApiError(401, "invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+    return { ...user, via: "token" }
+  }
+  const userId = await sessionUserId(parseCookieHeader(request.headers.get("cookie")))
+  if (!userId) throw new ApiError(401, "unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
+  assertSameOrigin(request)
+  const user = await findActiveAccount(userId)
+  if (!user) throw new ApiError(401, "session_revoked", "This account is disabled or no longer exists")
+  return { ...user, via: "session" }
+}
+
+/** Like requireUser, and 403 unless the user is an admin. */
+export async function requireAdmin(request: Request): Promise<AuthUser> {
+  const user = await requireUser(request)
+  if (user.role !== "ADMIN") throw new ApiError(403, "forbidden", "Only administrators may do this")
+  return user
+}
+
+/** The signed-in, still active account for a server component, or null. */
+export async function getCurrentUser(): Promise<AccountUser | null> {
+  const userId = await sessionUserId((await cookies()).getAll())
+  return userId ? findActiveAccount(userId) : null
+}
+
+/** For pages: the current account, or a redirect to sign-in that comes back to `returnTo`. */
+export async function requirePageUser(returnTo: string): Promise<AccountUser> {
+  const user = await getCurrentUser()
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`)
+  return user
+}
+
+/**
+ * Counts a sign-in attempt against the per-IP and per-account limits before next-auth checks the
+ * password (429 with Retry-After once over). Returns the account's key so a successful sign-in
+ * can clear it.
+ */
+export async function limitSignInAttempt(request: Request): Promise<string | undefined> {
+  const form = await request
+    .clone()
+    .formData()
+    .catch(() => undefined)
+  const email = emailSchema.safeParse(form?.get("email"))
+  const accountKey = email.success ? `sign-in:account:${email.data}` : undefined
+  await enforceRateLimits(
+    [
+      { key: `sign-in:ip:${clientIp(request)}`, ...RATE_LIMITS.signInPerIp },
+      ...(accountKey ? [{ key: accountKey, ...RATE_LIMITS.signInPerAccount }] : []),
+    ],
+    "Too many sign-in attempts",
+  )
+  return accountKey
+}

@@ -1,0 +1,87 @@
+import { getDb } from "@/lib/db"
+import { ApiError } from "@/lib/errors"
+import { getEnv } from "@/lib/env"
+
+export type RateLimitRule = {
+  /** What is being limited and for whom: "sign-in:account:ada@example.com". */
+  key: string
+  limit: number
+  windowSeconds: number
+}
+
+export type RateLimitResult = { allowed: boolean; hits: number; retryAfterSeconds: number }
+
+const MINUTE = 60
+const HOUR = 60 * MINUTE
+
+/** Every limit in one place, so the README and the code cannot drift apart. */
+export const RATE_LIMITS = {
+  signInPerAccount: { limit: 10, windowSeconds: 15 * MINUTE },
+  signInPerIp: { limit: 50, windowSeconds: 15 * MINUTE },
+  registerPerIp: { limit: 10, windowSeconds: HOUR },
+  registerPerAccount: { limit: 5, windowSeconds: HOUR },
+} as const
+
+/**
+ * Counts one hit against a fixed window in Postgres and says whether it is within the limit.
+ * One atomic upsert: concurrent requests on any number of app instances each get a distinct
+ * count, so a limit of 10 never lets an 11th through.
+ */
+export async function consumeRateLimit(rule: RateLimitRule): Promise<RateLimitResult> {
+  // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
+  const [row] = await getDb().$queryRaw<{ hits: number; resetAt: Date }[]>`
+    INSERT INTO "RateLimit" ("key", "hits", "resetAt")
+    VALUES (${rule.key}, 1, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${rule.windowSeconds}))
+    ON CONFLICT ("key") DO UPDATE SET
+      "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN 1 ELSE "RateLimit"."hits" + 1 END,
+      "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
+    RETURNING "hits", "resetAt"`
+  if (!row) throw new Error("rate limit upsert returned no row")
+  const retryAfterSeconds = Math.max(1, Math.ceil((row.resetAt.getTime() - Date.now()) / 1000))
+  return { allowed: row.hits <= rule.limit, hits: row.hits, retryAfterSeconds }
+}
+
+/**
+ * Consumes each rule in order and throws a 429 with Retry-After at the first one over its limit
+ * (later rules are then not charged).
+ */
+export async function enforceRateLimits(rules: RateLimitRule[], message = "Too many attempts"): Promise<void> {
+  for (const rule of rules) {
+    const result = await consumeRateLimit(rule)
+    if (!result.allowed) {
+      const wait = formatWait(result.retryAfterSeconds)
+      throw new ApiError(429, "rate_limited", `${message}; try again in ${wait}`, {
+        "Retry-After": String(result.retryAfterSeconds),
+      })
+    }
+  }
+}
+
+/** Forgets a key's hits, e.g. an account's failed sign-ins once it signs in successfully. */
+export async function resetRateLimit(key: string): Promise<void> {
+  await getDb().rateLimit.deleteMany({ where: { key } })
+}
+
+/** Drops windows that ended; any instance may run it at any time. */
+export async function pruneRateLimits(): Promise<number> {
+  const { count } = await getDb().rateLimit.deleteMany({ where: { resetAt: { lt: new Date() } } })
+  return count
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`
+  return `${Math.ceil(seconds / 60)} minutes`
+}
+
+/**
+ * The client's address for per-IP limits. Next.js sets X-Forwarded-For from the socket when no
+ * proxy did; each trusted proxy appends the address it saw, so the client is the entry
+ * TRUSTED_PROXY_COUNT places from the right. Entries further left are whatever the client sent.
+ */
+export function clientIp(request: Pick<Request, "headers">, trustedProxyCount = getEnv().TRUSTED_PROXY_COUNT): string {
+  const forwarded = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  return forwarded.at(-Math.min(trustedProxyCount, forwarded.length)) ?? "unknown"
+}
