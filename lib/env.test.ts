@@ -54,6 +54,35 @@ describe("parseServerEnv", () => {
   })
 })
 
+describe("parseServerEnv: accounts", () => {
+  it("requires a session secret of at least 32 characters", () => {
+    expect(() => parseServerEnv({ DATABASE_URL: base.DATABASE_URL })).toThrow(/AUTH_SECRET .*\(unset\)/)
+    expect(() => parseServerEnv({ ...base, AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32 characters/)
+  })
+
+  it("defaults to open registration, no extra admins, one trusted proxy and no OIDC", () => {
+    const env = parseServerEnv(base)
+    expect(env).toMatchObject({ REGISTRATION: "open", ADMIN_EMAILS: [], TRUSTED_PROXY_COUNT: 1 })
+    expect(env.OIDC_ISSUER).toBeUndefined()
+  })
+
+  it("parses ADMIN_EMAILS as a lower-cased list and refuses a bad entry", () => {
+    expect(parseServerEnv({ ...base, ADMIN_EMAILS: " Boss@Example.com,, ops@example.com " }).ADMIN_EMAILS).toEqual(["boss@example.com", "ops@example.com"])
+    expect(() => parseServerEnv({ ...base, ADMIN_EMAILS: "boss@example.com, nope" })).toThrow(/ADMIN_EMAILS/)
+  })
+
+  it("accepts REGISTRATION open or closed only", () => {
+    expect(parseServerEnv({ ...base, REGISTRATION: "closed" }).REGISTRATION).toBe("closed")
+    expect(() => parseServerEnv({ ...base, REGISTRATION: "invite" })).toThrow(/REGISTRATION/)
+  })
+
+  it("wants the three OIDC settings together", () => {
+    const oidc = { OIDC_ISSUER: "https://id.example.com/realms/valet", OIDC_CLIENT_ID: "valet", OIDC_CLIENT_SECRET: "s3cret" }
+    expect(parseServerEnv({ ...base, ...oidc })).toMatchObject({ ...oidc, OIDC_DISPLAY_NAME: "single sign-on" })
+    expect(() => parseServerEnv({ ...base, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/)
+  })
+})
+
 describe("parseLauncherEnv", () => {
   it("defaults to embedded services under .data on non-default ports", () => {
     expect(parseLauncherEnv({})).toMatchObject({ VALET_DATA_DIR: ".data", VALET_PG_PORT: 54329, VALET_S3_PORT: 4569, PORT: 3000 })

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest"
 
 // Presigning is local computation: these tests need credentials, not a server.
 vi.stubEnv("DATABASE_URL", "postgresql://unused@127.0.0.1:1/unused")
+vi.stubEnv("AUTH_SECRET", "unit-test-secret-of-at-least-32-characters")
 vi.stubEnv("S3_ENDPOINT", "http://127.0.0.1:4569")
 vi.stubEnv("S3_ACCESS_KEY_ID", "TESTACCESSKEY")
 vi.stubEnv("S3_SECRET_ACCESS_KEY", "test-secret")

@@ -6,12 +6,12 @@ import { test as base, expect, type APIRequestContext } from "@playwright/test"
  * per-IP rate limits), so tests never share a sign-in or sign-up budget and run in any order.
  */
 export const test = base.extend<{ clientIp: string }>({
-  clientIp: async ({}, use) => {
+  clientIp: async ({}, provide) => {
     const [a = 0, b = 0, c = 1] = randomBytes(3)
-    await use(`10.${a}.${b}.${Math.max(c, 1)}`)
+    await provide(`10.${a}.${b}.${Math.max(c, 1)}`)
   },
-  extraHTTPHeaders: async ({ clientIp }, use) => {
-    await use({ "x-forwarded-for": clientIp })
+  extraHTTPHeaders: async ({ clientIp }, provide) => {
+    await provide({ "x-forwarded-for": clientIp })
   },
 })
 

@@ -53,7 +53,7 @@ export const registerSchema = z
     { path: ["password"], message: "Your password must not contain your email address" },
   )
 
-export type RegisterInput = z.infer<typeof registerSchema>
+export type RegisterInput = Omit<z.infer<typeof registerSchema>, "name"> & { name?: string }
 
 /** Sign-in only checks shape: the password rules of today must not lock out older accounts. */
 export const signInSchema = z.object({

@@ -1,55 +1,28 @@
-import { randomBytes } from "node:crypto"
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { PrismaPg } from "@prisma/adapter-pg"
-import pg from "pg"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { PrismaClient } from "@/lib/generated/prisma/client"
 import { applyMigrations, MIGRATIONS_DIR, migrationChecksum } from "@/scripts/migrate"
+import { createFreshDatabase, query } from "@/tests/support/database"
 
-const serverUrl = process.env.DATABASE_URL ?? ""
 /** Every migration in the repository, oldest first (folder names start with a timestamp). */
 const ALL_MIGRATIONS = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort()
-const createdDatabases: string[] = []
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
+const drops: (() => Promise<void>)[] = []
 
 /** A new, empty database on the test server; its URL. */
 async function freshDatabase(): Promise<string> {
-  const name = `valet_migrate_${randomBytes(6).toString("hex")}`
-  await admin((client) => client.query(`CREATE DATABASE ${name}`))
-  createdDatabases.push(name)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query<T>(sql)).rows
-  } finally {
-    await client.end()
-  }
+  const database = await createFreshDatabase("migrate")
+  drops.push(database.drop)
+  return database.url
 }
 
 afterAll(async () => {
-  await admin(async (client) => {
-    for (const name of createdDatabases) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-  })
+  for (const drop of drops) await drop()
 })
 
 describe("applyMigrations", () => {
