@@ -14,6 +14,17 @@ const optionalString = z
 
 const booleanFlag = (fallback: boolean) => z.stringbool().default(fallback)
 
+const MIB = 1024 * 1024
+const GIB = 1024 * MIB
+/** S3's multipart rules: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them. */
+export const S3_MIN_PART_SIZE = 5 * MIB
+export const S3_MAX_PART_SIZE = 5 * GIB
+export const S3_MAX_PARTS = 10_000
+/** The largest object S3 stores (5 TiB). */
+export const S3_MAX_OBJECT_SIZE = 5 * 1024 * GIB
+
+const bytes = (fallback: number, min = 1, max = S3_MAX_OBJECT_SIZE) => z.coerce.number().int().min(min).max(max).default(fallback)
+
 const emailList = z
   .string()
   .default("")
@@ -48,6 +59,16 @@ export const serverEnvSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
+  /** Largest file one upload may declare. */
+  MAX_FILE_SIZE_BYTES: bytes(5 * GIB),
+  /** Default storage allowance per user, counting files and uploads still in flight. */
+  USER_QUOTA_BYTES: bytes(10 * GIB, 0),
+  /** Files above this size are uploaded in parts (parallel, resumable); smaller ones in one PUT. */
+  MULTIPART_THRESHOLD_BYTES: bytes(32 * MIB, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE),
+  /** Preferred part size; grown for huge files so no upload needs more than 10,000 parts. */
+  MULTIPART_PART_SIZE_BYTES: bytes(8 * MIB, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE),
+  /** How long a multipart upload stays open (its part URLs can be re-signed until then). */
+  MULTIPART_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(60).max(MAX_PRESIGN_TTL_SECONDS).default(24 * 60 * 60),
   /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   /** `closed` turns self-registration off; admins can still create accounts. */

@@ -74,3 +74,14 @@ export async function readJson(request: Request): Promise<unknown> {
     throw new ApiError(400, "invalid_json", "Request body must be valid JSON")
   }
 }
+
+/** Like readJson, for routes whose body may be left out entirely (then it reads as `{}`). */
+export async function readOptionalJson(request: Request): Promise<unknown> {
+  const text = await request.text()
+  if (text.trim() === "") return {}
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ApiError(400, "invalid_json", "Request body must be valid JSON")
+  }
+}

@@ -127,11 +127,15 @@ export async function presignPut(input: {
   return { url, headers, expiresAt: expiresAtAfter(expiresIn) }
 }
 
-/** A URL for one part number of one multipart upload. */
+/**
+ * A URL for one part number of one multipart upload. With `size`, the part's Content-Length is
+ * signed too, so storage refuses a part of any other size.
+ */
 export async function presignPart(input: {
   key: string
   uploadId: string
   partNumber: number
+  size?: number
   expiresIn?: number
 }): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().PART_URL_TTL_SECONDS)
@@ -140,8 +144,12 @@ export async function presignPart(input: {
     Key: input.key,
     UploadId: input.uploadId,
     PartNumber: input.partNumber,
+    ContentLength: input.size,
   })
-  const url = await getSignedUrl(presignClient(), command, { expiresIn })
+  const url = await getSignedUrl(presignClient(), command, {
+    expiresIn,
+    ...(input.size === undefined ? {} : { signableHeaders: new Set(["content-length"]) }),
+  })
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
 }
 
@@ -197,34 +205,64 @@ export async function createMultipartUpload(input: { key: string; contentType: s
   return created.UploadId
 }
 
-export async function completeMultipartUpload(input: { key: string; uploadId: string; parts: CompletedPart[] }) {
-  await send("CompleteMultipartUpload", () =>
-    s3().send(
+/**
+ * Assembles a multipart upload. Answers false when storage refuses the part list (an ETag that is
+ * not its part's, a part too small, an upload it no longer knows): a client error, not an outage.
+ */
+export async function completeMultipartUpload(input: { key: string; uploadId: string; parts: CompletedPart[] }): Promise<boolean> {
+  try {
+    await s3().send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket(),
         Key: input.key,
         UploadId: input.uploadId,
         MultipartUpload: { Parts: input.parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
       }),
-    ),
-  )
+    )
+    return true
+  } catch (error) {
+    const status = httpStatusOf(error)
+    if (status === 400 || status === 404) return false
+    throw storageUnavailable("CompleteMultipartUpload", error)
+  }
 }
 
-export async function abortMultipartUpload(input: { key: string; uploadId: string }) {
-  await send("AbortMultipartUpload", () =>
-    s3().send(new AbortMultipartUploadCommand({ Bucket: bucket(), Key: input.key, UploadId: input.uploadId })),
-  )
+/** Storage answered that it does not implement an operation (s3rver: ListParts, Abort). */
+const isNotImplemented = (error: unknown) => [405, 501].includes(httpStatusOf(error) ?? 0)
+
+/**
+ * Cancels a multipart upload and frees its parts. Answers false when there was nothing to abort
+ * (already completed or aborted) or storage cannot abort at all.
+ */
+export async function abortMultipartUpload(input: { key: string; uploadId: string }): Promise<boolean> {
+  try {
+    await s3().send(new AbortMultipartUploadCommand({ Bucket: bucket(), Key: input.key, UploadId: input.uploadId }))
+    return true
+  } catch (error) {
+    if (httpStatusOf(error) === 404 || isNotImplemented(error)) return false
+    throw storageUnavailable("AbortMultipartUpload", error)
+  }
 }
 
-export async function listParts(input: { key: string; uploadId: string }) {
-  const parts: { partNumber: number; etag: string; size: number }[] = []
+export type StoredPart = { partNumber: number; etag: string; size: number }
+
+/**
+ * The parts storage holds for an open multipart upload, or null when storage does not implement
+ * ListParts (the embedded server) or no longer knows the upload.
+ */
+export async function listParts(input: { key: string; uploadId: string }): Promise<StoredPart[] | null> {
+  const parts: StoredPart[] = []
   let marker: string | undefined
   do {
-    const page = await send("ListParts", () =>
-      s3().send(
+    let page
+    try {
+      page = await s3().send(
         new ListPartsCommand({ Bucket: bucket(), Key: input.key, UploadId: input.uploadId, PartNumberMarker: marker }),
-      ),
-    )
+      )
+    } catch (error) {
+      if (httpStatusOf(error) === 404 || isNotImplemented(error)) return null
+      throw storageUnavailable("ListParts", error)
+    }
     for (const part of page.Parts ?? []) {
       if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 })
     }

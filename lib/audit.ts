@@ -1,0 +1,26 @@
+import { getDb } from "@/lib/db"
+import type { Prisma } from "@/lib/generated/prisma/client"
+
+/** Who caused an audit event and how they proved it. */
+export type AuditActor = { id: string | null; via: "session" | "token" | "share" | "system" }
+
+/** A valet key that was handed out: everything about it except the URL itself (DESIGN §3.9). */
+export type MintedKey = {
+  action: string
+  method: "GET" | "PUT" | "POST" | "DELETE"
+  objectKey: string
+  expiresAt: Date
+  uploadId?: string
+  fileId?: string
+  details?: Prisma.InputJsonValue
+}
+
+type Db = Pick<Prisma.TransactionClient, "auditEvent">
+
+/** One audit row per minted key. */
+export async function recordMintedKeys(actor: AuditActor, keys: MintedKey[], db: Db = getDb()): Promise<void> {
+  if (keys.length === 0) return
+  await db.auditEvent.createMany({
+    data: keys.map((key) => ({ ...key, actorId: actor.id, via: actor.via })),
+  })
+}

@@ -1,0 +1,351 @@
+import { randomUUID } from "node:crypto"
+import type { AuthUser } from "@/lib/auth"
+import { recordMintedKeys, type AuditActor } from "@/lib/audit"
+import { getDb } from "@/lib/db"
+import { ApiError, notFound } from "@/lib/errors"
+import { getEnv, S3_MAX_PARTS } from "@/lib/env"
+import type { Prisma } from "@/lib/generated/prisma/client"
+import { consumeRateLimit } from "@/lib/rate-limit"
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  deleteObject,
+  headObject,
+  listParts,
+  presignPart,
+  presignPut,
+  type StoredPart,
+} from "@/lib/storage"
+import type { UploadRequest } from "@/lib/validations/uploads"
+
+const MIB = 1024 * 1024
+/** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
+export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
+/** A single PUT may land a little after its URL expired (a slow upload that started in time). */
+const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
+
+export type FileSummary = { id: string; name: string; size: number; type: string; createdAt: Date }
+
+export type UploadGrant =
+  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date }
+  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date }
+
+const actorOf = (user: AuthUser): AuditActor => ({ id: user.id, via: user.via })
+
+/** Server-minted object key: nothing of the user's input (file name) ever becomes part of it. */
+export const objectKeyFor = (userId: string, uploadId: string) => `u/${userId}/${uploadId}`
+
+/** Part size for a file: the configured size, grown in whole MiB so no upload needs over 10,000 parts. */
+export function partLayout(size: number, preferredPartSize = getEnv().MULTIPART_PART_SIZE_BYTES) {
+  const partSize = Math.max(preferredPartSize, Math.ceil(size / S3_MAX_PARTS / MIB) * MIB)
+  return { partSize, partCount: Math.max(1, Math.ceil(size / partSize)) }
+}
+
+/** The byte length of one part: full parts, then whatever remains. */
+export function partSizeOf(partNumber: number, layout: { size: number; partSize: number; partCount: number }) {
+  return partNumber < layout.partCount ? layout.partSize : layout.size - layout.partSize * (layout.partCount - 1)
+}
+
+function formatBytes(value: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+  let scaled = value
+  let unit = 0
+  while (scaled >= 1024 && unit < units.length - 1) {
+    scaled /= 1024
+    unit++
+  }
+  return `${unit === 0 ? scaled : scaled.toFixed(1).replace(/\.0$/, "")} ${units[unit]}`
+}
+
+// One advisory lock per user while checking the quota and recording the grant: two concurrent
+// grants cannot both fit into the last free gigabyte.
+const lockUser = (tx: Prisma.TransactionClient, userId: string) =>
+  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quota:${userId}`}, 0))`
+
+/** Bytes a user holds or has been granted: stored files plus uploads still in flight. */
+async function bytesInUse(tx: Prisma.TransactionClient, userId: string): Promise<number> {
+  const [files, pending] = await Promise.all([
+    tx.file.aggregate({ where: { ownerId: userId }, _sum: { size: true } }),
+    tx.upload.aggregate({ where: { ownerId: userId, status: "PENDING" }, _sum: { size: true } }),
+  ])
+  return Number(files._sum.size ?? 0n) + Number(pending._sum.size ?? 0n)
+}
+
+/**
+ * Grants an upload: size, rate and quota are checked before any key exists (DESIGN §3.8); then
+ * the Upload row, the multipart upload in storage if the file is big, and for a small file one
+ * presigned PUT with Content-Type, Content-Length (and the SHA-256 if given) signed in.
+ */
+export async function grantUpload(user: AuthUser, input: UploadRequest): Promise<UploadGrant> {
+  const env = getEnv()
+  if (input.size > env.MAX_FILE_SIZE_BYTES) {
+    throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(input.size)}`)
+  }
+  const rate = await consumeRateLimit({ key: `upload:user:${user.id}`, ...UPLOAD_GRANT_LIMIT })
+  if (!rate.allowed) {
+    throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
+      "Retry-After": String(rate.retryAfterSeconds),
+    })
+  }
+
+  const id = randomUUID()
+  const objectKey = objectKeyFor(user.id, id)
+  const isMultipart = input.size > env.MULTIPART_THRESHOLD_BYTES
+  const layout = isMultipart ? partLayout(input.size) : undefined
+  const expiresAt = new Date(
+    Date.now() + 1000 * (isMultipart ? env.MULTIPART_UPLOAD_WINDOW_SECONDS : env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS),
+  )
+
+  return getDb().$transaction(
+    async (tx) => {
+      await lockUser(tx, user.id)
+      const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { quotaBytes: true } })
+      const quota = account.quotaBytes === null ? env.USER_QUOTA_BYTES : Number(account.quotaBytes)
+      const used = await bytesInUse(tx, user.id)
+      if (used + input.size > quota) {
+        throw new ApiError(
+          403,
+          "quota_exceeded",
+          `This upload needs ${formatBytes(input.size)} but only ${formatBytes(Math.max(0, quota - used))} of your ${formatBytes(quota)} are free`,
+        )
+      }
+      // Created inside the transaction: if storage refuses, no row is left behind.
+      const multipartUploadId = isMultipart ? await createMultipartUpload({ key: objectKey, contentType: input.type }) : null
+      await tx.upload.create({
+        data: {
+          id,
+          ownerId: user.id,
+          objectKey,
+          fileName: input.name,
+          contentType: input.type,
+          size: BigInt(input.size),
+          sha256: input.sha256 ?? null,
+          multipartUploadId,
+          partSize: layout?.partSize ?? null,
+          partCount: layout?.partCount ?? null,
+          expiresAt,
+        },
+      })
+      if (layout) return { id, multipart: true as const, ...layout, expiresAt }
+
+      const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+      await recordMintedKeys(actorOf(user), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
+      return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
+    },
+    { timeout: 30_000 },
+  )
+}
+
+const UPLOAD_SELECT = {
+  id: true,
+  objectKey: true,
+  fileName: true,
+  contentType: true,
+  size: true,
+  sha256: true,
+  multipartUploadId: true,
+  partSize: true,
+  partCount: true,
+  status: true,
+  expiresAt: true,
+  file: { select: { id: true, name: true, size: true, contentType: true, createdAt: true } },
+} as const
+
+/** The caller's upload; anyone else's is indistinguishable from a missing one (404). */
+async function findOwnUpload(user: AuthUser, uploadId: string) {
+  const upload = await getDb().upload.findFirst({ where: { id: uploadId, ownerId: user.id }, select: UPLOAD_SELECT })
+  if (!upload) throw notFound("Upload")
+  return upload
+}
+
+type OwnUpload = Awaited<ReturnType<typeof findOwnUpload>>
+
+function assertOpen(upload: OwnUpload) {
+  if (upload.status !== "PENDING") throw new ApiError(409, "upload_not_open", `This upload is ${upload.status.toLowerCase()}`)
+  if (upload.expiresAt <= new Date()) throw new ApiError(409, "upload_not_open", "This upload expired; start it again")
+}
+
+function multipartLayoutOf(upload: OwnUpload) {
+  if (!upload.multipartUploadId || !upload.partSize || !upload.partCount) {
+    throw new ApiError(409, "not_multipart", "This upload is a single PUT; it has no parts")
+  }
+  return { uploadId: upload.multipartUploadId, size: Number(upload.size), partSize: upload.partSize, partCount: upload.partCount }
+}
+
+/**
+ * Part URLs for an open multipart upload, each signed for one part number and that part's exact
+ * length. Can be called again for the same parts: long uploads outlive one URL.
+ */
+export async function signUploadParts(user: AuthUser, uploadId: string, partNumbers: number[]) {
+  const upload = await findOwnUpload(user, uploadId)
+  assertOpen(upload)
+  const layout = multipartLayoutOf(upload)
+  const outOfRange = partNumbers.filter((partNumber) => partNumber < 1 || partNumber > layout.partCount)
+  if (outOfRange.length > 0) {
+    throw new ApiError(400, "invalid_part_number", `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`)
+  }
+  // A part URL never outlives the upload it belongs to.
+  const expiresIn = Math.min(getEnv().PART_URL_TTL_SECONDS, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000))
+  const parts = await Promise.all(
+    partNumbers.map(async (partNumber) => {
+      const size = partSizeOf(partNumber, layout)
+      const signed = await presignPart({ key: upload.objectKey, uploadId: layout.uploadId, partNumber, size, expiresIn })
+      return { partNumber, size, url: signed.url, expiresAt: signed.expiresAt }
+    }),
+  )
+  await recordMintedKeys(
+    actorOf(user),
+    parts.map((part) => ({
+      action: "upload.part",
+      method: "PUT" as const,
+      objectKey: upload.objectKey,
+      expiresAt: part.expiresAt,
+      uploadId: upload.id,
+      details: { partNumber: part.partNumber },
+    })),
+  )
+  return parts
+}
+
+/** Parts storage already holds (to resume after a reload), or null where storage cannot list them. */
+export async function listUploadedParts(user: AuthUser, uploadId: string): Promise<StoredPart[] | null> {
+  const upload = await findOwnUpload(user, uploadId)
+  assertOpen(upload)
+  const layout = multipartLayoutOf(upload)
+  return listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+}
+
+const toFileSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
+  id: file.id,
+  name: file.name,
+  size: Number(file.size),
+  type: file.contentType,
+  createdAt: file.createdAt,
+})
+
+/** Deletes what storage holds for a grant that turned out wrong, and closes it as REJECTED. */
+async function rejectUpload(upload: OwnUpload, reason: string): Promise<never> {
+  await deleteObject(upload.objectKey)
+  await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "REJECTED", closedAt: new Date() } })
+  throw new ApiError(422, "upload_mismatch", `${reason}; the upload was discarded`)
+}
+
+/** Which parts a multipart completion will use: storage's own list where it has one. */
+async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+  const layout = multipartLayoutOf(upload)
+  const stored = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  const parts = stored ?? (clientParts ?? []).map((part) => ({ ...part, size: undefined }))
+  const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
+  const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
+  if (missing.length > 0 || byNumber.size !== layout.partCount) {
+    throw new ApiError(409, "upload_incomplete", `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`)
+  }
+  for (const part of parts) {
+    if (part.size !== undefined && part.size !== partSizeOf(part.partNumber, layout)) {
+      await abortMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId })
+      await rejectUpload(upload, `Part ${part.partNumber} has ${part.size} bytes, not ${partSizeOf(part.partNumber, layout)}`)
+    }
+  }
+  return { layout, parts: [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber) }
+}
+
+/**
+ * Verifies an upload in storage and records the file (DESIGN §3.5): the callback is never
+ * trusted. A single PUT must be in storage with the granted size and type; a multipart upload is
+ * completed by the server and then read back the same way. A mismatch deletes the object and
+ * records nothing. Completing again returns the same file.
+ */
+export async function completeUpload(
+  user: AuthUser,
+  uploadId: string,
+  input: { parts?: { partNumber: number; etag: string }[] },
+): Promise<{ file: FileSummary; created: boolean }> {
+  const upload = await findOwnUpload(user, uploadId)
+  if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
+  assertOpen(upload)
+
+  // A multipart upload assembled by an earlier call whose recording failed is already an object.
+  if (upload.multipartUploadId && !(await headObject(upload.objectKey))) {
+    const { layout, parts } = await partsToComplete(upload, input.parts)
+    if (!(await completeMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId, parts }))) {
+      throw new ApiError(409, "upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+    }
+  }
+
+  const stored = await headObject(upload.objectKey)
+  if (!stored) throw new ApiError(409, "upload_incomplete", "Nothing has been uploaded for this grant yet")
+  if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
+  if (stored.contentType !== upload.contentType) {
+    await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
+  }
+
+  const db = getDb()
+  return db.$transaction(async (tx) => {
+    // Conditional on PENDING: of two concurrent completions exactly one records the file.
+    const { count } = await tx.upload.updateMany({
+      where: { id: upload.id, status: "PENDING" },
+      data: { status: "COMPLETED", closedAt: new Date() },
+    })
+    if (count === 0) {
+      const existing = await tx.file.findUnique({ where: { uploadId: upload.id } })
+      if (!existing) throw new ApiError(409, "upload_not_open", "This upload was closed meanwhile")
+      return { file: toFileSummary(existing), created: false }
+    }
+    const file = await tx.file.create({
+      data: {
+        ownerId: user.id,
+        uploadId: upload.id,
+        objectKey: upload.objectKey,
+        name: upload.fileName,
+        contentType: upload.contentType,
+        size: upload.size,
+        sha256: upload.sha256,
+      },
+    })
+    return { file: toFileSummary(file), created: true }
+  })
+}
+
+/** Removes whatever storage holds for a grant: the multipart parts, or the object of a single PUT. */
+async function discardStoredData(upload: { objectKey: string; multipartUploadId: string | null }) {
+  if (upload.multipartUploadId) await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
+  else await deleteObject(upload.objectKey)
+}
+
+/** Cancels an upload and removes partial data. Aborting twice is fine; a completed upload is a 409. */
+export async function abortUpload(user: AuthUser, uploadId: string): Promise<void> {
+  const upload = await findOwnUpload(user, uploadId)
+  if (upload.status === "COMPLETED") throw new ApiError(409, "upload_completed", "This upload is complete; delete the file instead")
+  if (upload.status !== "PENDING") return
+  await discardStoredData(upload)
+  await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "ABORTED", closedAt: new Date() } })
+}
+
+/**
+ * Closes uploads that were not completed in time and removes what storage holds for them. Rows
+ * are claimed with FOR UPDATE SKIP LOCKED, so any number of instances can reap at once without
+ * touching the same upload; a storage failure rolls the claim back for the next run.
+ */
+export async function reapExpiredUploads(options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 50
+  return getDb().$transaction(
+    async (tx) => {
+      const expired = await tx.$queryRaw<{ id: string; objectKey: string; multipartUploadId: string | null }[]>`
+        SELECT "id", "objectKey", "multipartUploadId" FROM "Upload"
+        WHERE "status" = 'PENDING' AND "expiresAt" < (now() AT TIME ZONE 'UTC')
+        ORDER BY "expiresAt"
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED`
+      for (const upload of expired) await discardStoredData(upload)
+      if (expired.length > 0) {
+        await tx.upload.updateMany({
+          where: { id: { in: expired.map((upload) => upload.id) } },
+          data: { status: "EXPIRED", closedAt: new Date() },
+        })
+      }
+      return expired.length
+    },
+    { timeout: 120_000 },
+  )
+}

@@ -1,0 +1,50 @@
+import { z } from "zod"
+
+/** RFC 6838 type/subtype, optionally with parameters ("text/plain; charset=utf-8"). */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i
+
+export const FILE_NAME_MAX_LENGTH = 255
+export const MAX_PARTS_PER_SIGNING = 100
+
+export const uploadRequestSchema = z.object({
+  name: z
+    .string({ error: "Give the file a name" })
+    .trim()
+    .min(1, "Give the file a name")
+    .max(FILE_NAME_MAX_LENGTH, `Use at most ${FILE_NAME_MAX_LENGTH} characters`)
+    // Control characters would end up in Content-Disposition headers and logs.
+    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "The name contains control characters"),
+  size: z.number({ error: "size must be a number of bytes" }).int("size must be a whole number of bytes").min(0),
+  type: z
+    .string()
+    .trim()
+    .max(255)
+    .optional()
+    .transform((type) => type || "application/octet-stream")
+    .refine((type) => MIME_TYPE.test(type), "type must be a media type such as image/png"),
+  /** SHA-256 of the content, base64 (44 characters), as S3's x-amz-checksum-sha256 wants it. */
+  sha256: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "sha256 must be the base64 SHA-256 of the content")
+    .optional(),
+})
+
+export type UploadRequest = z.infer<typeof uploadRequestSchema>
+
+export const signPartsSchema = z.object({
+  partNumbers: z
+    .array(z.number().int("part numbers are whole numbers"))
+    .min(1, "Ask for at least one part")
+    .max(MAX_PARTS_PER_SIGNING, `Ask for at most ${MAX_PARTS_PER_SIGNING} parts at a time`)
+    .refine((numbers) => new Set(numbers).size === numbers.length, "Part numbers must be distinct"),
+})
+
+export const completeUploadSchema = z
+  .object({
+    /** What the browser saw per part; used only where storage cannot list parts itself. */
+    parts: z
+      .array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) }))
+      .max(10_000)
+      .optional(),
+  })
+  .default({})
