@@ -227,7 +227,7 @@ export async function completeMultipartUpload(input: { key: string; uploadId: st
   }
 }
 
-/** Storage answered that it does not implement an operation (s3rver: ListParts, Abort). */
+/** Storage answered that it does not implement an operation (some S3-compatible servers lack ListParts or Abort). */
 const isNotImplemented = (error: unknown) => [405, 501].includes(httpStatusOf(error) ?? 0)
 
 /**
@@ -248,7 +248,7 @@ export type StoredPart = { partNumber: number; etag: string; size: number }
 
 /**
  * The parts storage holds for an open multipart upload, or null when storage does not implement
- * ListParts (the embedded server) or no longer knows the upload.
+ * ListParts or no longer knows the upload.
  */
 export async function listParts(input: { key: string; uploadId: string }): Promise<StoredPart[] | null> {
   const parts: StoredPart[] = []
