@@ -69,6 +69,8 @@ export const serverEnvSchema = z.object({
   MULTIPART_PART_SIZE_BYTES: bytes(8 * MIB, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE),
   /** How long a multipart upload stays open (its part URLs can be re-signed until then). */
   MULTIPART_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(60).max(MAX_PRESIGN_TTL_SECONDS).default(24 * 60 * 60),
+  /** How often each app instance reaps expired uploads; 0 leaves it to `npm run reap` (cron). */
+  REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   /** `closed` turns self-registration off; admins can still create accounts. */

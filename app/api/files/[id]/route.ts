@@ -1,0 +1,14 @@
+import { requireUser } from "@/lib/auth"
+import { handleApiError } from "@/lib/errors"
+import { getOwnFile } from "@/lib/files"
+
+// GET /api/files/:id — one of the caller's files
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const user = await requireUser(request)
+    const file = await getOwnFile(user, (await params).id)
+    return Response.json({ file }, { headers: { "Cache-Control": "no-store" } })
+  } catch (error) {
+    return handleApiError(error)
+  }
+}

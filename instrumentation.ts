@@ -1,0 +1,7 @@
+// Next.js calls register() once per server instance at start.
+export async function register() {
+  // The reaper needs Node (Prisma, the AWS SDK); the edge runtime has neither.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return
+  const [{ getEnv }, { startReaper }] = await Promise.all([import("@/lib/env"), import("@/lib/reaper")])
+  startReaper(getEnv().REAPER_INTERVAL_SECONDS)
+}

@@ -1,0 +1,54 @@
+import type { AuthUser } from "@/lib/auth"
+import { recordMintedKeys } from "@/lib/audit"
+import { getDb } from "@/lib/db"
+import { notFound } from "@/lib/errors"
+import { presignGet } from "@/lib/storage"
+import type { FileSummary } from "@/lib/uploads"
+
+const FILE_SELECT = { id: true, name: true, size: true, contentType: true, createdAt: true } as const
+
+const toSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
+  id: file.id,
+  name: file.name,
+  size: Number(file.size),
+  type: file.contentType,
+  createdAt: file.createdAt,
+})
+
+/** The user's files, newest first, a page at a time; `nextCursor` fetches the following page. */
+export async function listFiles(user: AuthUser, page: { cursor?: string; limit: number }) {
+  const files = await getDb().file.findMany({
+    where: { ownerId: user.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: page.limit + 1,
+    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
+    select: FILE_SELECT,
+  })
+  const hasMore = files.length > page.limit
+  const shown = files.slice(0, page.limit)
+  return { files: shown.map(toSummary), nextCursor: hasMore ? (shown.at(-1)?.id ?? null) : null }
+}
+
+/** One of the user's files; anyone else's is a 404. */
+export async function getOwnFile(user: AuthUser, fileId: string): Promise<FileSummary> {
+  const file = await getDb().file.findFirst({ where: { id: fileId, ownerId: user.id }, select: FILE_SELECT })
+  if (!file) throw notFound("File")
+  return toSummary(file)
+}
+
+/**
+ * A fresh, short-lived GET for a file, for its owner or an admin: the browser is redirected to it
+ * and downloads straight from storage, as an attachment under the file's name.
+ */
+export async function presignFileDownload(user: AuthUser, fileId: string) {
+  const file = await getDb().file.findFirst({
+    where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
+    select: { id: true, name: true, objectKey: true },
+  })
+  if (!file) throw notFound("File")
+  const get = await presignGet({ key: file.objectKey, filename: file.name })
+  await recordMintedKeys({ id: user.id, via: user.via }, [
+    { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
+  ])
+  return get
+}

@@ -1,0 +1,21 @@
+/**
+ * `npm run reap`: one reaper pass from the command line (cron, or when REAPER_INTERVAL_SECONDS=0).
+ * Safe to run while app instances reap too.
+ */
+import { getDb } from "@/lib/db"
+import { runReaperOnce } from "@/lib/reaper"
+
+if (process.argv.includes("--help")) {
+  console.log("usage: npm run reap   (uses DATABASE_URL, S3_* and AUTH_SECRET like the app)")
+  process.exit(0)
+}
+
+try {
+  const reaped = await runReaperOnce()
+  console.log(`reap: closed ${reaped.uploads} expired upload(s), dropped ${reaped.rateLimits} finished rate-limit window(s)`)
+} catch (error) {
+  console.error(`reap: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+} finally {
+  await getDb().$disconnect()
+}
