@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from "@/lib/upload-layout"
 
 /** S3 refuses presigned URLs that live longer than 7 days (SigV4's own limit). */
 export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60
@@ -14,14 +15,6 @@ const optionalString = z
 
 const booleanFlag = (fallback: boolean) => z.stringbool().default(fallback)
 
-const MIB = 1024 * 1024
-const GIB = 1024 * MIB
-/** S3's multipart rules: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them. */
-export const S3_MIN_PART_SIZE = 5 * MIB
-export const S3_MAX_PART_SIZE = 5 * GIB
-export const S3_MAX_PARTS = 10_000
-/** The largest object S3 stores (5 TiB). */
-export const S3_MAX_OBJECT_SIZE = 5 * 1024 * GIB
 
 const bytes = (fallback: number, min = 1, max = S3_MAX_OBJECT_SIZE) => z.coerce.number().int().min(min).max(max).default(fallback)
 

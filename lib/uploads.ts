@@ -3,7 +3,7 @@ import type { AuthUser } from "@/lib/auth"
 import { recordMintedKeys, type AuditActor } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
-import { getEnv, S3_MAX_PARTS } from "@/lib/env"
+import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { consumeRateLimit } from "@/lib/rate-limit"
 import {
@@ -17,9 +17,9 @@ import {
   presignPut,
   type StoredPart,
 } from "@/lib/storage"
+import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
 import type { UploadRequest } from "@/lib/validations/uploads"
 
-const MIB = 1024 * 1024
 /** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
 export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
@@ -35,28 +35,6 @@ const actorOf = (user: AuthUser): AuditActor => ({ id: user.id, via: user.via })
 
 /** Server-minted object key: nothing of the user's input (file name) ever becomes part of it. */
 export const objectKeyFor = (userId: string, uploadId: string) => `u/${userId}/${uploadId}`
-
-/** Part size for a file: the configured size, grown in whole MiB so no upload needs over 10,000 parts. */
-export function partLayout(size: number, preferredPartSize = getEnv().MULTIPART_PART_SIZE_BYTES) {
-  const partSize = Math.max(preferredPartSize, Math.ceil(size / S3_MAX_PARTS / MIB) * MIB)
-  return { partSize, partCount: Math.max(1, Math.ceil(size / partSize)) }
-}
-
-/** The byte length of one part: full parts, then whatever remains. */
-export function partSizeOf(partNumber: number, layout: { size: number; partSize: number; partCount: number }) {
-  return partNumber < layout.partCount ? layout.partSize : layout.size - layout.partSize * (layout.partCount - 1)
-}
-
-function formatBytes(value: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-  let scaled = value
-  let unit = 0
-  while (scaled >= 1024 && unit < units.length - 1) {
-    scaled /= 1024
-    unit++
-  }
-  return `${unit === 0 ? scaled : scaled.toFixed(1).replace(/\.0$/, "")} ${units[unit]}`
-}
 
 // One advisory lock per user while checking the quota and recording the grant: two concurrent
 // grants cannot both fit into the last free gigabyte.
@@ -92,7 +70,7 @@ export async function grantUpload(user: AuthUser, input: UploadRequest): Promise
   const id = randomUUID()
   const objectKey = objectKeyFor(user.id, id)
   const isMultipart = input.size > env.MULTIPART_THRESHOLD_BYTES
-  const layout = isMultipart ? partLayout(input.size) : undefined
+  const layout = isMultipart ? partLayout(input.size, env.MULTIPART_PART_SIZE_BYTES) : undefined
   const expiresAt = new Date(
     Date.now() + 1000 * (isMultipart ? env.MULTIPART_UPLOAD_WINDOW_SECONDS : env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS),
   )

@@ -1,0 +1,182 @@
+"use client"
+
+import AwsS3, { type AwsS3Part } from "@uppy/aws-s3"
+import Uppy, { type UppyFile } from "@uppy/core"
+import Dashboard from "@uppy/dashboard"
+import GoldenRetriever from "@uppy/golden-retriever"
+import { useRouter } from "next/navigation"
+import { useEffect, useRef } from "react"
+import "@uppy/core/css/style.min.css"
+import "@uppy/dashboard/css/style.min.css"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { formatBytes, partLayout } from "@/lib/upload-layout"
+
+/** What the server told the browser about uploads (from lib/env, rendered into the page). */
+export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
+
+/** Per-file state Uppy keeps (and Golden Retriever restores after a reload). */
+type ValetMeta = { valetUploadId?: string; valetCompleted?: boolean }
+type ValetFile = UppyFile<ValetMeta, Record<string, never>>
+
+type UploadGrant =
+  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string> }
+  | { id: string; multipart: true; partSize: number; partCount: number }
+
+/** Parallel requests to storage across files and parts (Uppy's `limit`). */
+const PARALLEL_REQUESTS = 6
+
+/** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
+async function callApi<T>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method: init.method,
+      signal: init.signal,
+      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    })
+  } catch (error) {
+    if (init.signal?.aborted) throw error
+    throw new Error(NETWORK_ERROR_MESSAGE)
+  }
+  if (!response.ok) throw new Error((await readApiFailure(response)).message)
+  return response.status === 204 ? (undefined as T) : ((await response.json()) as T)
+}
+
+const declaredType = (file: ValetFile) => file.type || "application/octet-stream"
+
+async function grantUpload(file: ValetFile): Promise<UploadGrant> {
+  const { upload } = await callApi<{ upload: UploadGrant }>("/api/uploads", {
+    method: "POST",
+    body: { name: file.name, size: file.size ?? 0, type: declaredType(file) },
+  })
+  return upload
+}
+
+function createUppy(settings: UploadSettings, onFileStored: () => void) {
+  const uppy = new Uppy<ValetMeta, Record<string, never>>({
+    id: "valet-uploader",
+    restrictions: { maxFileSize: settings.maxFileSize },
+    // Only Valet's own meta lives on files; nothing of it is sent to storage.
+    meta: {},
+  })
+
+  uppy.use(AwsS3, {
+    limit: PARALLEL_REQUESTS,
+    allowedMetaFields: false,
+    // The server decides the same way (MULTIPART_THRESHOLD_BYTES); a disagreement is refused there.
+    shouldUseMultipart: (file) => (file.size ?? 0) > settings.multipartThreshold,
+    // Each part URL has its exact length signed in, so cut the file the way the server does.
+    getChunkSize: (file) => partLayout(file.size, settings.partSize).partSize,
+
+    async getUploadParameters(file) {
+      const upload = await grantUpload(file)
+      if (upload.multipart) throw new Error("The server expected this file in parts; reload the page")
+      uppy.setFileMeta(file.id, { valetUploadId: upload.id })
+      return { method: "PUT", url: upload.url, headers: upload.headers }
+    },
+
+    async createMultipartUpload(file) {
+      const upload = await grantUpload(file)
+      if (!upload.multipart) throw new Error("The server expected this file in one piece; reload the page")
+      if (upload.partSize !== partLayout(file.size ?? 0, settings.partSize).partSize) {
+        throw new Error("The server's part size changed; reload the page")
+      }
+      uppy.setFileMeta(file.id, { valetUploadId: upload.id })
+      // Valet's upload id stands in for both: S3's own id and the object key stay on the server.
+      return { uploadId: upload.id, key: upload.id }
+    },
+
+    async signPart(_file, { uploadId, partNumber, signal }) {
+      const { parts } = await callApi<{ parts: { url: string }[] }>(`/api/uploads/${uploadId}/parts`, {
+        method: "POST",
+        body: { partNumbers: [partNumber] },
+        signal,
+      })
+      const [part] = parts
+      if (!part) throw new Error(`No URL for part ${partNumber}`)
+      return { method: "PUT", url: part.url }
+    },
+
+    async listParts(_file, { uploadId, signal }) {
+      const { parts } = await callApi<{ parts: { partNumber: number; etag: string; size: number }[] }>(`/api/uploads/${uploadId}/parts`, {
+        method: "GET",
+        signal,
+      })
+      return parts.map((part): AwsS3Part => ({ PartNumber: part.partNumber, ETag: part.etag, Size: part.size }))
+    },
+
+    async completeMultipartUpload(file, { uploadId, parts, signal }) {
+      await callApi(`/api/uploads/${uploadId}/complete`, {
+        method: "POST",
+        body: { parts: parts.map((part) => ({ partNumber: part.PartNumber, etag: part.ETag })) },
+        signal,
+      })
+      uppy.setFileMeta(file.id, { valetCompleted: true })
+      return {}
+    },
+
+    async abortMultipartUpload(_file, { uploadId }) {
+      await callApi(`/api/uploads/${uploadId}`, { method: "DELETE" })
+    },
+  })
+
+  // A single PUT is only a file once the server has checked storage holds what it granted.
+  uppy.addPostProcessor(async (fileIDs) => {
+    await Promise.all(
+      fileIDs.map(async (fileID) => {
+        const file = uppy.getFile(fileID)
+        if (!file?.meta.valetUploadId || file.meta.valetCompleted) return
+        uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
+        try {
+          await callApi(`/api/uploads/${file.meta.valetUploadId}/complete`, { method: "POST" })
+          uppy.setFileMeta(fileID, { valetCompleted: true })
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          uppy.setFileState(fileID, { error: message })
+          uppy.emit("upload-error", uppy.getFile(fileID), new Error(message))
+        } finally {
+          uppy.emit("postprocess-complete", uppy.getFile(fileID))
+        }
+      }),
+    )
+  })
+
+  // Cancelling a single PUT leaves a grant on the server; give it back (frees quota at once).
+  uppy.on("file-removed", (file) => {
+    if (file.meta.valetUploadId && !file.meta.valetCompleted && !file.isRemote) {
+      void callApi(`/api/uploads/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
+    }
+  })
+  uppy.on("complete", (result) => {
+    if ((result.successful ?? []).length > 0) onFileStored()
+  })
+
+  // Keeps files and multipart upload ids across a reload, so a big upload resumes where it was.
+  uppy.use(GoldenRetriever)
+  return uppy
+}
+
+/** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
+export function FileUploader({ settings }: { settings: UploadSettings }) {
+  const target = useRef<HTMLDivElement>(null)
+  const router = useRouter()
+
+  useEffect(() => {
+    if (!target.current) return
+    const uppy = createUppy(settings, () => router.refresh())
+    uppy.use(Dashboard, {
+      inline: true,
+      target: target.current,
+      width: "100%",
+      height: 380,
+      theme: "auto",
+      showProgressDetails: true,
+      proudlyDisplayPoweredByUppy: false,
+      note: `Up to ${formatBytes(settings.maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
+    })
+    return () => uppy.destroy()
+  }, [settings, router])
+
+  return <div ref={target} className="overflow-hidden rounded-xl" aria-label="Upload files" />
+}
