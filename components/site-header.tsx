@@ -1,7 +1,14 @@
 import Link from "next/link"
+import { UserMenu } from "@/components/auth-user-menu"
+import { buttonClasses } from "@/components/ui/button"
 import { ValetLogo } from "@/components/ui/valet-logo"
+import { accountPolicyFromEnv } from "@/lib/accounts"
+import { getCurrentUser } from "@/lib/auth"
 
-export function SiteHeader() {
+const NAV_LINK_CLASSES = "rounded-md hover:text-slate-900 dark:hover:text-white"
+
+export async function SiteHeader() {
+  const user = await getCurrentUser()
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between px-4">
@@ -10,9 +17,23 @@ export function SiteHeader() {
           <span>Valet</span>
         </Link>
         <nav aria-label="Main" className="flex items-center gap-4 text-sm text-slate-600 dark:text-slate-300">
-          <a href="/api/health" className="hover:text-slate-900 dark:hover:text-white">
+          <a href="/api/health" className={NAV_LINK_CLASSES}>
             Status
           </a>
+          {user ? (
+            <UserMenu email={user.email} name={user.name} isAdmin={user.role === "ADMIN"} />
+          ) : (
+            <>
+              <Link href="/sign-in" className={NAV_LINK_CLASSES}>
+                Sign in
+              </Link>
+              {accountPolicyFromEnv().registration === "open" && (
+                <Link href="/sign-up" className={buttonClasses({ size: "sm" })}>
+                  Sign up
+                </Link>
+              )}
+            </>
+          )}
         </nav>
       </div>
     </header>

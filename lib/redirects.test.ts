@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { safeRedirectPath } from "@/lib/redirects"
+import { postSignInPath, safeRedirectPath } from "@/lib/redirects"
 
 describe("safeRedirectPath", () => {
   it.each([
@@ -21,5 +21,41 @@ describe("safeRedirectPath", () => {
   ])("falls back for %s (%s)", (input, reason) => {
     expect(safeRedirectPath(input), reason).toBe("/")
     expect(safeRedirectPath(input, "/home")).toBe("/home")
+  })
+})
+
+const APP_ORIGIN = "https://valet.example.com"
+
+describe("postSignInPath", () => {
+  it.each([
+    ["/settings/tokens", "/settings/tokens"],
+    ["/settings/tokens?tab=1#new", "/settings/tokens?tab=1#new"],
+    [undefined, "/"],
+    ["", "/"],
+  ])("keeps a path on this site: %s", (value, expected) => {
+    expect(postSignInPath(value, APP_ORIGIN)).toBe(expected)
+  })
+
+  it.each(["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "https://valet.example.com.evil.example/x"])(
+    "refuses to leave the site: %s",
+    (value) => {
+      expect(postSignInPath(value, APP_ORIGIN)).toBe("/")
+    },
+  )
+
+  it("reduces an absolute URL on the app's own origin to its path", () => {
+    expect(postSignInPath("https://valet.example.com/settings/tokens?x=1", APP_ORIGIN)).toBe("/settings/tokens?x=1")
+    expect(postSignInPath("https://valet.example.com/settings/tokens")).toBe("/")
+  })
+
+  it.each(["/sign-in", "/sign-up?callbackUrl=%2F", "/sign-out", "/sign-in/", "https://valet.example.com/sign-in"])(
+    "never sends a signed-in person back to an auth page: %s",
+    (value) => {
+      expect(postSignInPath(value, APP_ORIGIN)).toBe("/")
+    },
+  )
+
+  it("leaves pages that merely start with an auth page's name alone", () => {
+    expect(postSignInPath("/sign-installer", APP_ORIGIN)).toBe("/sign-installer")
   })
 })

@@ -1,0 +1,160 @@
+"use client"
+
+import { useRouter } from "next/navigation"
+import { useState, useTransition } from "react"
+import { Button } from "@/components/ui/button"
+import { ConfirmDialog } from "@/components/ui/confirm-dialog"
+import { FormattedDate } from "@/components/ui/formatted-date"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+
+/** A token as the page shows it; dates are ISO strings so they cross the server/client boundary as-is. */
+export type ApiTokenView = {
+  id: string
+  name: string
+  prefix: string
+  createdAt: string
+  expiresAt: string | null
+  lastUsedAt: string | null
+}
+
+const WIDE_ONLY = "max-sm:hidden"
+
+const Expiry = ({ token }: { token: ApiTokenView }) => (token.expiresAt ? <FormattedDate value={token.expiresAt} /> : <>Never</>)
+
+const LastUsed = ({ token }: { token: ApiTokenView }) => (token.lastUsedAt ? <FormattedDate value={token.lastUsedAt} withTime /> : <>Never used</>)
+
+export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
+  const router = useRouter()
+  const [confirming, setConfirming] = useState<ApiTokenView>()
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<string>()
+  // Hidden at once on success; router.refresh() then brings the server's list in line.
+  const [revokedIds, setRevokedIds] = useState<ReadonlySet<string>>(new Set())
+  const [, startTransition] = useTransition()
+
+  const visible = tokens.filter((token) => !revokedIds.has(token.id))
+
+  async function revoke(token: ApiTokenView) {
+    setPending(true)
+    setError(undefined)
+    try {
+      const response = await fetch(`/api/tokens/${encodeURIComponent(token.id)}`, { method: "DELETE" })
+      // 404: already revoked (another tab, or it just expired). Either way it no longer works.
+      if (response.ok || response.status === 404) {
+        setRevokedIds((current) => new Set(current).add(token.id))
+        setConfirming(undefined)
+        startTransition(() => router.refresh())
+      } else {
+        setError((await readApiFailure(response)).message)
+      }
+    } catch {
+      setError(NETWORK_ERROR_MESSAGE)
+    }
+    setPending(false)
+  }
+
+  if (visible.length === 0) {
+    return (
+      <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
+        <p className="font-medium text-slate-700 dark:text-slate-200">No API tokens yet</p>
+        <p className="mx-auto mt-1 max-w-md text-sm text-slate-500 dark:text-slate-400">
+          Create one to use Valet from scripts, CI or the command line. A token acts as you, so give each one its own name and revoke it when it is
+          no longer needed.
+        </p>
+      </div>
+    )
+  }
+
+  return (
+    <>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Your active API tokens</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Name
+              </th>
+              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
+                Token
+              </th>
+              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
+                Created
+              </th>
+              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
+                Expires
+              </th>
+              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
+                Last used
+              </th>
+              <th scope="col" className="px-4 py-3">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {visible.map((token) => (
+              <tr key={token.id}>
+                <th scope="row" className="px-4 py-3 font-medium text-slate-900 wrap-anywhere dark:text-slate-100">
+                  {token.name}
+                  {/* Narrow screens have no room for the columns; the essentials go under the name. */}
+                  <span className="mt-0.5 block text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">
+                    <code className="font-mono">{token.prefix}…</code> ·{" "}
+                    {token.expiresAt ? (
+                      <>
+                        Expires <FormattedDate value={token.expiresAt} />
+                      </>
+                    ) : (
+                      "No expiry"
+                    )}{" "}
+                    · <LastUsed token={token} />
+                  </span>
+                </th>
+                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3`}>
+                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200">{token.prefix}…</code>
+                </td>
+                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+                  <FormattedDate value={token.createdAt} />
+                </td>
+                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+                  <Expiry token={token} />
+                </td>
+                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+                  <LastUsed token={token} />
+                </td>
+                <td className="px-4 py-3 text-right">
+                  <Button
+                    variant="danger-ghost"
+                    size="sm"
+                    onClick={() => {
+                      setError(undefined)
+                      setConfirming(token)
+                    }}
+                  >
+                    Revoke<span className="sr-only"> {token.name}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={confirming !== undefined}
+        title="Revoke this token?"
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        pending={pending}
+        error={error}
+        onConfirm={() => confirming && revoke(confirming)}
+        onClose={() => !pending && setConfirming(undefined)}
+      >
+        <p>
+          <span className="font-medium text-slate-900 dark:text-slate-100">{confirming?.name}</span> (
+          <code className="font-mono text-xs">{confirming?.prefix}…</code>) stops working at once. Anything still using it will get “401 Unauthorized”. This
+          can&apos;t be undone.
+        </p>
+      </ConfirmDialog>
+    </>
+  )
+}

@@ -1,0 +1,64 @@
+"use client"
+
+import { useEffect, useRef } from "react"
+import { Button } from "@/components/ui/button"
+import { CopyButton } from "@/components/ui/copy-button"
+
+export type NewApiToken = { id: string; name: string; secret: string }
+
+/** The one and only time a token's secret is on screen: the server keeps just its hash. */
+export function NewApiTokenSecret({ token, apiOrigin, onDismiss }: { token: NewApiToken; apiOrigin: string; onDismiss: () => void }) {
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const curl = `curl -H "Authorization: Bearer ${token.secret}" ${apiOrigin}/api/tokens`
+
+  // Move focus here so keyboard and screen-reader users learn the secret has appeared.
+  useEffect(() => headingRef.current?.focus(), [token.id])
+
+  return (
+    <section
+      aria-labelledby="new-token-heading"
+      className="rounded-xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm dark:border-emerald-800 dark:bg-emerald-950/40"
+    >
+      <h2 id="new-token-heading" ref={headingRef} tabIndex={-1} className="font-semibold text-emerald-900 dark:text-emerald-100">
+        Copy your new token “{token.name}” now
+      </h2>
+      <p className="mt-1 text-sm text-emerald-900/80 dark:text-emerald-100/80">
+        This is the only time Valet shows it. Store it somewhere safe, such as a password manager or your CI&apos;s secret store. If you lose
+        it, revoke it and create another.
+      </p>
+      <div className="mt-4 flex flex-col gap-2 sm:flex-row sm:items-center">
+        <label htmlFor="new-token-secret" className="sr-only">
+          New API token
+        </label>
+        <input
+          id="new-token-secret"
+          readOnly
+          value={token.secret}
+          onFocus={(event) => event.currentTarget.select()}
+          spellCheck={false}
+          className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-sm text-slate-900 dark:border-emerald-800 dark:bg-slate-950 dark:text-slate-100"
+        />
+        <CopyButton text={token.secret} label="Copy token" />
+      </div>
+      <div className="mt-4">
+        <div className="flex items-center justify-between gap-2">
+          <p id="new-token-example" className="text-sm font-medium text-emerald-900 dark:text-emerald-100">
+            Try it
+          </p>
+          <CopyButton text={curl} label="Copy command" />
+        </div>
+        <pre
+          aria-labelledby="new-token-example"
+          className="mt-2 overflow-x-auto rounded-lg bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100 dark:bg-slate-950"
+        >
+          <code>{curl}</code>
+        </pre>
+      </div>
+      <div className="mt-4 flex justify-end">
+        <Button variant="secondary" size="sm" onClick={onDismiss}>
+          I&apos;ve saved it
+        </Button>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,125 @@
+"use client"
+
+import { signIn } from "next-auth/react"
+import { useRef, useState, type FormEvent } from "react"
+import { Button } from "@/components/ui/button"
+import { FormAlert } from "@/components/ui/form-alert"
+import { PasswordField, TextField } from "@/components/ui/text-field"
+import { useFieldErrors } from "@/components/ui/use-field-errors"
+import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/api-client"
+import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
+import { signInSchema } from "@/lib/validations/auth"
+
+const FIELDS = ["email", "password"] as const
+type Values = Record<(typeof FIELDS)[number], string>
+
+type SignInFormProps = {
+  /** Already sanitised on the server (postSignInPath). */
+  callbackPath: string
+  /** Display name of the OIDC provider, when one is configured. */
+  oidcProviderName?: string
+  /** A message from next-auth's redirect back here (`?error=`), e.g. after a failed OIDC sign-in. */
+  initialError?: string
+}
+
+export function SignInForm({ callbackPath, oidcProviderName, initialError }: SignInFormProps) {
+  const [values, setValues] = useState<Values>({ email: "", password: "" })
+  const [formError, setFormError] = useState(initialError)
+  const [pending, setPending] = useState<"credentials" | "oidc" | undefined>()
+  const passwordRef = useRef<HTMLInputElement>(null)
+  const { errors, onBlur, onChange, validateAll } = useFieldErrors<(typeof FIELDS)[number], Values>(signInSchema, FIELDS)
+
+  const update = (field: keyof Values, value: string) => {
+    const next = { ...values, [field]: value }
+    setValues(next)
+    onChange(field, next)
+  }
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const invalid = validateAll(values)
+    if (invalid) {
+      document.getElementById(`sign-in-${invalid}`)?.focus()
+      return
+    }
+    setPending("credentials")
+    setFormError(undefined)
+    try {
+      const result = await signInWithCredentials({ ...signInSchema.parse(values), callbackUrl: callbackPath })
+      if (result.ok) {
+        // A full load, so the header and every server component render as the new user.
+        window.location.assign(callbackPath)
+        return
+      }
+      setFormError(result.error === "RateLimited" ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}` : signInErrorMessage(result.error, oidcProviderName))
+      if (result.error === "CredentialsSignin") {
+        setValues((current) => ({ ...current, password: "" }))
+        passwordRef.current?.focus()
+      }
+    } catch {
+      setFormError(NETWORK_ERROR_MESSAGE)
+    }
+    setPending(undefined)
+  }
+
+  function continueWithOidc() {
+    setPending("oidc")
+    setFormError(undefined)
+    // Leaves the page for the identity provider; it only resolves if that fails to start.
+    signIn("oidc", { callbackUrl: callbackPath }).catch(() => {
+      setPending(undefined)
+      setFormError(NETWORK_ERROR_MESSAGE)
+    })
+  }
+
+  return (
+    <div className="space-y-5">
+      {formError && <FormAlert>{formError}</FormAlert>}
+      {oidcProviderName && (
+        <>
+          <Button variant="secondary" className="w-full" onClick={continueWithOidc} disabled={pending !== undefined}>
+            {pending === "oidc" ? "Redirecting…" : `Continue with ${oidcProviderName}`}
+          </Button>
+          <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" aria-hidden="true">
+            <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+            or
+            <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+          </div>
+        </>
+      )}
+      {/* method="post": a submit that beats hydration must not put the password in the URL. */}
+      <form method="post" noValidate onSubmit={handleSubmit} className="space-y-4">
+        <TextField
+          id="sign-in-email"
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={values.email}
+          onChange={(event) => update("email", event.target.value)}
+          onBlur={() => onBlur("email", values)}
+          error={errors.email}
+        />
+        <PasswordField
+          ref={passwordRef}
+          id="sign-in-password"
+          name="password"
+          label="Password"
+          autoComplete="current-password"
+          required
+          value={values.password}
+          onChange={(event) => update("password", event.target.value)}
+          onBlur={() => onBlur("password", values)}
+          error={errors.password}
+        />
+        <Button type="submit" className="w-full" disabled={pending !== undefined}>
+          {pending === "credentials" ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,22 @@
+"use client"
+
+import { signOut } from "next-auth/react"
+import { useState, type ReactNode } from "react"
+
+/** Signs out through next-auth (POST with its CSRF token) and lands on the home page. */
+export function SignOutButton({ className, children = "Sign out" }: { className?: string; children?: ReactNode }) {
+  const [pending, setPending] = useState(false)
+  return (
+    <button
+      type="button"
+      className={className}
+      disabled={pending}
+      onClick={() => {
+        setPending(true)
+        signOut({ callbackUrl: "/" }).catch(() => setPending(false))
+      }}
+    >
+      {pending ? "Signing out…" : children}
+    </button>
+  )
+}

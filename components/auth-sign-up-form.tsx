@@ -1,0 +1,149 @@
+"use client"
+
+import Link from "next/link"
+import { useState, type FormEvent, type ReactNode } from "react"
+import { TEXT_LINK_CLASSES } from "@/components/auth-card"
+import { Button } from "@/components/ui/button"
+import { FormAlert } from "@/components/ui/form-alert"
+import { PasswordField, TextField } from "@/components/ui/text-field"
+import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
+import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint, type ApiFailure } from "@/lib/api-client"
+import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
+import { PASSWORD_MIN_LENGTH, registerSchema } from "@/lib/validations/auth"
+
+const FIELDS = ["name", "email", "password"] as const
+type Field = (typeof FIELDS)[number]
+type Values = Record<Field, string>
+
+export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string; signInHref: string }) {
+  const [values, setValues] = useState<Values>({ name: "", email: "", password: "" })
+  const [formError, setFormError] = useState<ReactNode>()
+  const [pending, setPending] = useState(false)
+  const { errors, setErrors, onBlur, onChange, validateAll } = useFieldErrors<Field, Values>(registerSchema, FIELDS)
+
+  const update = (field: Field, value: string) => {
+    const next = { ...values, [field]: value }
+    setValues(next)
+    onChange(field, next)
+  }
+
+  const focusField = (field: Field) => document.getElementById(`sign-up-${field}`)?.focus()
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const invalid = validateAll(values)
+    if (invalid) return focusField(invalid)
+    const input = registerSchema.parse(values)
+    setPending(true)
+    setFormError(undefined)
+    try {
+      const response = await fetch("/api/register", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(input),
+      })
+      if (!response.ok) {
+        setPending(false)
+        return showFailure(await readApiFailure(response))
+      }
+      const signedIn = await signInWithCredentials({ email: input.email, password: input.password, callbackUrl: callbackPath })
+      if (signedIn.ok) {
+        window.location.assign(callbackPath)
+        return
+      }
+      setPending(false)
+      const reason = signedIn.error === "RateLimited" ? `Too many attempts. ${retryHint(signedIn.retryAfterSeconds)}` : signInErrorMessage(signedIn.error)
+      setFormError(
+        <>
+          Your account was created, but signing in didn&apos;t work: {reason}{" "}
+          <Link href={signInHref} className="underline">
+            Go to sign in
+          </Link>
+        </>,
+      )
+    } catch {
+      setPending(false)
+      setFormError(NETWORK_ERROR_MESSAGE)
+    }
+  }
+
+  function showFailure(failure: ApiFailure) {
+    switch (failure.code) {
+      case "invalid_request": {
+        const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
+        setErrors(fieldErrors)
+        if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0) setFormError(otherMessages[0] ?? failure.message)
+        const first = FIELDS.find((field) => fieldErrors[field])
+        if (first) focusField(first)
+        return
+      }
+      case "email_taken":
+        setErrors({
+          email: (
+            <>
+              An account with this email already exists.{" "}
+              <Link href={signInHref} className={TEXT_LINK_CLASSES}>
+                Sign in instead
+              </Link>
+            </>
+          ),
+        })
+        return focusField("email")
+      case "registration_closed":
+        return setFormError("Registration is closed on this server. Ask an administrator to create an account for you.")
+      case "rate_limited":
+        return setFormError(`Too many sign-up attempts. ${retryHint(failure.retryAfterSeconds)}`)
+      default:
+        return setFormError(failure.message)
+    }
+  }
+
+  // method="post": a submit that beats hydration must not put the password in the URL.
+  return (
+    <form method="post" noValidate onSubmit={handleSubmit} className="space-y-4">
+      {formError && <FormAlert>{formError}</FormAlert>}
+      <TextField
+        id="sign-up-name"
+        name="name"
+        label="Name"
+        optional
+        autoComplete="name"
+        value={values.name}
+        onChange={(event) => update("name", event.target.value)}
+        onBlur={() => onBlur("name", values)}
+        error={errors.name}
+      />
+      <TextField
+        id="sign-up-email"
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        value={values.email}
+        onChange={(event) => update("email", event.target.value)}
+        onBlur={() => onBlur("email", values)}
+        error={errors.email}
+      />
+      <PasswordField
+        id="sign-up-password"
+        name="password"
+        label="Password"
+        autoComplete="new-password"
+        required
+        minLength={PASSWORD_MIN_LENGTH}
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase of a few words is easy to remember and hard to guess.`}
+        value={values.password}
+        onChange={(event) => update("password", event.target.value)}
+        onBlur={() => onBlur("password", values)}
+        error={errors.password}
+      />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Creating account…" : "Create account"}
+      </Button>
+    </form>
+  )
+}

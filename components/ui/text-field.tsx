@@ -1,0 +1,101 @@
+"use client"
+
+import { useState, type ComponentProps, type ReactNode } from "react"
+
+type TextFieldProps = Omit<ComponentProps<"input">, "id" | "children"> & {
+  id: string
+  label: string
+  /** Shown under the field and read with it (aria-describedby) until an error replaces it. */
+  hint?: ReactNode
+  error?: ReactNode
+  optional?: boolean
+  /** Sits inside the field's right edge, e.g. a show-password toggle. */
+  trailing?: ReactNode
+}
+
+export const INPUT_CLASSES =
+  "block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500 disabled:opacity-60 dark:bg-slate-950 dark:text-slate-100"
+
+/** A labelled input whose hint and error are tied to it for assistive technology. */
+export function TextField({ id, label, hint, error, optional, trailing, className = "", ...inputProps }: TextFieldProps) {
+  const hintId = `${id}-hint`
+  const errorId = `${id}-error`
+  const describedBy = [error ? errorId : hint ? hintId : undefined, inputProps["aria-describedby"]].filter(Boolean).join(" ")
+  const border = error ? "border-red-500 dark:border-red-500" : "border-slate-300 dark:border-slate-700"
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
+        {label}
+        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
+      </label>
+      <div className="relative mt-1">
+        <input
+          id={id}
+          {...inputProps}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy || undefined}
+          className={`${INPUT_CLASSES} ${border} ${trailing ? "pr-11" : ""}`}
+        />
+        {trailing && <div className="absolute inset-y-0 right-0 flex items-center pr-1.5">{trailing}</div>}
+      </div>
+      {error ? (
+        <p id={errorId} className="mt-1.5 text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      ) : (
+        hint && (
+          <p id={hintId} className="mt-1.5 text-xs text-slate-500 dark:text-slate-400">
+            {hint}
+          </p>
+        )
+      )}
+    </div>
+  )
+}
+
+/** A password input with a show/hide toggle: typing a long password blind causes typos. */
+export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) {
+  const [visible, setVisible] = useState(false)
+  return (
+    <TextField
+      {...props}
+      type={visible ? "text" : "password"}
+      // Keep browsers from "correcting" a password shown as text.
+      autoCapitalize="none"
+      autoCorrect="off"
+      spellCheck={false}
+      trailing={
+        <button
+          type="button"
+          onClick={() => setVisible((shown) => !shown)}
+          aria-pressed={visible}
+          aria-label="Show password"
+          title={visible ? "Hide password" : "Show password"}
+          className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+        >
+          {visible ? <EyeOffIcon /> : <EyeIcon />}
+        </button>
+      }
+    />
+  )
+}
+
+function EyeIcon() {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="h-4 w-4" aria-hidden="true">
+      <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12Z" />
+      <circle cx="12" cy="12" r="3" />
+    </svg>
+  )
+}
+
+function EyeOffIcon() {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="h-4 w-4" aria-hidden="true">
+      <path d="M10.7 5.1A10.6 10.6 0 0 1 12 5c6.5 0 10 7 10 7a17.6 17.6 0 0 1-2.2 3.2" />
+      <path d="M6.6 6.6C3.9 8.4 2 12 2 12s3.5 7 10 7a9.7 9.7 0 0 0 5.4-1.6" />
+      <path d="M9.9 9.9a3 3 0 0 0 4.2 4.2" />
+      <path d="m2 2 20 20" />
+    </svg>
+  )
+}
