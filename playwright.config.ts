@@ -8,6 +8,9 @@ const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3000"
 
 export default defineConfig({
   testDir: "e2e",
+  // Its own folder: Playwright empties outputDir at start, and test-results/ also holds the app
+  // server's log and the Vitest report of the same run.
+  outputDir: "test-results/playwright",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),

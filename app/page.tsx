@@ -73,11 +73,14 @@ function SignedInIntro({ user }: { user: AccountUser }) {
             Manage API tokens
           </Link>
         </div>
-        <div className="rounded-xl border border-dashed border-slate-300 p-5 dark:border-slate-700">
-          <h2 className="font-semibold text-slate-700 dark:text-slate-200">Files</h2>
-          <p className="mt-2 text-sm text-slate-500 dark:text-slate-400">
-            Uploading and sharing files is not available in this version of Valet yet. The storage and database behind it are already running.
+        <div className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <h2 className="font-semibold">My files</h2>
+          <p className="mt-2 flex-1 text-sm text-slate-600 dark:text-slate-300">
+            Drop files to upload them straight to storage: big ones go in parallel parts you can pause and resume.
           </p>
+          <Link href="/files" className={buttonClasses({ className: "mt-4 self-start" })}>
+            Go to my files
+          </Link>
         </div>
       </div>
     </section>

@@ -16,7 +16,8 @@ export type UploadSettings = { maxFileSize: number; multipartThreshold: number; 
 
 /** Per-file state Uppy keeps (and Golden Retriever restores after a reload). */
 type ValetMeta = { valetUploadId?: string; valetCompleted?: boolean }
-type ValetFile = UppyFile<ValetMeta, Record<string, never>>
+/** The little of an Uppy file a grant needs. */
+type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size" | "type">
 
 type UploadGrant =
   | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string> }
@@ -43,9 +44,9 @@ async function callApi<T>(path: string, init: { method: string; body?: unknown; 
   return response.status === 204 ? (undefined as T) : ((await response.json()) as T)
 }
 
-const declaredType = (file: ValetFile) => file.type || "application/octet-stream"
+const declaredType = (file: FileFacts) => file.type || "application/octet-stream"
 
-async function grantUpload(file: ValetFile): Promise<UploadGrant> {
+async function grantUpload(file: FileFacts): Promise<UploadGrant> {
   const { upload } = await callApi<{ upload: UploadGrant }>("/api/uploads", {
     method: "POST",
     body: { name: file.name, size: file.size ?? 0, type: declaredType(file) },
@@ -160,23 +161,26 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
 /** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
 export function FileUploader({ settings }: { settings: UploadSettings }) {
   const target = useRef<HTMLDivElement>(null)
+  // Stable for the page's lifetime in the App Router, so it does not re-create Uppy.
   const router = useRouter()
+  const { maxFileSize, multipartThreshold, partSize } = settings
 
+  // Keyed on the numbers, not the settings object: refreshing the file list re-renders the page
+  // with an equal but new object, and re-creating Uppy then would wipe the finished uploads.
   useEffect(() => {
     if (!target.current) return
-    const uppy = createUppy(settings, () => router.refresh())
+    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, () => router.refresh())
     uppy.use(Dashboard, {
       inline: true,
       target: target.current,
       width: "100%",
       height: 380,
       theme: "auto",
-      showProgressDetails: true,
       proudlyDisplayPoweredByUppy: false,
-      note: `Up to ${formatBytes(settings.maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
+      note: `Up to ${formatBytes(maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
     })
     return () => uppy.destroy()
-  }, [settings, router])
+  }, [maxFileSize, multipartThreshold, partSize, router])
 
   return <div ref={target} className="overflow-hidden rounded-xl" aria-label="Upload files" />
 }

@@ -20,6 +20,11 @@ export async function SiteHeader() {
           <a href="/api/health" className={NAV_LINK_CLASSES}>
             Status
           </a>
+          {user && (
+            <Link href="/files" className={NAV_LINK_CLASSES}>
+              My files
+            </Link>
+          )}
           {user ? (
             <UserMenu email={user.email} name={user.name} isAdmin={user.role === "ADMIN"} />
           ) : (

@@ -4,6 +4,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth"
 import CredentialsProvider from "next-auth/providers/credentials"
 import { cookies } from "next/headers"
 import { redirect } from "next/navigation"
+import { cache } from "react"
 import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
 import { authenticateApiToken } from "@/lib/api-tokens"
 import { ApiError } from "@/lib/errors"
@@ -168,11 +169,14 @@ export async function requireAdmin(request: Request): Promise<AuthUser> {
   return user
 }
 
-/** The signed-in, still active account for a server component, or null. */
-export async function getCurrentUser(): Promise<AccountUser | null> {
+/**
+ * The signed-in, still active account for a server component, or null. Cached per request: the
+ * header and the page both ask, and one database read answers both.
+ */
+export const getCurrentUser = cache(async (): Promise<AccountUser | null> => {
   const userId = await sessionUserId((await cookies()).getAll())
   return userId ? findActiveAccount(userId) : null
-}
+})
 
 /** For pages: the current account, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requirePageUser(returnTo: string): Promise<AccountUser> {
