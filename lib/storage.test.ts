@@ -81,6 +81,9 @@ describe("attachmentDisposition", () => {
     ['"><script>.html', 'attachment; filename="\\"><script>.html"'],
     ["plain.txt", 'attachment; filename="plain.txt"'],
     ["line\nbreak.txt", "attachment; filename=\"line_break.txt\"; filename*=UTF-8''line%0Abreak.txt"],
+    // Not cut down to what follows the last separator ("script>.html"), as a path would be.
+    ['"><script>x</script>.html', 'attachment; filename="\\"><script>x<_script>.html"'],
+    ["..\\..\\boot.ini", 'attachment; filename=".._.._boot.ini"'],
   ])("quotes %s safely", (name, expected) => {
     expect(storage.attachmentDisposition(name)).toBe(expected)
   })

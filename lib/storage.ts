@@ -167,7 +167,11 @@ function asciiFilename(filename: string): string {
  * survives the trip, and no raw non-ASCII byte ends up in a response header.
  */
 export function attachmentDisposition(filename: string): string {
-  return contentDisposition(filename, { type: "attachment", fallback: asciiFilename(filename) })
+  // content-disposition treats its input as a path and keeps only what follows the last "/" or
+  // "\\", so "a/b.txt" would be saved as "b.txt". A display name is not a path; browsers turn
+  // separators into "_" when saving anyway, so do that here and keep the rest of the name.
+  const name = filename.replace(/[/\\]/g, "_")
+  return contentDisposition(name, { type: "attachment", fallback: asciiFilename(name) })
 }
 
 /** A download URL that makes the browser save the object under its display name. */
