@@ -24,3 +24,11 @@ export async function recordMintedKeys(actor: AuditActor, keys: MintedKey[], db:
     data: keys.map((key) => ({ ...key, actorId: actor.id, via: actor.via })),
   })
 }
+
+/** An action that changed something (a revoked share, a deleted file), as opposed to a minted key. */
+export type AuditAction = { action: string; objectKey?: string; fileId?: string; details?: Prisma.InputJsonValue }
+
+/** One audit row for an action: who did what to which object. */
+export async function recordAction(actor: AuditActor, action: AuditAction, db: Db = getDb()): Promise<void> {
+  await db.auditEvent.create({ data: { ...action, actorId: actor.id, via: actor.via } })
+}

@@ -52,6 +52,13 @@ export const serverEnvSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
+  /** Lifetime of a share link created without an explicit expiry. */
+  SHARE_DEFAULT_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 60 * 60).default(7 * 24 * 60 * 60),
+  /**
+   * Longest lifetime a share link may be given; unset allows links that never expire. Each
+   * download still mints its own short key, so this bounds the link, not a URL.
+   */
+  SHARE_MAX_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 60 * 60).optional(),
   /** Largest file one upload may declare. */
   MAX_FILE_SIZE_BYTES: bytes(5 * GIB),
   /** Default storage allowance per user, counting files and uploads still in flight. */
