@@ -1,8 +1,8 @@
 import type { AuthUser } from "@/lib/auth"
-import { recordMintedKeys } from "@/lib/audit"
+import { recordAction, recordMintedKeys } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { notFound } from "@/lib/errors"
-import { presignGet } from "@/lib/storage"
+import { deleteObject, presignGet } from "@/lib/storage"
 import type { FileSummary } from "@/lib/uploads"
 
 const FILE_SELECT = { id: true, name: true, size: true, contentType: true, createdAt: true } as const
@@ -51,4 +51,36 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
     { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
   ])
   return get
+}
+
+/**
+ * Deletes a file (its owner's, or any for an admin): its links are revoked first, so they answer
+ * 410 rather than 404 from then on, then the row goes and the object is removed from storage.
+ * The object is deleted inside the transaction: if storage refuses, the row and the links stay as
+ * they were and the caller gets a 503 to retry, instead of a row pointing at nothing.
+ */
+export async function deleteFile(user: AuthUser, fileId: string): Promise<void> {
+  const db = getDb()
+  const file = await db.file.findFirst({
+    where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
+    select: { id: true, ownerId: true, objectKey: true },
+  })
+  if (!file) throw notFound("File")
+  await db.$transaction(
+    async (tx) => {
+      const revoked = await tx.share.updateMany({
+        where: { fileId: file.id, revokedAt: null },
+        data: { revokedAt: new Date(), revokedById: user.id },
+      })
+      // Shares keep their rows (fileId becomes null) so their links can say "revoked".
+      await tx.file.delete({ where: { id: file.id } })
+      await recordAction(
+        { id: user.id, via: user.via },
+        { action: "file.delete", objectKey: file.objectKey, fileId: file.id, details: { ownerId: file.ownerId, revokedShares: revoked.count } },
+        tx,
+      )
+      await deleteObject(file.objectKey)
+    },
+    { timeout: 30_000 },
+  )
 }

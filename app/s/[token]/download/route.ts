@@ -1,0 +1,51 @@
+import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
+import { clientIp } from "@/lib/rate-limit"
+import { redeemShare } from "@/lib/shares"
+import { redeemShareSchema } from "@/lib/validations/shares"
+
+// The Location is a working key: no cache may keep it, and storage must not learn the share page
+// (whose URL holds the share token) through Referer.
+const PRIVATE_HEADERS = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }
+
+const isFormPost = (request: Request) =>
+  request.method === "POST" && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
+
+async function readPassword(request: Request): Promise<string | undefined> {
+  if (request.method !== "POST") return undefined
+  if (isFormPost(request)) {
+    const form = await request.formData().catch(() => {
+      throw new ApiError(400, "invalid_form", "Request body must be a valid form")
+    })
+    const password = form.get("password")
+    return redeemShareSchema.parse({ password: typeof password === "string" ? password : undefined }).password
+  }
+  return redeemShareSchema.parse(await readOptionalJson(request)).password
+}
+
+async function download(request: Request, token: string): Promise<Response> {
+  try {
+    const password = await readPassword(request)
+    const get = await redeemShare({ token, password, ip: clientIp(request) })
+    return new Response(null, { status: 302, headers: { Location: get.url, ...PRIVATE_HEADERS } })
+  } catch (error) {
+    // The share page's own form gets sent back to the page, which explains the failure; API
+    // clients (curl, fetch with JSON) get the JSON error.
+    if (isFormPost(request) && error instanceof ApiError) {
+      const page = `/s/${encodeURIComponent(token)}?error=${encodeURIComponent(error.code)}`
+      return new Response(null, { status: 303, headers: { Location: page, ...PRIVATE_HEADERS } })
+    }
+    const response = handleApiError(error)
+    response.headers.set("Referrer-Policy", "no-referrer")
+    return response
+  }
+}
+
+// GET /s/:token/download — a link without a password: 302 to a fresh presigned GET
+export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
+  return download(request, (await params).token)
+}
+
+// POST /s/:token/download `password` (JSON or the share page's form) — same, with the password
+export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
+  return download(request, (await params).token)
+}
