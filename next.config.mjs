@@ -4,6 +4,18 @@ const nextConfig = {
   poweredByHeader: false,
   // `next dev` otherwise writes an AGENTS.md into the repo when it guesses an agent started it.
   agentRules: false,
+  async headers() {
+    // Share pages carry the token in their URL: keep it out of caches and Referer headers.
+    return [
+      {
+        source: "/s/:token",
+        headers: [
+          { key: "Cache-Control", value: "no-store" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+        ],
+      },
+    ]
+  },
 }
 
 export default nextConfig
