@@ -1,9 +1,11 @@
+import { FileActions } from "@/components/files-actions"
+import type { ShareSettings } from "@/components/files-share-dialog"
 import { FormattedDate } from "@/components/ui/formatted-date"
+import type { FileListItem } from "@/lib/files"
 import { formatBytes } from "@/lib/upload-layout"
-import type { FileSummary } from "@/lib/uploads"
 
 /** The signed-in user's files; each download is a fresh, one-minute key minted on click. */
-export function FilesTable({ files }: { files: FileSummary[] }) {
+export function FilesTable({ files, shareSettings }: { files: FileListItem[]; shareSettings: ShareSettings }) {
   if (files.length === 0) {
     return (
       <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700">
@@ -22,6 +24,7 @@ export function FilesTable({ files }: { files: FileSummary[] }) {
             <th scope="col" className="px-4 py-3 font-medium">Size</th>
             <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Type</th>
             <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Uploaded</th>
+            <th scope="col" className="px-4 py-3 font-medium">Active links</th>
             <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
           </tr>
         </thead>
@@ -34,15 +37,9 @@ export function FilesTable({ files }: { files: FileSummary[] }) {
               <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 sm:table-cell dark:text-slate-300">
                 <FormattedDate value={file.createdAt.toISOString()} withTime />
               </td>
+              <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{file.activeShares}</td>
               <td className="px-4 py-3 text-right">
-                {/* A plain link: the route answers 302 to storage, which sends the file as an attachment. */}
-                <a
-                  href={`/api/files/${file.id}/download`}
-                  className="font-medium text-brand-600 hover:text-brand-700"
-                  aria-label={`Download ${file.name}`}
-                >
-                  Download
-                </a>
+                <FileActions file={{ id: file.id, name: file.name }} shareSettings={shareSettings} />
               </td>
             </tr>
           ))}

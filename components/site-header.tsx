@@ -21,9 +21,14 @@ export async function SiteHeader() {
             Status
           </a>
           {user && (
-            <Link href="/files" className={NAV_LINK_CLASSES}>
-              My files
-            </Link>
+            <>
+              <Link href="/files" className={NAV_LINK_CLASSES}>
+                My files
+              </Link>
+              <Link href="/shares" className={NAV_LINK_CLASSES}>
+                My shares
+              </Link>
+            </>
           )}
           {user ? (
             <UserMenu email={user.email} name={user.name} isAdmin={user.role === "ADMIN"} />

@@ -15,18 +15,41 @@ const toSummary = (file: { id: string; name: string; size: bigint; contentType: 
   createdAt: file.createdAt,
 })
 
+export type FileListItem = FileSummary & { activeShares: number }
+
 /** The user's files, newest first, a page at a time; `nextCursor` fetches the following page. */
-export async function listFiles(user: AuthUser, page: { cursor?: string; limit: number }) {
-  const files = await getDb().file.findMany({
+export async function listFiles(user: AuthUser, page: { cursor?: string; limit: number }): Promise<{ files: FileListItem[]; nextCursor: string | null }> {
+  const db = getDb()
+  const now = new Date()
+  const files = await db.file.findMany({
     where: { ownerId: user.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: page.limit + 1,
     ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
-    select: FILE_SELECT,
+    select: {
+      ...FILE_SELECT,
+      // Links that would serve a download right now (shareStateOf's "active", in SQL).
+      _count: {
+        select: {
+          shares: {
+            where: {
+              revokedAt: null,
+              AND: [
+                { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+                { OR: [{ maxDownloads: null }, { downloads: { lt: db.share.fields.maxDownloads } }] },
+              ],
+            },
+          },
+        },
+      },
+    },
   })
   const hasMore = files.length > page.limit
   const shown = files.slice(0, page.limit)
-  return { files: shown.map(toSummary), nextCursor: hasMore ? (shown.at(-1)?.id ?? null) : null }
+  return {
+    files: shown.map((file) => ({ ...toSummary(file), activeShares: file._count.shares })),
+    nextCursor: hasMore ? (shown.at(-1)?.id ?? null) : null,
+  }
 }
 
 /** One of the user's files; anyone else's is a 404. */

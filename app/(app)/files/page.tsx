@@ -30,7 +30,7 @@ export default async function FilesPage() {
       </section>
       <section aria-labelledby="files-heading" className="space-y-3">
         <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Files</h2>
-        <FilesTable files={files} />
+        <FilesTable files={files} shareSettings={{ maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }} />
       </section>
     </div>
   )

@@ -1,0 +1,195 @@
+"use client"
+
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react"
+import { SharesList, type ShareView } from "@/components/shares-list"
+import { Button } from "@/components/ui/button"
+import { CopyButton } from "@/components/ui/copy-button"
+import { FormAlert } from "@/components/ui/form-alert"
+import { INPUT_CLASSES } from "@/components/ui/text-field"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+
+const HOUR = 60 * 60
+const DAY = 24 * HOUR
+const PRESETS = [
+  { value: String(HOUR), label: "1 hour" },
+  { value: String(DAY), label: "1 day" },
+  { value: String(7 * DAY), label: "7 days" },
+  { value: "custom", label: "Custom (days)" },
+  { value: "never", label: "Never" },
+] as const
+
+/** `maxExpirySeconds` is the server's cap (SHARE_MAX_EXPIRY_SECONDS); null allows "Never". */
+export type ShareSettings = { maxExpirySeconds: number | null }
+
+async function fetchShares(fileId: string): Promise<ShareView[] | undefined> {
+  const response = await fetch(`/api/files/${encodeURIComponent(fileId)}/shares`).catch(() => undefined)
+  return response?.ok ? ((await response.json()) as { shares: ShareView[] }).shares : undefined
+}
+
+const FIELD_LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-200"
+const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
+
+export function ShareDialog({
+  file,
+  settings,
+  onClose,
+  onChanged,
+}: {
+  file: { id: string; name: string }
+  settings: ShareSettings
+  onClose: () => void
+  onChanged: () => void
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  const [shares, setShares] = useState<ShareView[]>()
+  const [created, setCreated] = useState<string>()
+  const [error, setError] = useState<string>()
+  const [pending, setPending] = useState(false)
+  const [preset, setPreset] = useState<string>(String(7 * DAY))
+
+  const presets = PRESETS.filter(
+    (option) =>
+      (option.value !== "never" || settings.maxExpirySeconds === null) &&
+      (settings.maxExpirySeconds === null || Number.isNaN(Number(option.value)) || Number(option.value) <= settings.maxExpirySeconds),
+  )
+
+  const loadShares = useCallback(async () => {
+    const list = await fetchShares(file.id)
+    if (list) setShares(list)
+  }, [file.id])
+
+  useEffect(() => {
+    dialogRef.current?.showModal()
+    let current = true
+    void fetchShares(file.id).then((list) => {
+      if (current && list) setShares(list)
+    })
+    return () => {
+      current = false
+    }
+  }, [file.id])
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const days = Number(form.get("customDays"))
+    const expiresIn = preset === "never" ? null : preset === "custom" ? Math.round(days * DAY) : Number(preset)
+    const limit = String(form.get("maxDownloads") ?? "").trim()
+    const body = {
+      expiresIn,
+      maxDownloads: limit === "" ? null : Number(limit),
+      password: String(form.get("password") ?? "") || undefined,
+    }
+    setPending(true)
+    setError(undefined)
+    try {
+      const response = await fetch(`/api/files/${encodeURIComponent(file.id)}/shares`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+      if (response.ok) {
+        setCreated(((await response.json()) as { share: { url: string } }).share.url)
+        await loadShares()
+        onChanged()
+      } else {
+        const failure = await readApiFailure(response)
+        setError(failure.issues[0]?.message ?? failure.message)
+      }
+    } catch {
+      setError(NETWORK_ERROR_MESSAGE)
+    }
+    setPending(false)
+  }
+
+  return (
+    <dialog
+      ref={dialogRef}
+      aria-labelledby={titleId}
+      onClose={(event) => {
+        // React passes a nested dialog's close (the revoke confirmation) up the component tree.
+        if (event.target === event.currentTarget) onClose()
+      }}
+      className="m-auto w-[min(40rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
+        Share {file.name}
+      </h2>
+      {created ? (
+        <div className="mt-4 space-y-2">
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Copy the link now: Valet keeps only a fingerprint of it and cannot show it again.
+          </p>
+          <div className="flex flex-wrap items-center gap-2">
+            <input readOnly value={created} aria-label="Share link" className={`${FIELD} mt-0 flex-1 font-mono text-xs`} onFocus={(event) => event.currentTarget.select()} />
+            <CopyButton text={created} label="Copy link" />
+          </div>
+          <Button variant="secondary" size="sm" onClick={() => setCreated(undefined)}>
+            Create another link
+          </Button>
+        </div>
+      ) : (
+        <form onSubmit={create} className="mt-4 grid gap-4 sm:grid-cols-2">
+          <div>
+            <label htmlFor="share-expiry" className={FIELD_LABEL}>Expires after</label>
+            <select id="share-expiry" value={preset} onChange={(event) => setPreset(event.target.value)} className={FIELD}>
+              {presets.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {preset === "custom" && (
+            <div>
+              <label htmlFor="share-custom-days" className={FIELD_LABEL}>Days</label>
+              <input id="share-custom-days" name="customDays" type="number" min={1} step={1} required defaultValue={30} className={FIELD} />
+            </div>
+          )}
+          <div>
+            <label htmlFor="share-limit" className={FIELD_LABEL}>
+              Download limit <span className="font-normal text-slate-500">(optional)</span>
+            </label>
+            <input id="share-limit" name="maxDownloads" type="number" min={1} step={1} className={FIELD} />
+          </div>
+          <div>
+            <label htmlFor="share-password-new" className={FIELD_LABEL}>
+              Password <span className="font-normal text-slate-500">(optional)</span>
+            </label>
+            <input id="share-password-new" name="password" type="password" autoComplete="new-password" minLength={4} className={FIELD} />
+          </div>
+          {error && (
+            <div className="sm:col-span-2">
+              <FormAlert>{error}</FormAlert>
+            </div>
+          )}
+          <div className="sm:col-span-2">
+            <Button type="submit" disabled={pending}>
+              {pending ? "Creating…" : "Create link"}
+            </Button>
+          </div>
+        </form>
+      )}
+      <section className="mt-6 space-y-2" aria-label="Links to this file">
+        <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Links to this file</h3>
+        {shares ? (
+          <SharesList
+            shares={shares}
+            onRevoked={() => {
+              void loadShares()
+              onChanged()
+            }}
+          />
+        ) : (
+          <p className="text-sm text-slate-500">Loading…</p>
+        )}
+      </section>
+      <div className="mt-6 flex justify-end">
+        <Button variant="secondary" onClick={() => dialogRef.current?.close()}>
+          Close
+        </Button>
+      </div>
+    </dialog>
+  )
+}

@@ -1,0 +1,122 @@
+"use client"
+
+import { useState } from "react"
+import { Button } from "@/components/ui/button"
+import { ConfirmDialog } from "@/components/ui/confirm-dialog"
+import { FormattedDate } from "@/components/ui/formatted-date"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import type { ShareState } from "@/lib/shares"
+
+/** A share as the browser gets it: dates as ISO strings, never a token (only its hash exists). */
+export type ShareView = {
+  id: string
+  fileId: string | null
+  fileName: string | null
+  state: ShareState
+  expiresAt: string | null
+  maxDownloads: number | null
+  downloads: number
+  hasPassword: boolean
+  createdAt: string
+}
+
+const STATE_LABELS: Record<ShareState, { text: string; classes: string }> = {
+  active: { text: "Active", classes: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950/40 dark:text-emerald-300" },
+  expired: { text: "Expired", classes: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300" },
+  used_up: { text: "Used up", classes: "bg-amber-50 text-amber-700 dark:bg-amber-950/40 dark:text-amber-300" },
+  revoked: { text: "Revoked", classes: "bg-red-50 text-red-700 dark:bg-red-950/40 dark:text-red-300" },
+}
+
+export function ShareStateBadge({ state }: { state: ShareState }) {
+  const label = STATE_LABELS[state]
+  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${label.classes}`}>{label.text}</span>
+}
+
+/** Links with their state, download count and a revoke button; `showFile` adds the file's name. */
+export function SharesList({ shares, showFile = false, onRevoked }: { shares: ShareView[]; showFile?: boolean; onRevoked: (id: string) => void }) {
+  const [confirming, setConfirming] = useState<ShareView>()
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<string>()
+
+  async function revoke(share: ShareView) {
+    setPending(true)
+    setError(undefined)
+    try {
+      const response = await fetch(`/api/shares/${encodeURIComponent(share.id)}`, { method: "DELETE" })
+      if (response.ok) {
+        setConfirming(undefined)
+        onRevoked(share.id)
+      } else {
+        setError((await readApiFailure(response)).message)
+      }
+    } catch {
+      setError(NETWORK_ERROR_MESSAGE)
+    }
+    setPending(false)
+  }
+
+  if (shares.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">No links yet.</p>
+
+  return (
+    <>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Share links, newest first</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
+            <tr>
+              {showFile && <th scope="col" className="px-3 py-2 font-medium">File</th>}
+              <th scope="col" className="px-3 py-2 font-medium">State</th>
+              <th scope="col" className="px-3 py-2 font-medium">Downloads</th>
+              <th scope="col" className="px-3 py-2 font-medium">Expires</th>
+              <th scope="col" className="px-3 py-2 font-medium">Created</th>
+              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {shares.map((share) => (
+              <tr key={share.id} data-share-id={share.id}>
+                {showFile && (
+                  <td className="max-w-xs truncate px-3 py-2 font-medium" title={share.fileName ?? undefined}>
+                    {share.fileName ?? <span className="text-slate-500">Deleted file</span>}
+                  </td>
+                )}
+                <td className="px-3 py-2">
+                  <ShareStateBadge state={share.state} />
+                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500">password</span>}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  {share.downloads}
+                  {share.maxDownloads !== null && ` / ${share.maxDownloads}`}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">{share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}</td>
+                <td className="whitespace-nowrap px-3 py-2"><FormattedDate value={share.createdAt} /></td>
+                <td className="px-3 py-2 text-right">
+                  {share.state === "active" && (
+                    <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
+                      Revoke
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={confirming !== undefined}
+        title="Revoke this link?"
+        confirmLabel="Revoke link"
+        pendingLabel="Revoking…"
+        pending={pending}
+        error={error}
+        onConfirm={() => confirming && revoke(confirming)}
+        onClose={() => {
+          setConfirming(undefined)
+          setError(undefined)
+        }}
+      >
+        Anyone opening it from now on is told it was revoked. Downloads already started are not affected.
+      </ConfirmDialog>
+    </>
+  )
+}
