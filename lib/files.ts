@@ -3,7 +3,11 @@ import { recordAction, recordMintedKeys } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { notFound } from "@/lib/errors"
 import { deleteObject, presignGet } from "@/lib/storage"
+import type { Prisma } from "@/lib/generated/prisma/client"
 import type { FileSummary } from "@/lib/uploads"
+import type { ListFilesQuery } from "@/lib/validations/files"
+
+type FileSort = ListFilesQuery["sort"]
 
 const FILE_SELECT = { id: true, name: true, size: true, contentType: true, createdAt: true } as const
 
@@ -17,13 +21,27 @@ const toSummary = (file: { id: string; name: string; size: bigint; contentType: 
 
 export type FileListItem = FileSummary & { activeShares: number }
 
-/** The user's files, newest first, a page at a time; `nextCursor` fetches the following page. */
-export async function listFiles(user: AuthUser, page: { cursor?: string; limit: number }): Promise<{ files: FileListItem[]; nextCursor: string | null }> {
+// The id breaks ties, so every order is total and a cursor page never repeats or skips a file.
+const FILE_ORDERS = {
+  newest: [{ createdAt: "desc" }, { id: "desc" }],
+  oldest: [{ createdAt: "asc" }, { id: "asc" }],
+  name: [{ name: "asc" }, { id: "asc" }],
+  size: [{ size: "desc" }, { id: "desc" }],
+} satisfies Record<FileSort, Prisma.FileOrderByWithRelationInput[]>
+
+/**
+ * The user's files a page at a time, newest first unless sorted otherwise, optionally only those
+ * whose name contains `q` (any case); `nextCursor` fetches the following page.
+ */
+export async function listFiles(
+  user: AuthUser,
+  page: { cursor?: string; limit: number; q?: string; sort?: FileSort },
+): Promise<{ files: FileListItem[]; nextCursor: string | null }> {
   const db = getDb()
   const now = new Date()
   const files = await db.file.findMany({
-    where: { ownerId: user.id },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    where: { ownerId: user.id, ...(page.q ? { name: { contains: page.q, mode: "insensitive" as const } } : {}) },
+    orderBy: FILE_ORDERS[page.sort ?? "newest"],
     take: page.limit + 1,
     ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
     select: {

@@ -238,15 +238,6 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(response.status).toBe(404)
       expect((await response.json()).error.code).toBe("not_found")
     })
-
-    it("classifies states in order: revoked, then expired, then used up", () => {
-      const past = new Date(Date.now() - 1000)
-      const base = { revokedAt: null, expiresAt: null, maxDownloads: null, downloads: 0 }
-      expect(shares.shareStateOf(base)).toBe("active")
-      expect(shares.shareStateOf({ ...base, maxDownloads: 1, downloads: 1 })).toBe("used_up")
-      expect(shares.shareStateOf({ ...base, maxDownloads: 1, downloads: 1, expiresAt: past })).toBe("expired")
-      expect(shares.shareStateOf({ ...base, maxDownloads: 1, downloads: 1, expiresAt: past, revokedAt: past })).toBe("revoked")
-    })
   })
 
   describe("downloading through a link", () => {
@@ -436,6 +427,33 @@ describe(`shares on ${PROFILE} storage`, () => {
       const response = await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(admin.id) }), params("id", file.id))
       expect(response.status).toBe(204)
       expect(await storage.headObject(file.objectKey)).toBeNull()
+    })
+  })
+
+  describe("My files: search, sort, pages and active links", () => {
+    it("finds names by any-case substring, sorts by size across cursor pages, and counts only active links", async () => {
+      const files = await import("@/app/api/files/route")
+      const headers = await browserHeaders(owner.id)
+      const list = async (search: string, userId = owner.id) => {
+        const response = await files.GET(apiRequest("GET", `/api/files?${search}`, { headers: userId === owner.id ? headers : await browserHeaders(userId) }))
+        expect(response.status).toBe(200)
+        return (await response.json()) as { files: { id: string; name: string; size: number; activeShares: number }[]; nextCursor: string | null }
+      }
+      const small = await uploadFile("quarterly-FINDME-small.txt", new Uint8Array(randomBytes(100)))
+      const big = await uploadFile("annual-findme-big.txt", new Uint8Array(randomBytes(300)))
+      const middle = await uploadFile("FindMe middle.txt", new Uint8Array(randomBytes(200)))
+      await createShareOk(big.id)
+      const revoked = await createShareOk(big.id)
+      await query(database.url, `UPDATE "Share" SET "revokedAt" = now() WHERE id = $1`, [revoked.id])
+
+      const first = await list("q=findme&sort=size&limit=2")
+      expect(first.files.map((file) => file.id)).toEqual([big.id, middle.id])
+      expect(first.files[0]?.activeShares).toBe(1)
+      const second = await list(`q=findme&sort=size&limit=2&cursor=${first.nextCursor}`)
+      expect(second).toEqual({ files: [expect.objectContaining({ id: small.id, activeShares: 0 })], nextCursor: null })
+      expect((await list("q=findme&sort=oldest")).files.map((file) => file.id)).toEqual([small.id, big.id, middle.id])
+      expect((await list("q=findme", stranger.id)).files).toEqual([])
+      expect((await files.GET(apiRequest("GET", "/api/files?sort=sideways", { headers }))).status).toBe(400)
     })
   })
 

@@ -1,16 +1,31 @@
 import type { Metadata } from "next"
+import Link from "next/link"
+import { FilesFilters } from "@/components/files-filters"
 import { FileUploaderLoader } from "@/components/file-uploader-loader"
 import { FilesTable } from "@/components/files-table"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
 import { listFiles } from "@/lib/files"
+import { listFilesQuerySchema } from "@/lib/validations/files"
 
 export const metadata: Metadata = { title: "My files" }
 
-export default async function FilesPage() {
+const PAGE_SIZE = 50
+
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
+
+export default async function FilesPage({ searchParams }: PageProps) {
   const account = await requirePageUser("/files")
   const env = getEnv()
-  const { files } = await listFiles({ ...account, via: "session" }, { limit: 100 })
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
+  // A hand-edited query string falls back to the first page, newest first, rather than an error.
+  const parsed = listFilesQuerySchema.safeParse({ ...raw, limit: PAGE_SIZE })
+  const query = parsed.success ? parsed.data : listFilesQuerySchema.parse({ limit: PAGE_SIZE })
+  const { files, nextCursor } = await listFiles({ ...account, via: "session" }, query)
+  const pageLink = (cursor?: string) => {
+    const params = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), sort: query.sort, ...(cursor ? { cursor } : {}) })
+    return `/files?${params}`
+  }
   const settings = {
     maxFileSize: env.MAX_FILE_SIZE_BYTES,
     multipartThreshold: env.MULTIPART_THRESHOLD_BYTES,
@@ -30,7 +45,26 @@ export default async function FilesPage() {
       </section>
       <section aria-labelledby="files-heading" className="space-y-3">
         <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Files</h2>
-        <FilesTable files={files} shareSettings={{ maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }} />
+        <FilesFilters q={query.q} sort={query.sort} />
+        {files.length === 0 && query.q ? (
+          <p className="text-sm text-slate-500">No file name contains “{query.q}”.</p>
+        ) : (
+          <FilesTable files={files} shareSettings={{ maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }} />
+        )}
+        <nav aria-label="Pages" className="flex justify-between text-sm">
+          {query.cursor ? (
+            <Link href={pageLink()} className="font-medium text-brand-600 hover:text-brand-700">
+              First page
+            </Link>
+          ) : (
+            <span />
+          )}
+          {nextCursor && (
+            <Link href={pageLink(nextCursor)} className="font-medium text-brand-600 hover:text-brand-700">
+              Next page
+            </Link>
+          )}
+        </nav>
       </section>
     </div>
   )
