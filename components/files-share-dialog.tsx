@@ -5,6 +5,7 @@ import { SharesList, type ShareView } from "@/components/shares-list"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
+import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
 
@@ -125,6 +126,7 @@ export function ShareDialog({
             <input readOnly value={created} aria-label="Share link" className={`${FIELD} mt-0 flex-1 font-mono text-xs`} onFocus={(event) => event.currentTarget.select()} />
             <CopyButton text={created} label="Copy link" />
           </div>
+          <QrCode value={created} label="QR code of the share link" className="h-40 w-40 rounded border border-slate-200" />
           <Button variant="secondary" size="sm" onClick={() => setCreated(undefined)}>
             Create another link
           </Button>

@@ -23,6 +23,7 @@ async function createLink(page: Page, options: { limit?: string; password?: stri
   await dialog.getByRole("button", { name: "Create link" }).click()
   const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue()
   expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/)
+  await expect(dialog.getByRole("img", { name: "QR code of the share link" })).toBeVisible()
   return link
 }
 
