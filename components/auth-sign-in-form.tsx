@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react"
 import { useRef, useState, type FormEvent } from "react"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
-import { PasswordField, TextField } from "@/components/ui/text-field"
+import { EmailField, PasswordField } from "@/components/ui/text-field"
 import { useFieldErrors } from "@/components/ui/use-field-errors"
 import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/api-client"
 import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
@@ -89,16 +89,9 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
       )}
       {/* method="post": a submit that beats hydration must not put the password in the URL. */}
       <form method="post" noValidate onSubmit={handleSubmit} className="space-y-4">
-        <TextField
+        <EmailField
           id="sign-in-email"
           name="email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
           value={values.email}
           onChange={(event) => update("email", event.target.value)}
           onBlur={() => onBlur("email", values)}

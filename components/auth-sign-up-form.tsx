@@ -5,7 +5,7 @@ import { useState, type FormEvent, type ReactNode } from "react"
 import { TEXT_LINK_CLASSES } from "@/components/auth-card"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
-import { PasswordField, TextField } from "@/components/ui/text-field"
+import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
 import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint, type ApiFailure } from "@/lib/api-client"
 import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
@@ -113,16 +113,9 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
         onBlur={() => onBlur("name", values)}
         error={errors.name}
       />
-      <TextField
+      <EmailField
         id="sign-up-email"
         name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
         value={values.email}
         onChange={(event) => update("email", event.target.value)}
         onBlur={() => onBlur("email", values)}

@@ -15,7 +15,7 @@ import { formatBytes, partLayout } from "@/lib/upload-layout"
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
 
 /** Per-file state Uppy keeps (and Golden Retriever restores after a reload). */
-type ValetMeta = { valetUploadId?: string; valetCompleted?: boolean }
+type ValetMeta = { valetUploadId?: string; valetSinglePut?: boolean; valetCompleted?: boolean }
 /** The little of an Uppy file a grant needs. */
 type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size" | "type">
 
@@ -73,7 +73,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
     async getUploadParameters(file) {
       const upload = await grantUpload(file)
       if (upload.multipart) throw new Error("The server expected this file in parts; reload the page")
-      uppy.setFileMeta(file.id, { valetUploadId: upload.id })
+      uppy.setFileMeta(file.id, { valetUploadId: upload.id, valetSinglePut: true })
       return { method: "PUT", url: upload.url, headers: upload.headers }
     },
 
@@ -123,11 +123,13 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
   })
 
   // A single PUT is only a file once the server has checked storage holds what it granted.
+  // (Multipart uploads are completed by completeMultipartUpload above.) Only files whose bytes
+  // are in: after a reload, Golden Retriever replays the pipeline for files still being re-added.
   uppy.addPostProcessor(async (fileIDs) => {
     await Promise.all(
       fileIDs.map(async (fileID) => {
         const file = uppy.getFile(fileID)
-        if (!file?.meta.valetUploadId || file.meta.valetCompleted) return
+        if (!file?.meta.valetSinglePut || !file.meta.valetUploadId || file.meta.valetCompleted || !file.progress.uploadComplete) return
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
         try {
           await callApi(`/api/uploads/${file.meta.valetUploadId}/complete`, { method: "POST" })

@@ -54,6 +54,22 @@ export function TextField({ id, label, hint, error, optional, trailing, classNam
 }
 
 /** A password input with a show/hide toggle: typing a long password blind causes typos. */
+/** An email field with the attributes every email input wants (keyboard, no autocapitalise). */
+export function EmailField(props: Omit<TextFieldProps, "type" | "label">) {
+  return (
+    <TextField
+      label="Email"
+      type="email"
+      autoComplete="email"
+      inputMode="email"
+      autoCapitalize="none"
+      spellCheck={false}
+      required
+      {...props}
+    />
+  )
+}
+
 export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) {
   const [visible, setVisible] = useState(false)
   return (
