@@ -1,5 +1,6 @@
 import { FileActions } from "@/components/files-actions"
 import type { ShareSettings } from "@/components/files-share-dialog"
+import { FileTypeIcon } from "@/components/ui/file-type-icon"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import type { FileListItem } from "@/lib/files"
 import { formatBytes } from "@/lib/upload-layout"
@@ -31,7 +32,12 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {files.map((file) => (
             <tr key={file.id}>
-              <td className="max-w-xs truncate px-4 py-3 font-medium" title={file.name}>{file.name}</td>
+              <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
+                <span className="flex items-center gap-2">
+                  <FileTypeIcon type={file.type} className="h-5 w-5 shrink-0 text-slate-400" />
+                  <span className="truncate">{file.name}</span>
+                </span>
+              </td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
               <td className="hidden px-4 py-3 text-slate-600 sm:table-cell dark:text-slate-300">{file.type}</td>
               <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 sm:table-cell dark:text-slate-300">
