@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db"
 import type { Prisma } from "@/lib/generated/prisma/client"
 
 /** Who caused an audit event and how they proved it. */
-export type AuditActor = { id: string | null; via: "session" | "token" | "share" | "system" }
+export type AuditActor = { id: string | null; via: "session" | "token" | "share" | "upload-request" | "system" }
 
 /** A valet key that was handed out: everything about it except the URL itself (DESIGN §3.9). */
 export type MintedKey = {

@@ -22,6 +22,8 @@ import type { UploadRequest } from "@/lib/validations/uploads"
 
 /** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
 export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
+/** Grants per upload request and client address: outsiders get a tighter budget. */
+export const UPLOAD_REQUEST_GRANT_LIMIT = { limit: 60, windowSeconds: 10 * 60 }
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
 const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
@@ -31,7 +33,24 @@ export type UploadGrant =
   | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date }
   | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date }
 
-const actorOf = (user: AuthUser): AuditActor => ({ id: user.id, via: user.via })
+/**
+ * Who acts on an upload: its signed-in owner, or someone without an account sending files into
+ * an owner's space through an upload request (who may only put, never list, read or delete).
+ */
+export type Uploader = AuthUser | RequestUploader
+export type RequestUploader = {
+  via: "upload-request"
+  request: { id: string; ownerId: string; limits: UploadRequestLimits }
+  ip: string
+}
+export type UploadRequestLimits = { maxFiles: number; maxFileSize: number; maxTotalSize: number; allowedTypes: string[] }
+
+const isRequestUploader = (uploader: Uploader): uploader is RequestUploader => uploader.via === "upload-request"
+const ownerIdOf = (uploader: Uploader) => (isRequestUploader(uploader) ? uploader.request.ownerId : uploader.id)
+const actorOf = (uploader: Uploader): AuditActor =>
+  isRequestUploader(uploader) ? { id: null, via: "upload-request" } : { id: uploader.id, via: uploader.via }
+/** The uploads an uploader may see: an owner's own, or those sent through one request. */
+const scopeOf = (uploader: Uploader) => (isRequestUploader(uploader) ? { uploadRequestId: uploader.request.id } : { ownerId: uploader.id })
 
 /** Server-minted object key: nothing of the user's input (file name) ever becomes part of it. */
 export const objectKeyFor = (userId: string, uploadId: string) => `u/${userId}/${uploadId}`
@@ -50,17 +69,60 @@ async function bytesInUse(tx: Prisma.TransactionClient, userId: string): Promise
   return Number(files._sum.size ?? 0n) + Number(pending._sum.size ?? 0n)
 }
 
+/** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
+export function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
+  if (allowedTypes.length === 0) return true
+  const bare = type.split(";")[0]?.trim().toLowerCase() ?? ""
+  return allowedTypes.some((allowed) => (allowed.endsWith("/*") ? bare.startsWith(allowed.slice(0, -1)) : bare === allowed))
+}
+
+/**
+ * An upload request's limits, checked under a lock on the request: files and bytes already sent
+ * or in flight count, so concurrent grants cannot exceed the count or the total.
+ */
+async function assertRequestHasRoom(tx: Prisma.TransactionClient, request: RequestUploader["request"], input: UploadRequest) {
+  const { limits } = request
+  if (!isTypeAllowed(input.type, limits.allowedTypes)) {
+    throw new ApiError(415, "type_not_allowed", `This link accepts ${limits.allowedTypes.join(", ")} only`)
+  }
+  if (input.size > limits.maxFileSize) {
+    throw new ApiError(413, "file_too_large", `This link accepts files up to ${formatBytes(limits.maxFileSize)}`)
+  }
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`upload-request:${request.id}`}, 0))`
+  // Read again under the lock: a request closed a moment ago takes no more files.
+  const current = await tx.uploadRequest.findUnique({ where: { id: request.id }, select: { closedAt: true, expiresAt: true } })
+  if (!current || current.closedAt || (current.expiresAt && current.expiresAt <= new Date())) {
+    throw new ApiError(410, "request_closed", "This upload link is closed")
+  }
+  const sent = await tx.upload.aggregate({
+    where: { uploadRequestId: request.id, status: { in: ["PENDING", "COMPLETED"] } },
+    _count: true,
+    _sum: { size: true },
+  })
+  if (sent._count >= limits.maxFiles) {
+    throw new ApiError(409, "request_full", `This link takes ${limits.maxFiles} file${limits.maxFiles === 1 ? "" : "s"} and has them all`)
+  }
+  if (Number(sent._sum.size ?? 0n) + input.size > limits.maxTotalSize) {
+    throw new ApiError(413, "request_total_exceeded", `This link takes ${formatBytes(limits.maxTotalSize)} in total; this file does not fit`)
+  }
+}
+
 /**
  * Grants an upload: size, rate and quota are checked before any key exists (DESIGN §3.8); then
  * the Upload row, the multipart upload in storage if the file is big, and for a small file one
  * presigned PUT with Content-Type, Content-Length (and the SHA-256 if given) signed in.
  */
-export async function grantUpload(user: AuthUser, input: UploadRequest): Promise<UploadGrant> {
+export async function grantUpload(uploader: Uploader, input: UploadRequest): Promise<UploadGrant> {
   const env = getEnv()
   if (input.size > env.MAX_FILE_SIZE_BYTES) {
     throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(input.size)}`)
   }
-  const rate = await consumeRateLimit({ key: `upload:user:${user.id}`, ...UPLOAD_GRANT_LIMIT })
+  const ownerId = ownerIdOf(uploader)
+  const rate = await consumeRateLimit(
+    isRequestUploader(uploader)
+      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
+      : { key: `upload:user:${ownerId}`, ...UPLOAD_GRANT_LIMIT },
+  )
   if (!rate.allowed) {
     throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
       "Retry-After": String(rate.retryAfterSeconds),
@@ -68,7 +130,8 @@ export async function grantUpload(user: AuthUser, input: UploadRequest): Promise
   }
 
   const id = randomUUID()
-  const objectKey = objectKeyFor(user.id, id)
+  // Keys stay under the owner's prefix whoever sends the bytes.
+  const objectKey = objectKeyFor(ownerId, id)
   const isMultipart = input.size > env.MULTIPART_THRESHOLD_BYTES
   const layout = isMultipart ? partLayout(input.size, env.MULTIPART_PART_SIZE_BYTES) : undefined
   const expiresAt = new Date(
@@ -77,10 +140,12 @@ export async function grantUpload(user: AuthUser, input: UploadRequest): Promise
 
   return getDb().$transaction(
     async (tx) => {
-      await lockUser(tx, user.id)
-      const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { quotaBytes: true } })
+      await lockUser(tx, ownerId)
+      // Taken after the owner's lock, always in that order, so grants cannot deadlock.
+      if (isRequestUploader(uploader)) await assertRequestHasRoom(tx, uploader.request, input)
+      const account = await tx.user.findUniqueOrThrow({ where: { id: ownerId }, select: { quotaBytes: true } })
       const quota = account.quotaBytes === null ? env.USER_QUOTA_BYTES : Number(account.quotaBytes)
-      const used = await bytesInUse(tx, user.id)
+      const used = await bytesInUse(tx, ownerId)
       if (used + input.size > quota) {
         throw new ApiError(
           403,
@@ -93,7 +158,8 @@ export async function grantUpload(user: AuthUser, input: UploadRequest): Promise
       await tx.upload.create({
         data: {
           id,
-          ownerId: user.id,
+          ownerId,
+          uploadRequestId: isRequestUploader(uploader) ? uploader.request.id : null,
           objectKey,
           fileName: input.name,
           contentType: input.type,
@@ -108,7 +174,7 @@ export async function grantUpload(user: AuthUser, input: UploadRequest): Promise
       if (layout) return { id, multipart: true as const, ...layout, expiresAt }
 
       const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
-      await recordMintedKeys(actorOf(user), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
+      await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
       return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
     },
     { timeout: 30_000 },
@@ -131,8 +197,8 @@ const UPLOAD_SELECT = {
 } as const
 
 /** The caller's upload; anyone else's is indistinguishable from a missing one (404). */
-async function findOwnUpload(user: AuthUser, uploadId: string) {
-  const upload = await getDb().upload.findFirst({ where: { id: uploadId, ownerId: user.id }, select: UPLOAD_SELECT })
+async function findOwnUpload(uploader: Uploader, uploadId: string) {
+  const upload = await getDb().upload.findFirst({ where: { id: uploadId, ...scopeOf(uploader) }, select: UPLOAD_SELECT })
   if (!upload) throw notFound("Upload")
   return upload
 }
@@ -155,8 +221,8 @@ function multipartLayoutOf(upload: OwnUpload) {
  * Part URLs for an open multipart upload, each signed for one part number and that part's exact
  * length. Can be called again for the same parts: long uploads outlive one URL.
  */
-export async function signUploadParts(user: AuthUser, uploadId: string, partNumbers: number[]) {
-  const upload = await findOwnUpload(user, uploadId)
+export async function signUploadParts(uploader: Uploader, uploadId: string, partNumbers: number[]) {
+  const upload = await findOwnUpload(uploader, uploadId)
   assertOpen(upload)
   const layout = multipartLayoutOf(upload)
   const outOfRange = partNumbers.filter((partNumber) => partNumber < 1 || partNumber > layout.partCount)
@@ -173,7 +239,7 @@ export async function signUploadParts(user: AuthUser, uploadId: string, partNumb
     }),
   )
   await recordMintedKeys(
-    actorOf(user),
+    actorOf(uploader),
     parts.map((part) => ({
       action: "upload.part",
       method: "PUT" as const,
@@ -187,8 +253,8 @@ export async function signUploadParts(user: AuthUser, uploadId: string, partNumb
 }
 
 /** Parts storage already holds (to resume after a reload), or null where storage cannot list them. */
-export async function listUploadedParts(user: AuthUser, uploadId: string): Promise<StoredPart[] | null> {
-  const upload = await findOwnUpload(user, uploadId)
+export async function listUploadedParts(uploader: Uploader, uploadId: string): Promise<StoredPart[] | null> {
+  const upload = await findOwnUpload(uploader, uploadId)
   assertOpen(upload)
   const layout = multipartLayoutOf(upload)
   return listParts({ key: upload.objectKey, uploadId: layout.uploadId })
@@ -235,11 +301,11 @@ async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: num
  * records nothing. Completing again returns the same file.
  */
 export async function completeUpload(
-  user: AuthUser,
+  uploader: Uploader,
   uploadId: string,
   input: { parts?: { partNumber: number; etag: string }[] },
 ): Promise<{ file: FileSummary; created: boolean }> {
-  const upload = await findOwnUpload(user, uploadId)
+  const upload = await findOwnUpload(uploader, uploadId)
   if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
   assertOpen(upload)
 
@@ -272,7 +338,7 @@ export async function completeUpload(
     }
     const file = await tx.file.create({
       data: {
-        ownerId: user.id,
+        ownerId: ownerIdOf(uploader),
         uploadId: upload.id,
         objectKey: upload.objectKey,
         name: upload.fileName,
@@ -292,8 +358,8 @@ async function discardStoredData(upload: { objectKey: string; multipartUploadId:
 }
 
 /** Cancels an upload and removes partial data. Aborting twice is fine; a completed upload is a 409. */
-export async function abortUpload(user: AuthUser, uploadId: string): Promise<void> {
-  const upload = await findOwnUpload(user, uploadId)
+export async function abortUpload(uploader: Uploader, uploadId: string): Promise<void> {
+  const upload = await findOwnUpload(uploader, uploadId)
   if (upload.status === "COMPLETED") throw new ApiError(409, "upload_completed", "This upload is complete; delete the file instead")
   if (upload.status !== "PENDING") return
   await discardStoredData(upload)

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from "node:crypto"
+import type { AuthUser } from "@/lib/auth"
+import { getDb } from "@/lib/db"
+import { ApiError, notFound } from "@/lib/errors"
+import { getEnv } from "@/lib/env"
+import type { Prisma } from "@/lib/generated/prisma/client"
+import { hashPassword, verifyPassword } from "@/lib/passwords"
+import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
+import type { RequestUploader } from "@/lib/uploads"
+import { GIB } from "@/lib/upload-layout"
+import type { CreateUploadRequestInput } from "@/lib/validations/upload-requests"
+
+const TOKEN_BYTES = 32
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
+const DEFAULT_EXPIRY_SECONDS = 7 * 24 * 60 * 60
+const DEFAULT_TOTAL_SIZE = 5 * GIB
+
+// 256 random bits: a fast hash is enough, and a database leak does not leak working links.
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex")
+export const uploadRequestUrl = (token: string) => new URL(`/r/${token}`, getEnv().APP_URL).toString()
+
+export type UploadRequestState = "open" | "expired" | "closed"
+
+const stateOf = (request: { closedAt: Date | null; expiresAt: Date | null }, now = new Date()): UploadRequestState =>
+  request.closedAt ? "closed" : request.expiresAt && request.expiresAt <= now ? "expired" : "open"
+
+const REQUEST_SELECT = {
+  id: true,
+  title: true,
+  message: true,
+  expiresAt: true,
+  maxFiles: true,
+  maxFileSize: true,
+  maxTotalSize: true,
+  allowedTypes: true,
+  passwordHash: true,
+  closedAt: true,
+  createdAt: true,
+  ownerId: true,
+} as const
+
+type RequestRow = Prisma.UploadRequestGetPayload<{ select: typeof REQUEST_SELECT }>
+
+function toSummary(request: RequestRow, received: { files: number; bytes: number }) {
+  return {
+    id: request.id,
+    title: request.title,
+    message: request.message,
+    expiresAt: request.expiresAt,
+    maxFiles: request.maxFiles,
+    maxFileSize: Number(request.maxFileSize),
+    maxTotalSize: Number(request.maxTotalSize),
+    allowedTypes: request.allowedTypes,
+    hasPassword: request.passwordHash !== null,
+    state: stateOf(request),
+    createdAt: request.createdAt,
+    filesReceived: received.files,
+    bytesReceived: received.bytes,
+  }
+}
+
+export type UploadRequestSummary = ReturnType<typeof toSummary>
+
+/** Files (and bytes) an upload request has received and verified. */
+async function receivedBy(requestIds: string[]) {
+  const rows = await getDb().upload.groupBy({
+    by: ["uploadRequestId"],
+    where: { uploadRequestId: { in: requestIds }, status: "COMPLETED" },
+    _count: true,
+    _sum: { size: true },
+  })
+  return new Map(rows.map((row) => [row.uploadRequestId, { files: row._count, bytes: Number(row._sum.size ?? 0n) }]))
+}
+
+/** Creates a write-only link into the user's space; the link (with its token) is shown once. */
+export async function createUploadRequest(user: AuthUser, input: CreateUploadRequestInput) {
+  const env = getEnv()
+  const maxFileSize = Math.min(input.maxFileSize ?? env.MAX_FILE_SIZE_BYTES, env.MAX_FILE_SIZE_BYTES)
+  const token = randomBytes(TOKEN_BYTES).toString("base64url")
+  const request = await getDb().uploadRequest.create({
+    data: {
+      ownerId: user.id,
+      title: input.title,
+      message: input.message ?? null,
+      tokenHash: hashToken(token),
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+      expiresAt: input.expiresIn === null ? null : new Date(Date.now() + 1000 * (input.expiresIn ?? DEFAULT_EXPIRY_SECONDS)),
+      maxFiles: input.maxFiles,
+      maxFileSize: BigInt(maxFileSize),
+      maxTotalSize: BigInt(Math.max(input.maxTotalSize ?? DEFAULT_TOTAL_SIZE, 1)),
+      allowedTypes: input.allowedTypes,
+    },
+    select: REQUEST_SELECT,
+  })
+  return { ...toSummary(request, { files: 0, bytes: 0 }), url: uploadRequestUrl(token) }
+}
+
+/** The user's upload requests, newest first, with what each has received. */
+export async function listUploadRequests(user: AuthUser): Promise<UploadRequestSummary[]> {
+  const requests = await getDb().uploadRequest.findMany({
+    where: { ownerId: user.id },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: REQUEST_SELECT,
+  })
+  const received = await receivedBy(requests.map((request) => request.id))
+  return requests.map((request) => toSummary(request, received.get(request.id) ?? { files: 0, bytes: 0 }))
+}
+
+/** One of the user's requests with the files it received; anyone else's is a 404. */
+export async function getOwnUploadRequest(user: AuthUser, requestId: string) {
+  const db = getDb()
+  const request = await db.uploadRequest.findFirst({ where: { id: requestId, ownerId: user.id }, select: REQUEST_SELECT })
+  if (!request) throw notFound("Upload request")
+  const files = await db.file.findMany({
+    where: { upload: { uploadRequestId: request.id } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, size: true, contentType: true, createdAt: true },
+  })
+  const bytes = files.reduce((sum, file) => sum + Number(file.size), 0)
+  return {
+    request: toSummary(request, { files: files.length, bytes }),
+    files: files.map((file) => ({ id: file.id, name: file.name, size: Number(file.size), type: file.contentType, createdAt: file.createdAt })),
+  }
+}
+
+/** Closes a request at once (its owner, or an admin): the next grant through it is refused. */
+export async function closeUploadRequest(user: AuthUser, requestId: string): Promise<void> {
+  const db = getDb()
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.uploadRequest.updateMany({
+      where: { id: requestId, closedAt: null, ...(user.role === "ADMIN" ? {} : { ownerId: user.id }) },
+      data: { closedAt: new Date(), closedById: user.id },
+    })
+    if (count === 0) {
+      const exists = await tx.uploadRequest.findFirst({ where: { id: requestId, ...(user.role === "ADMIN" ? {} : { ownerId: user.id }) }, select: { id: true } })
+      if (!exists) throw notFound("Upload request")
+      return // already closed: closing is idempotent
+    }
+    await tx.auditEvent.create({ data: { action: "upload_request.close", actorId: user.id, via: user.via, details: { uploadRequestId: requestId } } })
+  })
+}
+
+async function findByToken(token: string) {
+  if (!TOKEN_PATTERN.test(token)) return null
+  return getDb().uploadRequest.findUnique({ where: { tokenHash: hashToken(token) }, select: REQUEST_SELECT })
+}
+
+/** What the public page at /r/<token> shows; null for an unknown link. */
+export async function describeUploadRequest(token: string) {
+  const request = await findByToken(token)
+  if (!request) return null
+  const { title, message, expiresAt, maxFiles, allowedTypes } = request
+  const sent = await getDb().upload.aggregate({
+    where: { uploadRequestId: request.id, status: { in: ["PENDING", "COMPLETED"] } },
+    _count: true,
+    _sum: { size: true },
+  })
+  return {
+    title,
+    message,
+    expiresAt,
+    maxFiles,
+    allowedTypes,
+    maxFileSize: Number(request.maxFileSize),
+    maxTotalSize: Number(request.maxTotalSize),
+    filesLeft: Math.max(0, maxFiles - sent._count),
+    bytesLeft: Math.max(0, Number(request.maxTotalSize) - Number(sent._sum.size ?? 0n)),
+    passwordRequired: request.passwordHash !== null,
+    state: stateOf(request),
+  }
+}
+
+export type PublicUploadRequest = NonNullable<Awaited<ReturnType<typeof describeUploadRequest>>>
+
+/**
+ * The uploader behind a request to /api/r/<token>/…: 404 for an unknown link, 410 once closed or
+ * expired, 401 without the right password (attempts rate limited per link and address).
+ */
+export async function resolveRequestUploader(input: { token: string; password?: string | null; ip: string }): Promise<RequestUploader> {
+  const request = await findByToken(input.token)
+  if (!request) throw new ApiError(404, "not_found", "This upload link does not exist")
+  if (stateOf(request) !== "open") throw new ApiError(410, "request_closed", "This upload link is closed")
+  if (request.passwordHash) {
+    if (!input.password) throw new ApiError(401, "password_required", "This link needs a password")
+    const perLinkKey = `upload-request-password:${request.id}:ip:${input.ip}`
+    await enforceRateLimits(
+      [
+        { key: perLinkKey, ...RATE_LIMITS.sharePasswordPerShareAndIp },
+        { key: `upload-request-password:ip:${input.ip}`, ...RATE_LIMITS.sharePasswordPerIp },
+      ],
+      "Too many password attempts",
+    )
+    if (!(await verifyPassword(request.passwordHash, input.password))) throw new ApiError(401, "wrong_password", "The password is not right")
+    await resetRateLimit(perLinkKey)
+  }
+  return {
+    via: "upload-request",
+    ip: input.ip,
+    request: {
+      id: request.id,
+      ownerId: request.ownerId,
+      limits: {
+        maxFiles: request.maxFiles,
+        maxFileSize: Number(request.maxFileSize),
+        maxTotalSize: Number(request.maxTotalSize),
+        allowedTypes: request.allowedTypes,
+      },
+    },
+  }
+}
+

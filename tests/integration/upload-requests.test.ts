@@ -1,0 +1,205 @@
+import { randomBytes } from "node:crypto"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
+import { query } from "@/tests/support/database"
+
+/** Upload requests (write-only links) against real PostgreSQL and each real S3 server. */
+const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+const MIB = 1024 * 1024
+
+let database: Awaited<ReturnType<typeof useFreshDatabase>>
+let owner: { id: string }
+let other: { id: string }
+let routes: {
+  create: typeof import("@/app/api/upload-requests/route").POST
+  detail: typeof import("@/app/api/upload-requests/[id]/route").GET
+  close: typeof import("@/app/api/upload-requests/[id]/close/route").POST
+  grant: typeof import("@/app/api/r/[token]/uploads/route").POST
+  complete: typeof import("@/app/api/r/[token]/uploads/[id]/complete/route").POST
+  signParts: typeof import("@/app/api/r/[token]/uploads/[id]/parts/route").POST
+}
+
+type Created = { id: string; url: string; state: string }
+type Grant = { id: string; multipart: boolean; url: string; headers: Record<string, string> }
+
+const tokenOf = (created: Created) => new URL(created.url).pathname.split("/")[2] ?? ""
+const count = async (table: string) => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
+let ipCounter = 0
+
+async function createRequest(body: Record<string, unknown>, userId = owner.id): Promise<Created> {
+  const response = await routes.create(apiRequest("POST", "/api/upload-requests", { body: { title: "Send me your slides", ...body }, headers: await browserHeaders(userId) }))
+  expect(response.status, await response.clone().text()).toBe(201)
+  return (await response.json()).uploadRequest
+}
+
+/** An outsider's call: no cookie, its own address unless told, the password header when given. */
+function outsider(token: string, path: string, body: unknown, options: { password?: string; ip?: string } = {}) {
+  return apiRequest("POST", `/api/r/${token}${path}`, {
+    body,
+    headers: { "x-forwarded-for": options.ip ?? `198.51.100.${++ipCounter % 250}`, ...(options.password ? { "x-upload-password": options.password } : {}) },
+  })
+}
+
+const grant = (token: string, body: unknown, options?: { password?: string; ip?: string }) =>
+  routes.grant(outsider(token, "/uploads", body, options), { params: Promise.resolve({ token }) })
+const complete = (token: string, id: string, options?: { password?: string }) =>
+  routes.complete(outsider(token, `/uploads/${id}/complete`, undefined, options), { params: Promise.resolve({ token, id }) })
+
+async function put(url: string, data: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, method = "PUT") {
+  const response = await fetch(url, { method, body: method === "PUT" ? data : undefined, headers })
+  await response.arrayBuffer()
+  return response.status
+}
+
+beforeAll(async () => {
+  database = await useFreshDatabase({ MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) })
+  routes = {
+    create: (await import("@/app/api/upload-requests/route")).POST,
+    detail: (await import("@/app/api/upload-requests/[id]/route")).GET,
+    close: (await import("@/app/api/upload-requests/[id]/close/route")).POST,
+    grant: (await import("@/app/api/r/[token]/uploads/route")).POST,
+    complete: (await import("@/app/api/r/[token]/uploads/[id]/complete/route")).POST,
+    signParts: (await import("@/app/api/r/[token]/uploads/[id]/parts/route")).POST,
+  }
+  const { registerUser } = await import("@/lib/accounts")
+  owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
+  other = await registerUser({ email: "other@example.com", password: "perfectly-fine-2" })
+})
+
+afterAll(() => database.cleanUp())
+
+describe(`upload requests on ${PROFILE} storage`, () => {
+  it("lets an outsider send a file into the owner's space, verified like any upload, with the link stored only as a hash", async () => {
+    const created = await createRequest({ message: "Thanks!", maxFiles: 5 })
+    expect(created).toMatchObject({ state: "open", url: expect.stringMatching(/\/r\/[A-Za-z0-9_-]{43}$/) })
+    const rows = await query<Record<string, unknown>>(database.url, `SELECT * FROM "UploadRequest" WHERE id = $1`, [created.id])
+    expect(JSON.stringify(rows)).not.toContain(tokenOf(created))
+
+    const data = new Uint8Array(randomBytes(1500))
+    const response = await grant(tokenOf(created), { name: "slides.pdf", size: data.length, type: "application/pdf" })
+    expect(response.status).toBe(201)
+    const { upload } = (await response.json()) as { upload: Grant }
+    // Keys live under the owner's prefix, minted by the server.
+    expect(new URL(upload.url).pathname).toBe(`/${process.env.S3_BUCKET}/u/${owner.id}/${upload.id}`)
+    expect(await put(upload.url, data, upload.headers)).toBe(200)
+    const completed = await complete(tokenOf(created), upload.id)
+    expect(completed.status).toBe(201)
+    expect(await completed.json()).toEqual({ file: { name: "slides.pdf", size: 1500, type: "application/pdf" } })
+
+    const detail = await routes.detail(apiRequest("GET", `/api/upload-requests/${created.id}`, { headers: await browserHeaders(owner.id) }), { params: Promise.resolve({ id: created.id }) })
+    const body = await detail.json()
+    expect(body.request).toMatchObject({ filesReceived: 1, bytesReceived: 1500 })
+    expect(body.files.map((file: { name: string }) => file.name)).toEqual(["slides.pdf"])
+    const audit = await query<{ action: string; via: string; actorId: string | null }>(database.url, `SELECT action, via, "actorId" FROM "AuditEvent" WHERE "uploadId" = $1`, [upload.id])
+    expect(audit).toEqual([{ action: "upload.put", via: "upload-request", actorId: null }])
+  })
+
+  it.each([
+    ["a type it does not accept", { allowedTypes: ["image/*"] }, { name: "a.pdf", size: 10, type: "application/pdf" }, 415, "type_not_allowed"],
+    ["a file over its per-file size", { maxFileSize: 100 }, { name: "a.bin", size: 101 }, 413, "file_too_large"],
+    ["a file that does not fit its total", { maxTotalSize: 100 }, { name: "a.bin", size: 101 }, 413, "request_total_exceeded"],
+  ])("refuses %s before any key exists", async (_case, limits, file, status, code) => {
+    const created = await createRequest(limits)
+    const [uploads, audit] = [await count("Upload"), await count("AuditEvent")]
+    const response = await grant(tokenOf(created), file)
+    expect(response.status).toBe(status)
+    expect((await response.json()).error.code).toBe(code)
+    expect([await count("Upload"), await count("AuditEvent")]).toEqual([uploads, audit])
+  })
+
+  it("accepts a matching type family", async () => {
+    const created = await createRequest({ allowedTypes: ["image/*", "application/pdf"] })
+    expect((await grant(tokenOf(created), { name: "a.png", size: 10, type: "image/png" })).status).toBe(201)
+    expect((await grant(tokenOf(created), { name: "a.pdf", size: 10, type: "application/pdf" })).status).toBe(201)
+  })
+
+  it("takes exactly maxFiles of many concurrent grants", async () => {
+    const created = await createRequest({ maxFiles: 3 })
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => grant(tokenOf(created), { name: `f${index}.txt`, size: 10, type: "text/plain" })))
+    const statuses = responses.map((response) => response.status).sort()
+    expect(statuses.filter((status) => status === 201)).toHaveLength(3)
+    expect(statuses.filter((status) => status === 409)).toHaveLength(7)
+  })
+
+  it("refuses unknown (404), expired and closed (410) links, and needs the right password (401)", async () => {
+    const [uploads, audit] = [await count("Upload"), await count("AuditEvent")]
+    expect((await grant(`${"A".repeat(43)}`, { name: "a", size: 1 })).status).toBe(404)
+
+    const expired = await createRequest({ expiresIn: 60 })
+    await query(database.url, `UPDATE "UploadRequest" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`, [expired.id])
+    expect((await grant(tokenOf(expired), { name: "a", size: 1 })).status).toBe(410)
+
+    const closing = await createRequest({})
+    const closed = await routes.close(apiRequest("POST", `/api/upload-requests/${closing.id}/close`, { headers: await browserHeaders(owner.id) }), { params: Promise.resolve({ id: closing.id }) })
+    expect(closed.status).toBe(204)
+    expect((await grant(tokenOf(closing), { name: "a", size: 1 })).status).toBe(410)
+
+    const locked = await createRequest({ password: "open sesame" })
+    const missing = await grant(tokenOf(locked), { name: "a", size: 1 })
+    expect([missing.status, (await missing.json()).error.code]).toEqual([401, "password_required"])
+    const wrong = await grant(tokenOf(locked), { name: "a", size: 1 }, { password: "open barley" })
+    expect([wrong.status, (await wrong.json()).error.code]).toEqual([401, "wrong_password"])
+    expect([await count("Upload"), await count("AuditEvent")]).toEqual([uploads, audit + 1]) // + the close
+    expect((await grant(tokenOf(locked), { name: "a", size: 1 }, { password: "open sesame" })).status).toBe(201)
+  })
+
+  it("charges the owner's quota", async () => {
+    await query(database.url, `UPDATE "User" SET "quotaBytes" = 0 WHERE id = $1`, [other.id])
+    const created = await createRequest({}, other.id)
+    const response = await grant(tokenOf(created), { name: "a.bin", size: 1 })
+    expect(response.status).toBe(403)
+    expect((await response.json()).error.code).toBe("quota_exceeded")
+  })
+
+  it("gives the sender keys that can only put its own object: no read, no other key", async () => {
+    const created = await createRequest({})
+    const data = new Uint8Array(randomBytes(300))
+    const { upload } = (await (await grant(tokenOf(created), { name: "x.bin", size: data.length, type: "application/octet-stream" })).json()) as { upload: Grant }
+    expect(await put(upload.url, data, upload.headers)).toBe(200)
+    // The PUT key used to read, or aimed at another of the owner's objects: storage refuses.
+    expect(await put(upload.url, data, {}, "GET")).toBe(403)
+    const elsewhere = upload.url.replace(upload.id, "00000000-0000-4000-8000-000000000000")
+    expect(await put(elsewhere, data, upload.headers)).toBe(403)
+  })
+
+  it("keeps each link to its own uploads: another link's upload, or the owner's own, is a 404", async () => {
+    const first = await createRequest({})
+    const second = await createRequest({})
+    const { upload } = (await (await grant(tokenOf(first), { name: "x.txt", size: 5, type: "text/plain" })).json()) as { upload: Grant }
+    expect((await complete(tokenOf(second), upload.id)).status).toBe(404)
+    const uploads = await import("@/app/api/uploads/route")
+    const own = await (await uploads.POST(apiRequest("POST", "/api/uploads", { body: { name: "mine.txt", size: 5, type: "text/plain" }, headers: await browserHeaders(owner.id) }))).json()
+    expect((await complete(tokenOf(first), own.upload.id)).status).toBe(404)
+  })
+
+  it("signs parts for a big file sent through a link", async () => {
+    const created = await createRequest({ maxTotalSize: 20 * MIB })
+    const { upload } = (await (await grant(tokenOf(created), { name: "big.bin", size: 5 * MIB + 1, type: "application/octet-stream" })).json()) as { upload: Grant }
+    expect(upload.multipart).toBe(true)
+    const signed = await routes.signParts(outsider(tokenOf(created), `/uploads/${upload.id}/parts`, { partNumbers: [1, 2] }), {
+      params: Promise.resolve({ token: tokenOf(created), id: upload.id }),
+    })
+    expect(signed.status).toBe(200)
+    expect((await signed.json()).parts).toHaveLength(2)
+  })
+
+  it("lets only the owner (or an admin) see and close a request", async () => {
+    const created = await createRequest({}, other.id)
+    const asOwner = await browserHeaders(owner.id) // owner is the first account, so an admin here
+    const asStranger = await browserHeaders((await (await import("@/lib/accounts")).registerUser({ email: "third@example.com", password: "perfectly-fine-3" })).id)
+    const params = { params: Promise.resolve({ id: created.id }) }
+    expect((await routes.detail(apiRequest("GET", `/api/upload-requests/${created.id}`, { headers: asStranger }), params)).status).toBe(404)
+    expect((await routes.close(apiRequest("POST", `/api/upload-requests/${created.id}/close`, { headers: asStranger }), params)).status).toBe(404)
+    expect((await routes.close(apiRequest("POST", `/api/upload-requests/${created.id}/close`, { headers: asOwner }), params)).status).toBe(204)
+    expect((await grant(tokenOf(created), { name: "a", size: 1 })).status).toBe(410)
+  })
+
+  it("answers 400 for a bad request definition and creates nothing", async () => {
+    const before = await count("UploadRequest")
+    for (const body of [{ title: "" }, { title: "x", maxFiles: 0 }, { title: "x", allowedTypes: ["not a type"] }, { title: "x", expiresIn: 10 }]) {
+      const response = await routes.create(apiRequest("POST", "/api/upload-requests", { body, headers: await browserHeaders(owner.id) }))
+      expect(response.status, JSON.stringify(body)).toBe(400)
+    }
+    expect(await count("UploadRequest")).toBe(before)
+  })
+})
