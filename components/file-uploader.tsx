@@ -14,6 +14,24 @@ import { formatBytes, partLayout } from "@/lib/upload-layout"
 /** What the server told the browser about uploads (from lib/env, rendered into the page). */
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
 
+/**
+ * Where uploads go: the signed-in owner's routes (/api/uploads), or an upload request's
+ * (/api/r/<token>/uploads, with the link's password in a header when it has one).
+ */
+export type UploadTarget = {
+  apiBase: string
+  headers?: Record<string, string>
+  maxNumberOfFiles?: number
+  allowedFileTypes?: string[]
+  /** Separate saved state per target, so a reload never mixes the owner's and a link's uploads. */
+  id: string
+  /**
+   * Re-render the page once files are stored (the owner's list shows them). Off for a sender:
+   * the page's limits would change under the dashboard and wipe what it shows as sent.
+   */
+  refreshWhenStored?: boolean
+}
+
 /** Per-file state Uppy keeps (and Golden Retriever restores after a reload). */
 type ValetMeta = { valetUploadId?: string; valetSinglePut?: boolean; valetCompleted?: boolean }
 /** The little of an Uppy file a grant needs. */
@@ -27,13 +45,13 @@ type UploadGrant =
 const PARALLEL_REQUESTS = 6
 
 /** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
-async function callApi<T>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+async function callApi<T>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
       method: init.method,
       signal: init.signal,
-      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+      headers: { ...init.headers, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     })
   } catch (error) {
@@ -46,18 +64,19 @@ async function callApi<T>(path: string, init: { method: string; body?: unknown; 
 
 const declaredType = (file: FileFacts) => file.type || "application/octet-stream"
 
-async function grantUpload(file: FileFacts): Promise<UploadGrant> {
-  const { upload } = await callApi<{ upload: UploadGrant }>("/api/uploads", {
-    method: "POST",
-    body: { name: file.name, size: file.size ?? 0, type: declaredType(file) },
-  })
-  return upload
-}
+function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored: () => void) {
+  const api = <T,>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }) =>
+    callApi<T>(`${target.apiBase}${path}`, { ...init, headers: target.headers })
+  const grantUpload = async (file: FileFacts) =>
+    (await api<{ upload: UploadGrant }>("", { method: "POST", body: { name: file.name, size: file.size ?? 0, type: declaredType(file) } })).upload
 
-function createUppy(settings: UploadSettings, onFileStored: () => void) {
   const uppy = new Uppy<ValetMeta, Record<string, never>>({
-    id: "valet-uploader",
-    restrictions: { maxFileSize: settings.maxFileSize },
+    id: target.id,
+    restrictions: {
+      maxFileSize: settings.maxFileSize,
+      maxNumberOfFiles: target.maxNumberOfFiles ?? null,
+      allowedFileTypes: target.allowedFileTypes?.length ? target.allowedFileTypes : null,
+    },
     // Only Valet's own meta lives on files; nothing of it is sent to storage.
     meta: {},
   })
@@ -89,7 +108,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
     },
 
     async signPart(_file, { uploadId, partNumber, signal }) {
-      const { parts } = await callApi<{ parts: { url: string }[] }>(`/api/uploads/${uploadId}/parts`, {
+      const { parts } = await api<{ parts: { url: string }[] }>(`/${uploadId}/parts`, {
         method: "POST",
         body: { partNumbers: [partNumber] },
         signal,
@@ -100,7 +119,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
     },
 
     async listParts(_file, { uploadId, signal }) {
-      const { parts } = await callApi<{ parts: { partNumber: number; etag: string; size: number }[] }>(`/api/uploads/${uploadId}/parts`, {
+      const { parts } = await api<{ parts: { partNumber: number; etag: string; size: number }[] }>(`/${uploadId}/parts`, {
         method: "GET",
         signal,
       })
@@ -108,7 +127,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
     },
 
     async completeMultipartUpload(file, { uploadId, parts, signal }) {
-      await callApi(`/api/uploads/${uploadId}/complete`, {
+      await api(`/${uploadId}/complete`, {
         method: "POST",
         body: { parts: parts.map((part) => ({ partNumber: part.PartNumber, etag: part.ETag })) },
         signal,
@@ -118,7 +137,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
     },
 
     async abortMultipartUpload(_file, { uploadId }) {
-      await callApi(`/api/uploads/${uploadId}`, { method: "DELETE" })
+      await api(`/${uploadId}`, { method: "DELETE" })
     },
   })
 
@@ -132,7 +151,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
         if (!file?.meta.valetSinglePut || !file.meta.valetUploadId || file.meta.valetCompleted || !file.progress.uploadComplete) return
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
         try {
-          await callApi(`/api/uploads/${file.meta.valetUploadId}/complete`, { method: "POST" })
+          await api(`/${file.meta.valetUploadId}/complete`, { method: "POST" })
           uppy.setFileMeta(fileID, { valetCompleted: true })
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error)
@@ -148,7 +167,7 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
   // Cancelling a single PUT leaves a grant on the server; give it back (frees quota at once).
   uppy.on("file-removed", (file) => {
     if (file.meta.valetUploadId && !file.meta.valetCompleted && !file.isRemote) {
-      void callApi(`/api/uploads/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
+      void api(`/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
     }
   })
   uppy.on("complete", (result) => {
@@ -160,29 +179,36 @@ function createUppy(settings: UploadSettings, onFileStored: () => void) {
   return uppy
 }
 
+const OWNER_TARGET: UploadTarget = { apiBase: "/api/uploads", id: "valet-uploader", refreshWhenStored: true }
+
 /** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
-export function FileUploader({ settings }: { settings: UploadSettings }) {
-  const target = useRef<HTMLDivElement>(null)
+export function FileUploader({ settings, target = OWNER_TARGET, note }: { settings: UploadSettings; target?: UploadTarget; note?: string }) {
+  const element = useRef<HTMLDivElement>(null)
   // Stable for the page's lifetime in the App Router, so it does not re-create Uppy.
   const router = useRouter()
   const { maxFileSize, multipartThreshold, partSize } = settings
+  // The target as a string: an equal but new object on a re-render must not re-create Uppy.
+  const targetKey = JSON.stringify(target)
 
-  // Keyed on the numbers, not the settings object: refreshing the file list re-renders the page
-  // with an equal but new object, and re-creating Uppy then would wipe the finished uploads.
+  // Keyed on values, not objects: refreshing the file list re-renders the page with equal but
+  // new props, and re-creating Uppy then would wipe the finished uploads.
   useEffect(() => {
-    if (!target.current) return
-    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, () => router.refresh())
+    if (!element.current) return
+    const uploadTarget = JSON.parse(targetKey) as UploadTarget
+    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, uploadTarget, () => {
+      if (uploadTarget.refreshWhenStored) router.refresh()
+    })
     uppy.use(Dashboard, {
       inline: true,
-      target: target.current,
+      target: element.current,
       width: "100%",
       height: 380,
       theme: "auto",
       proudlyDisplayPoweredByUppy: false,
-      note: `Up to ${formatBytes(maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
+      note: note ?? `Up to ${formatBytes(maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
     })
     return () => uppy.destroy()
-  }, [maxFileSize, multipartThreshold, partSize, router])
+  }, [maxFileSize, multipartThreshold, partSize, targetKey, note, router])
 
-  return <div ref={target} className="overflow-hidden rounded-xl" aria-label="Upload files" />
+  return <div ref={element} className="overflow-hidden rounded-xl" aria-label="Upload files" />
 }

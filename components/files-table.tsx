@@ -1,3 +1,4 @@
+import Link from "next/link"
 import { FileActions } from "@/components/files-actions"
 import type { ShareSettings } from "@/components/files-share-dialog"
 import { FileTypeIcon } from "@/components/ui/file-type-icon"
@@ -37,6 +38,11 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
                   <FileTypeIcon type={file.type} className="h-5 w-5 shrink-0 text-slate-400" />
                   <span className="truncate">{file.name}</span>
                 </span>
+                {file.fromRequest && (
+                  <Link href={`/requests/${file.fromRequest.id}`} className="mt-0.5 block truncate text-xs font-normal text-slate-500 hover:text-brand-700">
+                    Received through “{file.fromRequest.title}”
+                  </Link>
+                )}
               </td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
               <td className="hidden px-4 py-3 text-slate-600 sm:table-cell dark:text-slate-300">{file.type}</td>

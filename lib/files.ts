@@ -19,7 +19,8 @@ const toSummary = (file: { id: string; name: string; size: bigint; contentType: 
   createdAt: file.createdAt,
 })
 
-export type FileListItem = FileSummary & { activeShares: number }
+/** `fromRequest`: the upload request the file arrived through, when someone sent it to the owner. */
+export type FileListItem = FileSummary & { activeShares: number; fromRequest: { id: string; title: string } | null }
 
 // The id breaks ties, so every order is total and a cursor page never repeats or skips a file.
 const FILE_ORDERS = {
@@ -46,6 +47,7 @@ export async function listFiles(
     ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
     select: {
       ...FILE_SELECT,
+      upload: { select: { uploadRequest: { select: { id: true, title: true } } } },
       // Links that would serve a download right now (shareStateOf's "active", in SQL).
       _count: {
         select: {
@@ -65,7 +67,7 @@ export async function listFiles(
   const hasMore = files.length > page.limit
   const shown = files.slice(0, page.limit)
   return {
-    files: shown.map((file) => ({ ...toSummary(file), activeShares: file._count.shares })),
+    files: shown.map((file) => ({ ...toSummary(file), activeShares: file._count.shares, fromRequest: file.upload.uploadRequest })),
     nextCursor: hasMore ? (shown.at(-1)?.id ?? null) : null,
   }
 }
