@@ -347,6 +347,11 @@ export async function completeUpload(
         sha256: upload.sha256,
       },
     })
+    const actor = actorOf(uploader)
+    // Not a key, but the other half of the grant: who got which bytes recorded, and when.
+    await tx.auditEvent.create({
+      data: { action: "upload.complete", actorId: actor.id, via: actor.via, objectKey: upload.objectKey, uploadId: upload.id, fileId: file.id },
+    })
     return { file: toFileSummary(file), created: true }
   })
 }

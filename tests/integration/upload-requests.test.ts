@@ -90,8 +90,11 @@ describe(`upload requests on ${PROFILE} storage`, () => {
     const body = await detail.json()
     expect(body.request).toMatchObject({ filesReceived: 1, bytesReceived: 1500 })
     expect(body.files.map((file: { name: string }) => file.name)).toEqual(["slides.pdf"])
-    const audit = await query<{ action: string; via: string; actorId: string | null }>(database.url, `SELECT action, via, "actorId" FROM "AuditEvent" WHERE "uploadId" = $1`, [upload.id])
-    expect(audit).toEqual([{ action: "upload.put", via: "upload-request", actorId: null }])
+    const audit = await query<{ action: string; via: string; actorId: string | null }>(database.url, `SELECT action, via, "actorId" FROM "AuditEvent" WHERE "uploadId" = $1 ORDER BY "createdAt"`, [upload.id])
+    expect(audit).toEqual([
+      { action: "upload.put", via: "upload-request", actorId: null },
+      { action: "upload.complete", via: "upload-request", actorId: null },
+    ])
   })
 
   it.each([

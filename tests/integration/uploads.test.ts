@@ -422,9 +422,9 @@ describe(`uploads on ${PROFILE} storage`, () => {
       // Not the owner: 404. The owner's audit trail has the minted GET, without the URL.
       const foreign = await download.GET(apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(stranger.id) }), params(file.id))
       expect(foreign.status).toBe(404)
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "fileId" = $1`, [file.id])
-      expect(audit).toHaveLength(1)
-      expect(audit[0]).toMatchObject({ action: "download.get", method: "GET", actorId: owner.id })
+      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 ORDER BY "createdAt"`, [file.id])
+      expect(audit.map((row) => row.action)).toEqual(["upload.complete", "download.get"])
+      expect(audit[1]).toMatchObject({ action: "download.get", method: "GET", actorId: owner.id })
       expect(JSON.stringify(audit)).not.toMatch(/X-Amz-|https?:\/\//)
     })
   })
