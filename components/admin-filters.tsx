@@ -1,6 +1,6 @@
 import Link from "next/link"
 import { buttonClasses } from "@/components/ui/button"
-import { INPUT_CLASSES } from "@/components/ui/text-field"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
 
 export type FilterField =
   | { name: string; label: string; type: "text" | "number" | "datetime-local"; value?: string | number; placeholder?: string }

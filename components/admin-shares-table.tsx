@@ -77,7 +77,7 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
               <th scope="col" className="px-4 py-3 font-medium">State</th>
               <th scope="col" className="px-4 py-3 font-medium">Downloads</th>
               <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Created</th>
+              <th scope="col" className="hidden px-4 py-3 font-medium xl:table-cell">Created</th>
               <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
@@ -109,7 +109,7 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
                 <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
                   {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
                 </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 xl:table-cell dark:text-slate-300">
                   <FormattedDate value={share.createdAt} withTime />
                 </td>
                 <td className="px-4 py-3 text-right">

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { INPUT_CLASSES } from "@/components/ui/text-field"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { formatBytes } from "@/lib/upload-layout"
 
 export type AdminUserView = {
@@ -70,7 +70,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
             <tr>
               <th scope="col" className="px-4 py-3 font-medium">Email</th>
               <th scope="col" className="px-4 py-3 font-medium">Role</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Created</th>
+              <th scope="col" className="hidden px-4 py-3 font-medium xl:table-cell">Created</th>
               <th scope="col" className="px-4 py-3 font-medium">Files</th>
               <th scope="col" className="px-4 py-3 font-medium">Storage</th>
               <th scope="col" className="px-4 py-3 font-medium">Active links</th>
@@ -88,7 +88,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                   {user.role === "ADMIN" ? "Admin" : "User"}
                   {user.disabled && <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/40 dark:text-red-300">Disabled</span>}
                 </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 md:table-cell">
+                <td className="hidden whitespace-nowrap px-4 py-3 xl:table-cell">
                   <FormattedDate value={user.createdAt} />
                 </td>
                 <td className="px-4 py-3">{user.files}</td>
@@ -98,7 +98,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                 </td>
                 <td className="px-4 py-3">{user.activeShares}</td>
                 <td className="px-4 py-3">
-                  <div className="flex items-center justify-end gap-1">
+                  <div className="flex flex-wrap items-center justify-end gap-1">
                     {changes(user).map((change) => (
                       <Button
                         key={change.confirmLabel}
