@@ -1,5 +1,5 @@
 import { buttonClasses } from "@/components/ui/button"
-import { INPUT_CLASSES } from "@/components/ui/text-field"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import type { ListFilesQuery } from "@/lib/validations/files"
 
 const SORT_LABELS: Record<ListFilesQuery["sort"], string> = {

@@ -32,3 +32,12 @@ export type AuditAction = { action: string; objectKey?: string; fileId?: string;
 export async function recordAction(actor: AuditActor, action: AuditAction, db: Db = getDb()): Promise<void> {
   await db.auditEvent.create({ data: { ...action, actorId: actor.id, via: actor.via } })
 }
+
+/** An administrator's change to someone else's account or data ("admin.user.update", …). */
+export async function recordAdminAction(
+  admin: { id: string; via: "session" | "token" },
+  action: AuditAction,
+  db: Db = getDb(),
+): Promise<void> {
+  await recordAction({ id: admin.id, via: admin.via }, action, db)
+}

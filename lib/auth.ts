@@ -3,7 +3,7 @@ import { decode } from "next-auth/jwt"
 import type { OAuthConfig } from "next-auth/providers/oauth"
 import CredentialsProvider from "next-auth/providers/credentials"
 import { cookies } from "next/headers"
-import { redirect } from "next/navigation"
+import { notFound, redirect } from "next/navigation"
 import { cache } from "react"
 import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
 import { authenticateApiToken } from "@/lib/api-tokens"
@@ -182,6 +182,16 @@ export const getCurrentUser = cache(async (): Promise<AccountUser | null> => {
 export async function requirePageUser(returnTo: string): Promise<AccountUser> {
   const user = await getCurrentUser()
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`)
+  return user
+}
+
+/**
+ * For admin pages: the current admin. Anyone signed in but not an admin gets a 404, so the console's
+ * existence is not advertised (the API answers 403 JSON instead, which clients need to tell apart).
+ */
+export async function requirePageAdmin(returnTo: string): Promise<AccountUser> {
+  const user = await requirePageUser(returnTo)
+  if (user.role !== "ADMIN") notFound()
   return user
 }
 

@@ -1,6 +1,9 @@
 "use client"
 
 import { useState, type ComponentProps, type ReactNode } from "react"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
+
+export { INPUT_CLASSES }
 
 type TextFieldProps = Omit<ComponentProps<"input">, "id" | "children"> & {
   id: string
@@ -13,8 +16,6 @@ type TextFieldProps = Omit<ComponentProps<"input">, "id" | "children"> & {
   trailing?: ReactNode
 }
 
-export const INPUT_CLASSES =
-  "block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500 disabled:opacity-60 dark:bg-slate-950 dark:text-slate-100"
 
 /** A labelled input whose hint and error are tied to it for assistive technology. */
 export function TextField({ id, label, hint, error, optional, trailing, className = "", ...inputProps }: TextFieldProps) {

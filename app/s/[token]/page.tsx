@@ -3,7 +3,7 @@ import { notFound } from "next/navigation"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { buttonClasses } from "@/components/ui/button"
-import { INPUT_CLASSES } from "@/components/ui/text-field"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { describeShare, type ShareState } from "@/lib/shares"
 import { formatBytes } from "@/lib/upload-layout"
 

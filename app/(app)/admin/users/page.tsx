@@ -1,0 +1,40 @@
+import type { Metadata } from "next"
+import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
+import { AdminCreateUserForm } from "@/components/admin-create-user-form"
+import { AdminUsersTable } from "@/components/admin-users-table"
+import { listUsers } from "@/lib/admin"
+import { requirePageAdmin } from "@/lib/auth"
+import { adminUsersQuerySchema } from "@/lib/validations/admin"
+
+export const metadata: Metadata = { title: "Users · Admin" }
+
+const PAGE_SIZE = 50
+
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
+
+export default async function AdminUsersPage({ searchParams }: PageProps) {
+  const admin = await requirePageAdmin("/admin/users")
+  // A hand-edited query string falls back to the first page rather than an error.
+  const parsed = adminUsersQuerySchema.safeParse({ ...stringParams(await searchParams), limit: PAGE_SIZE })
+  const query = parsed.success ? parsed.data : adminUsersQuerySchema.parse({ limit: PAGE_SIZE })
+  const { users, nextCursor } = await listUsers(query)
+  const filters = { q: query.q }
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="users-heading" className="space-y-3">
+        <h2 id="users-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Users</h2>
+        <AdminFilters action="/admin/users" label="Filter users" fields={[{ name: "q", label: "Email or name", type: "text", value: query.q }]} />
+        {users.length === 0 ? (
+          <p className="text-sm text-slate-500">No account matches.</p>
+        ) : (
+          <AdminUsersTable users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))} currentUserId={admin.id} />
+        )}
+        <PageLinks first={query.cursor ? pageHref("/admin/users", filters) : undefined} next={nextCursor ? pageHref("/admin/users", filters, nextCursor) : undefined} />
+      </section>
+      <section aria-labelledby="create-heading" className="space-y-3">
+        <h2 id="create-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Create a user</h2>
+        <AdminCreateUserForm />
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,144 @@
+"use client"
+
+import { useState } from "react"
+import { useApiAction } from "@/components/admin-use-api-action"
+import { ShareStateBadge } from "@/components/shares-list"
+import { Button } from "@/components/ui/button"
+import { ConfirmDialog } from "@/components/ui/confirm-dialog"
+import { FormAlert } from "@/components/ui/form-alert"
+import { FormattedDate } from "@/components/ui/formatted-date"
+import type { ShareState } from "@/lib/shares"
+
+export type AdminShareView = {
+  id: string
+  state: ShareState
+  owner: { id: string; email: string }
+  fileName: string | null
+  expiresAt: string | null
+  maxDownloads: number | null
+  downloads: number
+  hasPassword: boolean
+  createdAt: string
+}
+
+/** Every user's links; revoke one, or tick several and revoke them in one all-or-nothing request. */
+export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
+  const action = useApiAction()
+  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const [confirming, setConfirming] = useState<AdminShareView[]>()
+  const revocable = shares.filter((share) => share.state !== "revoked")
+  // Selections of links no longer shown (or revoked since) are dropped.
+  const chosen = revocable.filter((share) => selected.has(share.id))
+
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current)
+      if (on) next.add(id)
+      else next.delete(id)
+      return next
+    })
+
+  async function revoke(targets: AdminShareView[]) {
+    const ok =
+      targets.length === 1 && targets[0]
+        ? await action.run(`/api/admin/shares/${encodeURIComponent(targets[0].id)}/revoke`, { method: "POST" })
+        : await action.run("/api/admin/shares/revoke", { method: "POST", body: { ids: targets.map((share) => share.id) } })
+    if (ok) {
+      setConfirming(undefined)
+      setSelected(new Set())
+    }
+  }
+
+  const name = (share: AdminShareView) => share.fileName ?? "a deleted file"
+
+  return (
+    <div className="space-y-3">
+      {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
+      <div className="flex items-center gap-3">
+        <Button variant="danger" size="sm" disabled={chosen.length === 0} onClick={() => setConfirming(chosen)}>
+          Revoke selected{chosen.length > 0 ? ` (${chosen.length})` : ""}
+        </Button>
+      </div>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Every link, newest first</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
+            <tr>
+              <th scope="col" className="w-10 px-4 py-3">
+                <input
+                  type="checkbox"
+                  aria-label="Select every revocable link on this page"
+                  checked={revocable.length > 0 && chosen.length === revocable.length}
+                  onChange={(event) => setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())}
+                />
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">File</th>
+              <th scope="col" className="px-4 py-3 font-medium">Owner</th>
+              <th scope="col" className="px-4 py-3 font-medium">State</th>
+              <th scope="col" className="px-4 py-3 font-medium">Downloads</th>
+              <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
+              <th scope="col" className="hidden px-4 py-3 font-medium xl:table-cell">Created</th>
+              <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {shares.map((share) => (
+              <tr key={share.id}>
+                <td className="px-4 py-3">
+                  {share.state !== "revoked" && (
+                    <input
+                      type="checkbox"
+                      aria-label={`Select the link to ${name(share)} by ${share.owner.email}`}
+                      checked={selected.has(share.id)}
+                      onChange={(event) => toggle(share.id, event.target.checked)}
+                    />
+                  )}
+                </td>
+                <td className="max-w-xs truncate px-4 py-3 font-medium" title={share.fileName ?? undefined}>
+                  {share.fileName ?? <span className="italic text-slate-500">deleted</span>}
+                  {share.hasPassword && <span className="ml-2 text-xs font-normal text-slate-500">password</span>}
+                </td>
+                <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{share.owner.email}</td>
+                <td className="px-4 py-3">
+                  <ShareStateBadge state={share.state} />
+                </td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
+                  {share.downloads}
+                  {share.maxDownloads !== null && ` of ${share.maxDownloads}`}
+                </td>
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
+                  {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
+                </td>
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 xl:table-cell dark:text-slate-300">
+                  <FormattedDate value={share.createdAt} withTime />
+                </td>
+                <td className="px-4 py-3 text-right">
+                  {share.state !== "revoked" && (
+                    <Button variant="danger-ghost" size="sm" onClick={() => setConfirming([share])} aria-label={`Revoke the link to ${name(share)} by ${share.owner.email}`}>
+                      Revoke
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={confirming !== undefined}
+        title={confirming?.length === 1 && confirming[0] ? `Revoke the link to ${name(confirming[0])}?` : `Revoke ${confirming?.length ?? 0} links?`}
+        confirmLabel={confirming?.length === 1 ? "Revoke link" : "Revoke links"}
+        pendingLabel="Revoking…"
+        pending={action.pending}
+        error={action.error}
+        onConfirm={() => confirming && void revoke(confirming)}
+        onClose={() => {
+          setConfirming(undefined)
+          action.clearError()
+        }}
+      >
+        Anyone opening {confirming?.length === 1 ? "this link" : "these links"} from now on is refused. Their owners see them as revoked. This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  )
+}
