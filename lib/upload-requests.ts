@@ -141,9 +141,19 @@ export async function closeUploadRequest(user: AuthUser, requestId: string): Pro
   })
 }
 
+/**
+ * The request behind a link. A disabled owner's links read as closed: nobody may keep filling the
+ * space of an account an admin has switched off.
+ */
 async function findByToken(token: string) {
   if (!TOKEN_PATTERN.test(token)) return null
-  return getDb().uploadRequest.findUnique({ where: { tokenHash: hashToken(token) }, select: REQUEST_SELECT })
+  const request = await getDb().uploadRequest.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { ...REQUEST_SELECT, owner: { select: { disabledAt: true } } },
+  })
+  if (!request) return null
+  const { owner, ...fields } = request
+  return owner.disabledAt && !fields.closedAt ? { ...fields, closedAt: owner.disabledAt } : fields
 }
 
 /** What the public page at /r/<token> shows; null for an unknown link. */

@@ -403,8 +403,10 @@ describe(`admin API on ${PROFILE} storage`, () => {
     it("shows every minted key of an upload (never a URL) and filters by user, action family and time", async () => {
       const file = await uploadFile(other.id, "audited.txt")
       const { events } = await listAudit("?user=OTHER@example.com&action=upload")
-      const put = events.find((event) => event.objectKey === file.objectKey)
+      const put = events.find((event) => event.objectKey === file.objectKey && event.action === "upload.put")
       expect(put).toMatchObject({ action: "upload.put", method: "PUT", actor: { email: "other@example.com" } })
+      // The completion that recorded the file is in the same family.
+      expect(events.find((event) => event.objectKey === file.objectKey && event.action === "upload.complete")).toBeDefined()
       expect(new Date(put?.expiresAt ?? 0).getTime()).toBeGreaterThan(Date.now())
       expect(events.every((event) => event.action.startsWith("upload.") && event.actor?.email === "other@example.com")).toBe(true)
       expect(JSON.stringify(events)).not.toMatch(/X-Amz-Signature|https?:\/\//)
@@ -458,7 +460,7 @@ describe(`admin API on ${PROFILE} storage`, () => {
         201,
       )
       await uploadFile(user.id, "formula.txt")
-      const response = await routes.audit(apiRequest("GET", `/api/admin/audit?format=csv&user=${encodeURIComponent("+cmd@example.com")}`, { headers: await asAdmin() }))
+      const response = await routes.audit(apiRequest("GET", `/api/admin/audit?format=csv&action=upload.put&user=${encodeURIComponent("+cmd@example.com")}`, { headers: await asAdmin() }))
       const lines = (await response.text()).trimEnd().split("\r\n")
       expect(lines).toHaveLength(2)
       expect(lines[1]?.split(",").slice(1, 4)).toEqual(["upload.put", "'+cmd@example.com", user.id])

@@ -197,6 +197,16 @@ describe(`upload requests on ${PROFILE} storage`, () => {
     expect((await grant(tokenOf(created), { name: "a", size: 1 })).status).toBe(410)
   })
 
+  it("stops taking files the moment its owner's account is disabled", async () => {
+    const { registerUser } = await import("@/lib/accounts")
+    const soonDisabled = await registerUser({ email: "disabled-owner@example.com", password: "perfectly-fine-4" })
+    const created = await createRequest({}, soonDisabled.id)
+    expect((await grant(tokenOf(created), { name: "a", size: 1 })).status).toBe(201)
+    await query(database.url, `UPDATE "User" SET "disabledAt" = now() WHERE id = $1`, [soonDisabled.id])
+    const refused = await grant(tokenOf(created), { name: "b", size: 1 })
+    expect([refused.status, (await refused.json()).error.code]).toEqual([410, "request_closed"])
+  })
+
   it("answers 400 for a bad request definition and creates nothing", async () => {
     const before = await count("UploadRequest")
     for (const body of [{ title: "" }, { title: "x", maxFiles: 0 }, { title: "x", allowedTypes: ["not a type"] }, { title: "x", expiresIn: 10 }]) {
