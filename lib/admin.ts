@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import { shareStateOf, type ShareState } from "@/lib/shares"
+import { activeShareWhere, SHARE_SUMMARY_SELECT, shareStateOf, type ShareState } from "@/lib/shares"
 import type { RegisterInput } from "@/lib/validations/auth"
 import {
   AUDIT_CSV_MAX_ROWS,
@@ -24,19 +24,6 @@ function pageOf<T extends { id: string }>(rows: T[], limit: number): { rows: T[]
 }
 
 const cursorArgs = (page: Page) => ({ take: page.limit + 1, ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}) })
-
-/** Links that would serve a download right now: shareStateOf's "active", as a WHERE clause. */
-function activeShareWhere(now: Date): Prisma.ShareWhereInput {
-  const db = getDb()
-  return {
-    revokedAt: null,
-    fileId: { not: null },
-    AND: [
-      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      { OR: [{ maxDownloads: null }, { downloads: { lt: db.share.fields.maxDownloads } }] },
-    ],
-  }
-}
 
 /** Each state of shareStateOf as SQL, in the same precedence: revoked, then expired, then used up. */
 function shareStateWhere(state: ShareState, now: Date): Prisma.ShareWhereInput {
@@ -216,18 +203,7 @@ export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: 
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     ...cursorArgs(query),
-    select: {
-      id: true,
-      fileId: true,
-      passwordHash: true,
-      expiresAt: true,
-      maxDownloads: true,
-      downloads: true,
-      revokedAt: true,
-      createdAt: true,
-      owner: { select: { id: true, email: true } },
-      file: { select: { name: true } },
-    },
+    select: { ...SHARE_SUMMARY_SELECT, owner: { select: { id: true, email: true } } },
   })
   const { rows: shown, nextCursor } = pageOf(rows, query.limit)
   return {

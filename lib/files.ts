@@ -2,6 +2,7 @@ import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { notFound } from "@/lib/errors"
+import { activeShareWhere } from "@/lib/shares"
 import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { FileSummary } from "@/lib/uploads"
@@ -51,15 +52,7 @@ export async function listFiles(
       // Links that would serve a download right now (shareStateOf's "active", in SQL).
       _count: {
         select: {
-          shares: {
-            where: {
-              revokedAt: null,
-              AND: [
-                { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-                { OR: [{ maxDownloads: null }, { downloads: { lt: db.share.fields.maxDownloads } }] },
-              ],
-            },
-          },
+          shares: { where: activeShareWhere(now) },
         },
       },
     },

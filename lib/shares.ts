@@ -67,7 +67,19 @@ export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(
 
 const linkNotFound = () => new ApiError(404, "not_found", "This link does not exist")
 
-const SUMMARY_SELECT = {
+/** Links that would serve a download right now: shareStateOf's "active", as a WHERE clause. */
+export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
+  return {
+    revokedAt: null,
+    fileId: { not: null },
+    AND: [
+      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      { OR: [{ maxDownloads: null }, { downloads: { lt: getDb().share.fields.maxDownloads } }] },
+    ],
+  }
+}
+
+export const SHARE_SUMMARY_SELECT = {
   id: true,
   fileId: true,
   passwordHash: true,
@@ -79,7 +91,7 @@ const SUMMARY_SELECT = {
   file: { select: { name: true } },
 } as const
 
-type SummaryRow = Prisma.ShareGetPayload<{ select: typeof SUMMARY_SELECT }>
+type SummaryRow = Prisma.ShareGetPayload<{ select: typeof SHARE_SUMMARY_SELECT }>
 
 function toSummary(share: SummaryRow, now = new Date()): ShareSummary {
   return {
@@ -128,7 +140,7 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
       expiresAt,
       maxDownloads: input.maxDownloads ?? null,
     },
-    select: SUMMARY_SELECT,
+    select: SHARE_SUMMARY_SELECT,
   })
   return { ...toSummary(share, now), url: shareUrl(token) }
 }
@@ -139,7 +151,7 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
     where: { ownerId: user.id, ...(filter.fileId ? { fileId: filter.fileId } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 500,
-    select: SUMMARY_SELECT,
+    select: SHARE_SUMMARY_SELECT,
   })
   const now = new Date()
   return shares.map((share) => toSummary(share, now))
@@ -239,15 +251,7 @@ export async function redeemShare(input: { token: string; password?: string; ip:
   // The count is taken by one conditional UPDATE: PostgreSQL re-checks the WHERE clause on the
   // row it locks, so under any concurrency a limit of 5 admits exactly 5 (DESIGN §3.7).
   const { count } = await db.share.updateMany({
-    where: {
-      id: share.id,
-      revokedAt: null,
-      fileId: { not: null },
-      AND: [
-        { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-        { OR: [{ maxDownloads: null }, { downloads: { lt: db.share.fields.maxDownloads } }] },
-      ],
-    },
+    where: { id: share.id, ...activeShareWhere(now) },
     data: { downloads: { increment: 1 } },
   })
   if (count === 0) {
