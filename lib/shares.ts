@@ -147,7 +147,13 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
 
 /** The user's links, newest first, optionally for one file; links of deleted files stay listed as revoked. */
 export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<ShareSummary[]> {
-  const shares = await getDb().share.findMany({
+  const db = getDb()
+  // One file's links: the file must be the caller's, or the answer is a 404 like everywhere else
+  // (an empty list would be the same for "not yours" and "no links", but not for "no such file").
+  if (filter.fileId && !(await db.file.findFirst({ where: { id: filter.fileId, ownerId: user.id }, select: { id: true } }))) {
+    throw notFound("File")
+  }
+  const shares = await db.share.findMany({
     where: { ownerId: user.id, ...(filter.fileId ? { fileId: filter.fileId } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 500,

@@ -100,13 +100,17 @@ async function runVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
     numFailedTests: number
     numPendingTests: number
     numTodoTests: number
-    testResults: { status: string; assertionResults: unknown[] }[]
+    testResults: { status: string; assertionResults: { status: string }[] }[]
   }
-  // A file that fails to load (syntax error, throwing import) runs no test; count it as a failure.
-  const filesThatDidNotLoad = json.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length
+  // A file can fail outside any test: it does not load (syntax error, throwing import), or a
+  // beforeAll/afterAll hook throws, which Vitest reports as skipped tests. Count each such file as
+  // a failure, or a broken setup would read as "0 failed".
+  const filesFailedOutsideTests = json.testResults.filter(
+    (file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
+  ).length
   return {
     passed: json.numPassedTests,
-    failed: json.numFailedTests + filesThatDidNotLoad,
+    failed: json.numFailedTests + filesFailedOutsideTests,
     skipped: json.numPendingTests + json.numTodoTests,
   }
 }

@@ -387,8 +387,10 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(await storage.headObject(file.objectKey)).not.toBeNull()
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers }))).json()
       expect(listed.shares).toEqual([])
-      const perFile = await (await routes.fileShares(apiRequest("GET", `/api/files/${file.id}/shares`, { headers }), params("id", file.id))).json()
-      expect(perFile.shares).toEqual([])
+      // Another user's file is a 404 here too (DESIGN §4), not an empty list.
+      const perFile = await routes.fileShares(apiRequest("GET", `/api/files/${file.id}/shares`, { headers }), params("id", file.id))
+      expect(perFile.status).toBe(404)
+      expect((await perFile.json()).error.code).toBe("not_found")
     })
   })
 
