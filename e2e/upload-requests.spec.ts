@@ -35,7 +35,10 @@ test("an outsider sends two files through an upload request; the owner gets them
       return path
     }),
   )
-  await outsider.goto(link)
+  const opened = await outsider.goto(link)
+  // The page's URL is the key to the link: no cache may keep it, no Referer may carry it away.
+  expect(opened?.headers()["cache-control"]).toContain("no-store")
+  expect(opened?.headers()["referrer-policy"]).toBe("no-referrer")
   await expect(outsider.getByRole("heading", { name: "Holiday photos" })).toBeVisible()
   await outsider.locator("input.uppy-Dashboard-input").first().setInputFiles(paths)
   await outsider.getByRole("button", { name: "Upload 2 files" }).click()
