@@ -1,10 +1,11 @@
 "use client"
 
+import { DataTable, Th } from "@/components/ui/data-table"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
-import { FileTypeIcon } from "@/components/ui/file-type-icon"
+import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { formatBytes } from "@/lib/upload-layout"
@@ -23,27 +24,23 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
   return (
     <div className="space-y-3">
       {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Every file, newest first</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-medium">Name</th>
-              <th scope="col" className="px-4 py-3 font-medium">Owner</th>
-              <th scope="col" className="px-4 py-3 font-medium">Size</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Uploaded</th>
-              <th scope="col" className="px-4 py-3 font-medium">Active links</th>
-              <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable
+        caption="Every file, newest first"
+        head={
+          <>
+            <Th>Name</Th>
+            <Th>Owner</Th>
+            <Th>Size</Th>
+            <Th className="hidden md:table-cell">Uploaded</Th>
+            <Th>Active links</Th>
+            <Th srOnly>Actions</Th>
+          </>
+        }
+      >
             {files.map((file) => (
               <tr key={file.id}>
                 <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
-                  <span className="flex items-center gap-2">
-                    <FileTypeIcon type={file.type} className="h-5 w-5 shrink-0 text-slate-400" />
-                    <span className="truncate">{file.name}</span>
-                  </span>
+                  <FileNameWithIcon name={file.name} type={file.type} />
                 </td>
                 <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{file.owner.email}</td>
                 <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
@@ -64,9 +61,7 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
         title={`Delete ${confirming?.name ?? "this file"}?`}

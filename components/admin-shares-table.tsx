@@ -1,5 +1,6 @@
 "use client"
 
+import { DataTable, Th } from "@/components/ui/data-table"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { ShareStateBadge } from "@/components/shares-list"
@@ -59,29 +60,28 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
           Revoke selected{chosen.length > 0 ? ` (${chosen.length})` : ""}
         </Button>
       </div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Every link, newest first</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-            <tr>
-              <th scope="col" className="w-10 px-4 py-3">
-                <input
-                  type="checkbox"
-                  aria-label="Select every revocable link on this page"
-                  checked={revocable.length > 0 && chosen.length === revocable.length}
-                  onChange={(event) => setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())}
-                />
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">File</th>
-              <th scope="col" className="px-4 py-3 font-medium">Owner</th>
-              <th scope="col" className="px-4 py-3 font-medium">State</th>
-              <th scope="col" className="px-4 py-3 font-medium">Downloads</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium xl:table-cell">Created</th>
-              <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable
+        caption="Every link, newest first"
+        head={
+          <>
+            <Th className="w-10">
+              <input
+                type="checkbox"
+                aria-label="Select every revocable link on this page"
+                checked={revocable.length > 0 && chosen.length === revocable.length}
+                onChange={(event) => setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())}
+              />
+            </Th>
+            <Th>File</Th>
+            <Th>Owner</Th>
+            <Th>State</Th>
+            <Th>Downloads</Th>
+            <Th className="hidden md:table-cell">Expires</Th>
+            <Th className="hidden xl:table-cell">Created</Th>
+            <Th srOnly>Actions</Th>
+          </>
+        }
+      >
             {shares.map((share) => (
               <tr key={share.id}>
                 <td className="px-4 py-3">
@@ -121,9 +121,7 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
         title={confirming?.length === 1 && confirming[0] ? `Revoke the link to ${name(confirming[0])}?` : `Revoke ${confirming?.length ?? 0} links?`}

@@ -1,5 +1,6 @@
 "use client"
 
+import { DataTable, Th } from "@/components/ui/data-table"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { Button } from "@/components/ui/button"
@@ -63,21 +64,20 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
   return (
     <div className="space-y-3">
       {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Accounts, oldest first</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-medium">Email</th>
-              <th scope="col" className="px-4 py-3 font-medium">Role</th>
-              <th scope="col" className="hidden px-4 py-3 font-medium xl:table-cell">Created</th>
-              <th scope="col" className="px-4 py-3 font-medium">Files</th>
-              <th scope="col" className="px-4 py-3 font-medium">Storage</th>
-              <th scope="col" className="px-4 py-3 font-medium">Active links</th>
-              <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable
+        caption="Accounts, oldest first"
+        head={
+          <>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            <Th className="hidden xl:table-cell">Created</Th>
+            <Th>Files</Th>
+            <Th>Storage</Th>
+            <Th>Active links</Th>
+            <Th srOnly>Actions</Th>
+          </>
+        }
+      >
             {users.map((user) => (
               <tr key={user.id} className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40" : ""}>
                 <td className="max-w-xs px-4 py-3">
@@ -147,9 +147,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
         title={confirming?.title ?? ""}

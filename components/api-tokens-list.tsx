@@ -1,5 +1,6 @@
 "use client"
 
+import { DataTable, Th } from "@/components/ui/data-table"
 import { useRouter } from "next/navigation"
 import { useState, useTransition } from "react"
 import { Button } from "@/components/ui/button"
@@ -67,32 +68,19 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
 
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Your active API tokens</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Name
-              </th>
-              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
-                Token
-              </th>
-              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
-                Created
-              </th>
-              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
-                Expires
-              </th>
-              <th scope="col" className={`${WIDE_ONLY} px-4 py-3 font-medium`}>
-                Last used
-              </th>
-              <th scope="col" className="px-4 py-3">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable
+        caption="Your active API tokens"
+        head={
+          <>
+            <Th>Name</Th>
+            <Th className={WIDE_ONLY}>Token</Th>
+            <Th className={WIDE_ONLY}>Created</Th>
+            <Th className={WIDE_ONLY}>Expires</Th>
+            <Th className={WIDE_ONLY}>Last used</Th>
+            <Th srOnly>Actions</Th>
+          </>
+        }
+      >
             {visible.map((token) => (
               <tr key={token.id}>
                 <th scope="row" className="px-4 py-3 font-medium text-slate-900 wrap-anywhere dark:text-slate-100">
@@ -136,9 +124,7 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
         title="Revoke this token?"

@@ -1,7 +1,8 @@
+import { DataTable, Th } from "@/components/ui/data-table"
 import Link from "next/link"
 import { FileActions } from "@/components/files-actions"
 import type { ShareSettings } from "@/components/files-share-dialog"
-import { FileTypeIcon } from "@/components/ui/file-type-icon"
+import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import type { FileListItem } from "@/lib/files"
 import { formatBytes } from "@/lib/upload-layout"
@@ -17,27 +18,23 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
     )
   }
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Your files, newest first</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-          <tr>
-            <th scope="col" className="px-4 py-3 font-medium">Name</th>
-            <th scope="col" className="px-4 py-3 font-medium">Size</th>
-            <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Type</th>
-            <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Uploaded</th>
-            <th scope="col" className="px-4 py-3 font-medium">Active links</th>
-            <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+    <DataTable
+      caption="Your files, newest first"
+      head={
+        <>
+          <Th>Name</Th>
+          <Th>Size</Th>
+          <Th className="hidden sm:table-cell">Type</Th>
+          <Th className="hidden sm:table-cell">Uploaded</Th>
+          <Th>Active links</Th>
+          <Th srOnly>Actions</Th>
+        </>
+      }
+    >
           {files.map((file) => (
             <tr key={file.id}>
               <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
-                <span className="flex items-center gap-2">
-                  <FileTypeIcon type={file.type} className="h-5 w-5 shrink-0 text-slate-400" />
-                  <span className="truncate">{file.name}</span>
-                </span>
+                <FileNameWithIcon name={file.name} type={file.type} />
                 {file.fromRequest && (
                   <Link href={`/requests/${file.fromRequest.id}`} className="mt-0.5 block truncate text-xs font-normal text-slate-500 hover:text-brand-700">
                     Received through “{file.fromRequest.title}”
@@ -55,8 +52,6 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   )
 }

@@ -1,5 +1,6 @@
 "use client"
 
+import { DataTable, Th } from "@/components/ui/data-table"
 import { useState } from "react"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
@@ -59,20 +60,19 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
 
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Share links, newest first</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-            <tr>
-              {showFile && <th scope="col" className="px-3 py-2 font-medium">File</th>}
-              <th scope="col" className="px-3 py-2 font-medium">State</th>
-              <th scope="col" className="px-3 py-2 font-medium">Downloads</th>
-              <th scope="col" className="px-3 py-2 font-medium">Expires</th>
-              <th scope="col" className="px-3 py-2 font-medium">Created</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable
+        caption="Share links, newest first" flat
+        head={
+          <>
+            {showFile && <Th compact>File</Th>}
+            <Th compact>State</Th>
+            <Th compact>Downloads</Th>
+            <Th compact>Expires</Th>
+            <Th compact>Created</Th>
+            <Th srOnly compact>Actions</Th>
+          </>
+        }
+      >
             {shares.map((share) => (
               <tr key={share.id} data-share-id={share.id}>
                 {showFile && (
@@ -99,9 +99,7 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
         title="Revoke this link?"

@@ -25,3 +25,13 @@ export function FileTypeIcon({ type, className = "h-5 w-5" }: { type: string; cl
     </svg>
   )
 }
+
+/** A file's name after its kind's icon, truncated to its cell. */
+export function FileNameWithIcon({ name, type }: { name: string; type: string }) {
+  return (
+    <span className="flex items-center gap-2">
+      <FileTypeIcon type={type} className="h-5 w-5 shrink-0 text-slate-400" />
+      <span className="truncate">{name}</span>
+    </span>
+  )
+}

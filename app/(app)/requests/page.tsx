@@ -1,3 +1,4 @@
+import { DataTable, Th } from "@/components/ui/data-table"
 import type { Metadata } from "next"
 import Link from "next/link"
 import { UploadRequestCloseButton } from "@/components/upload-request-close-button"
@@ -35,19 +36,18 @@ export default async function UploadRequestsPage() {
             <p className="mt-1 text-sm">Create a link above and send it to whoever has files for you.</p>
           </div>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Your upload requests, newest first</caption>
-              <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-                <tr>
-                  <th scope="col" className="px-4 py-3 font-medium">Title</th>
-                  <th scope="col" className="px-4 py-3 font-medium">State</th>
-                  <th scope="col" className="px-4 py-3 font-medium">Received</th>
-                  <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Open until</th>
-                  <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          <DataTable
+            caption="Your upload requests, newest first"
+            head={
+              <>
+                <Th>Title</Th>
+                <Th>State</Th>
+                <Th>Received</Th>
+                <Th className="hidden sm:table-cell">Open until</Th>
+                <Th srOnly>Actions</Th>
+              </>
+            }
+          >
                 {requests.map((request) => (
                   <tr key={request.id}>
                     <th scope="row" className="max-w-xs truncate px-4 py-3 text-left font-medium">
@@ -63,9 +63,7 @@ export default async function UploadRequestsPage() {
                     <td className="px-4 py-3 text-right">{request.state === "open" && <UploadRequestCloseButton id={request.id} title={request.title} />}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </section>
     </div>

@@ -1,3 +1,4 @@
+import { DataTable, Th } from "@/components/ui/data-table"
 import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { buttonClasses } from "@/components/ui/button"
@@ -61,19 +62,18 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
       {events.length === 0 ? (
         <p className="text-sm text-slate-500">No event matches.</p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Audit events, newest first</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
-              <tr>
-                <th scope="col" className="px-4 py-3 font-medium">When</th>
-                <th scope="col" className="px-4 py-3 font-medium">Action</th>
-                <th scope="col" className="px-4 py-3 font-medium">Who</th>
-                <th scope="col" className="px-4 py-3 font-medium">Key</th>
-                <th scope="col" className="px-4 py-3 font-medium">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable
+          caption="Audit events, newest first"
+          head={
+            <>
+              <Th>When</Th>
+              <Th>Action</Th>
+              <Th>Who</Th>
+              <Th>Key</Th>
+              <Th>Details</Th>
+            </>
+          }
+        >
               {events.map((event) => (
                 <tr key={event.id} className="align-top">
                   <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
@@ -102,9 +102,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
                   <td className="max-w-md break-words px-4 py-3 text-xs text-slate-500">{describe(event.details)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <PageLinks first={query.cursor ? pageHref("/admin/audit", filters) : undefined} next={nextCursor ? pageHref("/admin/audit", filters, nextCursor) : undefined} />
     </section>
