@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/api-client"
+import { UPLOAD_PASSWORD_HEADER } from "@/lib/validations/upload-requests"
 
 type Props = {
   token: string
@@ -36,7 +37,7 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
       // the password is checked first, the body only after.
       const response = await fetch(`/api/r/${token}/uploads`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-upload-password": draft },
+        headers: { "content-type": "application/json", [UPLOAD_PASSWORD_HEADER]: draft },
         body: JSON.stringify({}),
       })
       const failure = await readApiFailure(response)
@@ -87,7 +88,7 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
       note={note}
       target={{
         apiBase: `/api/r/${token}/uploads`,
-        headers: password ? { "x-upload-password": password } : undefined,
+        headers: password ? { [UPLOAD_PASSWORD_HEADER]: password } : undefined,
         maxNumberOfFiles,
         allowedFileTypes,
         id: `valet-request-${token.slice(0, 12)}`,

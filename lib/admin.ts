@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import { activeShareWhere, SHARE_SUMMARY_SELECT, shareStateOf, type ShareState } from "@/lib/shares"
+import { activeShareWhere, SHARE_SUMMARY_SELECT, toShareSummary, type ShareState, type ShareSummary } from "@/lib/shares"
 import type { RegisterInput } from "@/lib/validations/auth"
 import {
   AUDIT_CSV_MAX_ROWS,
@@ -176,19 +176,7 @@ export async function createUser(admin: AuthUser, input: RegisterInput): Promise
 
 // ---------------------------------------------------------------- shares
 
-export type AdminShareRow = {
-  id: string
-  state: ShareState
-  owner: { id: string; email: string }
-  fileId: string | null
-  fileName: string | null
-  expiresAt: Date | null
-  maxDownloads: number | null
-  downloads: number
-  hasPassword: boolean
-  createdAt: Date
-  revokedAt: Date | null
-}
+export type AdminShareRow = ShareSummary & { owner: { id: string; email: string } }
 
 /** Every share of every user, newest first, filtered by state, owner email and file name. */
 export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: AdminShareRow[]; nextCursor: string | null }> {
@@ -207,19 +195,7 @@ export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: 
   })
   const { rows: shown, nextCursor } = pageOf(rows, query.limit)
   return {
-    shares: shown.map((share) => ({
-      id: share.id,
-      state: share.fileId === null ? "revoked" : shareStateOf(share, now),
-      owner: share.owner,
-      fileId: share.fileId,
-      fileName: share.file?.name ?? null,
-      expiresAt: share.expiresAt,
-      maxDownloads: share.maxDownloads,
-      downloads: share.downloads,
-      hasPassword: share.passwordHash !== null,
-      createdAt: share.createdAt,
-      revokedAt: share.revokedAt,
-    })),
+    shares: shown.map((share): AdminShareRow => ({ ...toShareSummary(share, now), owner: share.owner })),
     nextCursor,
   }
 }

@@ -20,8 +20,9 @@ export const RATE_LIMITS = {
   signInPerIp: { limit: 50, windowSeconds: 15 * MINUTE },
   registerPerIp: { limit: 10, windowSeconds: HOUR },
   registerPerAccount: { limit: 5, windowSeconds: HOUR },
-  sharePasswordPerShareAndIp: { limit: 10, windowSeconds: 15 * MINUTE },
-  sharePasswordPerIp: { limit: 100, windowSeconds: 15 * MINUTE },
+  // Passwords of share links and upload-request links alike.
+  linkPasswordPerLinkAndIp: { limit: 10, windowSeconds: 15 * MINUTE },
+  linkPasswordPerIp: { limit: 100, windowSeconds: 15 * MINUTE },
 } as const
 
 /**

@@ -93,12 +93,13 @@ export const SHARE_SUMMARY_SELECT = {
 
 type SummaryRow = Prisma.ShareGetPayload<{ select: typeof SHARE_SUMMARY_SELECT }>
 
-function toSummary(share: SummaryRow, now = new Date()): ShareSummary {
+/** What owners and admins see of a link. A link whose file was deleted reads as revoked. */
+export function toShareSummary(share: SummaryRow, now = new Date()): ShareSummary {
   return {
     id: share.id,
     fileId: share.fileId,
     fileName: share.file?.name ?? null,
-    state: shareStateOf(share, now),
+    state: share.fileId === null ? "revoked" : shareStateOf(share, now),
     expiresAt: share.expiresAt,
     maxDownloads: share.maxDownloads,
     downloads: share.downloads,
@@ -142,7 +143,7 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
     },
     select: SHARE_SUMMARY_SELECT,
   })
-  return { ...toSummary(share, now), url: shareUrl(token) }
+  return { ...toShareSummary(share, now), url: shareUrl(token) }
 }
 
 /** The user's links, newest first, optionally for one file; links of deleted files stay listed as revoked. */
@@ -160,7 +161,7 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
     select: SHARE_SUMMARY_SELECT,
   })
   const now = new Date()
-  return shares.map((share) => toSummary(share, now))
+  return shares.map((share) => toShareSummary(share, now))
 }
 
 /**
@@ -243,8 +244,8 @@ export async function redeemShare(input: { token: string; password?: string; ip:
     // Counted before the check so a guesser is stopped at the limit whatever it guesses.
     await enforceRateLimits(
       [
-        { key: perShareKey, ...RATE_LIMITS.sharePasswordPerShareAndIp },
-        { key: `share-password:ip:${input.ip}`, ...RATE_LIMITS.sharePasswordPerIp },
+        { key: perShareKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
+        { key: `share-password:ip:${input.ip}`, ...RATE_LIMITS.linkPasswordPerIp },
       ],
       "Too many password attempts",
     )

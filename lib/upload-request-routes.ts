@@ -1,8 +1,6 @@
 import { clientIp } from "@/lib/rate-limit"
 import { resolveRequestUploader } from "@/lib/upload-requests"
-
-/** Header the /r/<token> page sends the link's password in (no cookie: nothing ambient to forge). */
-export const UPLOAD_PASSWORD_HEADER = "x-upload-password"
+import { UPLOAD_PASSWORD_HEADER } from "@/lib/validations/upload-requests"
 
 /** The outsider behind a request to /api/r/<token>/…, checked against the link every time. */
 export function requireRequestUploader(request: Request, token: string) {

@@ -196,8 +196,8 @@ export async function resolveRequestUploader(input: { token: string; password?: 
     const perLinkKey = `upload-request-password:${request.id}:ip:${input.ip}`
     await enforceRateLimits(
       [
-        { key: perLinkKey, ...RATE_LIMITS.sharePasswordPerShareAndIp },
-        { key: `upload-request-password:ip:${input.ip}`, ...RATE_LIMITS.sharePasswordPerIp },
+        { key: perLinkKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
+        { key: `upload-request-password:ip:${input.ip}`, ...RATE_LIMITS.linkPasswordPerIp },
       ],
       "Too many password attempts",
     )

@@ -70,7 +70,7 @@ async function bytesInUse(tx: Prisma.TransactionClient, userId: string): Promise
 }
 
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
-export function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
+function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
   if (allowedTypes.length === 0) return true
   const bare = type.split(";")[0]?.trim().toLowerCase() ?? ""
   return allowedTypes.some((allowed) => (allowed.endsWith("/*") ? bare.startsWith(allowed.slice(0, -1)) : bare === allowed))

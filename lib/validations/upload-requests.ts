@@ -3,6 +3,9 @@ import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/vali
 
 /** "image/png" or a whole family ("image/*"). */
 const MEDIA_RANGE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/
+/** Header the /r/<token> page sends the link's password in (no cookie: nothing ambient to forge). */
+export const UPLOAD_PASSWORD_HEADER = "x-upload-password"
+
 export const UPLOAD_REQUEST_MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60
 
 export const createUploadRequestSchema = z.object({

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
+import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 
 /**
@@ -80,11 +80,7 @@ async function json<T>(response: Response, status = 200): Promise<T> {
 beforeAll(async () => {
   // Self-registration is closed: only an admin can create accounts, which is one of the things tested.
   database = await useFreshDatabase({ REGISTRATION: "closed" })
-  for (const level of ["log", "info", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(" "))
-    })
-  }
+  captureLogs(logged)
   routes = {
     grant: (await import("@/app/api/uploads/route")).POST,
     complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto"
 import contentDisposition from "content-disposition"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { APP_ORIGIN, apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
+import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 
 /**
@@ -93,11 +93,7 @@ const shareRow = async (shareId: string) =>
 
 beforeAll(async () => {
   database = await useFreshDatabase({ DOWNLOAD_URL_TTL_SECONDS: String(DOWNLOAD_TTL_SECONDS) })
-  for (const level of ["log", "info", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(" "))
-    })
-  }
+  captureLogs(logged)
   routes = {
     grant: (await import("@/app/api/uploads/route")).POST,
     complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,

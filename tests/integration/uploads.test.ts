@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
+import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 
 /**
@@ -68,11 +68,7 @@ beforeAll(async () => {
     MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
     MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
   })
-  for (const level of ["log", "info", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(" "))
-    })
-  }
+  captureLogs(logged)
   routes = {
     grant: (await import("@/app/api/uploads/route")).POST,
     abort: (await import("@/app/api/uploads/[id]/route")).DELETE,

@@ -57,3 +57,15 @@ export async function sessionCookie(userId: string, options: { maxAgeSeconds?: n
 
 /** Headers of a same-origin browser request carrying the session. */
 export const browserHeaders = async (userId: string) => ({ cookie: await sessionCookie(userId), origin: APP_ORIGIN })
+
+/**
+ * Records everything the app writes to the console from now on (and keeps it off the test
+ * output), so a test can assert that no URL, signature or token ever reached a log line.
+ */
+export function captureLogs(into: string[]): void {
+  for (const level of ["log", "info", "warn", "error"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      into.push(args.map(String).join(" "))
+    })
+  }
+}
