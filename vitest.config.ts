@@ -10,57 +10,78 @@ import { defineConfig } from "vitest/config"
  * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables;
  * - integration:db: tests/db (accounts, tokens, rate limits: PostgreSQL only), once;
  * - system: tests/system (migrations, launcher), once, with the first profile.
+ * (cluster:<profile> below runs in a separate phase.)
  */
 type StorageProfile = { name: string; env: Record<string, string> }
 
 const profiles: StorageProfile[] = JSON.parse(process.env.VALET_TEST_STORAGE_PROFILES ?? "[]")
 const databaseUrl = process.env.VALET_TEST_DATABASE_URL
+const clusterPhase = process.env.VALET_TEST_PHASE === "cluster"
+
+/**
+ * cluster:<profile>: tests/cluster, once per storage server, in a phase of its own after the build
+ * (scripts/test.ts runs it with VALET_TEST_PHASE=cluster, one file at a time). These tests start
+ * app instances (`next start`) themselves and stop them; see tests/support/app-instance.ts.
+ */
+const clusterProjects = profiles.map((profile) => ({
+  extends: true as const,
+  test: {
+    name: `cluster:${profile.name}`,
+    include: ["tests/cluster/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), VALET_STORAGE_PROFILE: profile.name },
+  },
+}))
 
 export default defineConfig({
   resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },
   test: {
-    projects: [
-      {
-        extends: true as const,
-        test: { name: "unit", include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"], environment: "node" },
-      },
-      ...profiles.map((profile) => ({
-        extends: true as const,
-        test: {
-          name: `integration:${profile.name}`,
-          include: ["tests/integration/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          env: {
-            ...profile.env,
-            ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-            VALET_STORAGE_PROFILE: profile.name,
+    projects: clusterPhase
+      ? clusterProjects
+      : [
+          {
+            extends: true as const,
+            test: { name: "unit", include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"], environment: "node" },
           },
-        },
-      })),
-      ...profiles.slice(0, 1).map((profile) => ({
-        extends: true as const,
-        test: {
-          name: "integration:db",
-          include: ["tests/db/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-        },
-      })),
-      ...profiles.slice(0, 1).map((profile) => ({
-        extends: true as const,
-        test: {
-          name: "system",
-          include: ["tests/system/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-        },
-      })),
-    ],
+          ...profiles.map((profile) => ({
+            extends: true as const,
+            test: {
+              name: `integration:${profile.name}`,
+              include: ["tests/integration/**/*.test.ts"],
+              environment: "node",
+              testTimeout: 60_000,
+              hookTimeout: 60_000,
+              env: {
+                ...profile.env,
+                ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+                VALET_STORAGE_PROFILE: profile.name,
+              },
+            },
+          })),
+          ...profiles.slice(0, 1).map((profile) => ({
+            extends: true as const,
+            test: {
+              name: "integration:db",
+              include: ["tests/db/**/*.test.ts"],
+              environment: "node",
+              testTimeout: 60_000,
+              hookTimeout: 60_000,
+              env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+            },
+          })),
+          ...profiles.slice(0, 1).map((profile) => ({
+            extends: true as const,
+            test: {
+              name: "system",
+              include: ["tests/system/**/*.test.ts"],
+              environment: "node",
+              testTimeout: 120_000,
+              hookTimeout: 120_000,
+              env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+            },
+          })),
+        ],
   },
 })

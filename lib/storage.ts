@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
@@ -273,6 +274,36 @@ export async function listParts(input: { key: string; uploadId: string }): Promi
     marker = page.IsTruncated ? page.NextPartNumberMarker : undefined
   } while (marker)
   return parts
+}
+
+export type ListedObject = { key: string; size: number; etag: string | undefined; lastModified: Date | undefined }
+
+/**
+ * Every object under a prefix, a page (up to 1,000) at a time. For operator tools that compare
+ * the bucket with the database (reconcile) and for tests that check nothing was left behind.
+ */
+export async function* listObjects(prefix = "", options: { pageSize?: number } = {}): AsyncGenerator<ListedObject[]> {
+  let continuationToken: string | undefined
+  do {
+    const page = await send("ListObjectsV2", () =>
+      s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix || undefined, ContinuationToken: continuationToken })),
+    )
+    yield (page.Contents ?? []).flatMap((object) =>
+      object.Key ? [{ key: object.Key, size: object.Size ?? 0, etag: object.ETag, lastModified: object.LastModified }] : [],
+    )
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+  } while (continuationToken)
+}
+
+/** An object's bytes as a web stream, or null when nothing is stored under the key. */
+export async function readObject(key: string): Promise<ReadableStream<Uint8Array> | null> {
+  try {
+    const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }))
+    return object.Body ? object.Body.transformToWebStream() : null
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return null
+    throw storageUnavailable("GetObject", error)
+  }
 }
 
 /** Storage is reachable and the bucket exists with our credentials. */

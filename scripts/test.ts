@@ -4,12 +4,14 @@
  * 1. a throwaway PostgreSQL and embedded S3 server on free loopback ports (data in a temp folder);
  * 2. a throwaway Ceph RADOS Gateway (mandatory in CI; skipped with one line elsewhere when the
  *    Debian packages are missing);
- * 3. Vitest: unit tests once, integration tests once per storage server;
- * 4. a production build of the app, started against the embedded services, and Playwright in
- *    Debian's Chromium.
+ * 3. a production build of the app (`next build`);
+ * 4. Vitest: unit tests once, integration tests once per storage server;
+ * 5. Vitest's cluster phase (tests/cluster), once per storage server, one file at a time: tests
+ *    that start their own app instances from the build (faults, load, scale-out);
+ * 6. the build started against the embedded services, and Playwright in Debian's Chromium.
  * Ends with the line `tests: N passed, N failed[, N skipped]`.
  *
- * Flags (not honoured in CI): --skip-ceph, --skip-e2e.
+ * Flags (not honoured in CI): --skip-ceph, --skip-e2e, --skip-cluster.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -28,6 +30,7 @@ const launcher = parseLauncherEnv()
 const isCI = launcher.CI
 const skipCeph = !isCI && process.argv.includes("--skip-ceph")
 const skipE2e = !isCI && process.argv.includes("--skip-e2e")
+const skipCluster = !isCI && process.argv.includes("--skip-cluster")
 const RESULTS_DIR = path.resolve("test-results")
 const TEST_BUCKET = "valet-test"
 const TSX = path.resolve("node_modules/.bin/tsx")
@@ -89,11 +92,17 @@ async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
   return { name: "ceph", env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: TEST_BUCKET } }
 }
 
-async function runVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
-  const report = path.join(RESULTS_DIR, "vitest.json")
+async function runVitest(env: NodeJS.ProcessEnv, phase: "main" | "cluster" = "main"): Promise<Counts> {
+  const report = path.join(RESULTS_DIR, phase === "main" ? "vitest.json" : `vitest-${phase}.json`)
   await rm(report, { force: true })
   const vitest = path.resolve("node_modules/vitest/vitest.mjs")
-  await run(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env)
+  // The cluster phase runs one file at a time: each starts app instances and puts load on them.
+  const phaseArgs = phase === "cluster" ? ["--no-file-parallelism"] : []
+  await run(
+    process.execPath,
+    [vitest, "run", ...phaseArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    { ...env, VALET_TEST_PHASE: phase },
+  )
   if (!existsSync(report)) throw new Error("Vitest wrote no report (it crashed before running tests)")
   const json = JSON.parse(await readFile(report, "utf8")) as {
     numPassedTests: number
@@ -115,12 +124,16 @@ async function runVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
   }
 }
 
-async function runE2e(stackEnv: Record<string, string>, embeddedProfile: StorageProfile): Promise<Counts> {
-  const nextBin = path.resolve("node_modules/next/dist/bin/next")
-  const buildEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }
-  say("building the app (next build)")
-  if ((await run(process.execPath, [nextBin, "build"], buildEnv)) !== 0) throw new Error("next build failed")
+const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next")
 
+async function buildApp() {
+  say("building the app (next build)")
+  const buildEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }
+  if ((await run(process.execPath, [NEXT_BIN, "build"], buildEnv)) !== 0) throw new Error("next build failed")
+}
+
+async function runE2e(stackEnv: Record<string, string>, embeddedProfile: StorageProfile): Promise<Counts> {
+  const nextBin = NEXT_BIN
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
   const appEnv: NodeJS.ProcessEnv = {
@@ -207,15 +220,22 @@ async function main(): Promise<number> {
     totals.failed += counts.failed
     totals.skipped += counts.skipped
   }
-  say(`vitest: unit + integration on ${profiles.map((profile) => profile.name).join(" and ")}`)
-  add(
-    await runVitest({
-      ...process.env,
-      VALET_TEST_DATABASE_URL: databaseUrl,
-      VALET_TEST_STORAGE_PROFILES: JSON.stringify(profiles),
-      VALET_TEST_APP_ORIGIN: "http://localhost:3000",
-    }),
-  )
+  // Built first: the cluster phase and e2e both start the production build.
+  if (!(skipCluster && skipE2e)) await buildApp()
+  const vitestEnv = {
+    ...process.env,
+    VALET_TEST_DATABASE_URL: databaseUrl,
+    VALET_TEST_STORAGE_PROFILES: JSON.stringify(profiles),
+    VALET_TEST_APP_ORIGIN: "http://localhost:3000",
+  }
+  const storageNames = profiles.map((profile) => profile.name).join(" and ")
+  say(`vitest: unit + integration on ${storageNames}`)
+  add(await runVitest(vitestEnv))
+  if (skipCluster) say("cluster tests skipped (--skip-cluster)")
+  else {
+    say(`vitest: cluster tests (app instances from the build) on ${storageNames}`)
+    add(await runVitest(vitestEnv, "cluster"))
+  }
   if (skipE2e) say("e2e skipped (--skip-e2e)")
   else add(await runE2e({ DATABASE_URL: databaseUrl }, embedded))
 

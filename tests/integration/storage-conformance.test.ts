@@ -4,7 +4,6 @@
  * storage server refusing, not the app. Runs once per storage server (VALET_STORAGE_PROFILE).
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto"
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { getEnv } from "@/lib/env"
 import {
@@ -15,11 +14,14 @@ import {
   createMultipartUpload,
   deleteObject,
   headObject,
+  listObjects,
   listParts,
   presignGet,
   presignPart,
   presignPut,
+  readObject,
   type CompletedPart,
+  type ListedObject,
   type PresignedRequest,
   type StoredObject,
 } from "@/lib/storage"
@@ -279,44 +281,27 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       await expect(checkStorage()).resolves.toBeUndefined()
     })
 
-    it("ListObjectsV2 pages through 3 objects with MaxKeys 1", async () => {
+    it("ListObjectsV2 (listObjects) pages through 3 objects a page of 1 at a time, and readObject streams them back", async () => {
       const listPrefix = `${prefix}/list-${randomUUID()}/`
       const keys = ["a.txt", "b.txt", "c.txt"].map((name) => `${listPrefix}${name}`)
       for (const key of keys) writtenKeys.add(key)
-      await Promise.all(keys.map((key) => storeObject(key, randomBody(10))))
+      const bodies = keys.map(() => randomBody(10))
+      await Promise.all(keys.map((key, index) => storeObject(key, bodies[index] ?? randomBody(1))))
 
-      const client = new S3Client({
-        endpoint: env.S3_ENDPOINT,
-        region: env.S3_REGION,
-        forcePathStyle: env.S3_FORCE_PATH_STYLE,
-        credentials:
-          env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
-            ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
-            : undefined,
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-        maxAttempts: 1,
-      })
-      try {
-        const pages: string[][] = []
-        let continuationToken: string | undefined
-        do {
-          const page = await client.send(
-            new ListObjectsV2Command({
-              Bucket: env.S3_BUCKET,
-              Prefix: listPrefix,
-              MaxKeys: 1,
-              ContinuationToken: continuationToken,
-            }),
-          )
-          pages.push((page.Contents ?? []).map((object) => object.Key ?? ""))
-          continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-          if (page.IsTruncated) expect(continuationToken).toBeTruthy()
-        } while (continuationToken && pages.length < 10)
-        expect(pages).toEqual(keys.map((key) => [key]))
-      } finally {
-        client.destroy()
+      const pages: ListedObject[][] = []
+      for await (const page of listObjects(listPrefix, { pageSize: 1 })) {
+        pages.push(page)
+        if (pages.length > 10) break
       }
+      expect(pages.map((page) => page.map((object) => object.key))).toEqual(keys.map((key) => [key]))
+      expect(pages.flat().map((object) => object.size)).toEqual([10, 10, 10])
+
+      const firstKey = keys[0] ?? ""
+      const stream = await readObject(firstKey)
+      expect(stream).not.toBeNull()
+      const bytes = new Uint8Array(await new Response(stream).arrayBuffer())
+      expect(sha256Hex(bytes)).toBe(sha256Hex(bodies[0] ?? randomBody(1)))
+      await expect(readObject(`${listPrefix}missing.txt`)).resolves.toBeNull()
     })
   })
 

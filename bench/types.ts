@@ -1,0 +1,45 @@
+/**
+ * The contract between `npm run bench` (scripts/bench.ts, the harness) and its scenarios
+ * (bench/*.ts). The harness starts the services and the production build, then hands each
+ * scenario a BenchTarget; every scenario answers a BenchSection of figures, each with its target
+ * beside it. The harness prints the table and writes bench/results/<timestamp>.json.
+ */
+
+export type BenchStorage = "embedded" | "ceph"
+
+export type BenchTarget = {
+  storage: BenchStorage
+  /** The app under test: `next start` of the production build, e.g. http://localhost:41234. */
+  appUrl: string
+  /** The pid of that app process (its process group leader), for CPU and I/O accounting. */
+  appPid: number
+  databaseUrl: string
+  /** The S3_* variables the app runs with (endpoint, bucket, credentials). */
+  s3Env: Record<string, string>
+  /** A `vlt_` API token of the bench user, for `Authorization: Bearer`. */
+  bearerToken: string
+  userId: string
+  /** Scratch folder for generated files, removed by the harness afterwards. */
+  workDir: string
+}
+
+export type Figure = {
+  /** What was measured, e.g. "valet upload 1 GiB: app CPU per GiB". */
+  name: string
+  value: number
+  unit: string
+  /** The target in words, e.g. "≤ 1/100 of proxy", or undefined for a figure without one. */
+  target?: string
+  /** Whether the target was met; undefined when there is no target. */
+  met?: boolean
+}
+
+export type BenchSection = {
+  /** e.g. "1. Data path, valet vs proxy" */
+  title: string
+  figures: Figure[]
+  /** Short lines: what the figures mean, why a target was missed. */
+  notes?: string[]
+}
+
+export type BenchScenario = (target: BenchTarget) => Promise<BenchSection>
