@@ -286,7 +286,14 @@ export async function* listObjects(prefix = "", options: { pageSize?: number } =
   let continuationToken: string | undefined
   do {
     const page = await send("ListObjectsV2", () =>
-      s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix || undefined, ContinuationToken: continuationToken })),
+      s3().send(
+        new ListObjectsV2Command({
+          Bucket: bucket(),
+          Prefix: prefix || undefined,
+          MaxKeys: options.pageSize,
+          ContinuationToken: continuationToken,
+        }),
+      ),
     )
     yield (page.Contents ?? []).flatMap((object) =>
       object.Key ? [{ key: object.Key, size: object.Size ?? 0, etag: object.ETag, lastModified: object.LastModified }] : [],
