@@ -9,6 +9,8 @@ import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/ap
  */
 const API_DIR = path.resolve("app/api")
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const
+/** Route-segment config Next.js reads from a route module; anything else exported must be a method above. */
+const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "runtime", "revalidate", "fetchCache", "preferredRegion", "maxDuration"])
 
 /** Routes anyone may call: their own checks (CSRF tokens, link tokens, passwords) apply instead. */
 const PUBLIC_ROUTES = new Set(["auth/[...nextauth]", "health", "register", "r/[token]/uploads", "r/[token]/uploads/[id]", "r/[token]/uploads/[id]/parts", "r/[token]/uploads/[id]/complete"])
@@ -31,19 +33,26 @@ type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Hand
 const paramsFor = (route: string) =>
   Object.fromEntries([...route.matchAll(/\[(\w+)\]/g)].map(([, name]) => [name ?? "", name === "token" ? "A".repeat(43) : "no-such-id"]))
 
-const urlFor = (route: string) => `/api/${route.replace(/\[(\w+)\]/g, (_, name: string) => paramsFor(route)[name] ?? "")}`
-
 let database: Awaited<ReturnType<typeof useFreshDatabase>>
 let endpoints: Endpoint[]
+let unexpectedExports: string[]
 let user: { id: string }
+/** Another (non-admin) user's upload, file, share, API token and upload request, by route prefix. */
+let foreignIds: Record<string, string>
 
 beforeAll(async () => {
   database = await useFreshDatabase()
+  unexpectedExports = []
   const routes = await routeFiles()
   endpoints = (
     await Promise.all(
       routes.map(async (route) => {
         const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<Record<string, Handler>>
+        unexpectedExports.push(
+          ...Object.keys(routeModule)
+            .filter((name) => !(METHODS as readonly string[]).includes(name) && !ROUTE_CONFIG_EXPORTS.has(name))
+            .map((name) => `${route}: ${name}`),
+        )
         return METHODS.flatMap((method) => {
           const handler = routeModule[method]
           return handler ? [{ route, method, handler }] : []
@@ -54,18 +63,58 @@ beforeAll(async () => {
   const { registerUser } = await import("@/lib/accounts")
   await registerUser({ email: "admin@example.com", password: "perfectly-fine-1" }) // the first account: admin
   user = await registerUser({ email: "user@example.com", password: "perfectly-fine-2" })
+  foreignIds = await seedForeignResources(await registerUser({ email: "other@example.com", password: "perfectly-fine-3" }))
 })
+
+/** One of each resource, owned by `owner`, written straight to the database (no storage needed: every call below must stop at the ownership check). */
+async function seedForeignResources(owner: { id: string }): Promise<Record<string, string>> {
+  const { getDb } = await import("@/lib/db")
+  const db = getDb()
+  const inAnHour = new Date(Date.now() + 3600_000)
+  const upload = await db.upload.create({
+    data: { ownerId: owner.id, objectKey: `u/${owner.id}/pending`, fileName: "pending.bin", contentType: "application/octet-stream", size: 10n, expiresAt: inAnHour },
+  })
+  const completed = await db.upload.create({
+    data: { ownerId: owner.id, objectKey: `u/${owner.id}/done`, fileName: "done.bin", contentType: "application/octet-stream", size: 10n, expiresAt: inAnHour, status: "COMPLETED", closedAt: new Date() },
+  })
+  const file = await db.file.create({
+    data: { ownerId: owner.id, uploadId: completed.id, objectKey: completed.objectKey, name: "done.bin", contentType: "application/octet-stream", size: 10n },
+  })
+  const share = await db.share.create({ data: { ownerId: owner.id, fileId: file.id, tokenHash: "f".repeat(64) } })
+  const token = await db.apiToken.create({ data: { userId: owner.id, name: "theirs", tokenHash: "e".repeat(64), prefix: "vlt_eeee" } })
+  const uploadRequest = await db.uploadRequest.create({
+    data: { ownerId: owner.id, title: "Theirs", tokenHash: "d".repeat(64), maxFiles: 1, maxFileSize: 10n, maxTotalSize: 10n },
+  })
+  return { uploads: upload.id, files: file.id, shares: share.id, tokens: token.id, "upload-requests": uploadRequest.id }
+}
+
+/** What a foreign resource looks like in the database: it must not change, whatever the calls below do. */
+async function snapshotForeignResources() {
+  const { getDb } = await import("@/lib/db")
+  const db = getDb()
+  return {
+    upload: await db.upload.findUnique({ where: { id: foreignIds.uploads } }),
+    file: await db.file.findUnique({ where: { id: foreignIds.files } }),
+    share: await db.share.findUnique({ where: { id: foreignIds.shares } }),
+    token: await db.apiToken.findUnique({ where: { id: foreignIds.tokens } }),
+    uploadRequest: await db.uploadRequest.findUnique({ where: { id: foreignIds["upload-requests"] } }),
+  }
+}
 
 afterAll(() => database.cleanUp())
 
-const call = (endpoint: Endpoint, headers: Record<string, string> = {}) =>
-  endpoint.handler(apiRequest(endpoint.method, urlFor(endpoint.route), { headers, ...(endpoint.method === "GET" || endpoint.method === "DELETE" ? {} : { body: {} }) }), {
-    params: Promise.resolve(paramsFor(endpoint.route)),
+const call = (endpoint: Endpoint, headers: Record<string, string> = {}, params = paramsFor(endpoint.route)) => {
+  const url = `/api/${endpoint.route.replace(/\[(\w+)\]/g, (_, name: string) => params[name] ?? "")}`
+  return endpoint.handler(apiRequest(endpoint.method, url, { headers, ...(endpoint.method === "GET" || endpoint.method === "DELETE" ? {} : { body: {} }) }), {
+    params: Promise.resolve(params),
   })
+}
 
 describe("access to every API route", () => {
   it("finds the routes on disk, and every public one still exists", () => {
     expect(endpoints.length).toBeGreaterThan(30)
+    // A route module exporting anything else (HEAD, OPTIONS, a helper) would escape this table.
+    expect(unexpectedExports).toEqual([])
     const routes = new Set(endpoints.map((endpoint) => endpoint.route))
     for (const route of PUBLIC_ROUTES) expect(routes, route).toContain(route)
   })
@@ -98,5 +147,24 @@ describe("access to every API route", () => {
       // A body-less POST may fail validation first (400); what must never happen is a leak or a crash.
       expect([400, 404], `${endpoint.method} /api/${endpoint.route}`).toContain(response.status)
     }
+  })
+
+  it("answers 404 to a signed-in user on every route naming another user's real upload, file, share, token or upload request, and changes none of them", async () => {
+    const before = await snapshotForeignResources()
+    const resourceEndpoints = endpoints.filter((endpoint) => !PUBLIC_ROUTES.has(endpoint.route) && !endpoint.route.startsWith("admin/") && endpoint.route.includes("[id]"))
+    const covered = new Set<string>()
+    for (const endpoint of resourceEndpoints) {
+      const kind = endpoint.route.split("/")[0] ?? ""
+      const id = foreignIds[kind]
+      expect(id, `no foreign resource seeded for /api/${endpoint.route}`).toBeDefined()
+      const response = await call(endpoint, await browserHeaders(user.id), { id: id ?? "" })
+      const label = `${endpoint.method} /api/${endpoint.route} with another user's id`
+      // A body-less POST may fail validation first (400); it must never reach the resource.
+      expect([400, 404], label).toContain(response.status)
+      expect((await response.json()).error.code, label).toMatch(/^(not_found|invalid_request)$/)
+      covered.add(kind)
+    }
+    expect([...covered].sort()).toEqual(Object.keys(foreignIds).sort())
+    expect(await snapshotForeignResources()).toEqual(before)
   })
 })
