@@ -46,7 +46,7 @@ const DATABASE_DOWN_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed",
 const DATABASE_DOWN_SQLSTATE = /^(08|57P0[1-3])/
 // node-postgres' own messages when a connection dies mid-query or cannot be opened in time.
 const DATABASE_DOWN_MESSAGE =
-  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/
+  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect/
 
 /**
  * Whether an error means PostgreSQL is unreachable or restarting (found by stopping it under
