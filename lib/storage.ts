@@ -53,10 +53,11 @@ function buildClient(env: ServerEnv, endpoint: string | undefined) {
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 2,
     // The SDK waits forever by default: an unreachable host would hold a request for the OS's TCP
-    // timeout (minutes) and a hung server until the socket dies. Bounded here so such storage
-    // answers 503 storage_unavailable in seconds. The idle limit is generous because RGW and MinIO
-    // stay silent while assembling a big multipart upload (AWS sends whitespace); should it still
-    // cut one off, the upload is assembled anyway and completing again finds the object.
+    // timeout (minutes) and a hung server until the socket dies. Bounded here, such storage answers
+    // 503 storage_unavailable within seconds (unreachable) or about half a minute (hung, two
+    // attempts). The idle limit is generous because RGW and MinIO stay silent while assembling a
+    // big multipart upload (AWS sends whitespace); should it still cut one off, the upload is
+    // assembled anyway and completing again finds the object.
     requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, socketTimeout: S3_IDLE_TIMEOUT_MS },
   })
 }

@@ -108,18 +108,26 @@ async function expectConsistent(databaseUrl: string) {
   expect(await count(`SELECT count(*) FROM "Upload" WHERE (status = 'PENDING') <> ("closedAt" IS NULL)`)).toBe(0)
 }
 
-describe(`faults on ${PROFILE} storage`, () => {
+/**
+ * Cleanups for the describe block it is called in, run by that block's afterAll in reverse order,
+ * so one scenario's instances are gone before the next one starts its own.
+ */
+function cleanupsOfThisBlock() {
   const cleanups: (() => Promise<unknown>)[] = []
-  const atEnd = <T>(value: T, cleanup: (value: T) => Promise<unknown>) => {
-    cleanups.push(() => cleanup(value))
-    return value
-  }
-
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
   })
+  const defer = (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup)
+  const atEnd = <T>(value: T, cleanup: (value: T) => Promise<unknown>) => {
+    defer(() => cleanup(value))
+    return value
+  }
+  return { atEnd, defer }
+}
 
+describe(`faults on ${PROFILE} storage`, () => {
   describe("storage down", () => {
+    const { atEnd } = cleanupsOfThisBlock()
     let database: Awaited<ReturnType<typeof createFreshDatabase>>
     let relay: TcpRelay
     let instance: AppInstance
@@ -194,6 +202,7 @@ describe(`faults on ${PROFILE} storage`, () => {
   })
 
   describe("PostgreSQL restarted mid-traffic", () => {
+    const { atEnd, defer } = cleanupsOfThisBlock()
     let postgres: EmbeddedPostgresHandle
     let postgresOptions: Parameters<typeof startEmbeddedPostgres>[0]
     let instance: AppInstance
@@ -205,7 +214,7 @@ describe(`faults on ${PROFILE} storage`, () => {
       postgresOptions = { dataDir: path.join(dir, "pg"), credentialsFile: path.join(dir, "credentials.json"), port: await freePort(), database: "valet_faults" }
       postgres = await startEmbeddedPostgres(postgresOptions)
       // Registered after the folder's removal, so it runs before it: stop whichever server is current.
-      cleanups.push(() => postgres.stop())
+      defer(() => postgres.stop())
       await applyMigrations(postgres.databaseUrl)
       instance = atEnd(
         await startAppInstance({ env: { DATABASE_URL: postgres.databaseUrl, REAPER_INTERVAL_SECONDS: "0" } }),
@@ -310,6 +319,7 @@ describe(`faults on ${PROFILE} storage`, () => {
   })
 
   describe("app killed during a multipart upload", () => {
+    const { atEnd } = cleanupsOfThisBlock()
     let database: Awaited<ReturnType<typeof createFreshDatabase>>
     let first: AppInstance
     let second: AppInstance
