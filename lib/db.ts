@@ -6,8 +6,13 @@ import { getEnv } from "@/lib/env"
 // lives on globalThis there or each reload would open a new connection pool.
 const globalForPrisma = globalThis as unknown as { valetPrisma?: PrismaClient }
 
+/** A database on the same network accepts a connection in milliseconds, even under load. */
+const DB_CONNECT_TIMEOUT_MS = 5_000
+
 function createPrismaClient() {
-  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL })
+  // node-postgres waits for a connection without limit by default: an unreachable database host
+  // would hold every request for the OS's TCP timeout instead of answering 503 in seconds.
+  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS })
   return new PrismaClient({ adapter })
 }
 

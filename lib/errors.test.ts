@@ -65,3 +65,35 @@ describe("readJson", () => {
     await expect(readJson(request)).rejects.toMatchObject({ status: 400, code: "invalid_json" })
   })
 })
+
+describe("a database that is down or restarting", () => {
+  // Shapes seen when stopping PostgreSQL under a running app (tests/cluster/faults.test.ts).
+  const adapterError = (code: string, cause: Record<string, unknown>) =>
+    Object.assign(new Error("Invalid `prisma.user.findFirst()` invocation"), {
+      code,
+      meta: { driverAdapterError: { name: "DriverAdapterError", cause } },
+    })
+
+  it.each([
+    ["P1001 (cannot reach)", adapterError("P1001", { kind: "DatabaseNotReachable", host: "127.0.0.1", port: 5432 })],
+    ["a raw query's P2010 with an unreachable server", adapterError("P2010", { kind: "DatabaseNotReachable" })],
+    ["57P01 (terminated by a shutdown)", adapterError("P2010", { kind: "postgres", code: "57P01", severity: "FATAL" })],
+    ["57P03 (starting up)", adapterError("P2039", { kind: "postgres", code: "57P03", severity: "FATAL" })],
+    ["a connection closed mid-transaction", new Error("Client has encountered a connection error and is not queryable")],
+    ["a connection lost by node-postgres", new Error("Connection terminated unexpectedly")],
+  ])("answers %s with 503 database_unavailable and Retry-After", async (_, error) => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const response = handleApiError(error)
+    expect(response.status).toBe(503)
+    expect(response.headers.get("retry-after")).toBe("5")
+    expect(await response.json()).toMatchObject({ error: { code: "database_unavailable" } })
+    logged.mockRestore()
+  })
+
+  it("leaves other database errors alone", () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    expect(handleApiError(adapterError("P2010", { kind: "postgres", code: "42601", severity: "ERROR" })).status).toBe(500)
+    expect(handleApiError(adapterError("P2002", { kind: "UniqueConstraintViolation" })).status).toBe(409)
+    logged.mockRestore()
+  })
+})

@@ -37,6 +37,32 @@ export function prismaErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
+// Prisma codes for "the database is not there": can't reach (P1001), connect timed out (P1002),
+// operation timed out (P1008), server closed the connection (P1017), no pool connection in time (P2024).
+const DATABASE_DOWN_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"])
+// What @prisma/adapter-pg calls a lost connection; raw queries carry it under another code (P2010).
+const DATABASE_DOWN_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"])
+// SQLSTATEs of a server going away: class 08 (connection exception), shutting down or starting up (57P01-57P03).
+const DATABASE_DOWN_SQLSTATE = /^(08|57P0[1-3])/
+// node-postgres' own messages when a connection dies mid-query or cannot be opened in time.
+const DATABASE_DOWN_MESSAGE =
+  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect/
+
+/**
+ * Whether an error means PostgreSQL is unreachable or restarting (found by stopping it under
+ * load): the client should retry shortly, nothing is wrong with the request.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false
+  const code = prismaErrorCode(error)
+  if (code && DATABASE_DOWN_CODES.has(code)) return true
+  const meta = "meta" in error && typeof error.meta === "object" && error.meta !== null ? error.meta : undefined
+  const cause = meta && "driverAdapterError" in meta ? (meta.driverAdapterError as { cause?: { kind?: unknown; code?: unknown } }).cause : undefined
+  if (typeof cause?.kind === "string" && DATABASE_DOWN_KINDS.has(cause.kind)) return true
+  if (cause?.kind === "postgres" && typeof cause.code === "string" && DATABASE_DOWN_SQLSTATE.test(cause.code)) return true
+  return error instanceof Error && !code && DATABASE_DOWN_MESSAGE.test(error.message)
+}
+
 /**
  * Drops the query string of every URL in a text. A presigned URL's query *is* the key
  * (X-Amz-Signature, credential, expiry), and logs must never hold one (DESIGN.md §3 rule 9).
@@ -53,6 +79,12 @@ export function handleApiError(error: unknown): Response {
     const first = issues[0]
     const message = first ? `${first.path || "body"}: ${first.message}` : "Invalid request"
     return errorResponse(400, "invalid_request", message, { issues })
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[api] database unavailable: ${error instanceof Error ? error.name : "UnknownError"}`)
+    return errorResponse(503, "database_unavailable", "The database is unavailable, try again shortly", {
+      headers: { "Retry-After": "5" },
+    })
   }
   switch (prismaErrorCode(error)) {
     case "P2025":

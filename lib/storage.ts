@@ -33,6 +33,11 @@ export function capTtl(seconds: number): number {
   return Math.min(MAX_PRESIGN_TTL_SECONDS, Math.max(1, Math.floor(seconds)))
 }
 
+/** How long connecting to storage may take: a LAN or cloud endpoint connects in milliseconds. */
+const S3_CONNECT_TIMEOUT_MS = 3_000
+/** How long a storage socket may stay silent mid-request before the attempt is given up. */
+const S3_IDLE_TIMEOUT_MS = 15_000
+
 function buildClient(env: ServerEnv, endpoint: string | undefined) {
   return new S3Client({
     endpoint,
@@ -47,6 +52,13 @@ function buildClient(env: ServerEnv, endpoint: string | undefined) {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 2,
+    // The SDK waits forever by default: an unreachable host would hold a request for the OS's TCP
+    // timeout (minutes) and a hung server until the socket dies. Bounded here, such storage answers
+    // 503 storage_unavailable within seconds (unreachable) or about half a minute (hung, two
+    // attempts). The idle limit is generous because RGW and MinIO stay silent while assembling a
+    // big multipart upload (AWS sends whitespace); should it still cut one off, the upload is
+    // assembled anyway and completing again finds the object.
+    requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, socketTimeout: S3_IDLE_TIMEOUT_MS },
   })
 }
 
