@@ -5,6 +5,11 @@ const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{
 
 export const FILE_NAME_MAX_LENGTH = 255
 export const MAX_PARTS_PER_SIGNING = 100
+/**
+ * A completion may list every part of an upload, up to S3's 10,000 (about 70 bytes each as the
+ * browser sends them): the one body allowed past JSON_BODY_MAX_BYTES.
+ */
+export const COMPLETE_UPLOAD_BODY_MAX_BYTES = 1024 * 1024
 
 export const uploadRequestSchema = z.object({
   name: z
