@@ -14,6 +14,7 @@ import {
   type AdminSharesQuery,
   type AdminUpdateUserInput,
 } from "@/lib/validations/admin"
+import { isResourceId } from "@/lib/validations/text"
 
 type Page = { cursor?: string; limit: number }
 
@@ -117,6 +118,7 @@ const ADMIN_SET_LOCK = 72707371
  * account. The last active admin can be neither demoted nor disabled (409).
  */
 export async function updateUser(admin: AuthUser, userId: string, input: AdminUpdateUserInput): Promise<void> {
+  if (!isResourceId(userId)) throw notFound("User")
   const db = getDb()
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`

@@ -3,6 +3,7 @@ import type { AccountUser } from "@/lib/accounts"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/validations/auth"
+import { isResourceId } from "@/lib/validations/text"
 
 /** Recognisable in logs and by secret scanners; 32 random bytes follow. */
 export const API_TOKEN_PREFIX = "vlt_"
@@ -61,6 +62,7 @@ export function listApiTokens(user: AccountUser): Promise<ApiTokenSummary[]> {
 
 /** Revokes one of the user's own tokens; anyone else's, or an already revoked one, is a 404. */
 export async function revokeApiToken(user: AccountUser, tokenId: string): Promise<void> {
+  if (!isResourceId(tokenId)) throw notFound("Token")
   const { count } = await getDb().apiToken.updateMany({
     where: { id: tokenId, userId: user.id, revokedAt: null },
     data: { revokedAt: new Date() },

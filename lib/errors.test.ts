@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest"
 import { z } from "zod"
-import { ApiError, handleApiError, readJson, redactUrlQueries } from "@/lib/errors"
+import { ApiError, handleApiError, JSON_BODY_MAX_BYTES, readJson, readOptionalJson, redactUrlQueries } from "@/lib/errors"
 
 describe("handleApiError", () => {
   it("answers an ApiError with its status, code and message", async () => {
@@ -59,10 +59,72 @@ describe("logging an unexpected error", () => {
   })
 })
 
+const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  new Request("http://localhost/x", { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit)
+
+/** `{"pad":"xxx…"}` of exactly `bytes` bytes. */
+const paddedBody = (bytes: number) => `{"pad":"${"x".repeat(bytes - 10)}"}`
+
+/** A body sent in 1 KiB chunks without a Content-Length, as `Transfer-Encoding: chunked` arrives. */
+const chunked = (text: string) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      const bytes = new TextEncoder().encode(text)
+      for (let offset = 0; offset < bytes.length; offset += 1024) controller.enqueue(bytes.slice(offset, offset + 1024))
+      controller.close()
+    },
+  })
+
 describe("readJson", () => {
   it("rejects malformed JSON as the client's error", async () => {
     const request = new Request("http://localhost/x", { method: "POST", body: "{nope" })
     await expect(readJson(request)).rejects.toMatchObject({ status: 400, code: "invalid_json" })
+  })
+
+  it("reads a body of exactly the cap and refuses one byte more with 413", async () => {
+    expect(paddedBody(JSON_BODY_MAX_BYTES)).toHaveLength(JSON_BODY_MAX_BYTES)
+    await expect(readJson(post(paddedBody(JSON_BODY_MAX_BYTES)))).resolves.toMatchObject({ pad: expect.any(String) })
+    await expect(readJson(post(paddedBody(JSON_BODY_MAX_BYTES + 1)))).rejects.toMatchObject({ status: 413, code: "body_too_large" })
+  })
+
+  it("counts bytes, not characters", async () => {
+    const text = `{"pad":"${"€".repeat(Math.ceil(JSON_BODY_MAX_BYTES / 3))}"}`
+    expect(text.length).toBeLessThan(JSON_BODY_MAX_BYTES)
+    await expect(readJson(post(text))).rejects.toMatchObject({ status: 413 })
+  })
+
+  it("refuses a body declared too big before reading it, whatever it really holds", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      pull() {
+        throw new Error("the body must not be read")
+      },
+    })
+    await expect(readJson(post(body, { "content-length": String(JSON_BODY_MAX_BYTES + 1) }))).rejects.toMatchObject({ status: 413 })
+  })
+
+  it("counts a chunked body (no Content-Length) while reading, and one that lies about its length", async () => {
+    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES))))).resolves.toMatchObject({ pad: expect.any(String) })
+    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES + 1))))).rejects.toMatchObject({ status: 413, code: "body_too_large" })
+    await expect(readJson(post(chunked(paddedBody(5 * JSON_BODY_MAX_BYTES)), { "content-length": "2" }))).rejects.toMatchObject({ status: 413 })
+  })
+
+  it("takes a larger cap where a route allows one", async () => {
+    const body = paddedBody(4 * JSON_BODY_MAX_BYTES)
+    await expect(readJson(post(body), { maxBytes: 8 * JSON_BODY_MAX_BYTES })).resolves.toMatchObject({ pad: expect.any(String) })
+    await expect(readOptionalJson(post(body))).rejects.toMatchObject({ status: 413 })
+  })
+
+  it("refuses bytes that are not UTF-8", async () => {
+    await expect(readJson(post(new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d])))).rejects.toMatchObject({ status: 400, code: "invalid_json" })
+  })
+})
+
+describe("readOptionalJson", () => {
+  it("reads a missing or blank body as {}, anything else as JSON", async () => {
+    await expect(readOptionalJson(new Request("http://localhost/x", { method: "POST" }))).resolves.toEqual({})
+    await expect(readOptionalJson(post("  \n"))).resolves.toEqual({})
+    await expect(readOptionalJson(post("null"))).resolves.toBeNull()
+    await expect(readOptionalJson(post("{"))).rejects.toMatchObject({ status: 400, code: "invalid_json" })
   })
 })
 

@@ -98,22 +98,74 @@ export function handleApiError(error: unknown): Response {
   return errorResponse(500, "internal_error", `Something went wrong (request ${requestId})`)
 }
 
-/** Reads a JSON body; malformed JSON is the client's error (400), not ours. */
-export async function readJson(request: Request): Promise<unknown> {
+/**
+ * The largest JSON body a route reads: every request body Valet takes is a few small fields, so
+ * anything bigger is a mistake or an attack, and is refused before it is buffered or parsed.
+ */
+export const JSON_BODY_MAX_BYTES = 16 * 1024
+
+type ReadJsonOptions = { maxBytes?: number }
+
+const bodyTooLarge = (maxBytes: number) =>
+  new ApiError(413, "body_too_large", `Request bodies may be at most ${maxBytes >= 1024 * 1024 ? `${maxBytes / (1024 * 1024)} MiB` : `${Math.floor(maxBytes / 1024)} KiB`}`)
+const invalidJson = () => new ApiError(400, "invalid_json", "Request body must be valid JSON (UTF-8)")
+
+/**
+ * The body as text, at most `maxBytes` of it. Content-Length is checked first (nothing is read of
+ * a body declared too big), and bytes are counted while reading too: a chunked body declares no
+ * length, and a declared one may lie. Bytes that are not UTF-8 are the client's error.
+ */
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get("content-length")
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) throw bodyTooLarge(maxBytes)
+  if (!request.body) return ""
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
   try {
-    return await request.json()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      received += value.byteLength
+      if (received > maxBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw bodyTooLarge(maxBytes)
+      }
+      chunks.push(value)
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    // The client went away mid-body, or the body was already read: nothing valid arrived.
+    throw invalidJson()
+  }
+  const bytes = new Uint8Array(received)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
   } catch {
-    throw new ApiError(400, "invalid_json", "Request body must be valid JSON")
+    throw invalidJson()
   }
 }
 
-/** Like readJson, for routes whose body may be left out entirely (then it reads as `{}`). */
-export async function readOptionalJson(request: Request): Promise<unknown> {
-  const text = await request.text()
-  if (text.trim() === "") return {}
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
-    throw new ApiError(400, "invalid_json", "Request body must be valid JSON")
+    throw invalidJson()
   }
+}
+
+/** Reads a JSON body of at most JSON_BODY_MAX_BYTES (413 above); malformed JSON is the client's error (400), not ours. */
+export async function readJson(request: Request, options: ReadJsonOptions = {}): Promise<unknown> {
+  return parseJson(await readBodyText(request, options.maxBytes ?? JSON_BODY_MAX_BYTES))
+}
+
+/** Like readJson, for routes whose body may be left out entirely (then it reads as `{}`). */
+export async function readOptionalJson(request: Request, options: ReadJsonOptions = {}): Promise<unknown> {
+  const text = await readBodyText(request, options.maxBytes ?? JSON_BODY_MAX_BYTES)
+  return text.trim() === "" ? {} : parseJson(text)
 }

@@ -7,6 +7,7 @@ import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { FileSummary } from "@/lib/uploads"
 import type { ListFilesQuery } from "@/lib/validations/files"
+import { isResourceId } from "@/lib/validations/text"
 
 type FileSort = ListFilesQuery["sort"]
 
@@ -67,6 +68,7 @@ export async function listFiles(
 
 /** One of the user's files; anyone else's is a 404. */
 export async function getOwnFile(user: AuthUser, fileId: string): Promise<FileSummary> {
+  if (!isResourceId(fileId)) throw notFound("File")
   const file = await getDb().file.findFirst({ where: { id: fileId, ownerId: user.id }, select: FILE_SELECT })
   if (!file) throw notFound("File")
   return toSummary(file)
@@ -77,6 +79,7 @@ export async function getOwnFile(user: AuthUser, fileId: string): Promise<FileSu
  * and downloads straight from storage, as an attachment under the file's name.
  */
 export async function presignFileDownload(user: AuthUser, fileId: string) {
+  if (!isResourceId(fileId)) throw notFound("File")
   const file = await getDb().file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
     select: { id: true, name: true, objectKey: true },
@@ -96,6 +99,7 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
  * they were and the caller gets a 503 to retry, instead of a row pointing at nothing.
  */
 export async function deleteFile(user: AuthUser, fileId: string): Promise<void> {
+  if (!isResourceId(fileId)) throw notFound("File")
   const db = getDb()
   const file = await db.file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },

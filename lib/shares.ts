@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { presignGet, type PresignedRequest } from "@/lib/storage"
 import type { CreateShareInput } from "@/lib/validations/shares"
+import { isResourceId } from "@/lib/validations/text"
 
 export type ShareState = "active" | "expired" | "used_up" | "revoked"
 
@@ -128,6 +129,7 @@ function expiryFor(expiresIn: number | null | undefined, now: Date): Date | null
 export async function createShare(user: AuthUser, fileId: string, input: CreateShareInput): Promise<ShareSummary & { url: string }> {
   const now = new Date()
   const expiresAt = expiryFor(input.expiresIn, now)
+  if (!isResourceId(fileId)) throw notFound("File")
   const db = getDb()
   const file = await db.file.findFirst({ where: { id: fileId, ownerId: user.id }, select: { id: true } })
   if (!file) throw notFound("File")
@@ -151,7 +153,7 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
   const db = getDb()
   // One file's links: the file must be the caller's, or the answer is a 404 like everywhere else
   // (an empty list would be the same for "not yours" and "no links", but not for "no such file").
-  if (filter.fileId && !(await db.file.findFirst({ where: { id: filter.fileId, ownerId: user.id }, select: { id: true } }))) {
+  if (filter.fileId !== undefined && (!isResourceId(filter.fileId) || !(await db.file.findFirst({ where: { id: filter.fileId, ownerId: user.id }, select: { id: true } })))) {
     throw notFound("File")
   }
   const shares = await db.share.findMany({
@@ -170,6 +172,7 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
  * row saying who did it.
  */
 export async function revokeShare(user: AuthUser, shareId: string): Promise<void> {
+  if (!isResourceId(shareId)) throw notFound("Share")
   const db = getDb()
   const share = await db.share.findFirst({
     where: user.role === "ADMIN" ? { id: shareId } : { id: shareId, ownerId: user.id },

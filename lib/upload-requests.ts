@@ -9,6 +9,7 @@ import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit
 import type { RequestUploader } from "@/lib/uploads"
 import { GIB } from "@/lib/upload-layout"
 import type { CreateUploadRequestInput } from "@/lib/validations/upload-requests"
+import { isResourceId } from "@/lib/validations/text"
 
 const TOKEN_BYTES = 32
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
@@ -109,6 +110,7 @@ export async function listUploadRequests(user: AuthUser): Promise<UploadRequestS
 
 /** One of the user's requests with the files it received; anyone else's is a 404. */
 export async function getOwnUploadRequest(user: AuthUser, requestId: string) {
+  if (!isResourceId(requestId)) throw notFound("Upload request")
   const db = getDb()
   const request = await db.uploadRequest.findFirst({ where: { id: requestId, ownerId: user.id }, select: REQUEST_SELECT })
   if (!request) throw notFound("Upload request")
@@ -126,6 +128,7 @@ export async function getOwnUploadRequest(user: AuthUser, requestId: string) {
 
 /** Closes a request at once (its owner, or an admin): the next grant through it is refused. */
 export async function closeUploadRequest(user: AuthUser, requestId: string): Promise<void> {
+  if (!isResourceId(requestId)) throw notFound("Upload request")
   const db = getDb()
   await db.$transaction(async (tx) => {
     const { count } = await tx.uploadRequest.updateMany({

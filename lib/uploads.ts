@@ -19,6 +19,7 @@ import {
 } from "@/lib/storage"
 import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
 import type { UploadRequest } from "@/lib/validations/uploads"
+import { isResourceId } from "@/lib/validations/text"
 
 /** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
 export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
@@ -198,6 +199,7 @@ const UPLOAD_SELECT = {
 
 /** The caller's upload; anyone else's is indistinguishable from a missing one (404). */
 async function findOwnUpload(uploader: Uploader, uploadId: string) {
+  if (!isResourceId(uploadId)) throw notFound("Upload")
   const upload = await getDb().upload.findFirst({ where: { id: uploadId, ...scopeOf(uploader) }, select: UPLOAD_SELECT })
   if (!upload) throw notFound("Upload")
   return upload

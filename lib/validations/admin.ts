@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { registerSchema } from "@/lib/validations/auth"
+import { resourceIdSchema, searchText } from "@/lib/validations/text"
 
 export const SHARE_STATES = ["active", "expired", "used_up", "revoked"] as const
 export const ROLES = ["USER", "ADMIN"] as const
@@ -11,15 +12,12 @@ export const AUDIT_CSV_MAX_ROWS = 50_000
 
 // A blank filter field in a form means "no filter", not "match the empty string".
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
+  searchText(max)
     .optional()
     .transform((value) => value || undefined)
 
 const page = {
-  cursor: z.string().min(1).max(100).optional(),
+  cursor: resourceIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }
 
@@ -53,7 +51,7 @@ export const adminSharesQuerySchema = z.object({
 export type AdminSharesQuery = z.infer<typeof adminSharesQuerySchema>
 
 export const adminBulkRevokeSchema = z.object({
-  ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one link").max(BULK_REVOKE_MAX),
+  ids: z.array(resourceIdSchema).min(1, "Pick at least one link").max(BULK_REVOKE_MAX),
 })
 
 const byteCount = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)

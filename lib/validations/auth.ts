@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { displaySafe } from "@/lib/validations/text"
 
 export const PASSWORD_MIN_LENGTH = 8
 // Argon2 is fine with long inputs, but a bound keeps a single request's cost predictable.
@@ -37,10 +38,7 @@ export const registerSchema = z
   .object({
     email: emailSchema,
     password: passwordSchema,
-    name: z
-      .string()
-      .trim()
-      .max(100, "Use at most 100 characters")
+    name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
       .optional()
       .transform((name) => name || undefined),
   })
@@ -66,7 +64,7 @@ export type SignInInput = z.infer<typeof signInSchema>
 export const TOKEN_NAME_MAX_LENGTH = 100
 
 export const createApiTokenSchema = z.object({
-  name: z.string({ error: "Give the token a name" }).trim().min(1, "Give the token a name").max(TOKEN_NAME_MAX_LENGTH),
+  name: displaySafe(z.string({ error: "Give the token a name" }).trim().min(1, "Give the token a name").max(TOKEN_NAME_MAX_LENGTH), "The name"),
   /** Days until the token stops working; absent or null for a token that does not expire. */
   expiresInDays: z.number().int().min(1).max(365).nullish(),
 })

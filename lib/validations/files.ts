@@ -1,15 +1,13 @@
 import { z } from "zod"
+import { resourceIdSchema, searchText } from "@/lib/validations/text"
 
 export const FILE_SORTS = ["newest", "oldest", "name", "size"] as const
 
 export const listFilesQuerySchema = z.object({
-  cursor: z.string().min(1).max(100).optional(),
+  cursor: resourceIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   /** Part of the name, any case; blank means every file. */
-  q: z
-    .string()
-    .trim()
-    .max(255)
+  q: searchText(255)
     .optional()
     .transform((q) => q || undefined),
   sort: z.enum(FILE_SORTS).default("newest"),

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { resourceIdSchema } from "@/lib/validations/text"
 
 export const SHARE_PASSWORD_MIN_LENGTH = 4
 export const SHARE_PASSWORD_MAX_LENGTH = 256
@@ -36,5 +37,5 @@ export const redeemShareSchema = z.object({
 })
 
 export const listSharesQuerySchema = z.object({
-  fileId: z.string().min(1).max(100).optional(),
+  fileId: resourceIdSchema.optional(),
 })

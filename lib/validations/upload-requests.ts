@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { displaySafe } from "@/lib/validations/text"
 import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/validations/shares"
 
 /** "image/png" or a whole family ("image/*"). */
@@ -9,11 +10,8 @@ export const UPLOAD_PASSWORD_HEADER = "x-upload-password"
 export const UPLOAD_REQUEST_MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60
 
 export const createUploadRequestSchema = z.object({
-  title: z.string({ error: "Give the request a title" }).trim().min(1, "Give the request a title").max(120, "Use at most 120 characters"),
-  message: z
-    .string()
-    .trim()
-    .max(2000, "Use at most 2000 characters")
+  title: displaySafe(z.string({ error: "Give the request a title" }).trim().min(1, "Give the request a title").max(120, "Use at most 120 characters"), "The title"),
+  message: displaySafe(z.string().trim().max(2000, "Use at most 2000 characters"), "The message", { multiline: true })
     .optional()
     .transform((message) => message || undefined),
   /** Seconds until the link stops taking files; null for never, absent for 7 days. */
