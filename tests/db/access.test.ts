@@ -1,32 +1,17 @@
-import { readdir } from "node:fs/promises"
-import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { apiRoutes, METHODS, type RouteHandler as Handler } from "@/tests/support/api-routes"
 import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
 
 /**
  * Every exported method of every `app/api/**\/route.ts`, found on disk: a new route is covered
  * (or must be named below as public) without anyone remembering to add it.
  */
-const API_DIR = path.resolve("app/api")
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const
 /** Route-segment config Next.js reads from a route module; anything else exported must be a method above. */
 const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "runtime", "revalidate", "fetchCache", "preferredRegion", "maxDuration"])
 
 /** Routes anyone may call: their own checks (CSRF tokens, link tokens, passwords) apply instead. */
 const PUBLIC_ROUTES = new Set(["auth/[...nextauth]", "health", "register", "r/[token]/uploads", "r/[token]/uploads/[id]", "r/[token]/uploads/[id]/parts", "r/[token]/uploads/[id]/complete"])
 
-async function routeFolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
-  const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? routeFolders(path.join(dir, entry.name)) : Promise.resolve(entry.name === "route.ts" ? [dir] : []))),
-  )
-  return nested.flat()
-}
-
-/** Every route under app/api, as its path below /api ("files/[id]/download"). */
-const routeFiles = async () => (await routeFolders(API_DIR)).map((folder) => path.relative(API_DIR, folder)).sort()
-
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>
 type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Handler }
 
 /** Fills each [segment] with a value of the right shape that names nothing. */
@@ -43,7 +28,7 @@ let foreignIds: Record<string, string>
 beforeAll(async () => {
   database = await useFreshDatabase()
   unexpectedExports = []
-  const routes = await routeFiles()
+  const routes = await apiRoutes()
   endpoints = (
     await Promise.all(
       routes.map(async (route) => {

@@ -1,8 +1,9 @@
-import { readdir, readFile } from "node:fs/promises"
+import { readFile } from "node:fs/promises"
 import path from "node:path"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import type { ZodType } from "zod"
+import { API_DIR, apiRoutes, METHODS, type Method, type RouteHandler as Handler } from "@/tests/support/api-routes"
 import { APP_ORIGIN, apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 
@@ -21,24 +22,13 @@ const RUNS = 50
 /** Quick alone (~30 s for the file); generous because the machine running it may be busy. */
 const SLOW_MACHINE_TIMEOUT = 240_000
 
-const API_DIR = path.resolve("app/api")
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const
-type Method = (typeof METHODS)[number]
 
 /** Routes whose input is not Valet's JSON: next-auth's own form posts, and a health probe with none. */
 const NOT_JSON_ROUTES = new Set(["auth/[...nextauth]", "health"])
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>
 type BodyReader = "required" | "optional" | "none"
 type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyReader; key: string }
 
-async function routeFolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
-  const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? routeFolders(path.join(dir, entry.name)) : Promise.resolve(entry.name === "route.ts" ? [dir] : []))),
-  )
-  return nested.flat()
-}
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
@@ -464,7 +454,7 @@ beforeAll(async () => {
   })
   captureLogs(logged)
   storage = await import("@/lib/storage")
-  const routes = (await routeFolders(API_DIR)).map((folder) => path.relative(API_DIR, folder)).sort()
+  const routes = await apiRoutes()
   endpoints = (
     await Promise.all(
       routes
