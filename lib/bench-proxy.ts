@@ -2,7 +2,7 @@
  * The proxy baseline of `npm run bench` (section 1): uploads and downloads whose bytes travel
  * through the app, the way a file-sharing app without valet keys works. THIS IS WHAT VALET EXISTS
  * TO AVOID — every byte costs the app CPU, memory and socket time. It exists only so the
- * benchmark can show that cost next to the valet path, and is off (404) unless
+ * benchmark can show that cost next to the valet path, and is off (404 to signed-in callers) unless
  * BENCH_PROXY_ENABLED=true.
  *
  * To keep the comparison fair the proxy does the same bookkeeping as a valet upload: the same
@@ -63,7 +63,8 @@ async function openProxyUpload(user: AuthUser, input: UploadRequest & { id: stri
         fileName: input.name,
         contentType: input.type,
         size: BigInt(input.size),
-        expiresAt: new Date(Date.now() + env.UPLOAD_URL_TTL_SECONDS * 1000),
+        // The body is still arriving while this row is open: the reaper must not take it meanwhile.
+        expiresAt: new Date(Date.now() + env.MULTIPART_UPLOAD_WINDOW_SECONDS * 1000),
       },
     })
   })
@@ -98,7 +99,8 @@ export async function proxyUpload(user: AuthUser, input: UploadRequest, body: Re
   }
 
   const file = await db.$transaction(async (tx) => {
-    await tx.upload.update({ where: { id }, data: { status: "COMPLETED", closedAt: new Date() } })
+    const { count } = await tx.upload.updateMany({ where: { id, status: "PENDING" }, data: { status: "COMPLETED", closedAt: new Date() } })
+    if (count === 0) throw new ApiError(409, "upload_not_open", "This upload was closed meanwhile")
     const created = await tx.file.create({
       data: { ownerId: user.id, uploadId: id, objectKey, name: input.name, contentType: input.type, size: BigInt(input.size) },
       select: { id: true, name: true, size: true, contentType: true, createdAt: true },

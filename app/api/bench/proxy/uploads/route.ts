@@ -8,8 +8,9 @@ import { uploadRequestSchema } from "@/lib/validations/uploads"
 // it is here so `npm run bench` can measure what it costs.
 export async function PUT(request: Request) {
   try {
-    assertBenchProxyEnabled()
+    // Authenticated first, like every API route (anonymous callers get 401); then 404 when off.
     const user = await requireUser(request)
+    assertBenchProxyEnabled()
     const query = new URL(request.url).searchParams
     const length = request.headers.get("content-length")
     if (length === null || !/^\d+$/.test(length)) throw new ApiError(411, "length_required", "Send the body with a Content-Length")

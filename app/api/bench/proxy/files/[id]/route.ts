@@ -8,8 +8,9 @@ import { attachmentDisposition } from "@/lib/storage"
 // GET /api/files/:id/download does. The cost of this path is what Valet exists to avoid.
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
-    assertBenchProxyEnabled()
+    // Authenticated first, like every API route (anonymous callers get 401); then 404 when off.
     const user = await requireUser(request)
+    assertBenchProxyEnabled()
     const file = await proxyDownload(user, (await params).id)
     return new Response(file.body, {
       headers: {
