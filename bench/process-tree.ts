@@ -38,6 +38,19 @@ async function readOrNull(path: string): Promise<string | null> {
   return readFile(path, "utf8").catch(() => null)
 }
 
+/** The pids of a process's direct children whose command name starts with `prefix`. */
+export async function childPids(parentPid: number, prefix: string): Promise<number[]> {
+  const found: number[] = []
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    const text = await readOrNull(`/proc/${entry}/stat`)
+    const stat = text ? parseStat(text) : null
+    const name = text?.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) ?? ""
+    if (stat?.ppid === parentPid && name.startsWith(prefix)) found.push(stat.pid)
+  }
+  return found
+}
+
 export async function sampleProcessTree(rootPid: number): Promise<ProcessTreeUsage> {
   const stats: Stat[] = []
   for (const entry of await readdir("/proc")) {
