@@ -15,6 +15,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3"
+import { Upload } from "@aws-sdk/lib-storage"
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
 import contentDisposition from "content-disposition"
 import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
@@ -323,6 +324,29 @@ export async function readObject(key: string): Promise<ReadableStream<Uint8Array
     if (httpStatusOf(error) === 404) return null
     throw storageUnavailable("GetObject", error)
   }
+}
+
+/**
+ * Streams a body of unknown length into storage through this server: one PutObject when it fits
+ * in one part, else a multipart upload whose parts are cut as the bytes arrive, so at most
+ * `partSize` × `queueSize` bytes are held in memory whatever the object's size. Only the
+ * benchmark's proxy baseline (lib/bench-proxy.ts) uses it: carrying the bytes through the app is
+ * exactly what valet keys exist to avoid.
+ */
+export async function putObjectStream(input: {
+  key: string
+  contentType: string
+  body: ReadableStream<Uint8Array>
+  partSize?: number
+  queueSize?: number
+}): Promise<void> {
+  const upload = new Upload({
+    client: s3(),
+    params: { Bucket: bucket(), Key: input.key, ContentType: input.contentType, Body: input.body },
+    partSize: input.partSize ?? getEnv().MULTIPART_PART_SIZE_BYTES,
+    queueSize: input.queueSize ?? 4,
+  })
+  await send("PutObjectStream", () => upload.done())
 }
 
 /** Storage is reachable and the bucket exists with our credentials. */

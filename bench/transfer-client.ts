@@ -1,0 +1,242 @@
+/**
+ * A small HTTP client for the data-path benchmarks: JSON calls to Valet's API, and file bodies
+ * streamed from disk (never held in memory) to storage or the app. node:http rather than fetch,
+ * so each PUT carries an exact Content-Length (presigned URLs have it signed in) with a streamed
+ * body, and downloads are drained and counted without buffering.
+ */
+import { randomBytes } from "node:crypto"
+import { createReadStream, createWriteStream } from "node:fs"
+import { stat } from "node:fs/promises"
+import http from "node:http"
+import https from "node:https"
+import path from "node:path"
+import { once } from "node:events"
+
+export const MIB = 1024 * 1024
+export const GIB = 1024 * MIB
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 })
+
+/** A byte range of a file on disk, sent as a request body. */
+export type FileRange = { path: string; offset: number; size: number }
+
+type Sent = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number }
+
+/**
+ * One HTTP request. With `file`, the body is streamed from that range; with `drain`, the response
+ * body is counted and dropped instead of kept.
+ */
+export function send(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; json?: unknown; form?: Record<string, string>; file?: FileRange; drain?: boolean },
+): Promise<Sent> {
+  const target = new URL(url)
+  const isHttps = target.protocol === "https:"
+  const headers: Record<string, string> = { ...options.headers }
+  let payload: Buffer | undefined
+  if (options.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(options.json))
+    headers["content-type"] = "application/json"
+  } else if (options.form) {
+    payload = Buffer.from(new URLSearchParams(options.form).toString())
+    headers["content-type"] = "application/x-www-form-urlencoded"
+  }
+  if (payload) headers["content-length"] = String(payload.length)
+  if (options.file) headers["content-length"] = String(options.file.size)
+
+  return new Promise<Sent>((resolve, reject) => {
+    const request = (isHttps ? https : http).request(
+      target,
+      { method: options.method, headers, agent: isHttps ? httpsAgent : httpAgent },
+      (response) => {
+        const chunks: Buffer[] = []
+        let bytes = 0
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length
+          if (!options.drain || (response.statusCode ?? 0) >= 300) chunks.push(chunk)
+        })
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), bytes }))
+        response.on("error", reject)
+      },
+    )
+    request.on("error", reject)
+    if (options.file) {
+      const { file } = options
+      // An empty range would make createReadStream read to the end of the file.
+      if (file.size === 0) request.end()
+      else createReadStream(file.path, { start: file.offset, end: file.offset + file.size - 1, highWaterMark: MIB }).on("error", reject).pipe(request)
+    } else request.end(payload)
+  })
+}
+
+export class HttpError extends Error {
+  override name = "HttpError"
+}
+
+/** The response, or an error naming the call and what the server answered. */
+export function expectStatus(what: string, response: Sent, ...statuses: number[]): Sent {
+  if (!statuses.includes(response.status)) {
+    throw new HttpError(`${what}: HTTP ${response.status} ${response.body.toString("utf8").slice(0, 300)}`)
+  }
+  return response
+}
+
+/** Runs `work` over `items` with at most `concurrency` at once; results keep the items' order. */
+export async function mapConcurrent<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index] as T, index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
+  return results
+}
+
+/** Random (incompressible) bytes in a file under `dir`, written once and reused by every scenario. */
+export async function ensureRandomFile(dir: string, size: number): Promise<string> {
+  const file = path.join(dir, `random-${size}.bin`)
+  const existing = await stat(file).catch(() => null)
+  if (existing?.size === size) return file
+  const out = createWriteStream(file)
+  for (let written = 0; written < size; ) {
+    const chunk = randomBytes(Math.min(16 * MIB, size - written))
+    written += chunk.length
+    if (!out.write(chunk)) await once(out, "drain")
+  }
+  out.end()
+  await once(out, "finish")
+  return file
+}
+
+/** A `10.x.y.z` address for X-Forwarded-For, so per-IP sign-up limits never collide between runs. */
+export function randomClientIp(): string {
+  const [a = 0, b = 0, c = 1] = randomBytes(3)
+  return `10.${a}.${b}.${Math.max(c, 1)}`
+}
+
+/**
+ * A fresh account with a password and a personal API token, made through the public API:
+ * register, sign in through next-auth's credentials flow (CSRF cookie + token), create a token.
+ * Each scenario has its own, so its uploads never count against another's quota or rate limit.
+ */
+export async function createAccount(appUrl: string, label: string) {
+  const id = randomBytes(5).toString("hex")
+  const credentials = { email: `${label}-${id}@example.test`, password: `Correct-horse-${id}`, name: `${label} ${id}` }
+  const origin = new URL(appUrl).origin
+  const base = { origin, "x-forwarded-for": randomClientIp() }
+  expectStatus("register", await send(`${appUrl}/api/register`, { method: "POST", headers: base, json: credentials }), 201)
+
+  const cookies = new Map<string, string>()
+  const keep = (response: Sent) => {
+    for (const line of response.headers["set-cookie"] ?? []) {
+      const [pair = ""] = line.split(";")
+      const split = pair.indexOf("=")
+      cookies.set(pair.slice(0, split), pair.slice(split + 1))
+    }
+    return response
+  }
+  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join("; ")
+  const csrf = keep(expectStatus("csrf", await send(`${appUrl}/api/auth/csrf`, { method: "GET", headers: base }), 200))
+  const { csrfToken } = JSON.parse(csrf.body.toString("utf8")) as { csrfToken: string }
+  keep(
+    expectStatus(
+      "sign-in",
+      await send(`${appUrl}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers: { ...base, cookie: cookieHeader() },
+        form: { csrfToken, email: credentials.email, password: credentials.password, json: "true", callbackUrl: "/" },
+      }),
+      200,
+      302,
+    ),
+  )
+  const created = expectStatus(
+    "create token",
+    await send(`${appUrl}/api/tokens`, { method: "POST", headers: { ...base, cookie: cookieHeader() }, json: { name: `bench ${label}` } }),
+    201,
+  )
+  const { token } = JSON.parse(created.body.toString("utf8")) as { token: { secret: string } }
+  return { ...credentials, bearerToken: token.secret }
+}
+
+type UploadGrant =
+  | { id: string; multipart: false; url: string; headers: Record<string, string> }
+  | { id: string; multipart: true; partSize: number; partCount: number }
+
+/** Valet's API as a Bearer-token client; every byte goes to storage on a presigned URL. */
+export class ValetClient {
+  constructor(
+    readonly appUrl: string,
+    readonly bearerToken: string,
+  ) {}
+
+  private async api<T>(what: string, method: string, pathname: string, json?: unknown, ...statuses: number[]): Promise<T> {
+    const response = await send(`${this.appUrl}${pathname}`, { method, headers: { authorization: `Bearer ${this.bearerToken}` }, json })
+    expectStatus(what, response, ...(statuses.length ? statuses : [200, 201]))
+    return (response.body.length ? JSON.parse(response.body.toString("utf8")) : undefined) as T
+  }
+
+  /**
+   * Grant → PUT to storage (one request, or the parts `parallelParts` at a time, their URLs
+   * signed up to 100 per call) → complete. Answers the recorded file's id.
+   */
+  async upload(input: { name: string; type: string; file: FileRange; parallelParts: number }): Promise<string> {
+    const { upload } = await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", { name: input.name, size: input.file.size, type: input.type })
+    if (!upload.multipart) {
+      expectStatus("PUT to storage", await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }), 200)
+      return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`)).file.id
+    }
+    const partNumbers = Array.from({ length: upload.partCount }, (_, index) => index + 1)
+    const urls: { partNumber: number; size: number; url: string }[] = []
+    for (let from = 0; from < partNumbers.length; from += 100) {
+      const { parts } = await this.api<{ parts: typeof urls }>("sign parts", "POST", `/api/uploads/${upload.id}/parts`, {
+        partNumbers: partNumbers.slice(from, from + 100),
+      })
+      urls.push(...parts)
+    }
+    const etags = await mapConcurrent(urls, input.parallelParts, async (part) => {
+      const offset = input.file.offset + (part.partNumber - 1) * upload.partSize
+      const response = expectStatus("PUT part", await send(part.url, { method: "PUT", file: { path: input.file.path, offset, size: part.size } }), 200)
+      return { partNumber: part.partNumber, etag: String(response.headers.etag ?? "") }
+    })
+    return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`, { parts: etags })).file.id
+  }
+
+  /** The app's 302 to a presigned GET, then the bytes from storage; answers the bytes received. */
+  async download(fileId: string): Promise<number> {
+    const redirect = await send(`${this.appUrl}/api/files/${fileId}/download`, { method: "GET", headers: { authorization: `Bearer ${this.bearerToken}` } })
+    expectStatus("download", redirect, 302)
+    const location = redirect.headers.location
+    if (!location) throw new HttpError("download: 302 without a Location")
+    return expectStatus("GET from storage", await send(location, { method: "GET", drain: true }), 200).bytes
+  }
+
+  /** The proxy baseline (BENCH_PROXY_ENABLED): the body goes through the app. */
+  async proxyUpload(input: { name: string; type: string; file: FileRange }): Promise<string> {
+    const query = new URLSearchParams({ name: input.name, type: input.type })
+    const response = await send(`${this.appUrl}/api/bench/proxy/uploads?${query}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${this.bearerToken}` },
+      file: input.file,
+    })
+    expectStatus("proxy upload", response, 201)
+    return (JSON.parse(response.body.toString("utf8")) as { file: { id: string } }).file.id
+  }
+
+  async proxyDownload(fileId: string): Promise<number> {
+    const response = await send(`${this.appUrl}/api/bench/proxy/files/${fileId}`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${this.bearerToken}` },
+      drain: true,
+    })
+    return expectStatus("proxy download", response, 200).bytes
+  }
+
+  async deleteFile(fileId: string): Promise<void> {
+    await this.api("delete file", "DELETE", `/api/files/${fileId}`, undefined, 204, 404)
+  }
+}
