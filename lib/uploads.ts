@@ -20,8 +20,8 @@ import {
 import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
 import type { UploadRequest } from "@/lib/validations/uploads"
 
-/** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
-export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
+/** Grants per user per window, from the environment (default 300 per 10 minutes). */
+export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })
 /** Grants per upload request and client address: outsiders get a tighter budget. */
 export const UPLOAD_REQUEST_GRANT_LIMIT = { limit: 60, windowSeconds: 10 * 60 }
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
@@ -121,7 +121,7 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
   const rate = await consumeRateLimit(
     isRequestUploader(uploader)
       ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
-      : { key: `upload:user:${ownerId}`, ...UPLOAD_GRANT_LIMIT },
+      : { key: `upload:user:${ownerId}`, ...uploadGrantLimit(env) },
   )
   if (!rate.allowed) {
     throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {

@@ -197,7 +197,7 @@ describe(`uploads on ${PROFILE} storage`, () => {
     it("answers 429 with Retry-After once a user has started too many uploads", async () => {
       await query(database.url, `INSERT INTO "RateLimit" (key, hits, "resetAt") VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + interval '5 minutes')`, [
         `upload:user:${stranger.id}`,
-        uploads.UPLOAD_GRANT_LIMIT.limit,
+        uploads.uploadGrantLimit().limit,
       ])
       const before = await count("Upload")
       const response = await grant({ name: "spam.txt", size: 1, type: "text/plain" }, stranger.id)
