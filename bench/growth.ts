@@ -127,7 +127,7 @@ export const growth: BenchScenario = async (target) => {
   const samples: Sample[] = []
   const notes: string[] = []
   const initial = await withClient(target.databaseUrl, countRows)
-  samples.push(await sample(target, share, `${initial.files + initial.shares + initial.audit} rows`))
+  samples.push(await sample(target, share, `small tables (${initial.files + initial.shares + initial.audit} rows)`))
   let seeded = 0
   for (const size of SIZES) {
     const started = performance.now()

@@ -83,3 +83,21 @@ export const formatStatuses = (statuses: Record<string, number>) =>
   Object.entries(statuses)
     .map(([status, count]) => `${status}×${count}`)
     .join(", ") || "none"
+
+/**
+ * Why a p99 target at a given concurrency is (un)reachable: in a closed loop (each connection
+ * sends its next request when the last is answered) mean latency = connections / rate, so a
+ * latency bound needs a rate of at least connections / bound; the app's CPU per request caps the
+ * rate at cores / CPU per request.
+ */
+export function latencyBudgetNote(connections: number, maxLatencyMs: number, run: LoadResult, cores: number): string {
+  const needed = (connections * 1000) / maxLatencyMs
+  const cpu = run.appCpuMsPerRequest
+  const cap = cpu ? (cores * 1000) / cpu : undefined
+  return (
+    `Little's law: ${connections} connections with latency under ${maxLatencyMs} ms need ≥ ${Math.round(needed).toLocaleString("en-US")} req/s; ` +
+    (cap
+      ? `the app used ${round(cpu ?? 0, 2)} ms CPU per request, which caps ${cores} core(s) at ≈ ${Math.round(cap).toLocaleString("en-US")} req/s (load generator and database share them).`
+      : "the app's CPU per request was not measured.")
+  )
+}

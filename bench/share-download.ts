@@ -4,8 +4,9 @@
  * before it ends), so the share's download counter in the database must have grown by exactly the
  * number of 302s autocannon saw.
  */
+import { availableParallelism } from "node:os"
 import pg from "pg"
-import { formatStatuses, round, runLoad, type LoadResult } from "./load"
+import { formatStatuses, latencyBudgetNote, round, runLoad, type LoadResult } from "./load"
 import type { BenchScenario, BenchTarget } from "./types"
 
 const CONNECTIONS = 200
@@ -101,6 +102,7 @@ export const shareDownload: BenchScenario = async (target) => {
     notes: [
       `${amount} requests in ${round(run.seconds)} s: ${formatStatuses(run.statuses)}; ${run.errors} connection errors/timeouts`,
       "Each 302 is one conditional counter UPDATE, one audit row and one presigned GET (60 s); redirects are not followed.",
+      latencyBudgetNote(CONNECTIONS, MAX_P99_MS, run, availableParallelism()),
     ],
   }
 }
