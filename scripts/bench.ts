@@ -246,6 +246,14 @@ async function resetDatabase(userId: string) {
   await db.user.deleteMany({ where: { id: { not: userId } } })
 }
 
+/** The scenario names `--only` picked (all when absent); an unknown name stops the run before anything starts. */
+function selectedScenarios(): string[] | undefined {
+  const only = option("only")?.split(",").map((name) => name.trim())
+  const unknown = only?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? []
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.map((s) => s.name).join(", ")})`)
+  return only
+}
+
 async function runProfile(profile: Profile, context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string }): Promise<StorageRun> {
   const startedAt = new Date()
   const port = await freePort()
@@ -272,9 +280,7 @@ async function runProfile(profile: Profile, context: { databaseUrl: string; user
     userId: context.userId,
     workDir,
   }
-  const only = option("only")?.split(",").map((name) => name.trim())
-  const unknown = only?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? []
-  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.map((s) => s.name).join(", ")})`)
+  const only = selectedScenarios()
   const sections: BenchSection[] = []
   for (const scenario of SCENARIOS.filter((entry) => !only || only.includes(entry.name))) {
     say(`${profile.storage}: ${scenario.name}`)
@@ -307,6 +313,7 @@ async function main(): Promise<number> {
     return 0
   }
 
+  selectedScenarios()
   const runDir = await mkdtemp(path.join(tmpdir(), "valet-bench-"))
   // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter this folder.
   await chmod(runDir, 0o755)
