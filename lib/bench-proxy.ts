@@ -16,10 +16,8 @@ import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import { consumeRateLimit } from "@/lib/rate-limit"
 import { deleteObject, headObject, putObjectStream, readObject } from "@/lib/storage"
-import { objectKeyFor, UPLOAD_GRANT_LIMIT, type FileSummary } from "@/lib/uploads"
-import { formatBytes } from "@/lib/upload-layout"
+import { admitUpload, assertQuotaRoom, lockOwnerQuota, objectKeyFor, type FileSummary } from "@/lib/uploads"
 import type { UploadRequest } from "@/lib/validations/uploads"
 
 /** The proxy routes answer as if they did not exist unless the benchmark turned them on. */
@@ -39,22 +37,10 @@ function countingStream(onChunk: (length: number) => void) {
 
 /** The same checks and Upload row as grantUpload (lib/uploads.ts), for bytes that come through here. */
 async function openProxyUpload(user: AuthUser, input: UploadRequest & { id: string; objectKey: string }) {
-  const env = getEnv()
-  if (input.size > env.MAX_FILE_SIZE_BYTES) {
-    throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(input.size)}`)
-  }
-  const rate = await consumeRateLimit({ key: `upload:user:${user.id}`, ...UPLOAD_GRANT_LIMIT })
-  if (!rate.allowed) throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`)
+  await admitUpload(user, input.size)
   await getDb().$transaction(async (tx: Prisma.TransactionClient) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quota:${user.id}`}, 0))`
-    const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { quotaBytes: true } })
-    const quota = account.quotaBytes === null ? env.USER_QUOTA_BYTES : Number(account.quotaBytes)
-    const [files, pending] = await Promise.all([
-      tx.file.aggregate({ where: { ownerId: user.id }, _sum: { size: true } }),
-      tx.upload.aggregate({ where: { ownerId: user.id, status: "PENDING" }, _sum: { size: true } }),
-    ])
-    const used = Number(files._sum.size ?? 0n) + Number(pending._sum.size ?? 0n)
-    if (used + input.size > quota) throw new ApiError(403, "quota_exceeded", `Only ${formatBytes(Math.max(0, quota - used))} are free`)
+    await lockOwnerQuota(tx, user.id)
+    await assertQuotaRoom(tx, user.id, input.size)
     await tx.upload.create({
       data: {
         id: input.id,
@@ -64,7 +50,7 @@ async function openProxyUpload(user: AuthUser, input: UploadRequest & { id: stri
         contentType: input.type,
         size: BigInt(input.size),
         // The body is still arriving while this row is open: the reaper must not take it meanwhile.
-        expiresAt: new Date(Date.now() + env.MULTIPART_UPLOAD_WINDOW_SECONDS * 1000),
+        expiresAt: new Date(Date.now() + getEnv().MULTIPART_UPLOAD_WINDOW_SECONDS * 1000),
       },
     })
   })

@@ -14,6 +14,8 @@ describe("parseServerEnv", () => {
       UPLOAD_URL_TTL_SECONDS: 900,
       PART_URL_TTL_SECONDS: 900,
       DOWNLOAD_URL_TTL_SECONDS: 60,
+      UPLOAD_GRANT_RATE_LIMIT: 300,
+      UPLOAD_GRANT_RATE_WINDOW_SECONDS: 600,
     })
     expect(env.S3_ENDPOINT).toBeUndefined()
   })

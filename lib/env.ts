@@ -69,6 +69,13 @@ export const serverEnvSchema = z.object({
   MULTIPART_PART_SIZE_BYTES: bytes(8 * MIB, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE),
   /** How long a multipart upload stays open (its part URLs can be re-signed until then). */
   MULTIPART_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(60).max(MAX_PRESIGN_TTL_SECONDS).default(24 * 60 * 60),
+  /**
+   * Upload grants one user may start per window (UPLOAD_GRANT_RATE_WINDOW_SECONDS): generous for
+   * a drag of many files, a wall for a runaway script. `npm run bench` raises it so that the key
+   * minting figures measure minting, not 429s.
+   */
+  UPLOAD_GRANT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000_000).default(300),
+  UPLOAD_GRANT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10 * 60),
   /** How often each app instance reaps expired uploads; 0 leaves it to `npm run reap` (cron). */
   REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */

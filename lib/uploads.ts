@@ -21,8 +21,8 @@ import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
 import type { UploadRequest } from "@/lib/validations/uploads"
 import { isResourceId } from "@/lib/validations/text"
 
-/** Grants per user per window; generous for a drag of many files, a wall for a runaway script. */
-export const UPLOAD_GRANT_LIMIT = { limit: 300, windowSeconds: 10 * 60 }
+/** Grants per user per window, from the environment (default 300 per 10 minutes). */
+export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })
 /** Grants per upload request and client address: outsiders get a tighter budget. */
 export const UPLOAD_REQUEST_GRANT_LIMIT = { limit: 60, windowSeconds: 10 * 60 }
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
@@ -57,17 +57,67 @@ const scopeOf = (uploader: Uploader) => (isRequestUploader(uploader) ? { uploadR
 export const objectKeyFor = (userId: string, uploadId: string) => `u/${userId}/${uploadId}`
 
 // One advisory lock per user while checking the quota and recording the grant: two concurrent
-// grants cannot both fit into the last free gigabyte.
-const lockUser = (tx: Prisma.TransactionClient, userId: string) =>
+// grants cannot both fit into the last free gigabyte. The SQL function valet_grant_single_upload
+// (prisma/migrations/…_grant_in_one_round_trip) takes the same lock.
+export const lockOwnerQuota = (tx: Prisma.TransactionClient, userId: string) =>
   tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quota:${userId}`}, 0))`
 
-/** Bytes a user holds or has been granted: stored files plus uploads still in flight. */
+/** Bytes a user holds or has been granted: stored files plus uploads still in flight (one SQL definition). */
 async function bytesInUse(tx: Prisma.TransactionClient, userId: string): Promise<number> {
-  const [files, pending] = await Promise.all([
-    tx.file.aggregate({ where: { ownerId: userId }, _sum: { size: true } }),
-    tx.upload.aggregate({ where: { ownerId: userId, status: "PENDING" }, _sum: { size: true } }),
-  ])
-  return Number(files._sum.size ?? 0n) + Number(pending._sum.size ?? 0n)
+  const [row] = await tx.$queryRaw<{ used: bigint }[]>`SELECT valet_bytes_in_use(${userId}) AS used`
+  return Number(row?.used ?? 0n)
+}
+
+const quotaExceeded = (size: number, used: number, quota: number) =>
+  new ApiError(
+    403,
+    "quota_exceeded",
+    `This upload needs ${formatBytes(size)} but only ${formatBytes(Math.max(0, quota - used))} of your ${formatBytes(quota)} are free`,
+  )
+
+/** Refuses an upload that does not fit the owner's quota. Call under lockOwnerQuota, in the same transaction. */
+export async function assertQuotaRoom(tx: Prisma.TransactionClient, ownerId: string, size: number): Promise<void> {
+  const account = await tx.user.findUniqueOrThrow({ where: { id: ownerId }, select: { quotaBytes: true } })
+  const quota = account.quotaBytes === null ? getEnv().USER_QUOTA_BYTES : Number(account.quotaBytes)
+  const used = await bytesInUse(tx, ownerId)
+  if (used + size > quota) throw quotaExceeded(size, used, quota)
+}
+
+/** What every upload passes before anything is recorded: the size cap and the uploader's rate limit (DESIGN §3.8). */
+export async function admitUpload(uploader: Uploader, size: number): Promise<void> {
+  const env = getEnv()
+  if (size > env.MAX_FILE_SIZE_BYTES) {
+    throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(size)}`)
+  }
+  const rate = await consumeRateLimit(
+    isRequestUploader(uploader)
+      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
+      : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit(env) },
+  )
+  if (!rate.allowed) {
+    throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
+      "Retry-After": String(rate.retryAfterSeconds),
+    })
+  }
+}
+
+/**
+ * The common grant, an account owner's single PUT, in one database round trip: the SQL function
+ * takes the owner's lock, checks the quota and records the Upload row and the key's audit row in
+ * one implicit transaction. The URL is signed first (CPU only, no I/O) so that the audit row holds
+ * its real expiry, and leaves this process only once both rows are committed; a refused grant's
+ * signature is dropped unseen.
+ */
+async function grantSingleUpload(user: AuthUser, input: UploadRequest, grant: { id: string; objectKey: string; expiresAt: Date }): Promise<UploadGrant> {
+  const env = getEnv()
+  const put = await presignPut({ key: grant.objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+  const [result] = await getDb().$queryRaw<{ granted: boolean; used: bigint; quota: bigint | null }[]>`
+    SELECT granted, used, quota FROM valet_grant_single_upload(
+      ${grant.id}, ${user.id}, ${grant.objectKey}, ${input.name}, ${input.type}, ${BigInt(input.size)}, ${input.sha256 ?? null},
+      ${grant.expiresAt}::timestamp(3), ${BigInt(env.USER_QUOTA_BYTES)}, ${randomUUID()}, ${user.via}, ${put.expiresAt}::timestamp(3))`
+  if (!result || result.quota === null) throw notFound("Account")
+  if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
+  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt }
 }
 
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
@@ -115,21 +165,8 @@ async function assertRequestHasRoom(tx: Prisma.TransactionClient, request: Reque
  */
 export async function grantUpload(uploader: Uploader, input: UploadRequest): Promise<UploadGrant> {
   const env = getEnv()
-  if (input.size > env.MAX_FILE_SIZE_BYTES) {
-    throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(input.size)}`)
-  }
+  await admitUpload(uploader, input.size)
   const ownerId = ownerIdOf(uploader)
-  const rate = await consumeRateLimit(
-    isRequestUploader(uploader)
-      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
-      : { key: `upload:user:${ownerId}`, ...UPLOAD_GRANT_LIMIT },
-  )
-  if (!rate.allowed) {
-    throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
-      "Retry-After": String(rate.retryAfterSeconds),
-    })
-  }
-
   const id = randomUUID()
   // Keys stay under the owner's prefix whoever sends the bytes.
   const objectKey = objectKeyFor(ownerId, id)
@@ -139,21 +176,14 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
     Date.now() + 1000 * (isMultipart ? env.MULTIPART_UPLOAD_WINDOW_SECONDS : env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS),
   )
 
+  if (!isMultipart && !isRequestUploader(uploader)) return grantSingleUpload(uploader, input, { id, objectKey, expiresAt })
+
   return getDb().$transaction(
     async (tx) => {
-      await lockUser(tx, ownerId)
+      await lockOwnerQuota(tx, ownerId)
       // Taken after the owner's lock, always in that order, so grants cannot deadlock.
       if (isRequestUploader(uploader)) await assertRequestHasRoom(tx, uploader.request, input)
-      const account = await tx.user.findUniqueOrThrow({ where: { id: ownerId }, select: { quotaBytes: true } })
-      const quota = account.quotaBytes === null ? env.USER_QUOTA_BYTES : Number(account.quotaBytes)
-      const used = await bytesInUse(tx, ownerId)
-      if (used + input.size > quota) {
-        throw new ApiError(
-          403,
-          "quota_exceeded",
-          `This upload needs ${formatBytes(input.size)} but only ${formatBytes(Math.max(0, quota - used))} of your ${formatBytes(quota)} are free`,
-        )
-      }
+      await assertQuotaRoom(tx, ownerId, input.size)
       // Created inside the transaction: if storage refuses, no row is left behind.
       const multipartUploadId = isMultipart ? await createMultipartUpload({ key: objectKey, contentType: input.type }) : null
       await tx.upload.create({
@@ -178,7 +208,8 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
       await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
       return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
     },
-    { timeout: 30_000 },
+    // Under load a grant may wait a while for a pooled connection; that is a queue, not a failure.
+    { maxWait: 15_000, timeout: 30_000 },
   )
 }
 

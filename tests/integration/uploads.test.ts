@@ -118,6 +118,9 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const rows = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "uploadId" = $1`, [upload.id])
       expect(rows).toHaveLength(1)
       expect(rows[0]).toMatchObject({ action: "upload.put", method: "PUT", actorId: owner.id, via: "session", objectKey: `u/${owner.id}/${upload.id}` })
+      // The row holds the handed-out key's expiry, and is stamped now (UTC, like Prisma's own rows).
+      expect((rows[0]?.expiresAt as Date).toISOString()).toBe(upload.expiresAt)
+      expect(Math.abs((rows[0]?.createdAt as Date).getTime() - Date.now())).toBeLessThan(60_000)
       expect(JSON.stringify(rows)).not.toMatch(/X-Amz-|Signature|https?:\/\//)
     })
 
@@ -194,10 +197,27 @@ describe(`uploads on ${PROFILE} storage`, () => {
       expect((await grant({ name: "now-fits.bin", size: 40 * MIB, type: "application/octet-stream" })).status).toBe(201)
     })
 
+    it("lets concurrent grants fill the quota exactly, never beyond it", async () => {
+      const { registerUser } = await import("@/lib/accounts")
+      const racer = await registerUser({ email: "racer@example.com", password: "perfectly-fine-3" })
+      await query(database.url, `UPDATE "User" SET "quotaBytes" = $2 WHERE id = $1`, [racer.id, 5 * MIB])
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => grant({ name: `race-${index}.bin`, size: MIB, type: "application/octet-stream" }, racer.id)),
+      )
+      expect(responses.map((response) => response.status).sort()).toEqual([...Array(5).fill(201), ...Array(7).fill(403)])
+      const [uploaded] = await query<{ count: string; bytes: string }>(
+        database.url,
+        `SELECT count(*), sum(size) AS bytes FROM "Upload" WHERE "ownerId" = $1`,
+        [racer.id],
+      )
+      expect([Number(uploaded?.count), Number(uploaded?.bytes)]).toEqual([5, 5 * MIB])
+      expect(await query(database.url, `SELECT id FROM "AuditEvent" WHERE "actorId" = $1`, [racer.id])).toHaveLength(5)
+    })
+
     it("answers 429 with Retry-After once a user has started too many uploads", async () => {
       await query(database.url, `INSERT INTO "RateLimit" (key, hits, "resetAt") VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + interval '5 minutes')`, [
         `upload:user:${stranger.id}`,
-        uploads.UPLOAD_GRANT_LIMIT.limit,
+        uploads.uploadGrantLimit().limit,
       ])
       const before = await count("Upload")
       const response = await grant({ name: "spam.txt", size: 1, type: "text/plain" }, stranger.id)

@@ -30,7 +30,14 @@ export type AppInstance = {
  * for tests that start it while a dependency is down).
  */
 export async function startAppInstance(
-  options: { env?: Record<string, string>; port?: number; waitFor?: "healthy" | "listening"; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>
+    port?: number
+    waitFor?: "healthy" | "listening"
+    timeoutMs?: number
+    /** Flags for the Node process itself, e.g. `--cpu-prof` (which NODE_OPTIONS may not carry). */
+    nodeArgs?: string[]
+  } = {},
 ): Promise<AppInstance> {
   if (!existsSync(path.resolve(".next/BUILD_ID"))) {
     throw new Error("no production build in .next: cluster tests need `next build` first (npm test does it)")
@@ -38,7 +45,7 @@ export async function startAppInstance(
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
   let output = ""
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
     env: {
       ...process.env,
       APP_URL: url,

@@ -1,0 +1,380 @@
+/**
+ * `npm run bench`: the figures behind Valet's claims, measured against real services started here
+ * and stopped at the end (see README, "Benchmark"). Not part of `npm test`: nothing here asserts.
+ *
+ * 1. a throwaway PostgreSQL and embedded S3 on free loopback ports (data in a temp folder), and
+ *    with --ceph a throwaway Ceph RGW as a second storage profile;
+ * 2. the production build (`next build`, skipped when .next is newer than every source file;
+ *    --rebuild forces it);
+ * 3. per storage profile: the build started (`next start`, loopback only) with the benchmark's
+ *    settings, a bench user with a `vlt_` API token, then each scenario of SCENARIOS in order;
+ * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
+ *    with the machine's description.
+ *
+ * Flags: --ceph, --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
+ * table as Markdown for the README), --from=<results.json> (only print that file's table),
+ * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop).
+ */
+import { spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import os, { tmpdir } from "node:os"
+import path from "node:path"
+import { growth } from "@/bench/growth"
+import { runBrowserUpload } from "@/bench/browser-upload"
+import { runDataPath } from "@/bench/data-path"
+import { minting } from "@/bench/minting"
+import { shareDownload } from "@/bench/share-download"
+import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
+import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
+import { prepareServices, startLocalStack } from "./services/local-stack"
+import { freePort } from "./services/ports"
+
+/** Every scenario, in the order they run; `--only` picks by name. */
+const SCENARIOS: { name: string; run: BenchScenario }[] = [
+  { name: "data-path", run: runDataPath },
+  { name: "browser-upload", run: runBrowserUpload },
+  { name: "minting", run: minting },
+  { name: "share-download", run: shareDownload },
+  { name: "growth", run: growth },
+]
+
+/**
+ * The app's environment for the benchmark, on top of the database and storage settings:
+ * - BENCH_PROXY_ENABLED turns on the proxy baseline routes section 1 compares the valet key with;
+ * - the per-user grant limit (300 per 10 minutes) would turn section 3 into a 429 benchmark.
+ */
+const BENCH_APP_ENV = {
+  BENCH_PROXY_ENABLED: "true",
+  UPLOAD_GRANT_RATE_LIMIT: "1000000000",
+}
+
+const BENCH_BUCKET = "valet-bench"
+const RESULTS_DIR = path.resolve("bench/results")
+const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next")
+const TSX = path.resolve("node_modules/.bin/tsx")
+const WATCHDOG_MINUTES = 40
+
+const flag = (name: string) => process.argv.includes(`--${name}`)
+const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
+
+const started = Date.now()
+const say = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`)
+
+type Machine = {
+  cpuModel: string
+  cpus: number
+  memoryGiB: number
+  os: string
+  kernel: string
+  node: string
+  gitCommit: string
+  gitDirty: boolean
+  packages: Record<string, string>
+}
+type StorageRun = { storage: BenchStorage; startedAt: string; seconds: number; sections: BenchSection[] }
+type ResultsFile = { machine: Machine; runs: StorageRun[] }
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, options: { capture?: boolean } = {}) {
+  return new Promise<{ code: number; output: string }>((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: options.capture ? ["ignore", "pipe", "inherit"] : "inherit" })
+    let output = ""
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.once("error", reject)
+    child.once("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }))
+  })
+}
+
+const cleanups: (() => Promise<unknown>)[] = []
+async function cleanUp() {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
+  cleanups.length = 0
+}
+
+// --- the build ----------------------------------------------------------------------------------
+
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "middleware.ts", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]
+
+/** The newest modification time among the files `next build` compiles (tests and bench excluded). */
+function newestSourceMtime(entry: string): number {
+  if (!existsSync(entry)) return 0
+  const stat = statSync(entry)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestSourceMtime(path.join(entry, name))), stat.mtimeMs)
+}
+
+async function ensureBuild() {
+  const buildId = path.resolve(".next/BUILD_ID")
+  const stale = !existsSync(buildId) || BUILD_INPUTS.some((entry) => newestSourceMtime(entry) > statSync(buildId).mtimeMs)
+  if (!stale && !flag("rebuild")) {
+    say("production build in .next is up to date")
+    return
+  }
+  say("building the app (next build)")
+  const { code } = await run(process.execPath, [NEXT_BIN, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" })
+  if (code !== 0) throw new Error("next build failed")
+}
+
+// --- machine ------------------------------------------------------------------------------------
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.resolve("node_modules", name, "package.json"), "utf8")) as { version: string }).version
+  } catch {
+    return "missing"
+  }
+}
+
+async function describeMachine(): Promise<Machine> {
+  const git = async (args: string[]) => (await run("git", args, process.env, { capture: true })).output.trim()
+  const osRelease = existsSync("/etc/os-release") ? readFileSync("/etc/os-release", "utf8") : ""
+  return {
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    cpus: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? `${os.type()} ${os.release()}`,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    gitCommit: await git(["rev-parse", "HEAD"]),
+    gitDirty: (await git(["status", "--porcelain", "--untracked-files=no"])) !== "",
+    packages: Object.fromEntries(
+      ["next", "next-auth", "prisma", "@prisma/client", "@prisma/adapter-pg", "@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "autocannon"].map(
+        (name) => [name, packageVersion(name)],
+      ),
+    ),
+  }
+}
+
+// --- output -------------------------------------------------------------------------------------
+
+const formatValue = (value: number) => (Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 }))
+const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
+
+function textTable(results: ResultsFile): string {
+  const lines: string[] = []
+  for (const storageRun of results.runs) {
+    lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s) ==`)
+    for (const section of storageRun.sections) {
+      lines.push("", section.title)
+      const rows = section.figures.map((figure) => [figure.name, formatValue(figure.value), figure.unit, figure.target ?? "", mark(figure.met)])
+      const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 0))
+      for (const row of rows) {
+        lines.push(`  ${row[0]?.padEnd(widths[0] ?? 0)}  ${row[1]?.padStart(widths[1] ?? 0)} ${row[2]?.padEnd(widths[2] ?? 0)}  ${row[3]?.padEnd(widths[3] ?? 0)}  ${row[4]}`.trimEnd())
+      }
+      for (const note of section.notes ?? []) lines.push(`  · ${note}`)
+    }
+  }
+  const missed = results.runs.flatMap((storageRun) => storageRun.sections.flatMap((section) => section.figures.filter((figure) => figure.met === false)))
+  lines.push("", `targets: ${results.runs.flatMap((r) => r.sections.flatMap((s) => s.figures.filter((f) => f.met !== undefined))).length - missed.length} met, ${missed.length} missed`)
+  return lines.join("\n")
+}
+
+function markdownTable(results: ResultsFile): string {
+  const { machine } = results
+  const lines = [
+    `Measured ${results.runs[0]?.startedAt.slice(0, 10) ?? ""} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit ${machine.gitCommit.slice(0, 7)}${machine.gitDirty ? " (dirty)" : ""}.`,
+  ]
+  for (const storageRun of results.runs) {
+    lines.push("", `**Storage: ${storageRun.storage}**`, "", "| figure | value | target | met |", "| --- | ---: | --- | :---: |")
+    for (const section of storageRun.sections) {
+      lines.push(`| **${section.title}** | | | |`)
+      for (const figure of section.figures) {
+        lines.push(`| ${figure.name} | ${formatValue(figure.value)} ${figure.unit} | ${figure.target ?? ""} | ${mark(figure.met)} |`)
+      }
+    }
+  }
+  return lines.join("\n")
+}
+
+// --- one storage profile ------------------------------------------------------------------------
+
+type Profile = { storage: BenchStorage; s3Env: Record<string, string> }
+
+async function readEnvFile(file: string): Promise<Record<string, string>> {
+  const entries = (await readFile(file, "utf8"))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const)
+  return Object.fromEntries(entries)
+}
+
+async function startCeph(runDir: string): Promise<Profile> {
+  const cephDir = path.join(runDir, "ceph")
+  const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
+  const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
+  const { code } = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
+  if (code === 3) throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
+  cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir]))
+  if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
+  return { storage: "ceph", s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET } }
+}
+
+/**
+ * The bench user and its API token, through lib/ itself (this process's environment points at the
+ * bench database). Imported late: lib/ reads the environment on first use.
+ */
+async function createBenchUser(): Promise<{ userId: string; bearerToken: string }> {
+  const { getDb } = await import("@/lib/db")
+  const { createApiToken } = await import("@/lib/api-tokens")
+  const user = await getDb().user.create({
+    data: { email: `bench-${randomBytes(4).toString("hex")}@bench.invalid`, name: "Bench" },
+    select: { id: true, email: true, name: true, role: true },
+  })
+  const token = await createApiToken(user, { name: "npm run bench" })
+  return { userId: user.id, bearerToken: token.secret }
+}
+
+/** Between storage profiles: the database back to just the bench user and its token. */
+async function resetDatabase(userId: string) {
+  const { getDb } = await import("@/lib/db")
+  const db = getDb()
+  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit"`)
+  await db.user.deleteMany({ where: { id: { not: userId } } })
+}
+
+/** The scenario names `--only` picked (all when absent); an unknown name stops the run before anything starts. */
+function selectedScenarios(): string[] | undefined {
+  const only = option("only")?.split(",").map((name) => name.trim())
+  const unknown = only?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? []
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.map((s) => s.name).join(", ")})`)
+  return only
+}
+
+async function runProfile(profile: Profile, context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string }): Promise<StorageRun> {
+  const startedAt = new Date()
+  const port = await freePort()
+  const appUrl = `http://localhost:${port}`
+  const appEnv: Record<string, string> = { ...profile.s3Env, DATABASE_URL: context.databaseUrl, APP_URL: appUrl, ...BENCH_APP_ENV }
+  const profileDir = option("cpu-prof")
+  // V8 writes the app's .cpuprofile when it exits (open it in Chrome DevTools).
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, profile.storage)}`] : []
+  // The bucket's CORS rule names this run's app origin (the browser-upload scenario needs it).
+  const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
+  if (setup.code !== 0) throw new Error(`bucket setup on ${profile.storage} failed`)
+  say(`starting the app on ${appUrl} (${profile.storage})`)
+  const app: AppInstance = await startAppInstance({ env: appEnv, port, timeoutMs: 120_000, nodeArgs })
+  cleanups.push(() => app.stop())
+  const workDir = path.join(context.runDir, `work-${profile.storage}`)
+  await mkdir(workDir, { recursive: true })
+  const target: BenchTarget = {
+    storage: profile.storage,
+    appUrl,
+    appPid: app.pid,
+    databaseUrl: context.databaseUrl,
+    s3Env: profile.s3Env,
+    bearerToken: context.bearerToken,
+    userId: context.userId,
+    workDir,
+  }
+  const only = selectedScenarios()
+  const sections: BenchSection[] = []
+  for (const scenario of SCENARIOS.filter((entry) => !only || only.includes(entry.name))) {
+    say(`${profile.storage}: ${scenario.name}`)
+    const sectionStarted = Date.now()
+    try {
+      sections.push(await scenario.run(target))
+    } catch (error) {
+      // One broken scenario must not cost the others' figures; the table says what failed.
+      console.error(error)
+      sections.push({ title: scenario.name, figures: [], notes: [`FAILED: ${error instanceof Error ? error.message : String(error)}`] })
+    }
+    say(`${profile.storage}: ${scenario.name} done in ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`)
+  }
+  await app.stop()
+  // The app's own output (errors under load, the reaper) outlives the run, for a look afterwards.
+  const appLog = path.join(tmpdir(), `valet-bench-${process.pid}-app-${profile.storage}.log`)
+  await writeFile(appLog, app.logs())
+  say(`app log: ${appLog}`)
+  await rm(workDir, { recursive: true, force: true })
+  return { storage: profile.storage, startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, sections }
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const from = option("from")
+  if (from) {
+    const results = JSON.parse(await readFile(from, "utf8")) as ResultsFile
+    console.log(flag("markdown") ? markdownTable(results) : textTable(results))
+    return 0
+  }
+
+  selectedScenarios()
+  const runDir = await mkdtemp(path.join(tmpdir(), "valet-bench-"))
+  // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter this folder.
+  await chmod(runDir, 0o755)
+  cleanups.push(() => rm(runDir, { recursive: true, force: true }))
+  const [pgPort, s3Port] = await Promise.all([freePort(), freePort()])
+  const stack = await startLocalStack({ dataDir: runDir, pgPort, s3Port, startPostgres: true, startS3: true })
+  cleanups.push(() => stack.stop())
+  const databaseUrl = stack.env.DATABASE_URL ?? ""
+  await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
+  say(`services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
+
+  const profiles: Profile[] = [
+    {
+      storage: "embedded",
+      s3Env: { ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))), S3_BUCKET: BENCH_BUCKET },
+    },
+  ]
+  if (flag("ceph")) {
+    profiles.push(await startCeph(runDir))
+    say(`Ceph RGW up at ${profiles[1]?.s3Env.S3_ENDPOINT}`)
+  }
+  await ensureBuild()
+
+  // This process uses lib/ for the bench user; the app instances get the same secret.
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, AUTH_SECRET: randomBytes(32).toString("base64url") })
+  const { userId, bearerToken } = await createBenchUser()
+  const machine = await describeMachine()
+  const results: ResultsFile = { machine, runs: [] }
+  await mkdir(RESULTS_DIR, { recursive: true })
+  for (const [index, profile] of profiles.entries()) {
+    if (index > 0) await resetDatabase(userId)
+    const storageRun = await runProfile(profile, { databaseUrl, userId, bearerToken, runDir })
+    results.runs.push(storageRun)
+    const file = path.join(RESULTS_DIR, `${storageRun.startedAt.replace(/[:.]/g, "-")}-${profile.storage}.json`)
+    await writeFile(file, `${JSON.stringify({ machine, runs: [storageRun] }, null, 2)}\n`)
+    say(`wrote ${path.relative(process.cwd(), file)}`)
+  }
+  await writeFile(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`)
+  const { getDb } = await import("@/lib/db")
+  await getDb().$disconnect()
+
+  console.log(textTable(results))
+  if (flag("markdown")) console.log(`\n${markdownTable(results)}`)
+  const failed = results.runs.some((storageRun) => storageRun.sections.some((section) => section.notes?.some((note) => note.startsWith("FAILED"))))
+  return failed ? 1 : 0
+}
+
+process.removeAllListeners("SIGINT")
+process.removeAllListeners("SIGTERM")
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    say(`${signal}: stopping everything this run started`)
+    void cleanUp().then(() => process.exit(130))
+  })
+}
+
+// Load stops by itself (every run has a duration or a count); this bounds everything else.
+const watchdog = setTimeout(() => {
+  console.error(`[bench] gave up after ${WATCHDOG_MINUTES} minutes`)
+  void cleanUp().then(() => process.exit(1))
+}, WATCHDOG_MINUTES * 60_000)
+
+main()
+  .then(
+    (code) => code,
+    (error: unknown) => {
+      console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      return 1
+    },
+  )
+  .then(async (code) => {
+    clearTimeout(watchdog)
+    await cleanUp()
+    say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    process.exit(code)
+  })
