@@ -6,6 +6,7 @@ import { expect, newCredentials, registerAccount, signInWithApi, test } from "./
 import { recordLinkToken, recordSecret } from "./support/secrets"
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
+const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 /** The CSP as a map of directive → its sources. */
 function cspDirectives(policy: string | undefined): Map<string, string[]> {
@@ -78,13 +79,13 @@ test("sign up, upload through the Uppy dashboard, download, and open a share pag
   await page.getByRole("button", { name: "Create account" }).click()
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${credentials.name}.`)
 
-  const file = { name: "csp-check.txt", data: new Uint8Array(randomBytes(64 * 1024)) }
+  // An image, so Uppy draws a thumbnail of it (a blob: URL: img-src must allow it).
+  const file = { name: "csp-check.png", data: new Uint8Array(Buffer.from(ONE_PIXEL_PNG, "base64")) }
   const filePath = testInfo.outputPath(file.name)
   await writeFile(filePath, file.data)
   await page.goto("/files")
   await page.locator("input.uppy-Dashboard-input").first().setInputFiles([filePath])
-  // Uppy shows a thumbnail/preview area for the chosen file before upload (img-src blob:/data:).
-  await expect(page.locator(".uppy-Dashboard-Item")).toHaveCount(1)
+  await expect(page.locator(".uppy-Dashboard-Item img[src^='blob:']")).toHaveCount(1)
   await page.getByRole("button", { name: "Upload 1 file" }).click()
   await expect(page.locator(".uppy-StatusBar")).toContainText("Complete", { timeout: 120_000 })
   const table = page.getByRole("table", { name: "Your files, newest first" })
