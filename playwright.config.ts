@@ -1,3 +1,4 @@
+import path from "node:path"
 import { defineConfig, devices } from "@playwright/test"
 
 /**
@@ -5,6 +6,9 @@ import { defineConfig, devices } from "@playwright/test"
  * E2E_BASE_URL. Browsers are not downloaded: Debian's Chromium is used.
  */
 const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3000"
+// Specs append every secret they create or learn here (e2e/support/secrets.ts); the secrets check
+// after the run looks for each one in the server's log (E2E_SERVER_LOG, set by `npm test`).
+process.env.E2E_SECRETS_FILE ??= path.resolve("test-results/e2e-secrets.txt")
 
 export default defineConfig({
   testDir: "e2e",
@@ -23,8 +27,12 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    // Clears the secrets list before the specs; its teardown checks the server log after them all.
+    { name: "secrets-setup", testMatch: /secrets\.setup\.ts$/, teardown: "secrets-check" },
+    { name: "secrets-check", testMatch: /secrets\.teardown\.ts$/ },
     {
       name: "chromium",
+      dependencies: ["secrets-setup"],
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {

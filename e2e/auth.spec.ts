@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test"
 import { disableAccount, sql } from "./support/db"
 import { expect, newCredentials, registerAccount, signInWithApi, test, type Credentials } from "./support/fixtures"
+import { recordSecret } from "./support/secrets"
 
 const header = (page: Page) => page.getByRole("banner")
 const userMenuButton = (page: Page, email: string) => header(page).getByRole("button", { name: email })
@@ -8,12 +9,14 @@ const userMenuButton = (page: Page, email: string) => header(page).getByRole("bu
 const formAlert = (page: Page, text: string | RegExp) => page.getByRole("alert").filter({ hasText: text })
 
 async function fillSignIn(page: Page, credentials: { email: string; password: string }) {
+  recordSecret(credentials.password)
   await page.getByLabel("Email").fill(credentials.email)
   await page.getByLabel("Password", { exact: true }).fill(credentials.password)
   await page.getByRole("button", { name: "Sign in", exact: true }).click()
 }
 
 async function fillSignUp(page: Page, credentials: Partial<Credentials>) {
+  recordSecret(credentials.password)
   if (credentials.name !== undefined) await page.getByLabel("Name").fill(credentials.name)
   if (credentials.email !== undefined) await page.getByLabel("Email").fill(credentials.email)
   if (credentials.password !== undefined) await page.getByLabel("Password", { exact: true }).fill(credentials.password)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import type { APIRequestContext, Page } from "@playwright/test"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
+import { recordLinkToken, recordSecret } from "./support/secrets"
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 
@@ -19,10 +20,12 @@ async function uploadThroughApi(request: APIRequestContext, origin: string, name
 async function createLink(page: Page, options: { limit?: string; password?: string } = {}) {
   const dialog = page.getByRole("dialog")
   if (options.limit) await dialog.getByLabel("Download limit").fill(options.limit)
+  recordSecret(options.password)
   if (options.password) await dialog.getByLabel("Password").fill(options.password)
   await dialog.getByRole("button", { name: "Create link" }).click()
   const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue()
   expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/)
+  recordLinkToken(link)
   await expect(dialog.getByRole("img", { name: "QR code of the share link" })).toBeVisible()
   return link
 }

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
+import { recordSecret } from "./support/secrets"
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] })
 
@@ -24,6 +25,7 @@ test("create a token: the secret is shown once, copies, and works until revoked"
   const secretField = page.getByLabel("New API token")
   await expect(secretField).toHaveValue(/^vlt_[A-Za-z0-9_-]{43}$/)
   const secret = await secretField.inputValue()
+  recordSecret(secret)
   await expect(page.getByRole("heading", { name: /Copy your new token “Laptop CLI” now/ })).toBeFocused()
   await expect(page.getByText(`curl -H "Authorization: Bearer ${secret}" ${baseURL}/api/tokens`)).toBeVisible()
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { readFile, writeFile } from "node:fs/promises"
 import { sql } from "./support/db"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
+import { recordLinkToken, recordSecret } from "./support/secrets"
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 
@@ -19,6 +20,7 @@ test("an outsider sends two files through an upload request; the owner gets them
   const linkField = page.getByLabel("New upload link")
   await expect(linkField).toHaveValue(/\/r\/[A-Za-z0-9_-]{43}$/)
   const link = await linkField.inputValue()
+  recordLinkToken(link)
   await expect(page.getByRole("img", { name: "QR code of the upload link" })).toBeVisible()
 
   // Someone without an account, in a browser of their own.
@@ -71,12 +73,14 @@ test("an outsider sends two files through an upload request; the owner gets them
 test("a password-protected upload request asks for the password before showing the uploader, granting nothing meanwhile", async ({ page, baseURL }) => {
   const { credentials, user } = await registerAccount(page.request)
   await signInWithApi(page.request, credentials)
+  recordSecret("s3cret-pass")
   const created = await page.request.post("/api/upload-requests", {
     data: { title: "Contracts", password: "s3cret-pass" },
     headers: { origin: new URL(baseURL ?? "").origin },
   })
   expect(created.status()).toBe(201)
   const { uploadRequest } = (await created.json()) as { uploadRequest: { id: string; url: string } }
+  recordLinkToken(uploadRequest.url)
 
   await page.goto(uploadRequest.url)
   await expect(page.locator(".uppy-Dashboard")).toHaveCount(0)

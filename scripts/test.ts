@@ -170,6 +170,8 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     ...process.env,
     E2E_BASE_URL: appUrl,
     E2E_JSON_REPORT: report,
+    // The secrets check after the specs reads it (e2e/secrets.teardown.ts).
+    E2E_SERVER_LOG: serverLog,
     // Specs may reach into the database the app uses, e.g. to disable an account mid-test.
     E2E_DATABASE_URL: stackEnv.DATABASE_URL,
   })

@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto"
 import { test as base, expect, type APIRequestContext } from "@playwright/test"
+import { watchCspViolations } from "./csp"
+import { recordLinkToken, recordSecret } from "./secrets"
 
 /**
  * Every test gets its own client address (sent as X-Forwarded-For, which the app reads for
  * per-IP rate limits), so tests never share a sign-in or sign-up budget and run in any order.
+ * Every test's page fails it on any Content-Security-Policy violation (the app must work under
+ * its own policy), and records the link tokens it visits for the secrets check after the run.
  */
 export const test = base.extend<{ clientIp: string }>({
   clientIp: async ({}, provide) => {
@@ -13,6 +17,12 @@ export const test = base.extend<{ clientIp: string }>({
   extraHTTPHeaders: async ({ clientIp }, provide) => {
     await provide({ "x-forwarded-for": clientIp })
   },
+  page: async ({ page }, provide) => {
+    const violations = watchCspViolations(page)
+    page.on("request", (request) => recordLinkToken(request.url()))
+    await provide(page)
+    expect(violations, "Content-Security-Policy violations").toEqual([])
+  },
 })
 
 export { expect }
@@ -20,7 +30,9 @@ export { expect }
 /** A fresh account's credentials; the password passes the sign-up rules. */
 export function newCredentials(label = "user") {
   const id = randomBytes(5).toString("hex")
-  return { email: `${label}-${id}@example.test`, password: `Correct-horse-${id}`, name: `${label} ${id}` }
+  const password = `Correct-horse-${id}`
+  recordSecret(password)
+  return { email: `${label}-${id}@example.test`, password, name: `${label} ${id}` }
 }
 
 export type Credentials = ReturnType<typeof newCredentials>
@@ -37,6 +49,7 @@ export async function registerAccount(request: APIRequestContext, credentials: C
  * token, then post the credentials form. The session cookie lands in `request`'s cookie jar.
  */
 export async function signInWithApi(request: APIRequestContext, credentials: { email: string; password: string }) {
+  recordSecret(credentials.password)
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string }
   return request.post("/api/auth/callback/credentials", {
     form: { csrfToken, email: credentials.email, password: credentials.password, json: "true", callbackUrl: "/" },
