@@ -13,7 +13,12 @@ function createPrismaClient() {
   // node-postgres waits for a connection without limit by default: an unreachable database host
   // would hold every request for the OS's TCP timeout instead of answering 503 in seconds.
   const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS })
-  return new PrismaClient({ adapter })
+  return new PrismaClient({
+    adapter,
+    // A burst of uploads (hundreds of grants at once) queues for the pool's connections; Prisma's
+    // default of 2 s to start a transaction turned such a moment into 500s (tests/cluster/load).
+    transactionOptions: { maxWait: 15_000 },
+  })
 }
 
 export function getDb(): PrismaClient {
