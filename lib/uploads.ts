@@ -378,6 +378,8 @@ export async function completeUpload(
         contentType: upload.contentType,
         size: upload.size,
         sha256: upload.sha256,
+        // Lets reconcile notice an object replaced after completion (a PUT URL outlives the upload).
+        etag: stored.etag ?? null,
       },
     })
     const actor = actorOf(uploader)
