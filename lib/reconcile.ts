@@ -4,14 +4,16 @@ import { headObject, listObjects, readObject, type ListedObject } from "@/lib/st
 
 /**
  * What reconcile can find. "Bytes intact" can only mean what the database lets us check: every
- * file's size, and, where the uploader declared one, the SHA-256 of its content (signed into a
- * single PUT so storage checks it; recorded as declared for multipart uploads). Files without a
- * recorded digest get their size checked only: no digest is invented here.
+ * file's size; the object's ETag against the one recorded at completion (a different one means
+ * the object was replaced since); and, where the uploader declared one, the SHA-256 of the content
+ * (signed into a single PUT so storage checks it; recorded as declared for multipart uploads).
+ * Files without a recorded digest are not hashed: no digest is invented here.
  */
 export type ReconcileProblem =
   | { kind: "orphan-object"; key: string; size: number; lastModified: string | null; reason: string }
   | { kind: "missing-object"; key: string; fileId: string; uploadId: string }
   | { kind: "size-mismatch"; key: string; fileId: string; expected: number; actual: number }
+  | { kind: "etag-mismatch"; key: string; fileId: string; expected: string; actual: string }
   | { kind: "hash-mismatch"; key: string; fileId: string; expected: string; actual: string }
 
 export type ReconcileReport = {
@@ -29,9 +31,10 @@ export type ReconcileReport = {
   problems: ReconcileProblem[]
 }
 
-type FileRow = { id: string; uploadId: string; objectKey: string; size: bigint; sha256: string | null; createdAt: Date }
+type FileRow = { id: string; uploadId: string; objectKey: string; size: bigint; sha256: string | null; etag: string | null; createdAt: Date }
 
 const HASH_CONCURRENCY = 4
+const unquoted = (etag: string) => etag.replace(/^W\//, "").replaceAll('"', "")
 const KEYS_PER_QUERY = 1000
 
 async function listBucket(): Promise<Map<string, ListedObject>> {
@@ -95,7 +98,7 @@ export async function reconcile(options: { verifyHashes?: boolean } = {}): Promi
   const startedAt = new Date()
   const objects = await listBucket()
   const files: FileRow[] = await getDb().file.findMany({
-    select: { id: true, uploadId: true, objectKey: true, size: true, sha256: true, createdAt: true },
+    select: { id: true, uploadId: true, objectKey: true, size: true, sha256: true, etag: true, createdAt: true },
   })
   const fileKeys = new Set(files.map((file) => file.objectKey))
   const { orphans, inFlight } = await classifyUnrecorded(
@@ -113,9 +116,10 @@ export async function reconcile(options: { verifyHashes?: boolean } = {}): Promi
       problems.push({ kind: "missing-object", key: file.objectKey, fileId: file.id, uploadId: file.uploadId })
     } else if (stored.size !== Number(file.size)) {
       problems.push({ kind: "size-mismatch", key: file.objectKey, fileId: file.id, expected: Number(file.size), actual: stored.size })
-    } else if (file.sha256) {
-      toHash.push(file)
+    } else if (file.etag && stored.etag && unquoted(stored.etag) !== unquoted(file.etag)) {
+      problems.push({ kind: "etag-mismatch", key: file.objectKey, fileId: file.id, expected: unquoted(file.etag), actual: unquoted(stored.etag) })
     }
+    if (stored && stored.size === Number(file.size) && file.sha256) toHash.push(file)
   }
 
   let hashed = 0

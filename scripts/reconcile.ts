@@ -28,6 +28,8 @@ function describe(problem: ReconcileProblem): string {
       return `missing object  ${problem.key}: file ${problem.fileId} has no object in storage`
     case "size-mismatch":
       return `size mismatch   ${problem.key}: file ${problem.fileId} is ${problem.expected} bytes, storage holds ${problem.actual}`
+    case "etag-mismatch":
+      return `etag mismatch   ${problem.key}: file ${problem.fileId} was recorded with ETag ${problem.expected}, storage holds ${problem.actual} (replaced since)`
     case "hash-mismatch":
       return `hash mismatch   ${problem.key}: file ${problem.fileId} was recorded with SHA-256 ${problem.expected}, storage holds ${problem.actual}`
   }

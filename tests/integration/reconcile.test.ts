@@ -54,7 +54,7 @@ async function uploadFile(size: number, options: { withDigest: boolean }) {
     await put(grant.url, data, grant.headers)
   }
   const { file } = await uploads.completeUpload(owner, grant.id, {})
-  return { fileId: file.id, uploadId: grant.id, key: uploads.objectKeyFor(owner.id, grant.id), data }
+  return { fileId: file.id, uploadId: grant.id, key: uploads.objectKeyFor(owner.id, grant.id), data, grant }
 }
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -91,27 +91,36 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     state.plain = await uploadFile(2000, { withDigest: false })
     state.multipart = await uploadFile(5 * MIB + 1000, { withDigest: true })
     state.resized = await uploadFile(1000, { withDigest: false })
+    state.replaced = await uploadFile(1500, { withDigest: false })
     // Granted and put, not completed yet, still inside its window.
     const inFlight = await uploads.grantUpload(owner, { name: "in-flight.bin", size: 10, type: "application/octet-stream" })
     if (inFlight.multipart) throw new Error("expected a single PUT")
     await put(inFlight.url, bytes(10), inFlight.headers)
 
     const report = await reconcile({ verifyHashes: true })
-    expect(report).toMatchObject({ clean: true, objects: 5, files: 4, inFlight: 1, hashed: 2, withoutDigest: 2, problems: [] })
+    expect(report).toMatchObject({ clean: true, objects: 6, files: 5, inFlight: 1, hashed: 2, withoutDigest: 3, problems: [] })
+    // Completion recorded each object's ETag, single PUT and multipart, and the listing agrees with it.
+    expect(await query(database.url, `SELECT id FROM "File" WHERE etag IS NULL`)).toEqual([])
 
     const cli = await runCli([])
     expect(cli.code, cli.stderr).toBe(0)
-    expect(cli.stdout).toContain(`reconcile: bucket ${BUCKET}: 5 object(s), 4 file(s), 1 object(s) of uploads in flight skipped`)
+    expect(cli.stdout).toContain(`reconcile: bucket ${BUCKET}: 6 object(s), 5 file(s), 1 object(s) of uploads in flight skipped`)
     expect(cli.stdout.trim().split("\n").at(-1)).toBe("reconcile: clean")
   })
 
-  it("reports an orphan object, a file whose object was deleted, a resized object and an overwritten one", async () => {
+  it("reports an orphan object, a file whose object was deleted, a resized object and replaced ones", async () => {
     const orphanKey = `u/${owner.id}/planted-${randomBytes(4).toString("hex")}`
     await putObject(orphanKey, bytes(321))
     await storage.deleteObject(state.plain?.key ?? "")
     await putObject(state.resized?.key ?? "", bytes(999))
-    // Same key, same size, other bytes: only the recorded SHA-256 can tell.
+    // Same key, same size, other bytes: the recorded ETag tells, and reading it back against the
+    // recorded SHA-256 too.
     await putObject(state.hashed?.key ?? "", bytes(3000))
+    // The uploader's own PUT URL still works for a while after completion: other bytes, same size
+    // and type. Only the ETag recorded at completion shows it (no digest was declared).
+    const replacedGrant = state.replaced?.grant
+    if (!replacedGrant || replacedGrant.multipart) throw new Error("expected a single PUT")
+    await put(replacedGrant.url, bytes(1500), replacedGrant.headers)
     // An upload past its window whose object the reaper has not removed yet.
     const stale = await uploads.grantUpload(owner, { name: "stale.bin", size: 20, type: "application/octet-stream" })
     if (stale.multipart) throw new Error("expected a single PUT")
@@ -120,18 +129,20 @@ describe(`reconcile on ${PROFILE} storage`, () => {
 
     const quick = await reconcile()
     expect(quick.clean).toBe(false)
-    expect(quick.problems).toHaveLength(4)
+    expect(quick.problems).toHaveLength(6)
     expect(quick.problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "orphan-object", key: orphanKey, size: 321, reason: "no upload or file records it" }),
         expect.objectContaining({ kind: "orphan-object", key: uploads.objectKeyFor(owner.id, stale.id), reason: expect.stringMatching(/expired and awaits the reaper/) }),
         { kind: "missing-object", key: state.plain?.key, fileId: state.plain?.fileId, uploadId: state.plain?.uploadId },
         { kind: "size-mismatch", key: state.resized?.key, fileId: state.resized?.fileId, expected: 1000, actual: 999 },
+        expect.objectContaining({ kind: "etag-mismatch", key: state.hashed?.key, fileId: state.hashed?.fileId }),
+        expect.objectContaining({ kind: "etag-mismatch", key: state.replaced?.key, fileId: state.replaced?.fileId }),
       ]),
     )
 
     const thorough = await reconcile({ verifyHashes: true })
-    expect(thorough.problems).toHaveLength(5)
+    expect(thorough.problems).toHaveLength(7)
     expect(thorough.problems).toContainEqual({
       kind: "hash-mismatch",
       key: state.hashed?.key,
@@ -150,6 +161,8 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     const report = JSON.parse(dirty.stdout)
     expect(report.clean).toBe(false)
     expect(report.problems.map((problem: { kind: string }) => problem.kind).sort()).toEqual([
+      "etag-mismatch",
+      "etag-mismatch",
       "hash-mismatch",
       "missing-object",
       "orphan-object",
