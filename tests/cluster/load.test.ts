@@ -218,6 +218,9 @@ describe(`load without loss on ${PROFILE} storage`, () => {
       })
     }
 
+    // Each completion recorded its object's ETag, so reconcile can tell a replaced object.
+    expect(await query(database.url, `SELECT id FROM "File" WHERE etag IS NULL`)).toEqual([])
+
     const { reconcile } = await import("@/lib/reconcile")
     const { headObject, listParts } = await import("@/lib/storage")
     // Abandoned uploads inside their window are in flight, not orphans.
