@@ -279,7 +279,8 @@ describe(`load without loss on ${PROFILE} storage`, () => {
     }
 
     console.log(
-      `[load ${PROFILE}] ${total} uploads completed (${completedAtKill} before the kill), ${balancer.failovers.length} failovers, ` +
+      `[load ${PROFILE}] ${total} uploads completed (${completedAtKill} before the kill), ${balancer.failovers.length} failovers ` +
+        `(${balancer.failovers.filter((failover) => failover.includes(": 503 from")).length} of them after a 503), ` +
         `${pending.length} abandoned uploads reaped (${reapedByInstances.join(" + ")} by the instances)`,
     )
   })
