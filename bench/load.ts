@@ -88,16 +88,31 @@ export const formatStatuses = (statuses: Record<string, number>) =>
  * Why a p99 target at a given concurrency is (un)reachable: in a closed loop (each connection
  * sends its next request when the last is answered) mean latency = connections / rate, so a
  * latency bound needs a rate of at least connections / bound; the app's CPU per request caps the
- * rate at cores / CPU per request.
+ * rate of one app process (Node runs its JavaScript on one core) at 1 / CPU per request.
  */
-export function latencyBudgetNote(connections: number, maxLatencyMs: number, run: LoadResult, cores: number): string {
+export function latencyBudgetNote(connections: number, maxLatencyMs: number, run: LoadResult): string {
   const needed = (connections * 1000) / maxLatencyMs
   const cpu = run.appCpuMsPerRequest
-  const cap = cpu ? (cores * 1000) / cpu : undefined
+  const cap = cpu ? 1000 / cpu : undefined
   return (
     `Little's law: ${connections} connections with latency under ${maxLatencyMs} ms need ≥ ${Math.round(needed).toLocaleString("en-US")} req/s; ` +
     (cap
-      ? `the app used ${round(cpu ?? 0, 2)} ms CPU per request, which caps ${cores} core(s) at ≈ ${Math.round(cap).toLocaleString("en-US")} req/s (load generator and database share them).`
+      ? `the app used ${round(cpu ?? 0, 2)} ms CPU per request, which caps one app process (one core for its JavaScript) at ≈ ${Math.round(cap).toLocaleString("en-US")} req/s. More throughput means more instances behind a load balancer (README, Operating Valet).`
       : "the app's CPU per request was not measured.")
   )
 }
+
+/** Connections of the unqueued run: one request at a time, so its latency is the app's service time. */
+export const SERVICE_TIME_CONNECTIONS = 1
+export const SERVICE_TIME_SECONDS = 5
+
+/** p50/p99 of the unqueued run, shown beside a closed loop at many connections. */
+export function serviceTimeFigures(label: string, run: LoadResult) {
+  return [
+    { name: `${label} @${SERVICE_TIME_CONNECTIONS} conn (no queue): p50`, value: run.p50Ms, unit: "ms" },
+    { name: `${label} @${SERVICE_TIME_CONNECTIONS} conn (no queue): p99`, value: run.p99Ms, unit: "ms" },
+  ]
+}
+
+export const SERVICE_TIME_NOTE =
+  "At 1 connection each request waits for no other, so its latency is the app's service time; at 200 connections in a closed loop most of the latency is the queue (Little's law above)."
