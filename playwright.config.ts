@@ -1,5 +1,6 @@
 import path from "node:path"
 import { defineConfig, devices } from "@playwright/test"
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/services/chromium"
 
 /**
  * `npm test` (scripts/test.ts) builds the app, starts it against real services and sets
@@ -36,18 +37,8 @@ export default defineConfig({
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          // Root in a container needs --no-sandbox; the rest stop Chromium from dialling out to a
-          // network this machine does not have.
-          args: [
-            "--no-sandbox",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -10,22 +10,12 @@ import { chromium, type Request } from "@playwright/test"
 import { childPids, sampleProcessTree, usageBetween } from "@/bench/process-tree"
 import type { BenchScenario, Figure } from "@/bench/types"
 import { ensureRandomFile, expectStatus, GIB, MIB, randomClientIp, send, ValetClient } from "@/bench/transfer-client"
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@/scripts/services/chromium"
 
 /** Uppy's `limit` in components/file-uploader.tsx (PARALLEL_REQUESTS): parts in flight at once. */
 const DASHBOARD_PARALLEL_PARTS = 6
 const TARGET_RATIO = 0.8
 const UPLOAD_TIMEOUT_MS = 15 * 60_000
-
-/** The flags this machine's Chromium needs (the same as playwright.config.ts). */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-]
 
 export const runBrowserUpload: BenchScenario = async (target) => {
   const source = await ensureRandomFile(target.workDir, GIB)
@@ -33,7 +23,7 @@ export const runBrowserUpload: BenchScenario = async (target) => {
   const id = Math.random().toString(16).slice(2, 12)
   const credentials = { email: `bench-browser-${id}@example.test`, password: `Correct-horse-${id}`, name: `bench browser ${id}` }
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   let browserSeconds: number
   let maxParallelPuts = 0
   let storagePuts = 0

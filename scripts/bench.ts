@@ -29,6 +29,7 @@ import { shareDownload } from "@/bench/share-download"
 import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
 import { prepareServices, startLocalStack } from "./services/local-stack"
+import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
 
 /** Every scenario, in the order they run; `--only` picks by name. */
@@ -190,15 +191,6 @@ function markdownTable(results: ResultsFile): string {
 // --- one storage profile ------------------------------------------------------------------------
 
 type Profile = { storage: BenchStorage; s3Env: Record<string, string> }
-
-async function readEnvFile(file: string): Promise<Record<string, string>> {
-  const entries = (await readFile(file, "utf8"))
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#"))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const)
-  return Object.fromEntries(entries)
-}
 
 async function startCeph(runDir: string): Promise<Profile> {
   const cephDir = path.join(runDir, "ceph")

@@ -21,6 +21,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { parseLauncherEnv } from "@/lib/env"
 import { prepareServices, startLocalStack, type LocalStack } from "./services/local-stack"
+import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
 
 type Counts = { passed: number; failed: number; skipped: number }
@@ -47,15 +48,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: {
     child.once("error", reject)
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)))
   })
-}
-
-async function readEnvFile(file: string): Promise<Record<string, string>> {
-  const entries = (await readFile(file, "utf8"))
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#"))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const)
-  return Object.fromEntries(entries)
 }
 
 async function waitForHealthy(url: string, timeoutMs: number) {
