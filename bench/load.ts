@@ -4,7 +4,7 @@
  * itself: after a duration or a fixed number of requests.
  */
 import autocannon from "autocannon"
-import { processGroupCpuSeconds } from "./process-cpu"
+import { sampleProcessTree } from "./process-tree"
 
 export type LoadOptions = {
   url: string
@@ -44,7 +44,7 @@ export type LoadResult = {
 export const loopbackUrl = (url: string) => url.replace("//localhost:", "//127.0.0.1:")
 
 export async function runLoad(options: LoadOptions, expectStatus: number): Promise<LoadResult> {
-  const cpuBefore = options.appPid ? processGroupCpuSeconds(options.appPid) : 0
+  const cpuBefore = options.appPid ? (await sampleProcessTree(options.appPid)).cpuSeconds : 0
   const result = await autocannon({
     url: loopbackUrl(options.url),
     method: options.method ?? "GET",
@@ -58,7 +58,7 @@ export async function runLoad(options: LoadOptions, expectStatus: number): Promi
     Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, Number(stats?.count ?? 0)]),
   )
   const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0)
-  const cpuSeconds = options.appPid ? processGroupCpuSeconds(options.appPid) - cpuBefore : undefined
+  const cpuSeconds = options.appPid ? (await sampleProcessTree(options.appPid)).cpuSeconds - cpuBefore : undefined
   const expected = statuses[String(expectStatus)] ?? 0
   // result.duration is the whole run in seconds (amount runs end when the last answer arrives).
   const seconds = Math.max(result.duration, 0.001)
