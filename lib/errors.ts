@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { ZodError } from "zod"
+import { formatBytes } from "@/lib/upload-layout"
 
 export type ApiErrorBody = { error: { code: string; message: string; issues?: unknown } }
 
@@ -106,8 +107,7 @@ export const JSON_BODY_MAX_BYTES = 16 * 1024
 
 type ReadJsonOptions = { maxBytes?: number }
 
-const bodyTooLarge = (maxBytes: number) =>
-  new ApiError(413, "body_too_large", `Request bodies may be at most ${maxBytes >= 1024 * 1024 ? `${maxBytes / (1024 * 1024)} MiB` : `${Math.floor(maxBytes / 1024)} KiB`}`)
+const bodyTooLarge = (maxBytes: number) => new ApiError(413, "body_too_large", `Request bodies may be at most ${formatBytes(maxBytes)}`)
 const invalidJson = () => new ApiError(400, "invalid_json", "Request body must be valid JSON (UTF-8)")
 
 /**
@@ -138,14 +138,8 @@ async function readBodyText(request: Request, maxBytes: number): Promise<string>
     // The client went away mid-body, or the body was already read: nothing valid arrived.
     throw invalidJson()
   }
-  const bytes = new Uint8Array(received)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, received))
   } catch {
     throw invalidJson()
   }
