@@ -18,6 +18,7 @@ import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { deleteObject, headObject, putObjectStream, readObject } from "@/lib/storage"
 import { admitUpload, assertQuotaRoom, lockOwnerQuota, objectKeyFor, type FileSummary } from "@/lib/uploads"
+import { isResourceId } from "@/lib/validations/text"
 import type { UploadRequest } from "@/lib/validations/uploads"
 
 /** The proxy routes answer as if they did not exist unless the benchmark turned them on. */
@@ -101,6 +102,7 @@ export async function proxyUpload(user: AuthUser, input: UploadRequest, body: Re
 
 /** One of the user's files as a stream read from storage by the app, or a 404. */
 export async function proxyDownload(user: AuthUser, fileId: string) {
+  if (!isResourceId(fileId)) throw notFound("File")
   const file = await getDb().file.findFirst({
     where: { id: fileId, ownerId: user.id },
     select: { id: true, name: true, size: true, contentType: true, objectKey: true },
