@@ -36,7 +36,7 @@ export async function registerUser(
   options: { allowWhenClosed?: boolean } = {},
 ): Promise<AccountUser> {
   if (policy.registration === "closed" && !options.allowWhenClosed) {
-    throw new ApiError(403, "registration_closed", "Registration is closed on this server; ask an administrator for an account")
+    throw new ApiError("registration_closed", "Registration is closed on this server; ask an administrator for an account")
   }
   // Hash before taking the lock: it takes ~100 ms.
   const passwordHash = await hashPassword(input.password)
@@ -44,7 +44,7 @@ export async function registerUser(
     return await createAccount({ email: input.email, name: input.name ?? null, passwordHash }, policy)
   } catch (error) {
     if (prismaErrorCode(error) === "P2002") {
-      throw new ApiError(409, "email_taken", "An account with this email already exists; sign in instead")
+      throw new ApiError("email_taken", "An account with this email already exists; sign in instead")
     }
     throw error
   }

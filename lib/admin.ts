@@ -129,7 +129,7 @@ export async function updateUser(admin: AuthUser, userId: string, input: AdminUp
     if (losesAdmin) {
       const otherAdmins = await tx.user.count({ where: { role: "ADMIN", disabledAt: null, id: { not: user.id } } })
       if (otherAdmins === 0) {
-        throw new ApiError(409, "last_admin", "This is the last active administrator; promote someone else first")
+        throw new ApiError("last_admin", "This is the last active administrator; promote someone else first")
       }
     }
 

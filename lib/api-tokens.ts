@@ -35,7 +35,7 @@ export async function createApiToken(user: AccountUser, input: CreateApiTokenInp
   const now = new Date()
   const active = await db.apiToken.count({ where: { userId: user.id, ...activeTokenWhere(now) } })
   if (active >= MAX_ACTIVE_TOKENS_PER_USER) {
-    throw new ApiError(409, "token_limit", `You already have ${MAX_ACTIVE_TOKENS_PER_USER} active tokens; revoke one first`)
+    throw new ApiError("token_limit", `You already have ${MAX_ACTIVE_TOKENS_PER_USER} active tokens; revoke one first`)
   }
   const secret = API_TOKEN_PREFIX + randomBytes(32).toString("base64url")
   const token = await db.apiToken.create({

@@ -139,7 +139,7 @@ export function assertSameOrigin(request: Request, options: { allowMissing?: boo
   const origin = request.headers.get("origin")
   if (origin === new URL(getEnv().APP_URL).origin) return
   if (origin === null && (options.allowMissing || request.headers.get("sec-fetch-site") === "same-origin")) return
-  throw new ApiError(403, "cross_origin_request", "This request must come from the Valet app itself (Origin does not match APP_URL)")
+  throw new ApiError("cross_origin_request", "This request must come from the Valet app itself (Origin does not match APP_URL)")
 }
 
 /**
@@ -151,21 +151,21 @@ export async function requireUser(request: Request): Promise<AuthUser> {
   if (authorization !== null) {
     const secret = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
     const user = secret ? await authenticateApiToken(secret) : null
-    if (!user) throw new ApiError(401, "invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+    if (!user) throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
     return { ...user, via: "token" }
   }
   const userId = await sessionUserId(parseCookieHeader(request.headers.get("cookie")))
-  if (!userId) throw new ApiError(401, "unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
+  if (!userId) throw new ApiError("unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
   assertSameOrigin(request)
   const user = await findActiveAccount(userId)
-  if (!user) throw new ApiError(401, "session_revoked", "This account is disabled or no longer exists")
+  if (!user) throw new ApiError("session_revoked", "This account is disabled or no longer exists")
   return { ...user, via: "session" }
 }
 
 /** Like requireUser, and 403 unless the user is an admin. */
 export async function requireAdmin(request: Request): Promise<AuthUser> {
   const user = await requireUser(request)
-  if (user.role !== "ADMIN") throw new ApiError(403, "forbidden", "Only administrators may do this")
+  if (user.role !== "ADMIN") throw new ApiError("forbidden", "Only administrators may do this")
   return user
 }
 

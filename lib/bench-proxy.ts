@@ -23,7 +23,7 @@ import type { UploadRequest } from "@/lib/validations/uploads"
 
 /** The proxy routes answer as if they did not exist unless the benchmark turned them on. */
 export function assertBenchProxyEnabled(): void {
-  if (!getEnv().BENCH_PROXY_ENABLED) throw new ApiError(404, "not_found", "Not found")
+  if (!getEnv().BENCH_PROXY_ENABLED) throw new ApiError("not_found", "Not found")
 }
 
 /** Counts the bytes that pass, so a body shorter or longer than its Content-Length is caught. */
@@ -82,12 +82,12 @@ export async function proxyUpload(user: AuthUser, input: UploadRequest, body: Re
   if (received !== input.size || stored?.size !== input.size) {
     await deleteObject(objectKey)
     await close("REJECTED")
-    throw new ApiError(422, "upload_mismatch", `Received ${received} bytes, not the ${input.size} announced; the upload was discarded`)
+    throw new ApiError("upload_mismatch", `Received ${received} bytes, not the ${input.size} announced; the upload was discarded`)
   }
 
   const file = await db.$transaction(async (tx) => {
     const { count } = await tx.upload.updateMany({ where: { id, status: "PENDING" }, data: { status: "COMPLETED", closedAt: new Date() } })
-    if (count === 0) throw new ApiError(409, "upload_not_open", "This upload was closed meanwhile")
+    if (count === 0) throw new ApiError("upload_not_open", "This upload was closed meanwhile")
     const created = await tx.file.create({
       data: { ownerId: user.id, uploadId: id, objectKey, name: input.name, contentType: input.type, size: BigInt(input.size) },
       select: { id: true, name: true, size: true, contentType: true, createdAt: true },

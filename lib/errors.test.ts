@@ -4,7 +4,7 @@ import { ApiError, handleApiError, JSON_BODY_MAX_BYTES, readJson, readOptionalJs
 
 describe("handleApiError", () => {
   it("answers an ApiError with its status, code and message", async () => {
-    const response = handleApiError(new ApiError(413, "file_too_large", "Too big"))
+    const response = handleApiError(new ApiError("file_too_large", "Too big"))
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: "file_too_large", message: "Too big" } })
   })

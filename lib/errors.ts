@@ -1,28 +1,33 @@
 import { randomUUID } from "node:crypto"
 import { ZodError } from "zod"
+import { ERROR_CODES, type ApiErrorBody, type ErrorCode } from "@/lib/shared/error-codes"
 import { formatBytes } from "@/lib/upload-layout"
 
-export type ApiErrorBody = { error: { code: string; message: string; issues?: unknown } }
+export type { ApiErrorBody, ErrorCode }
 
-/** A failure the client should see as-is: an HTTP status, a stable code and a human message. */
+/**
+ * A failure the client should see as-is: a stable code from the catalogue (lib/shared/error-codes.ts,
+ * which also fixes its HTTP status) and a human message.
+ */
 export class ApiError extends Error {
   override name = "ApiError"
+  readonly status: number
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** Response headers that belong to this failure, such as Retry-After on a 429. */
     readonly headers: Record<string, string> = {},
   ) {
     super(message)
+    this.status = ERROR_CODES[code].status
   }
 }
 
-export const notFound = (what = "Resource") => new ApiError(404, "not_found", `${what} not found`)
+export const notFound = (what = "Resource") => new ApiError("not_found", `${what} not found`)
 
 export function errorResponse(
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extra?: { issues?: unknown; headers?: Record<string, string> },
 ) {
@@ -107,8 +112,8 @@ export const JSON_BODY_MAX_BYTES = 16 * 1024
 
 type ReadJsonOptions = { maxBytes?: number }
 
-const bodyTooLarge = (maxBytes: number) => new ApiError(413, "body_too_large", `Request bodies may be at most ${formatBytes(maxBytes)}`)
-const invalidJson = () => new ApiError(400, "invalid_json", "Request body must be valid JSON (UTF-8)")
+const bodyTooLarge = (maxBytes: number) => new ApiError("body_too_large", `Request bodies may be at most ${formatBytes(maxBytes)}`)
+const invalidJson = () => new ApiError("invalid_json", "Request body must be valid JSON (UTF-8)")
 
 /**
  * The body as text, at most `maxBytes` of it. Content-Length is checked first (nothing is read of

@@ -53,7 +53,7 @@ export async function enforceRateLimits(rules: RateLimitRule[], message = "Too m
     const result = await consumeRateLimit(rule)
     if (!result.allowed) {
       const wait = formatWait(result.retryAfterSeconds)
-      throw new ApiError(429, "rate_limited", `${message}; try again in ${wait}`, {
+      throw new ApiError("rate_limited", `${message}; try again in ${wait}`, {
         "Retry-After": String(result.retryAfterSeconds),
       })
     }

@@ -64,9 +64,9 @@ const GONE_MESSAGES: Record<Exclude<ShareState, "active">, string> = {
   used_up: "This link has reached its download limit",
 }
 
-export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(410, `share_${state}`, GONE_MESSAGES[state])
+export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(`share_${state}`, GONE_MESSAGES[state])
 
-const linkNotFound = () => new ApiError(404, "not_found", "This link does not exist")
+const linkNotFound = () => new ApiError("not_found", "This link does not exist")
 
 /** Links that would serve a download right now: shareStateOf's "active", as a WHERE clause. */
 export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
@@ -115,11 +115,11 @@ function expiryFor(expiresIn: number | null | undefined, now: Date): Date | null
   const env = getEnv()
   const max = env.SHARE_MAX_EXPIRY_SECONDS
   if (expiresIn === null) {
-    if (max !== undefined) throw new ApiError(400, "share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
+    if (max !== undefined) throw new ApiError("share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
     return null
   }
   if (expiresIn !== undefined && max !== undefined && expiresIn > max) {
-    throw new ApiError(400, "share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
+    throw new ApiError("share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
   }
   const seconds = expiresIn ?? Math.min(env.SHARE_DEFAULT_EXPIRY_SECONDS, max ?? Number.POSITIVE_INFINITY)
   return new Date(now.getTime() + seconds * 1000)
@@ -242,7 +242,7 @@ export async function redeemShare(input: { token: string; password?: string; ip:
   if (state !== "active") throw shareGone(state)
 
   if (share.passwordHash) {
-    if (!input.password) throw new ApiError(401, "password_required", "This link needs a password")
+    if (!input.password) throw new ApiError("password_required", "This link needs a password")
     const perShareKey = `share-password:${share.id}:ip:${input.ip}`
     // Counted before the check so a guesser is stopped at the limit whatever it guesses.
     await enforceRateLimits(
@@ -252,7 +252,7 @@ export async function redeemShare(input: { token: string; password?: string; ip:
       ],
       "Too many password attempts",
     )
-    if (!(await verifyPassword(share.passwordHash, input.password))) throw new ApiError(401, "wrong_password", "The password is not right")
+    if (!(await verifyPassword(share.passwordHash, input.password))) throw new ApiError("wrong_password", "The password is not right")
     await resetRateLimit(perShareKey)
   }
 

@@ -94,7 +94,7 @@ function storageUnavailable(operation: string, error: unknown): ApiError {
   const name = error instanceof Error ? error.name : "UnknownError"
   const status = httpStatusOf(error)
   console.error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
-  return new ApiError(503, "storage_unavailable", "Storage is unavailable, try again shortly")
+  return new ApiError("storage_unavailable", "Storage is unavailable, try again shortly")
 }
 
 async function send<T>(operation: string, call: () => Promise<T>): Promise<T> {

@@ -192,10 +192,10 @@ export type PublicUploadRequest = NonNullable<Awaited<ReturnType<typeof describe
  */
 export async function resolveRequestUploader(input: { token: string; password?: string | null; ip: string }): Promise<RequestUploader> {
   const request = await findByToken(input.token)
-  if (!request) throw new ApiError(404, "not_found", "This upload link does not exist")
-  if (stateOf(request) !== "open") throw new ApiError(410, "request_closed", "This upload link is closed")
+  if (!request) throw new ApiError("not_found", "This upload link does not exist")
+  if (stateOf(request) !== "open") throw new ApiError("request_closed", "This upload link is closed")
   if (request.passwordHash) {
-    if (!input.password) throw new ApiError(401, "password_required", "This link needs a password")
+    if (!input.password) throw new ApiError("password_required", "This link needs a password")
     const perLinkKey = `upload-request-password:${request.id}:ip:${input.ip}`
     await enforceRateLimits(
       [
@@ -204,7 +204,7 @@ export async function resolveRequestUploader(input: { token: string; password?: 
       ],
       "Too many password attempts",
     )
-    if (!(await verifyPassword(request.passwordHash, input.password))) throw new ApiError(401, "wrong_password", "The password is not right")
+    if (!(await verifyPassword(request.passwordHash, input.password))) throw new ApiError("wrong_password", "The password is not right")
     await resetRateLimit(perLinkKey)
   }
   return {

@@ -70,7 +70,6 @@ async function bytesInUse(tx: Prisma.TransactionClient, userId: string): Promise
 
 const quotaExceeded = (size: number, used: number, quota: number) =>
   new ApiError(
-    403,
     "quota_exceeded",
     `This upload needs ${formatBytes(size)} but only ${formatBytes(Math.max(0, quota - used))} of your ${formatBytes(quota)} are free`,
   )
@@ -87,7 +86,7 @@ export async function assertQuotaRoom(tx: Prisma.TransactionClient, ownerId: str
 export async function admitUpload(uploader: Uploader, size: number): Promise<void> {
   const env = getEnv()
   if (size > env.MAX_FILE_SIZE_BYTES) {
-    throw new ApiError(413, "file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(size)}`)
+    throw new ApiError("file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(size)}`)
   }
   const rate = await consumeRateLimit(
     isRequestUploader(uploader)
@@ -95,7 +94,7 @@ export async function admitUpload(uploader: Uploader, size: number): Promise<voi
       : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit(env) },
   )
   if (!rate.allowed) {
-    throw new ApiError(429, "rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
+    throw new ApiError("rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
       "Retry-After": String(rate.retryAfterSeconds),
     })
   }
@@ -134,16 +133,16 @@ function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
 async function assertRequestHasRoom(tx: Prisma.TransactionClient, request: RequestUploader["request"], input: UploadRequest) {
   const { limits } = request
   if (!isTypeAllowed(input.type, limits.allowedTypes)) {
-    throw new ApiError(415, "type_not_allowed", `This link accepts ${limits.allowedTypes.join(", ")} only`)
+    throw new ApiError("type_not_allowed", `This link accepts ${limits.allowedTypes.join(", ")} only`)
   }
   if (input.size > limits.maxFileSize) {
-    throw new ApiError(413, "file_too_large", `This link accepts files up to ${formatBytes(limits.maxFileSize)}`)
+    throw new ApiError("file_too_large", `This link accepts files up to ${formatBytes(limits.maxFileSize)}`)
   }
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`upload-request:${request.id}`}, 0))`
   // Read again under the lock: a request closed a moment ago takes no more files.
   const current = await tx.uploadRequest.findUnique({ where: { id: request.id }, select: { closedAt: true, expiresAt: true } })
   if (!current || current.closedAt || (current.expiresAt && current.expiresAt <= new Date())) {
-    throw new ApiError(410, "request_closed", "This upload link is closed")
+    throw new ApiError("request_closed", "This upload link is closed")
   }
   const sent = await tx.upload.aggregate({
     where: { uploadRequestId: request.id, status: { in: ["PENDING", "COMPLETED"] } },
@@ -151,10 +150,10 @@ async function assertRequestHasRoom(tx: Prisma.TransactionClient, request: Reque
     _sum: { size: true },
   })
   if (sent._count >= limits.maxFiles) {
-    throw new ApiError(409, "request_full", `This link takes ${limits.maxFiles} file${limits.maxFiles === 1 ? "" : "s"} and has them all`)
+    throw new ApiError("request_full", `This link takes ${limits.maxFiles} file${limits.maxFiles === 1 ? "" : "s"} and has them all`)
   }
   if (Number(sent._sum.size ?? 0n) + input.size > limits.maxTotalSize) {
-    throw new ApiError(413, "request_total_exceeded", `This link takes ${formatBytes(limits.maxTotalSize)} in total; this file does not fit`)
+    throw new ApiError("request_total_exceeded", `This link takes ${formatBytes(limits.maxTotalSize)} in total; this file does not fit`)
   }
 }
 
@@ -239,13 +238,13 @@ async function findOwnUpload(uploader: Uploader, uploadId: string) {
 type OwnUpload = Awaited<ReturnType<typeof findOwnUpload>>
 
 function assertOpen(upload: OwnUpload) {
-  if (upload.status !== "PENDING") throw new ApiError(409, "upload_not_open", `This upload is ${upload.status.toLowerCase()}`)
-  if (upload.expiresAt <= new Date()) throw new ApiError(409, "upload_not_open", "This upload expired; start it again")
+  if (upload.status !== "PENDING") throw new ApiError("upload_not_open", `This upload is ${upload.status.toLowerCase()}`)
+  if (upload.expiresAt <= new Date()) throw new ApiError("upload_not_open", "This upload expired; start it again")
 }
 
 function multipartLayoutOf(upload: OwnUpload) {
   if (!upload.multipartUploadId || !upload.partSize || !upload.partCount) {
-    throw new ApiError(409, "not_multipart", "This upload is a single PUT; it has no parts")
+    throw new ApiError("not_multipart", "This upload is a single PUT; it has no parts")
   }
   return { uploadId: upload.multipartUploadId, size: Number(upload.size), partSize: upload.partSize, partCount: upload.partCount }
 }
@@ -260,7 +259,7 @@ export async function signUploadParts(uploader: Uploader, uploadId: string, part
   const layout = multipartLayoutOf(upload)
   const outOfRange = partNumbers.filter((partNumber) => partNumber < 1 || partNumber > layout.partCount)
   if (outOfRange.length > 0) {
-    throw new ApiError(400, "invalid_part_number", `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`)
+    throw new ApiError("invalid_part_number", `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`)
   }
   // A part URL never outlives the upload it belongs to.
   const expiresIn = Math.min(getEnv().PART_URL_TTL_SECONDS, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000))
@@ -305,7 +304,7 @@ const toFileSummary = (file: { id: string; name: string; size: bigint; contentTy
 async function rejectUpload(upload: OwnUpload, reason: string): Promise<never> {
   await deleteObject(upload.objectKey)
   await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "REJECTED", closedAt: new Date() } })
-  throw new ApiError(422, "upload_mismatch", `${reason}; the upload was discarded`)
+  throw new ApiError("upload_mismatch", `${reason}; the upload was discarded`)
 }
 
 /** Which parts a multipart completion will use: storage's own list where it has one. */
@@ -316,7 +315,7 @@ async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: num
   const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
   const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
   if (missing.length > 0 || byNumber.size !== layout.partCount) {
-    throw new ApiError(409, "upload_incomplete", `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`)
+    throw new ApiError("upload_incomplete", `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`)
   }
   for (const part of parts) {
     if (part.size !== undefined && part.size !== partSizeOf(part.partNumber, layout)) {
@@ -346,12 +345,12 @@ export async function completeUpload(
   if (upload.multipartUploadId && !(await headObject(upload.objectKey))) {
     const { layout, parts } = await partsToComplete(upload, input.parts)
     if (!(await completeMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId, parts }))) {
-      throw new ApiError(409, "upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
     }
   }
 
   const stored = await headObject(upload.objectKey)
-  if (!stored) throw new ApiError(409, "upload_incomplete", "Nothing has been uploaded for this grant yet")
+  if (!stored) throw new ApiError("upload_incomplete", "Nothing has been uploaded for this grant yet")
   if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
   if (stored.contentType !== upload.contentType) {
     await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
@@ -366,7 +365,7 @@ export async function completeUpload(
     })
     if (count === 0) {
       const existing = await tx.file.findUnique({ where: { uploadId: upload.id } })
-      if (!existing) throw new ApiError(409, "upload_not_open", "This upload was closed meanwhile")
+      if (!existing) throw new ApiError("upload_not_open", "This upload was closed meanwhile")
       return { file: toFileSummary(existing), created: false }
     }
     const file = await tx.file.create({
@@ -400,7 +399,7 @@ async function discardStoredData(upload: { objectKey: string; multipartUploadId:
 /** Cancels an upload and removes partial data. Aborting twice is fine; a completed upload is a 409. */
 export async function abortUpload(uploader: Uploader, uploadId: string): Promise<void> {
   const upload = await findOwnUpload(uploader, uploadId)
-  if (upload.status === "COMPLETED") throw new ApiError(409, "upload_completed", "This upload is complete; delete the file instead")
+  if (upload.status === "COMPLETED") throw new ApiError("upload_completed", "This upload is complete; delete the file instead")
   if (upload.status !== "PENDING") return
   await discardStoredData(upload)
   await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "ABORTED", closedAt: new Date() } })

@@ -11,7 +11,9 @@
  * 6. the build started against the embedded services, and Playwright in Debian's Chromium.
  * Ends with the line `tests: N passed, N failed[, N skipped]`.
  *
- * Flags (not honoured in CI): --skip-ceph, --skip-e2e, --skip-cluster.
+ * Flags (not honoured in CI): --skip-ceph, --skip-e2e, --skip-cluster, and for a subset while
+ * developing, --vitest=<filter> and --e2e=<filter> (each repeatable; passed to the runner as file
+ * filters, e.g. `npm test -- --skip-ceph --skip-cluster --vitest=tests/integration/shares --e2e=shares`).
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -32,6 +34,10 @@ const isCI = launcher.CI
 const skipCeph = !isCI && process.argv.includes("--skip-ceph")
 const skipE2e = !isCI && process.argv.includes("--skip-e2e")
 const skipCluster = !isCI && process.argv.includes("--skip-cluster")
+const filterArgs = (flag: string) =>
+  isCI ? [] : process.argv.filter((arg) => arg.startsWith(`${flag}=`)).map((arg) => arg.slice(flag.length + 1))
+const vitestFilters = filterArgs("--vitest")
+const e2eFilters = filterArgs("--e2e")
 const RESULTS_DIR = path.resolve("test-results")
 const TEST_BUCKET = "valet-test"
 const TSX = path.resolve("node_modules/.bin/tsx")
@@ -92,7 +98,7 @@ async function runVitest(env: NodeJS.ProcessEnv, phase: "main" | "cluster" = "ma
   const phaseArgs = phase === "cluster" ? ["--no-file-parallelism"] : []
   await run(
     process.execPath,
-    [vitest, "run", ...phaseArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [vitest, "run", ...phaseArgs, ...(vitestFilters.length > 0 ? [...vitestFilters, "--passWithNoTests"] : []), "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
     { ...env, VALET_TEST_PHASE: phase },
   )
   if (!existsSync(report)) throw new Error("Vitest wrote no report (it crashed before running tests)")
@@ -158,7 +164,7 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
   const report = path.join(RESULTS_DIR, "e2e.json")
   await rm(report, { force: true })
   const playwright = path.resolve("node_modules/@playwright/test/cli.js")
-  await run(process.execPath, [playwright, "test"], {
+  await run(process.execPath, [playwright, "test", ...e2eFilters], {
     ...process.env,
     E2E_BASE_URL: appUrl,
     E2E_JSON_REPORT: report,

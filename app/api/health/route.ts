@@ -12,7 +12,7 @@ export async function GET() {
   if (down.length === 0) return Response.json({ status: "ok", checks }, { headers: NO_STORE })
   const body: ApiErrorBody & { checks: HealthReport } = {
     error: {
-      code: down.length === 1 ? `${down[0]}_unavailable` : "unavailable",
+      code: down.length === 1 && down[0] ? (`${down[0]}_unavailable` as const) : "unavailable",
       message: `Not ready: ${down.join(" and ")} unreachable`,
     },
     checks,

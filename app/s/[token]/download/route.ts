@@ -14,7 +14,7 @@ async function readPassword(request: Request): Promise<string | undefined> {
   if (request.method !== "POST") return undefined
   if (isFormPost(request)) {
     const form = await request.formData().catch(() => {
-      throw new ApiError(400, "invalid_form", "Request body must be a valid form")
+      throw new ApiError("invalid_form", "Request body must be a valid form")
     })
     const password = form.get("password")
     return redeemShareSchema.parse({ password: typeof password === "string" ? password : undefined }).password

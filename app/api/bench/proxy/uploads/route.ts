@@ -13,9 +13,9 @@ export async function PUT(request: Request) {
     assertBenchProxyEnabled()
     const query = new URL(request.url).searchParams
     const length = request.headers.get("content-length")
-    if (length === null || !/^\d+$/.test(length)) throw new ApiError(411, "length_required", "Send the body with a Content-Length")
+    if (length === null || !/^\d+$/.test(length)) throw new ApiError("length_required", "Send the body with a Content-Length")
     const input = uploadRequestSchema.parse({ name: query.get("name") ?? "", type: query.get("type") ?? undefined, size: Number(length) })
-    if (!request.body) throw new ApiError(400, "empty_body", "Send the file as the request body")
+    if (!request.body) throw new ApiError("empty_body", "Send the file as the request body")
     const file = await proxyUpload(user, input, request.body)
     return Response.json({ file }, { status: 201 })
   } catch (error) {
