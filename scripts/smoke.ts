@@ -32,10 +32,10 @@ async function waitForHealthy(url: string, hasExited: () => boolean) {
 }
 
 /** Starts the launcher, checks health and its output, stops it; returns the seconds to healthy. */
-async function checkLauncher(mode: "dev" | "start", env: NodeJS.ProcessEnv, appUrl: string): Promise<number> {
+async function checkLauncher(mode: "dev" | "start", env: Omit<NodeJS.ProcessEnv, "NODE_ENV">, appUrl: string): Promise<number> {
   const started = Date.now()
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts", ...(mode === "start" ? ["--prod"] : [])], {
-    env,
+    env: { ...env, NODE_ENV: mode === "start" ? "production" : "development" },
     stdio: ["ignore", "pipe", "pipe"],
   })
   let output = ""
@@ -80,7 +80,7 @@ async function main() {
   try {
     const [pgPort, s3Port, appPort] = await Promise.all([freePort(), freePort(), freePort()])
     // What a shell on a fresh machine has: none of this process's DATABASE_URL, S3_* or secrets.
-    const env: NodeJS.ProcessEnv = {
+    const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NEXT_TELEMETRY_DISABLED: "1",
