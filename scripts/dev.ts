@@ -11,6 +11,7 @@ import path from "node:path"
 import { createRequire } from "node:module"
 import { EnvError, parseLauncherEnv, parseServerEnv, type LauncherEnv } from "@/lib/env"
 import { loadOrCreateAuthSecret } from "./services/auth-secret"
+import { endOfLifeNotice } from "./services/node-release"
 import { prepareServices, startLocalStack, type LocalStack } from "./services/local-stack"
 
 const isProduction = process.argv.includes("--prod")
@@ -22,6 +23,9 @@ function fail(message: string): never {
 }
 
 if (existsSync(".env")) process.loadEnvFile(".env")
+// The launcher says it once when this Node is past its end of life (main below); without this the
+// AWS SDK repeats its own Node-version warning in every process: this one, next and its workers.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true"
 
 let launcher: LauncherEnv
 try {
@@ -83,6 +87,8 @@ async function stopLeftoverApp(pidFile: string) {
 
 async function main() {
   const started = Date.now()
+  const nodeNotice = endOfLifeNotice()
+  if (nodeNotice) console.log(nodeNotice)
   const appPidFile = path.join(launcher.VALET_DATA_DIR, "app.pid")
   await stopLeftoverApp(appPidFile)
   stack = await startLocalStack({

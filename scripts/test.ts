@@ -44,6 +44,9 @@ const TSX = path.resolve("node_modules/.bin/tsx")
 const started = Date.now()
 // One session secret for this run: Vitest mints session cookies with it, the app decrypts them.
 process.env.AUTH_SECRET = randomBytes(32).toString("base64url")
+// The AWS SDK's Node-version warning would come once per test process, dozens of times per run, and
+// every child inherits this; `npm run dev` is where an end-of-life Node gets named (one line).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true"
 
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
 const say = (message: string) => console.log(`[test ${elapsed()}] ${message}`)

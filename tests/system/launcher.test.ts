@@ -4,6 +4,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { endOfLifeNotice } from "@/scripts/services/node-release"
 import { freePort } from "@/scripts/services/ports"
 
 type Launch = { child: ChildProcess; output: () => string; exited: Promise<number | null> }
@@ -88,6 +89,10 @@ describe("the launcher (npm run dev)", () => {
     expect(launched.output()).toMatch(/s3\s+http:\/\/127\.0\.0\.1:\d+\s+\(embedded s3rver/)
     expect(existsSync(path.join(dataDir, "pg", "PG_VERSION"))).toBe(true)
     expect(existsSync(path.join(dataDir, "s3", "valet"))).toBe(true)
+    // An end-of-life Node is named once, by the launcher; the AWS SDK's own warning never shows.
+    const notice = endOfLifeNotice()
+    expect(launched.output().split("\n").filter((line) => line === notice)).toHaveLength(notice ? 1 : 0)
+    expect(launched.output()).not.toContain("NodeVersionSupportWarning")
 
     launched.child.kill("SIGTERM")
     expect(await launched.exited).toBe(0)
