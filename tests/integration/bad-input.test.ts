@@ -337,6 +337,31 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
         password: [1234, [], "abc", "x".repeat(257)],
       },
     },
+    "POST shares": {
+      valid: { fileIds: ["no-such-file"] },
+      schema: shares.createMultiShareSchema,
+      fields: {
+        fileIds: [MISSING, ...WRONG_TYPES, "x", [], [1], [""], ["a\u0000b"], ["../x"], ["x", "x"], Array.from({ length: 501 }, (_, index) => `id${index}`)],
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "x".repeat(257)],
+      },
+      others: [{ body: { fileIds: ["no-such-file"] }, status: 404, code: "not_found" }],
+    },
+    "PATCH shares/[id]": {
+      valid: { title: "Renamed" },
+      schema: shares.updateShareSchema,
+      fields: {
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "", "x".repeat(257)],
+        sneaky: [1, "x"],
+      },
+    },
     "POST tokens": {
       valid: { name: "ci" },
       schema: auth.createApiTokenSchema,

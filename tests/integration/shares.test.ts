@@ -87,7 +87,8 @@ async function download(token: string, options: DownloadOptions = {}) {
 const shareRow = async (shareId: string) =>
   (await query<{ downloads: number; revokedAt: Date | null; fileId: string | null; revokedById: string | null }>(
     database.url,
-    `SELECT downloads, "revokedAt", "fileId", "revokedById" FROM "Share" WHERE id = $1`,
+    `SELECT downloads, "revokedAt", (SELECT "fileId" FROM "ShareFile" WHERE "shareId" = $1 ORDER BY position LIMIT 1) AS "fileId",
+       "revokedById" FROM "Share" WHERE id = $1`,
     [shareId],
   ))[0]
 
@@ -462,8 +463,11 @@ describe(`shares on ${PROFILE} storage`, () => {
       const token = tokenOf(share.url)
       expect(await shares.describeShare(token)).toEqual({
         state: "active",
-        fileName: "described.pdf",
-        size: 321,
+        id: share.id,
+        title: null,
+        message: null,
+        files: [{ id: file.id, name: "described.pdf", size: 321, type: "application/octet-stream" }],
+        totalSize: 321,
         expiresAt: expect.any(Date),
         remainingDownloads: 4,
         hasPassword: true,

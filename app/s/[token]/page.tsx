@@ -48,11 +48,11 @@ export default async function SharePage({ params, searchParams }: PageProps) {
     <section className="mx-auto max-w-md space-y-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <header className="space-y-1">
         <p className="text-sm text-slate-500">Someone shared a file with you</p>
-        <h1 className="break-words text-2xl font-semibold tracking-tight">{share.fileName}</h1>
+        <h1 className="break-words text-2xl font-semibold tracking-tight">{share.files.map((file) => file.name).join(", ")}</h1>
       </header>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">Size</dt>
-        <dd>{formatBytes(share.size)}</dd>
+        <dd>{formatBytes(share.totalSize)}</dd>
         <dt className="text-slate-500">Link expires</dt>
         <dd>{share.expiresAt ? <FormattedDate value={share.expiresAt.toISOString()} withTime /> : "never"}</dd>
         {share.remainingDownloads !== null && (
