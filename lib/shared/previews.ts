@@ -45,18 +45,3 @@ export function previewContentType(contentType: string): string | null {
   if (kind === null) return null
   return kind === "text" ? "text/plain; charset=utf-8" : essenceOf(contentType)
 }
-
-/** A coarse kind for icons on the recipient page and in lists. */
-export type FileKind = PreviewKind | "archive" | "document" | "other"
-
-export function fileKindOf(contentType: string): FileKind {
-  const preview = previewKindOf(contentType)
-  if (preview) return preview
-  const type = essenceOf(contentType)
-  if (type.startsWith("image/")) return "image"
-  if (type.startsWith("video/")) return "video"
-  if (type.startsWith("audio/")) return "audio"
-  if (/zip|tar|gzip|7z|rar|compressed|bzip/.test(type)) return "archive"
-  if (/word|officedocument|opendocument|rtf|msword|excel|powerpoint/.test(type)) return "document"
-  return "other"
-}
