@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
 import { isIPv4, isIPv6 } from "node:net"
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys, type AuditActor } from "@/lib/audit"
@@ -63,6 +63,30 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
  * token cannot be guessed from its hash, so a database leak does not leak working links.
  */
 export const hashShareToken = (token: string) => createHash("sha256").update(token).digest("hex")
+
+const sealKey = () => Buffer.from(hkdfSync("sha256", getEnv().AUTH_SECRET, "", "valet share link seal", 32))
+
+/** The token, encrypted so only this server can give its owner the link again. */
+export function sealShareToken(token: string): string {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv("aes-256-gcm", sealKey(), iv)
+  const sealed = Buffer.concat([cipher.update(token, "utf8"), cipher.final()])
+  return [iv, sealed, cipher.getAuthTag()].map((part) => part.toString("base64url")).join(".")
+}
+
+/** The link's URL from its sealed token, or null (an older link, or a changed AUTH_SECRET). */
+export function unsealShareUrl(sealed: string | null): string | null {
+  if (!sealed) return null
+  try {
+    const [iv = "", data = "", tag = ""] = sealed.split(".")
+    const decipher = createDecipheriv("aes-256-gcm", sealKey(), Buffer.from(iv, "base64url"))
+    decipher.setAuthTag(Buffer.from(tag, "base64url"))
+    const token = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8")
+    return TOKEN_PATTERN.test(token) ? shareUrl(token) : null
+  } catch {
+    return null
+  }
+}
 
 export const shareUrl = (token: string) => new URL(`/s/${token}`, getEnv().APP_URL).toString()
 
@@ -184,6 +208,7 @@ export async function createShare(
         title: input.title ?? null,
         message: input.message ?? null,
         tokenHash: hashShareToken(token),
+        tokenSealed: sealShareToken(token),
         passwordHash,
         expiresAt,
         maxDownloads: input.maxDownloads ?? null,
@@ -246,11 +271,11 @@ export async function getShareDetail(
   user: AuthUser,
   shareId: string,
   page: { cursor?: string; limit: number },
-): Promise<{ share: ShareSummary; events: ShareEventRow[]; nextCursor: string | null }> {
+): Promise<{ share: ShareSummary & { url: string | null }; events: ShareEventRow[]; nextCursor: string | null }> {
   const found = await findManagedShare(user, shareId)
   const db = getDb()
   const [share, rows] = await Promise.all([
-    db.share.findUniqueOrThrow({ where: { id: found.id }, select: SHARE_SUMMARY_SELECT }),
+    db.share.findUniqueOrThrow({ where: { id: found.id }, select: { ...SHARE_SUMMARY_SELECT, ownerId: true, tokenSealed: true } }),
     db.shareEvent.findMany({
       where: { shareId: found.id },
       orderBy: [{ at: "desc" }, { id: "desc" }],
@@ -260,11 +285,13 @@ export async function getShareDetail(
     }),
   ])
   const events = rows.slice(0, page.limit)
-  return { share: toShareSummary(share), events, nextCursor: rows.length > page.limit ? (events.at(-1)?.id ?? null) : null }
+  const { ownerId, tokenSealed, ...summary } = share
+  const url = ownerId === user.id ? unsealShareUrl(tokenSealed) : null
+  return { share: { ...toShareSummary(summary), url }, events, nextCursor: rows.length > page.limit ? (events.at(-1)?.id ?? null) : null }
 }
 
 /** The user's links, newest first, optionally for one file; links of deleted files stay listed as revoked. */
-export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<ShareSummary[]> {
+export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<(ShareSummary & { url: string | null })[]> {
   const db = getDb()
   // One file's links: the file must be the caller's, or the answer is a 404 like everywhere else
   // (an empty list would be the same for "not yours" and "no links", but not for "no such file").
@@ -275,10 +302,11 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
     where: { ownerId: user.id, ...(filter.fileId ? { files: { some: { fileId: filter.fileId } } } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 500,
-    select: SHARE_SUMMARY_SELECT,
+    select: { ...SHARE_SUMMARY_SELECT, tokenSealed: true },
   })
   const now = new Date()
-  return shares.map((share) => toShareSummary(share, now))
+  // Only the owner gets the link again (this list is the owner's own); admins manage, not share.
+  return shares.map(({ tokenSealed, ...share }) => ({ ...toShareSummary(share, now), url: unsealShareUrl(tokenSealed) }))
 }
 
 /**

@@ -1,7 +1,7 @@
 -- A link holds 1..500 files (ShareFile), has a title and a message, and keeps an access log.
 
 -- AlterTable
-ALTER TABLE "Share" ADD COLUMN "title" TEXT, ADD COLUMN "message" TEXT;
+ALTER TABLE "Share" ADD COLUMN "title" TEXT, ADD COLUMN "message" TEXT, ADD COLUMN "tokenSealed" TEXT;
 
 -- CreateTable
 CREATE TABLE "ShareFile" (
