@@ -61,6 +61,8 @@ export function buildContentSecurityPolicy(env: SecurityHeaderEnv, nonce: string
     `img-src 'self' blob: data: ${storage}`,
     `media-src 'self' ${storage}`,
     `frame-src 'self' ${storage}`,
+    // The share page's "Download all" streams through its own service worker (public/share-zip-sw.js).
+    "worker-src 'self'",
     "font-src 'self'",
     // Uploads (PUT, multipart calls) go from the browser straight to storage.
     `connect-src 'self' ${storage}`,
