@@ -58,7 +58,16 @@ async function zipWorker(): Promise<ServiceWorker | null> {
   }
 }
 
-async function saveThroughWorker(worker: ServiceWorker, stream: ReadableStream<Uint8Array>, name: string, size: number): Promise<void> {
+/** Chromium stops an idle service worker after ~30 s; a message now and then keeps a long zip's alive. */
+const WORKER_PING_MS = 10_000
+
+async function saveThroughWorker(worker: ServiceWorker, zip: ReadableStream<Uint8Array>, name: string, size: number): Promise<void> {
+  const ping = setInterval(() => worker.postMessage({ ping: true }), WORKER_PING_MS)
+  const stream = zip.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      flush: () => clearInterval(ping),
+    }),
+  )
   const id = crypto.randomUUID().replaceAll("-", "")
   const channel = new MessageChannel()
   const ready = new Promise<void>((resolve) => {

@@ -108,6 +108,10 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     await expect(dialog.getByRole("heading", { name: "Share 3 files in one link" })).toBeVisible()
     await dialog.getByLabel("Title").fill("Three things")
     await dialog.getByLabel("Message").fill("Have a look.")
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme })
+      await page.screenshot({ path: `test-results/screenshots/share-dialog-1280-${colorScheme}.png` })
+    }
     await dialog.getByRole("button", { name: "Create link" }).click()
     const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue()
     recordLinkToken(link)
@@ -129,17 +133,30 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
 
     const video = visitor.getByTestId("video-preview")
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState)).toBeGreaterThanOrEqual(1)
-    const before = await video.evaluate((element: HTMLVideoElement) => element.readyState)
-    await video.evaluate(
+    // The state right after asking for the seek (the player drops back while it fetches that range).
+    const before = await video.evaluate(
       (element: HTMLVideoElement) =>
-        new Promise<void>((resolve) => {
-          element.addEventListener("seeked", () => resolve(), { once: true })
+        new Promise<number>((resolve) => {
+          element.addEventListener("seeked", () => resolve(state), { once: true })
           element.currentTime = 4
+          const state = element.readyState
         }),
     )
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState)).toBeGreaterThanOrEqual(2)
     expect(await video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeCloseTo(4, 0)
     console.log(`video readyState ${before} → ${await video.evaluate((element: HTMLVideoElement) => element.readyState)} after a seek to 4 s`)
+
+    // How the page looks: desktop and phone, light and dark (test-results/screenshots/).
+    for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      for (const colorScheme of ["light", "dark"] as const) {
+        await visitor.setViewportSize({ width, height })
+        await visitor.emulateMedia({ colorScheme })
+        await visitor.screenshot({ path: `test-results/screenshots/share-page-${width}-${colorScheme}.png`, fullPage: true })
+      }
+    }
+    // No sideways scrolling on a phone.
+    expect(await visitor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await visitor.setViewportSize({ width: 1280, height: 800 })
 
     // One file.
     const single = visitor.waitForEvent("download")
