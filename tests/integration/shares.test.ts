@@ -135,8 +135,10 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(JSON.stringify(row)).not.toContain(token)
 
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(owner.id) }))).json()
-      expect(listed.shares.map((entry: { id: string }) => entry.id)).toContain(share.id)
-      expect(JSON.stringify(listed)).not.toContain(token)
+      // The owner's own list gives the link back (sealed in the row, see issue 16), nobody else's does.
+      expect(listed.shares.find((entry: { id: string }) => entry.id === share.id)?.url).toBe(share.url)
+      const strangers = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(stranger.id) }))).json()
+      expect(JSON.stringify(strangers)).not.toContain(token)
     })
 
     it("uses the default expiry when none is given, never-expiring links when asked, and hashes a password", async () => {
