@@ -23,8 +23,11 @@ import { isResourceId } from "@/lib/validations/text"
 
 /** Grants per user per window, from the environment (default 300 per 10 minutes). */
 export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })
-/** Grants per upload request and client address: outsiders get a tighter budget. */
-export const UPLOAD_REQUEST_GRANT_LIMIT = { limit: 60, windowSeconds: 10 * 60 }
+/**
+ * Grants per upload request and client address: outsiders get a tighter budget, yet one sender
+ * must be able to send every file the request takes (and retry some) in one go.
+ */
+export const uploadRequestGrantLimit = (maxFiles: number) => ({ limit: Math.min(2_000, Math.max(60, 2 * maxFiles)), windowSeconds: 10 * 60 })
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
 const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
@@ -90,7 +93,7 @@ export async function admitUpload(uploader: Uploader, size: number): Promise<voi
   }
   const rate = await consumeRateLimit(
     isRequestUploader(uploader)
-      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
+      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...uploadRequestGrantLimit(uploader.request.limits.maxFiles) }
       : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit(env) },
   )
   if (!rate.allowed) {
