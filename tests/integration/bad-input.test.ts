@@ -32,7 +32,7 @@ type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyRe
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
-  const start = source.search(new RegExp(`export (async )?function ${method}\\(`))
+  const start = source.search(new RegExp(`export ((async )?function ${method}\\(|const ${method} = route\\()`))
   if (start < 0) return "none"
   const next = source.slice(start + 1).search(/\nexport /)
   const text = next < 0 ? source.slice(start) : source.slice(start, start + 1 + next)
@@ -328,6 +328,11 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     "POST r/[token]/uploads/[id]/parts": parts,
     "POST uploads/[id]/complete": complete,
     "POST r/[token]/uploads/[id]/complete": complete,
+    "POST r/[token]/session": {
+      valid: { password: "whatever it is" },
+      schema: requests.unlockUploadRequestSchema,
+      fields: { password: [MISSING, ...WRONG_TYPES, "x".repeat(257)] },
+    },
     "POST files/[id]/shares": {
       valid: {},
       schema: shares.createShareSchema,

@@ -304,7 +304,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
 
       expect((await putWith(put, randomBody(first.length))).status).toBe(412)
       // Dropping the header breaks the signature instead of turning the write unconditional.
-      const { "if-none-match": _, ...withoutCondition } = put.headers
+      const withoutCondition = Object.fromEntries(Object.entries(put.headers).filter(([name]) => name !== "if-none-match"))
       expect((await putWith(put, randomBody(first.length), withoutCondition)).status).toBe(403)
       expect(await headObject(key)).toEqual(stored)
       const get = await presignGet({ key, filename: "create-once.bin", contentType: "application/octet-stream" })
