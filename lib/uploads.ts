@@ -208,7 +208,8 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
           keysExpireAt: put?.expiresAt ?? expiresAt,
         },
       })
-      if (!put) return { id, multipart: true as const, partSize: layout?.partSize ?? 0, partCount: layout?.partCount ?? 0, expiresAt }
+      if (layout) return { id, multipart: true as const, ...layout, expiresAt }
+      if (!put) throw new Error("a single-PUT grant without its PUT URL")
 
       await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
       return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
