@@ -21,6 +21,11 @@ export type UploadSettings = { maxFileSize: number; multipartThreshold: number; 
 export type UploadTarget = {
   apiBase: string
   headers?: Record<string, string>
+  /**
+   * A header of `headers` the API may renew (an upload request's session): when an answer carries
+   * it, later calls send the new value.
+   */
+  renewableHeader?: string
   maxNumberOfFiles?: number
   allowedFileTypes?: string[]
   /** Separate saved state per target, so a reload never mixes the owner's and a link's uploads. */
@@ -48,7 +53,9 @@ type UploadGrant =
 const PARALLEL_REQUESTS = 6
 
 /** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
-async function callApi<T>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+type ApiInit = { method: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string>; onResponse?: (response: Response) => void }
+
+async function callApi<T>(path: string, init: ApiInit): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
@@ -61,6 +68,7 @@ async function callApi<T>(path: string, init: { method: string; body?: unknown; 
     if (init.signal?.aborted) throw error
     throw new Error(NETWORK_ERROR_MESSAGE)
   }
+  init.onResponse?.(response)
   if (!response.ok) throw new Error((await readApiFailure(response)).message)
   return response.status === 204 ? (undefined as T) : ((await response.json()) as T)
 }
@@ -68,8 +76,14 @@ async function callApi<T>(path: string, init: { method: string; body?: unknown; 
 const declaredType = (file: FileFacts) => file.type || "application/octet-stream"
 
 function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored: (files: StoredFile[]) => void) {
+  // One object for every call, so a renewed header is sent from the next call on.
+  const headers = { ...target.headers }
+  const renewHeaders = (response: Response) => {
+    const renewed = target.renewableHeader ? response.headers.get(target.renewableHeader) : null
+    if (target.renewableHeader && renewed) headers[target.renewableHeader] = renewed
+  }
   const api = <T,>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }) =>
-    callApi<T>(`${target.apiBase}${path}`, { ...init, headers: target.headers })
+    callApi<T>(`${target.apiBase}${path}`, { ...init, headers, onResponse: renewHeaders })
   const grantUpload = async (file: FileFacts) =>
     (await api<{ upload: UploadGrant }>("", { method: "POST", body: { name: file.name, size: file.size ?? 0, type: declaredType(file) } })).upload
 

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/api-client"
-import { UPLOAD_PASSWORD_HEADER } from "@/lib/validations/upload-requests"
+import { UPLOAD_SESSION_HEADER } from "@/lib/validations/upload-requests"
 
 type Props = {
   token: string
@@ -19,11 +19,13 @@ type Props = {
 }
 
 /**
- * The sender's side of an upload request: a password first when the link has one, then the
- * dashboard, talking to /api/r/<token>/uploads with the password in a header on every call.
+ * The sender's side of an upload request: a password first when the link has one, exchanged once
+ * for an upload session (POST /api/r/<token>/session), then the dashboard, talking to
+ * /api/r/<token>/uploads with the session in a header: the password is hashed once, not per call.
  */
 export function UploadRequestSender({ token, settings, passwordRequired, maxNumberOfFiles, allowedFileTypes, note }: Props) {
-  const [password, setPassword] = useState<string | undefined>(passwordRequired ? undefined : "")
+  // "" for a link without a password: no session needed.
+  const [session, setSession] = useState<string | undefined>(passwordRequired ? undefined : "")
   const [draft, setDraft] = useState("")
   const [error, setError] = useState<string>()
   const [checking, setChecking] = useState(false)
@@ -33,17 +35,20 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
     setChecking(true)
     setError(undefined)
     try {
-      // A grant with an invalid body tells whether the password is right without minting anything:
-      // the password is checked first, the body only after.
-      const response = await fetch(`/api/r/${token}/uploads`, {
+      const response = await fetch(`/api/r/${token}/session`, {
         method: "POST",
-        headers: { "content-type": "application/json", [UPLOAD_PASSWORD_HEADER]: draft },
-        body: JSON.stringify({}),
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: draft }),
       })
+      if (response.ok) {
+        const { session: unlocked } = (await response.json()) as { session: { token: string } }
+        setSession(unlocked.token)
+        return
+      }
       const failure = await readApiFailure(response)
       if (failure.code === "wrong_password" || failure.code === "password_required") setError("That password is not right.")
       else if (failure.status === 429) setError(`Too many wrong passwords. ${retryHint(failure.retryAfterSeconds)}`)
-      else setPassword(draft)
+      else setError(failure.message)
     } catch {
       setError(NETWORK_ERROR_MESSAGE)
     } finally {
@@ -51,7 +56,7 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
     }
   }
 
-  if (password === undefined) {
+  if (session === undefined) {
     return (
       <form onSubmit={unlock} className="space-y-4" noValidate>
         <div>
@@ -88,7 +93,8 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
       note={note}
       target={{
         apiBase: `/api/r/${token}/uploads`,
-        headers: password ? { [UPLOAD_PASSWORD_HEADER]: password } : undefined,
+        headers: session ? { [UPLOAD_SESSION_HEADER]: session } : undefined,
+        renewableHeader: session ? UPLOAD_SESSION_HEADER : undefined,
         maxNumberOfFiles,
         allowedFileTypes,
         id: `valet-request-${token.slice(0, 12)}`,

@@ -70,7 +70,8 @@ test("an outsider sends two files through an upload request; the owner gets them
   await outsiderContext.close()
 })
 
-test("a password-protected upload request asks for the password before showing the uploader, granting nothing meanwhile", async ({ page, baseURL }) => {
+test("a password-protected upload request asks for the password before showing the uploader, granting nothing meanwhile, then takes files on one session", async ({ page, baseURL }, testInfo) => {
+  test.setTimeout(90_000)
   const { credentials, user } = await registerAccount(page.request)
   await signInWithApi(page.request, credentials)
   recordSecret("s3cret-pass")
@@ -91,4 +92,25 @@ test("a password-protected upload request asks for the password before showing t
   await page.getByRole("button", { name: "Continue" }).click()
   await expect(page.locator(".uppy-Dashboard")).toBeVisible()
   expect(await sql(`SELECT id FROM "Upload" WHERE "ownerId" = $1`, [user.id])).toEqual([])
+
+  // The files go with the upload session the password was exchanged for, never the password.
+  const sent: { session: string | null; password: string | null }[] = []
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.startsWith("/api/r/") && !request.url().endsWith("/session")) {
+      sent.push({ session: request.headers()["x-upload-session"] ?? null, password: request.headers()["x-upload-password"] ?? null })
+    }
+  })
+  const paths = await Promise.all(
+    ["contract-a.pdf", "contract-b.pdf", "contract-c.pdf"].map(async (name) => {
+      const path = testInfo.outputPath(name)
+      await writeFile(path, new Uint8Array(randomBytes(4096)))
+      return path
+    }),
+  )
+  await page.locator("input.uppy-Dashboard-input").first().setInputFiles(paths)
+  await page.getByRole("button", { name: "Upload 3 files" }).click()
+  await expect(page.locator(".uppy-StatusBar")).toContainText("Complete", { timeout: 60_000 })
+  expect(await sql(`SELECT id FROM "File" WHERE "ownerId" = $1`, [user.id])).toHaveLength(3)
+  expect(sent.length).toBeGreaterThanOrEqual(6)
+  expect(sent.every((headers) => headers.session?.startsWith("us1.") && headers.password === null)).toBe(true)
 })

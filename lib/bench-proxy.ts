@@ -52,6 +52,8 @@ async function openProxyUpload(user: AuthUser, input: UploadRequest & { id: stri
         size: BigInt(input.size),
         // The body is still arriving while this row is open: the reaper must not take it meanwhile.
         expiresAt: new Date(Date.now() + getEnv().MULTIPART_UPLOAD_WINDOW_SECONDS * 1000),
+        // No key is minted: the bytes come through this server.
+        keysExpireAt: new Date(),
       },
     })
   })

@@ -85,6 +85,12 @@ export const serverEnvSchema = z.object({
   UPLOAD_GRANT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10 * 60),
   /** How often each app instance reaps expired uploads; 0 leaves it to `npm run reap` (cron). */
   REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /**
+   * How long after an upload's last key expired the reaper waits before deleting what the key may
+   * have written: storage checks a presigned URL when a PUT starts, so a body that began streaming
+   * just before the expiry can still land after it.
+   */
+  UPLOAD_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(15 * 60),
   /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   /** `closed` turns self-registration off; admins can still create accounts. */

@@ -82,10 +82,10 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
   if (!isResourceId(fileId)) throw notFound("File")
   const file = await getDb().file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
-    select: { id: true, name: true, objectKey: true },
+    select: { id: true, name: true, objectKey: true, contentType: true },
   })
   if (!file) throw notFound("File")
-  const get = await presignGet({ key: file.objectKey, filename: file.name })
+  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType })
   await recordMintedKeys({ id: user.id, via: user.via }, [
     { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
   ])
@@ -103,7 +103,7 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
   const db = getDb()
   const file = await db.file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
-    select: { id: true, ownerId: true, objectKey: true },
+    select: { id: true, ownerId: true, objectKey: true, uploadId: true, upload: { select: { keysExpireAt: true } } },
   })
   if (!file) throw notFound("File")
   await db.$transaction(
@@ -114,6 +114,8 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
       })
       // Shares keep their rows (their ShareFile row goes with the file) so their links say "revoked".
       await tx.file.delete({ where: { id: file.id } })
+      // The upload's PUT key may still work and could re-create the object: sweep it after the key dies.
+      await tx.upload.update({ where: { id: file.uploadId }, data: { sweepDueAt: file.upload.keysExpireAt } })
       await recordAction(
         { id: user.id, via: user.via },
         { action: "file.delete", objectKey: file.objectKey, fileId: file.id, details: { ownerId: file.ownerId, revokedShares: revoked.count } },

@@ -1,18 +1,24 @@
 import { pruneRateLimits } from "@/lib/rate-limit"
-import { reapExpiredUploads } from "@/lib/uploads"
+import { reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads"
 
-/** One pass: every expired upload closed (batch after batch), finished rate-limit windows dropped. */
-export async function runReaperOnce(): Promise<{ uploads: number; rateLimits: number }> {
+/**
+ * One pass: every expired upload closed (batch after batch), then whatever the dead keys of closed
+ * uploads and deleted files wrote removed, finished rate-limit windows dropped. Sweeping after
+ * reaping lets an upload that expires in this pass be swept in it when its key is already dead.
+ */
+export async function runReaperOnce(): Promise<{ uploads: number; swept: number; rateLimits: number }> {
   let uploads = 0
   for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) uploads += batch
-  return { uploads, rateLimits: await pruneRateLimits() }
+  let swept = 0
+  for (let batch = await sweepClosedUploads(); batch > 0; batch = await sweepClosedUploads()) swept += batch
+  return { uploads, swept, rateLimits: await pruneRateLimits() }
 }
 
 const globalForReaper = globalThis as unknown as { valetReaper?: NodeJS.Timeout }
 
 /**
  * Runs the reaper on an interval inside the app server. Every instance may do so: uploads are
- * claimed with SKIP LOCKED, so instances never work on the same row.
+ * claimed with SKIP LOCKED (for closing and for sweeping), so instances never work on the same row.
  */
 export function startReaper(intervalSeconds: number): void {
   if (intervalSeconds <= 0 || globalForReaper.valetReaper) return
@@ -23,6 +29,7 @@ export function startReaper(intervalSeconds: number): void {
     try {
       const reaped = await runReaperOnce()
       if (reaped.uploads > 0) console.log(`[reaper] closed ${reaped.uploads} expired upload(s)`)
+      if (reaped.swept > 0) console.log(`[reaper] swept what ${reaped.swept} dead key(s) could have written`)
     } catch (error) {
       // Storage or the database being down is retried on the next tick.
       console.error(`[reaper] pass failed: ${error instanceof Error ? error.message : String(error)}`)

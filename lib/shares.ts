@@ -541,7 +541,7 @@ export async function downloadShareFile(request: RecipientRequest & { fileId: st
     await countDownload(share.id)
     await recordShareEvent(share.id, "download", request, file.id)
   }
-  const get = await presignGet({ key: file.objectKey, filename: file.name })
+  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType })
   await recordMintedKeys(SHARE_ACTOR, [
     {
       action: "share.download",

@@ -32,9 +32,10 @@ describe("presignPut", () => {
     const url = new URL(put.url)
     expect(url.origin).toBe("http://127.0.0.1:4569")
     expect(url.pathname).toBe("/valet-unit/u/user1/upload1")
-    expect(signedHeadersOf(put.url)).toEqual(["content-length", "content-type", "host"])
+    expect(signedHeadersOf(put.url)).toEqual(["content-length", "content-type", "host", "if-none-match"])
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900")
-    expect(put.headers).toEqual({ "content-type": "image/png" })
+    // Create-only: the URL can never replace the object completion verified.
+    expect(put.headers).toEqual({ "content-type": "image/png", "if-none-match": "*" })
     expect(put.expiresAt.getTime()).toBeGreaterThan(Date.now() + 890_000)
   })
 
@@ -67,12 +68,18 @@ describe("presignPart and presignGet", () => {
   })
 
   it("makes downloads attachments with the display name, for 60 seconds", async () => {
-    const get = await storage.presignGet({ key: "u/a/b", filename: "résumé (1) final!.pdf" })
+    const get = await storage.presignGet({ key: "u/a/b", filename: "résumé (1) final!.pdf", contentType: "application/pdf" })
     const url = new URL(get.url)
     expect(url.searchParams.get("X-Amz-Expires")).toBe("60")
     expect(url.searchParams.get("response-content-disposition")).toBe(
       "attachment; filename=\"resume (1) final!.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%281%29%20final!.pdf",
     )
+    expect(url.searchParams.get("response-content-type")).toBe("application/pdf")
+  })
+
+  it("pins active content to application/octet-stream", async () => {
+    const get = await storage.presignGet({ key: "u/a/b", filename: "page.html", contentType: "text/html" })
+    expect(new URL(get.url).searchParams.get("response-content-type")).toBe("application/octet-stream")
   })
 })
 

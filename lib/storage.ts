@@ -20,6 +20,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
 import contentDisposition from "content-disposition"
 import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
 import { ApiError } from "@/lib/errors"
+import { downloadContentType } from "@/lib/shared/download-types"
 
 /** A valet key: one URL for one operation on one object, and when it stops working. */
 export type PresignedRequest = { url: string; expiresAt: Date; headers: Record<string, string> }
@@ -113,6 +114,14 @@ function expiresAtAfter(seconds: number) {
  * A single-request upload URL. Content-Type and Content-Length are signed, so storage itself
  * refuses a body of another size or type; a SHA-256 (base64), when given, is signed too and must
  * be sent as the `x-amz-checksum-sha256` header.
+ *
+ * `If-None-Match: *` is signed in too (DESIGN §3.12): the URL can create the object once and never
+ * replace it, so the bytes completion verified are the bytes every later download gets. Chosen
+ * over copying to a never-signed key on completion (a server-side copy of every upload, up to 5 GiB
+ * per CopyObject) and over comparing ETags before each download (a HeadObject per download, and
+ * still a race between the check and the GET): a conditional write costs no request at all. AWS,
+ * MinIO, R2 and Ceph RGW 16 enforce it (tests/integration/uploads.test.ts checks each server the
+ * tests run); the embedded s3rver does through patches/@20minutes+s3rver+4.0.4.patch.
  */
 export async function presignPut(input: {
   key: string
@@ -128,15 +137,16 @@ export async function presignPut(input: {
     ContentType: input.contentType,
     ContentLength: input.size,
     ChecksumSHA256: input.sha256,
+    IfNoneMatch: "*",
   })
   const url = await getSignedUrl(presignClient(), command, {
     expiresIn,
-    signableHeaders: new Set(["content-type", "content-length"]),
+    signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
     // Kept as a header (not hoisted into the query) so the browser must send it and storage can
     // check the body against it.
     unhoistableHeaders: new Set(["x-amz-checksum-sha256"]),
   })
-  const headers: Record<string, string> = { "content-type": input.contentType }
+  const headers: Record<string, string> = { "content-type": input.contentType, "if-none-match": "*" }
   if (input.sha256) headers["x-amz-checksum-sha256"] = input.sha256
   return { url, headers, expiresAt: expiresAtAfter(expiresIn) }
 }
@@ -188,13 +198,17 @@ export function attachmentDisposition(filename: string): string {
   return contentDisposition(name, { type: "attachment", fallback: asciiFilename(name) })
 }
 
-/** A download URL that makes the browser save the object under its display name. */
-export async function presignGet(input: { key: string; filename: string; expiresIn?: number }): Promise<PresignedRequest> {
+/**
+ * A download URL that makes the browser save the object under its display name, served with the
+ * recorded type only when that type cannot run (DESIGN §3.13), else as application/octet-stream.
+ */
+export async function presignGet(input: { key: string; filename: string; contentType: string; expiresIn?: number }): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().DOWNLOAD_URL_TTL_SECONDS)
   const command = new GetObjectCommand({
     Bucket: bucket(),
     Key: input.key,
     ResponseContentDisposition: attachmentDisposition(input.filename),
+    ResponseContentType: downloadContentType(input.contentType),
   })
   const url = await getSignedUrl(presignClient(), command, { expiresIn })
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }

@@ -7,6 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import type { RequestUploader } from "@/lib/uploads"
+import { mintUploadSession, needsRenewal, verifyUploadSession, type UploadSession } from "@/lib/upload-sessions"
 import { GIB } from "@/lib/upload-layout"
 import type { CreateUploadRequestInput } from "@/lib/validations/upload-requests"
 import { isResourceId } from "@/lib/validations/text"
@@ -186,30 +187,66 @@ export async function describeUploadRequest(token: string) {
 
 export type PublicUploadRequest = NonNullable<Awaited<ReturnType<typeof describeUploadRequest>>>
 
-/**
- * The uploader behind a request to /api/r/<token>/…: 404 for an unknown link, 410 once closed or
- * expired, 401 without the right password (attempts rate limited per link and address).
- */
-export async function resolveRequestUploader(input: { token: string; password?: string | null; ip: string }): Promise<RequestUploader> {
-  const request = await findByToken(input.token)
+type OpenRequest = NonNullable<Awaited<ReturnType<typeof findByToken>>>
+
+/** 404 for an unknown link, 410 once closed or expired (checked on every call, sessions included). */
+async function findOpenRequest(token: string): Promise<OpenRequest> {
+  const request = await findByToken(token)
   if (!request) throw new ApiError("not_found", "This upload link does not exist")
   if (stateOf(request) !== "open") throw new ApiError("request_closed", "This upload link is closed")
-  if (request.passwordHash) {
-    if (!input.password) throw new ApiError("password_required", "This link needs a password")
-    const perLinkKey = `upload-request-password:${request.id}:ip:${input.ip}`
-    await enforceRateLimits(
-      [
-        { key: perLinkKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
-        { key: `upload-request-password:ip:${input.ip}`, ...RATE_LIMITS.linkPasswordPerIp },
-      ],
-      "Too many password attempts",
-    )
-    if (!(await verifyPassword(request.passwordHash, input.password))) throw new ApiError("wrong_password", "The password is not right")
-    await resetRateLimit(perLinkKey)
+  return request
+}
+
+/** The argon2 check of a link's password, rate limited per link and address. */
+async function checkRequestPassword(request: { id: string; passwordHash: string }, password: string | null | undefined, ip: string) {
+  if (!password) throw new ApiError("password_required", "This link needs a password")
+  const perLinkKey = `upload-request-password:${request.id}:ip:${ip}`
+  await enforceRateLimits(
+    [
+      { key: perLinkKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
+      { key: `upload-request-password:ip:${ip}`, ...RATE_LIMITS.linkPasswordPerIp },
+    ],
+    "Too many password attempts",
+  )
+  if (!(await verifyPassword(request.passwordHash, password))) throw new ApiError("wrong_password", "The password is not right")
+  await resetRateLimit(perLinkKey)
+}
+
+/**
+ * After the right password, an upload session for the sender (lib/upload-sessions.ts): sent back
+ * in a header, it replaces the password on every further call, so hashing happens once.
+ */
+export async function unlockUploadRequest(input: { token: string; password: string; ip: string }): Promise<UploadSession> {
+  const request = await findOpenRequest(input.token)
+  if (request.passwordHash) await checkRequestPassword({ id: request.id, passwordHash: request.passwordHash }, input.password, input.ip)
+  return mintUploadSession(request)
+}
+
+/**
+ * The uploader behind a request to /api/r/<token>/…: 404 for an unknown link, 410 once closed or
+ * expired. A link with a password needs a live upload session for it (401 otherwise, never hashed)
+ * or, for API clients, the password itself (hashed, attempts rate limited per link and address).
+ * `renewedSession` is set when the session used is past half its life.
+ */
+export async function resolveRequestUploader(input: {
+  token: string
+  password?: string | null
+  session?: string | null
+  ip: string
+}): Promise<RequestUploader & { renewedSession?: UploadSession }> {
+  const request = await findOpenRequest(input.token)
+  let renewedSession: UploadSession | undefined
+  if (request.passwordHash && input.session) {
+    const expiresAt = verifyUploadSession(input.session, request)
+    if (!expiresAt) throw new ApiError("invalid_upload_session", "This upload session has ended; enter the password again")
+    if (needsRenewal(expiresAt)) renewedSession = mintUploadSession(request)
+  } else if (request.passwordHash) {
+    await checkRequestPassword({ id: request.id, passwordHash: request.passwordHash }, input.password, input.ip)
   }
   return {
     via: "upload-request",
     ip: input.ip,
+    renewedSession,
     request: {
       id: request.id,
       ownerId: request.ownerId,

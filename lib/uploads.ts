@@ -23,8 +23,11 @@ import { isResourceId } from "@/lib/validations/text"
 
 /** Grants per user per window, from the environment (default 300 per 10 minutes). */
 export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })
-/** Grants per upload request and client address: outsiders get a tighter budget. */
-export const UPLOAD_REQUEST_GRANT_LIMIT = { limit: 60, windowSeconds: 10 * 60 }
+/**
+ * Grants per upload request and client address: outsiders get a tighter budget, yet one sender
+ * must be able to send every file the request takes (and retry some) in one go.
+ */
+export const uploadRequestGrantLimit = (maxFiles: number) => ({ limit: Math.min(2_000, Math.max(60, 2 * maxFiles)), windowSeconds: 10 * 60 })
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
 const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
@@ -90,7 +93,7 @@ export async function admitUpload(uploader: Uploader, size: number): Promise<voi
   }
   const rate = await consumeRateLimit(
     isRequestUploader(uploader)
-      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...UPLOAD_REQUEST_GRANT_LIMIT }
+      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...uploadRequestGrantLimit(uploader.request.limits.maxFiles) }
       : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit(env) },
   )
   if (!rate.allowed) {
@@ -185,6 +188,8 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
       await assertQuotaRoom(tx, ownerId, input.size)
       // Created inside the transaction: if storage refuses, no row is left behind.
       const multipartUploadId = isMultipart ? await createMultipartUpload({ key: objectKey, contentType: input.type }) : null
+      // Signed before the row is written so the row records when its key dies (CPU only, no I/O).
+      const put = isMultipart ? null : await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
       await tx.upload.create({
         data: {
           id,
@@ -199,11 +204,13 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
           partSize: layout?.partSize ?? null,
           partCount: layout?.partCount ?? null,
           expiresAt,
+          // Part URLs are capped to the multipart window, so no key of this upload outlives it.
+          keysExpireAt: put?.expiresAt ?? expiresAt,
         },
       })
       if (layout) return { id, multipart: true as const, ...layout, expiresAt }
+      if (!put) throw new Error("a single-PUT grant without its PUT URL")
 
-      const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
       await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
       return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
     },
@@ -224,6 +231,7 @@ const UPLOAD_SELECT = {
   partCount: true,
   status: true,
   expiresAt: true,
+  keysExpireAt: true,
   file: { select: { id: true, name: true, size: true, contentType: true, createdAt: true } },
 } as const
 
@@ -300,10 +308,21 @@ const toFileSummary = (file: { id: string; name: string; size: bigint; contentTy
   createdAt: file.createdAt,
 })
 
+/**
+ * Closes a pending upload without a file. Its key may still work until keysExpireAt, so the row is
+ * marked due for a sweep then (DESIGN §3.12): whatever the key writes meanwhile is deleted.
+ */
+async function closeWithoutFile(upload: { id: string; keysExpireAt: Date }, status: "ABORTED" | "REJECTED") {
+  await getDb().upload.updateMany({
+    where: { id: upload.id, status: "PENDING" },
+    data: { status, closedAt: new Date(), sweepDueAt: upload.keysExpireAt },
+  })
+}
+
 /** Deletes what storage holds for a grant that turned out wrong, and closes it as REJECTED. */
 async function rejectUpload(upload: OwnUpload, reason: string): Promise<never> {
   await deleteObject(upload.objectKey)
-  await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "REJECTED", closedAt: new Date() } })
+  await closeWithoutFile(upload, "REJECTED")
   throw new ApiError("upload_mismatch", `${reason}; the upload was discarded`)
 }
 
@@ -402,7 +421,7 @@ export async function abortUpload(uploader: Uploader, uploadId: string): Promise
   if (upload.status === "COMPLETED") throw new ApiError("upload_completed", "This upload is complete; delete the file instead")
   if (upload.status !== "PENDING") return
   await discardStoredData(upload)
-  await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { status: "ABORTED", closedAt: new Date() } })
+  await closeWithoutFile(upload, "ABORTED")
 }
 
 /**
@@ -422,12 +441,48 @@ export async function reapExpiredUploads(options: { batchSize?: number } = {}): 
         FOR UPDATE SKIP LOCKED`
       for (const upload of expired) await discardStoredData(upload)
       if (expired.length > 0) {
-        await tx.upload.updateMany({
-          where: { id: { in: expired.map((upload) => upload.id) } },
-          data: { status: "EXPIRED", closedAt: new Date() },
-        })
+        // Due for a sweep too: a single PUT's key may still work until keysExpireAt.
+        await tx.$executeRaw`
+          UPDATE "Upload" SET "status" = 'EXPIRED', "closedAt" = now() AT TIME ZONE 'UTC', "sweepDueAt" = "keysExpireAt"
+          WHERE "id" = ANY(${expired.map((upload) => upload.id)}::text[])`
       }
       return expired.length
+    },
+    { timeout: 120_000 },
+  )
+}
+
+/**
+ * Deletes whatever a still-valid key wrote after its upload closed without a file or its file was
+ * deleted (DESIGN §3.12), once the key has expired and an in-flight body has had time to land
+ * (UPLOAD_SWEEP_GRACE_SECONDS). Each row is claimed with FOR UPDATE SKIP LOCKED and marked swept
+ * in the same transaction, so any number of reapers sweep each upload exactly once; a storage
+ * failure rolls the claim back for the next run. A row that holds a file is never swept.
+ */
+export async function sweepClosedUploads(options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 50
+  const graceSeconds = getEnv().UPLOAD_SWEEP_GRACE_SECONDS
+  return getDb().$transaction(
+    async (tx) => {
+      const due = await tx.$queryRaw<{ id: string; objectKey: string; multipartUploadId: string | null }[]>`
+        SELECT u."id", u."objectKey", u."multipartUploadId" FROM "Upload" u
+        WHERE u."sweepDueAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${graceSeconds})
+          AND u."status" <> 'PENDING'
+          AND NOT EXISTS (SELECT 1 FROM "File" f WHERE f."uploadId" = u."id")
+        ORDER BY u."sweepDueAt"
+        LIMIT ${batchSize}
+        FOR UPDATE OF u SKIP LOCKED`
+      for (const upload of due) {
+        // Both: a multipart upload's id may still hold parts, and any key may have left an object.
+        if (upload.multipartUploadId) await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
+        await deleteObject(upload.objectKey)
+      }
+      if (due.length > 0) {
+        await tx.$executeRaw`
+          UPDATE "Upload" SET "sweepDueAt" = NULL, "sweptAt" = now() AT TIME ZONE 'UTC'
+          WHERE "id" = ANY(${due.map((upload) => upload.id)}::text[])`
+      }
+      return due.length
     },
     { timeout: 120_000 },
   )

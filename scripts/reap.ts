@@ -15,6 +15,7 @@ applyLocalStackDefaults()
 try {
   const reaped = await runReaperOnce()
   console.log(`reap: closed ${reaped.uploads} expired upload(s), dropped ${reaped.rateLimits} finished rate-limit window(s)`)
+  console.log(`reap: swept ${reaped.swept} closed upload(s) whose keys expired`)
 } catch (error) {
   console.error(`reap: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = 1

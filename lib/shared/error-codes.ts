@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   session_revoked: { status: 401, description: "The session's account is disabled or gone, or the session was ended." },
   password_required: { status: 401, description: "The link has a password and none was sent." },
   wrong_password: { status: 401, description: "The link's password is not right." },
+  invalid_upload_session: {
+    status: 401,
+    description: "The upload session is not for this link, has expired, was tampered with, or the link's password changed.",
+  },
   // 403: known caller, not allowed
   forbidden: { status: 403, description: "Only administrators may do this." },
   cross_origin_request: { status: 403, description: "A cookie-authenticated change came from another origin." },

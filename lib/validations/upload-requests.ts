@@ -6,6 +6,14 @@ import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/vali
 const MEDIA_RANGE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/
 /** Header the /r/<token> page sends the link's password in (no cookie: nothing ambient to forge). */
 export const UPLOAD_PASSWORD_HEADER = "x-upload-password"
+/**
+ * Header carrying the upload session the sender got for the right password (POST /api/r/<token>/session);
+ * the API answers with a renewed one in the same header when it is past half its life.
+ */
+export const UPLOAD_SESSION_HEADER = "x-upload-session"
+
+/** POST /api/r/<token>/session: the link's password, checked once for a session. */
+export const unlockUploadRequestSchema = z.object({ password: z.string().max(SHARE_PASSWORD_MAX_LENGTH) })
 
 export const UPLOAD_REQUEST_MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60
 

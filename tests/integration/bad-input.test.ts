@@ -329,6 +329,11 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     "POST r/[token]/uploads/[id]/parts": parts,
     "POST uploads/[id]/complete": complete,
     "POST r/[token]/uploads/[id]/complete": complete,
+    "POST r/[token]/session": {
+      valid: { password: "whatever it is" },
+      schema: requests.unlockUploadRequestSchema,
+      fields: { password: [MISSING, ...WRONG_TYPES, "x".repeat(257)] },
+    },
     "POST files/[id]/shares": {
       valid: {},
       schema: shares.createShareSchema,

@@ -109,4 +109,55 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     expect(await query(database.url, `SELECT id FROM "AuditEvent"`)).toHaveLength(auditRowsBefore.length)
     expect(await uploads.reapExpiredUploads()).toBe(0)
   })
+
+  it(`${REAPERS} sweepers remove what dead keys wrote after their uploads closed, each upload exactly once`, async () => {
+    const storage = await import("@/lib/storage")
+    const uploads = await import("@/lib/uploads")
+    const { getDb } = await import("@/lib/db")
+    const account = await getDb().user.create({ data: { email: "sweeper@example.com" }, select: { id: true, email: true, name: true, role: true } })
+    const owner = { ...account, via: "session" as const }
+    const ids: string[] = []
+    for (let index = 0; index < SINGLE; index++) {
+      const data = new Uint8Array(randomBytes(50 + index))
+      const grant = await uploads.grantUpload(owner, { name: `late-${index}`, size: data.length, type: "application/octet-stream" })
+      if (grant.multipart) throw new Error("expected a single PUT")
+      await uploads.abortUpload(owner, grant.id)
+      // The cancelled upload's key still works: it writes after the close.
+      const response = await fetch(grant.url, { method: "PUT", body: data, headers: grant.headers })
+      expect(response.status).toBe(200)
+      ids.push(grant.id)
+    }
+    // The keys have expired (and the in-flight grace with them).
+    await query(
+      database.url,
+      `UPDATE "Upload" SET "keysExpireAt" = (now() AT TIME ZONE 'UTC') - interval '1 day', "sweepDueAt" = (now() AT TIME ZONE 'UTC') - interval '1 day'
+       WHERE id = ANY($1)`,
+      [ids],
+    )
+    const rows = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "Upload" WHERE id = ANY($1)`, [ids])
+    for (const row of rows) expect(await storage.headObject(row.objectKey)).not.toBeNull()
+    const deleteObject = vi.mocked(storage.deleteObject)
+    deleteObject.mockClear()
+
+    const sweeper = async () => {
+      let swept = 0
+      for (let batch = await uploads.sweepClosedUploads({ batchSize: 3 }); batch > 0; batch = await uploads.sweepClosedUploads({ batchSize: 3 })) {
+        swept += batch
+      }
+      return swept
+    }
+    const swept = await Promise.all(Array.from({ length: REAPERS }, sweeper))
+    expect(swept.reduce((sum, count) => sum + count, 0)).toBe(ids.length)
+    expect(swept.filter((count) => count > 0).length).toBeGreaterThan(1)
+    const keysOf = deleteObject.mock.calls.map(([key]) => key).sort()
+    expect(keysOf).toEqual(rows.map((row) => row.objectKey).sort())
+    for (const row of rows) expect(await storage.headObject(row.objectKey)).toBeNull()
+    const marked = await query<{ swept: boolean; due: boolean }>(
+      database.url,
+      `SELECT "sweptAt" IS NOT NULL AS swept, "sweepDueAt" IS NOT NULL AS due FROM "Upload" WHERE id = ANY($1)`,
+      [ids],
+    )
+    expect(marked).toEqual(ids.map(() => ({ swept: true, due: false })))
+    expect(await uploads.sweepClosedUploads()).toBe(0)
+  })
 })

@@ -29,10 +29,12 @@ async function put(url: string, data: Uint8Array<ArrayBuffer>, headers: Record<s
   return response
 }
 
-/** Puts bytes straight under a key, as anyone holding a valet key for it could. */
+/**
+ * Puts bytes straight under a key, replacing what is there, as anyone with the bucket's own
+ * credentials could (a valet key cannot: it only creates, see DESIGN §3.12).
+ */
 async function putObject(key: string, data: Uint8Array<ArrayBuffer>, contentType = "application/octet-stream") {
-  const signed = await storage.presignPut({ key, contentType, size: data.length })
-  await put(signed.url, data, signed.headers)
+  await storage.putObjectStream({ key, contentType, body: new Blob([data]).stream() })
 }
 
 /** A file uploaded the way clients do it: grant, PUT (or parts), verified completion. */
@@ -116,11 +118,16 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     // Same key, same size, other bytes: the recorded ETag tells, and reading it back against the
     // recorded SHA-256 too.
     await putObject(state.hashed?.key ?? "", bytes(3000))
-    // The uploader's own PUT URL still works for a while after completion: other bytes, same size
-    // and type. Only the ETag recorded at completion shows it (no digest was declared).
+    // The uploader's own PUT URL still works for a while after completion, but only to create:
+    // it cannot replace the verified object.
     const replacedGrant = state.replaced?.grant
     if (!replacedGrant || replacedGrant.multipart) throw new Error("expected a single PUT")
-    await put(replacedGrant.url, bytes(1500), replacedGrant.headers)
+    const replay = await fetch(replacedGrant.url, { method: "PUT", body: bytes(1500), headers: replacedGrant.headers })
+    await replay.arrayBuffer()
+    expect(replay.status).toBe(412)
+    // Replaced with the bucket's credentials instead: other bytes, same size and type. Only the
+    // ETag recorded at completion shows it (no digest was declared).
+    await putObject(state.replaced?.key ?? "", bytes(1500))
     // An upload past its window whose object the reaper has not removed yet.
     const stale = await uploads.grantUpload(owner, { name: "stale.bin", size: 20, type: "application/octet-stream" })
     if (stale.multipart) throw new Error("expected a single PUT")

@@ -25,6 +25,7 @@ let routes: {
   revokeShare: typeof import("@/app/api/shares/[id]/route").DELETE
   downloadGet: typeof import("@/app/s/[token]/download/route").GET
   downloadPost: typeof import("@/app/s/[token]/download/route").POST
+  downloadHead: typeof import("@/app/s/[token]/download/route").HEAD
 }
 let storage: typeof import("@/lib/storage")
 let shares: typeof import("@/lib/shares")
@@ -42,9 +43,9 @@ const count = async (table: string) => Number((await query<{ count: string }>(da
 const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 
 /** Uploads bytes through the real grant → PUT → complete flow; the file's id and object key. */
-async function uploadFile(name: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id) {
+async function uploadFile(name: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id, type = "application/octet-stream") {
   const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type: "application/octet-stream" }, headers }))
+  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
@@ -105,6 +106,7 @@ beforeAll(async () => {
     revokeShare: (await import("@/app/api/shares/[id]/route")).DELETE,
     downloadGet: (await import("@/app/s/[token]/download/route")).GET,
     downloadPost: (await import("@/app/s/[token]/download/route")).POST,
+    downloadHead: (await import("@/app/s/[token]/download/route")).HEAD,
   }
   storage = await import("@/lib/storage")
   shares = await import("@/lib/shares")
@@ -477,6 +479,107 @@ describe(`shares on ${PROFILE} storage`, () => {
       await query(database.url, `UPDATE "Share" SET downloads = 4 WHERE id = $1`, [share.id])
       expect(await shares.describeShare(token)).toEqual({ state: "used_up" })
       expect(await shares.describeShare(randomBytes(32).toString("base64url"))).toBeNull()
+    })
+  })
+
+  describe("what a recipient gets is what completion verified, typed so it cannot run", () => {
+    it("a second PUT with the upload's still-valid URL cannot swap the bytes a recipient downloads", async () => {
+      const data = new Uint8Array(randomBytes(2048))
+      const headers = await browserHeaders(owner.id)
+      const body = { name: "verified.bin", size: data.length, type: "application/octet-stream" }
+      const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body, headers }))
+      const { upload } = await granted.json()
+      expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
+      const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params("id", upload.id))
+      expect(completed.status).toBe(201)
+      const { file } = await completed.json()
+      const share = await createShareOk(file.id)
+
+      const swap = await fetch(upload.url, { method: "PUT", body: new Uint8Array(randomBytes(data.length)), headers: upload.headers })
+      await swap.arrayBuffer()
+      expect(swap.status).toBe(412)
+      const response = await download(tokenOf(share.url))
+      expect(response.status).toBe(302)
+      const fetched = await fetch(response.headers.get("location") ?? "")
+      expect(sha256Hex(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Hex(data))
+    })
+
+    it.each([
+      ["text/html", "application/octet-stream"],
+      ["image/svg+xml", "application/octet-stream"],
+      ["text/javascript", "application/octet-stream"],
+      ["application/xml", "application/octet-stream"],
+      ["image/png", "image/png"],
+      ["text/plain", "text/plain"],
+    ])("a file recorded as %s is served to a recipient as %s, always as an attachment", async (type, served) => {
+      const file = await uploadFile(`typed.${type.split("/")[1]}`, new Uint8Array(randomBytes(80)), owner.id, type)
+      const share = await createShareOk(file.id)
+      const response = await download(tokenOf(share.url))
+      const fetched = await fetch(response.headers.get("location") ?? "")
+      await fetched.arrayBuffer()
+      expect(fetched.status).toBe(200)
+      expect(fetched.headers.get("content-type")).toBe(served)
+      expect(fetched.headers.get("content-disposition")).toMatch(/^attachment;/)
+    })
+  })
+
+  describe("HEAD requests and link-preview bots do not use up a download", () => {
+    const bots = [
+      "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+      "Twitterbot/1.0",
+      "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+      "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+      "WhatsApp/2.23.20.0 A",
+      "TelegramBot (like TwitterBot)",
+      "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+      "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    ]
+    const head = (token: string) =>
+      routes.downloadHead(new Request(new URL(`/s/${token}/download`, APP_ORIGIN), { method: "HEAD" }), params("token", token))
+    const getAs = (token: string, agent: string) =>
+      routes.downloadGet(
+        apiRequest("GET", `/s/${token}/download`, { headers: { "user-agent": agent, "x-forwarded-for": "198.51.100.9" } }),
+        params("token", token),
+      )
+
+    it("with a limit of 1: HEADs and every bot's GET leave the one download to the recipient", async () => {
+      const file = await uploadFile("preview-me.bin")
+      const share = await createShareOk(file.id, { maxDownloads: 1 })
+      const token = tokenOf(share.url)
+      const minted = async () =>
+        Number(
+          (
+            await query<{ count: string }>(database.url, `SELECT count(*) FROM "AuditEvent" WHERE action = 'share.download' AND "fileId" = $1`, [file.id])
+          )[0]?.count,
+        )
+
+      for (let i = 0; i < 3; i++) {
+        const response = await head(token)
+        expect(response.status).toBe(200)
+        expect(response.headers.get("location")).toBeNull()
+      }
+      for (const agent of bots) {
+        const response = await getAs(token, agent)
+        expect(response.status, agent).toBe(303)
+        expect(response.headers.get("location")).toBe(`/s/${token}`)
+      }
+      expect((await shareRow(share.id))?.downloads).toBe(0)
+      expect(await minted()).toBe(0)
+
+      const person = await getAs(token, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36")
+      expect(person.status).toBe(302)
+      const fetched = await fetch(person.headers.get("location") ?? "")
+      expect(sha256Hex(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Hex(file.data))
+      expect((await shareRow(share.id))?.downloads).toBe(1)
+      expect(await minted()).toBe(1)
+
+      // Used up now: HEAD says so (410) and still counts nothing.
+      expect((await head(token)).status).toBe(410)
+      expect((await shareRow(share.id))?.downloads).toBe(1)
+    })
+
+    it("HEAD on an unknown link is a 404", async () => {
+      expect((await head(randomBytes(32).toString("base64url"))).status).toBe(404)
     })
   })
 

@@ -144,7 +144,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
     expect(signedHeadersOf(put.url)).toEqual(expect.arrayContaining(["content-length", "content-type", "host"]))
     expect((await putWith(put, body)).status).toBe(200)
 
-    const get = await presignGet({ key, filename: "round-trip.pdf" })
+    const get = await presignGet({ key, filename: "round-trip.pdf", contentType: "application/pdf" })
     const downloaded = await fetchDigest(get.url)
     expect(downloaded.status).toBe(200)
     expect(downloaded.sha256).toBe(sha256Hex(body))
@@ -164,7 +164,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
     /** The existing object is still there, byte for byte. */
     async function expectExistingUnchanged() {
       expect(await headObject(existingKey)).toEqual(existing)
-      const get = await presignGet({ key: existingKey, filename: "existing.bin" })
+      const get = await presignGet({ key: existingKey, filename: "existing.bin", contentType: "application/octet-stream" })
       const downloaded = await fetchDigest(get.url)
       expect(downloaded.status).toBe(200)
       expect(downloaded.sha256).toBe(sha256Hex(existingBody))
@@ -177,7 +177,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       expect((await fetch(withTamperedSignature(put.url), { method: "PUT", headers: put.headers, body })).status).toBe(403)
       expect(await headObject(key)).toBeNull()
 
-      const get = await presignGet({ key: existingKey, filename: "existing.bin" })
+      const get = await presignGet({ key: existingKey, filename: "existing.bin", contentType: "application/octet-stream" })
       expect(await statusOf(withTamperedSignature(get.url))).toBe(403)
 
       // The untampered URLs work: the 403s above came from the signature alone.
@@ -193,7 +193,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       expect(overwrite.status).toBe(403)
       expect(await headObject(keyA)).toBeNull()
 
-      const getA = await presignGet({ key: keyA, filename: "key-a.bin" })
+      const getA = await presignGet({ key: keyA, filename: "key-a.bin", contentType: "application/octet-stream" })
       expect(await statusOf(retargeted(getA.url, keyA, existingKey))).toBe(403)
       await expectExistingUnchanged()
     })
@@ -202,7 +202,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       const put = await presignPut({ key: existingKey, contentType: "application/octet-stream", size: existingBody.length })
       expect(await statusOf(put.url)).toBe(403)
 
-      const get = await presignGet({ key: existingKey, filename: "existing.bin" })
+      const get = await presignGet({ key: existingKey, filename: "existing.bin", contentType: "application/octet-stream" })
       const body = randomBody(existingBody.length)
       expect(await statusOf(get.url, { method: "PUT", headers: { "content-type": "application/octet-stream" }, body })).toBe(403)
       expect(await statusOf(get.url, { method: "DELETE" })).toBe(403)
@@ -213,7 +213,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       const key = newKey("expired.bin")
       const body = randomBody(100)
       const put = await presignPut({ key, contentType: "application/octet-stream", size: body.length, expiresIn: 1 })
-      const get = await presignGet({ key: existingKey, filename: "existing.bin", expiresIn: 1 })
+      const get = await presignGet({ key: existingKey, filename: "existing.bin", contentType: "application/octet-stream", expiresIn: 1 })
       // X-Amz-Date has one-second resolution: 2.1 s is past a 1 s expiry however the clock ticks.
       await new Promise((resolve) => setTimeout(resolve, 2100))
       expect((await putWith(put, body)).status).toBe(403)
@@ -222,7 +222,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
     })
 
     it("an unsigned request: plain GET, PUT and DELETE on the object path", async () => {
-      const get = await presignGet({ key: existingKey, filename: "existing.bin" })
+      const get = await presignGet({ key: existingKey, filename: "existing.bin", contentType: "application/octet-stream" })
       expect(await statusOf(unsignedUrl(get.url))).toBe(403)
 
       const key = newKey("unsigned.bin")
@@ -268,11 +268,58 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       const key = newKey("download.bin")
       const body = randomBody(300)
       await storeObject(key, body)
-      const get = await presignGet({ key, filename })
+      const get = await presignGet({ key, filename, contentType: "application/octet-stream" })
       const downloaded = await fetchDigest(get.url)
       expect(downloaded.status).toBe(200)
       expect(downloaded.sha256).toBe(sha256Hex(body))
       expect(downloaded.headers.get("content-disposition")).toBe(attachmentDisposition(filename))
+    })
+
+    // DESIGN §3.13: storage serves what the key pins, whatever type the object was stored with.
+    it.each([
+      ["text/html", "application/octet-stream"],
+      ["image/svg+xml", "application/octet-stream"],
+      ["application/javascript", "application/octet-stream"],
+      ["image/png", "image/png"],
+      ["application/pdf", "application/pdf"],
+    ])("an object stored as %s is served as %s", async (stored, served) => {
+      const key = newKey("typed-download")
+      await storeObject(key, randomBody(64), stored)
+      const get = await presignGet({ key, filename: "x", contentType: stored })
+      const downloaded = await fetchDigest(get.url)
+      expect(downloaded.status).toBe(200)
+      expect(downloaded.headers.get("content-type")).toBe(served)
+    })
+  })
+
+  describe("a PUT key creates its object once and never replaces it (If-None-Match: * signed in)", () => {
+    it("a second PUT with the same URL is refused and the first bytes stay", async () => {
+      const key = newKey("create-once.bin")
+      const first = randomBody(700)
+      const put = await presignPut({ key, contentType: "application/octet-stream", size: first.length })
+      expect(signedHeadersOf(put.url)).toContain("if-none-match")
+      expect(put.headers["if-none-match"]).toBe("*")
+      expect((await putWith(put, first)).status).toBe(200)
+      const stored = await headObject(key)
+
+      expect((await putWith(put, randomBody(first.length))).status).toBe(412)
+      // Dropping the header breaks the signature instead of turning the write unconditional.
+      const withoutCondition = Object.fromEntries(Object.entries(put.headers).filter(([name]) => name !== "if-none-match"))
+      expect((await putWith(put, randomBody(first.length), withoutCondition)).status).toBe(403)
+      expect(await headObject(key)).toEqual(stored)
+      const get = await presignGet({ key, filename: "create-once.bin", contentType: "application/octet-stream" })
+      expect((await fetchDigest(get.url)).sha256).toBe(sha256Hex(first))
+    })
+
+    it("of two racing PUTs with the same URL at most one stores its bytes, and those are what is served", async () => {
+      const key = newKey("create-race.bin")
+      const bodies = Array.from({ length: 4 }, () => randomBody(256 * 1024))
+      const put = await presignPut({ key, contentType: "application/octet-stream", size: bodies[0]?.length ?? 0 })
+      const statuses = await Promise.all(bodies.map((body) => putWith(put, body).then((response) => response.status)))
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1)
+      const winner = bodies[statuses.indexOf(200)] ?? new Uint8Array()
+      const get = await presignGet({ key, filename: "race.bin", contentType: "application/octet-stream" })
+      expect((await fetchDigest(get.url)).sha256).toBe(sha256Hex(winner))
     })
   })
 
@@ -312,7 +359,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
     beforeAll(async () => {
       const key = newKey("cors.bin")
       await storeObject(key, randomBody(64))
-      getUrl = (await presignGet({ key, filename: "cors.bin" })).url
+      getUrl = (await presignGet({ key, filename: "cors.bin", contentType: "application/octet-stream" })).url
       objectUrl = unsignedUrl(getUrl)
     })
 
@@ -388,10 +435,18 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
       expect(await headObject(key)).toMatchObject({ size: totalSize, contentType: "application/zip" })
       const expected = createHash("sha256")
       for (const body of parts) expected.update(body)
-      const get = await presignGet({ key, filename: "multipart.bin" })
+      const get = await presignGet({ key, filename: "multipart.bin", contentType: "application/octet-stream" })
       const downloaded = await fetchDigest(get.url)
       expect(downloaded.status).toBe(200)
-      expect(downloaded.sha256).toBe(expected.digest("hex"))
+      const digest = expected.digest("hex")
+      expect(downloaded.sha256).toBe(digest)
+
+      // The part URLs die with the completion: storage no longer knows the upload id.
+      const again = await presignPart({ key, uploadId, partNumber: 2 })
+      const late = await fetch(again.url, { method: "PUT", body: randomBody(1234) })
+      expect(late.status).toBe(404)
+      expect(await late.text()).toContain("NoSuchUpload")
+      expect((await fetchDigest(get.url)).sha256).toBe(digest)
     })
 
     it("refuses a part URL with its partNumber or uploadId changed", async () => {
@@ -493,7 +548,7 @@ describe(`storage conformance on ${PROFILE} storage`, () => {
         expect(await headObject(key)).toBeNull()
       } else {
         expect(response.status).toBe(200)
-        const get = await presignGet({ key, filename: "checksum-mismatch.bin" })
+        const get = await presignGet({ key, filename: "checksum-mismatch.bin", contentType: "application/octet-stream" })
         expect((await fetchDigest(get.url)).sha256).toBe(sha256Hex(impostor))
       }
     })

@@ -272,7 +272,7 @@ describe(`uploads on ${PROFILE} storage`, () => {
       expect(completed.status).toBe(201)
       const key = await objectKeyOf(upload.id)
       expect(await storage.headObject(key)).toMatchObject({ size: data.length, contentType: "application/zip" })
-      const download = await storage.presignGet({ key, filename: "big.zip" })
+      const download = await storage.presignGet({ key, filename: "big.zip", contentType: "application/zip" })
       const downloaded = new Uint8Array(await (await fetch(download.url)).arrayBuffer())
       expect(sha256Base64(downloaded)).toBe(sha256Base64(data))
 

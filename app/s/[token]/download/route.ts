@@ -1,6 +1,8 @@
 import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
+import { isLinkPreviewBot } from "@/lib/link-preview-bots"
 import { clientIp } from "@/lib/rate-limit"
-import { redeemShare } from "@/lib/shares"
+import { route } from "@/lib/route"
+import { describeShare, redeemShare, shareGone } from "@/lib/shares"
 import { redeemShareSchema } from "@/lib/validations/shares"
 
 // The Location is a working key: no cache may keep it, and storage must not learn the share page
@@ -40,12 +42,23 @@ async function download(request: Request, token: string): Promise<Response> {
   }
 }
 
-// GET /s/:token/download — a link without a password: 302 to a fresh presigned GET
-export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+// GET /s/:token/download — a link without a password: 302 to a fresh presigned GET. A link-preview
+// bot (a chat building a card) is sent to the share page instead: nothing counted, nothing minted.
+export const GET = route("link", async ({ request, params }) => {
+  if (isLinkPreviewBot(request.headers.get("user-agent"))) {
+    return new Response(null, { status: 303, headers: { Location: `/s/${encodeURIComponent(params.token)}`, ...PRIVATE_HEADERS } })
+  }
+  return download(request, params.token)
+})
+
+// HEAD /s/:token/download — whether the link would serve a download, without using one up (Next.js
+// would otherwise answer HEAD by running GET, which counts a download and mints a key).
+export const HEAD = route("link", async ({ params }) => {
+  const share = await describeShare(params.token)
+  if (!share) throw new ApiError("not_found", "This link does not exist")
+  if (share.state !== "active") throw shareGone(share.state)
+  return new Response(null, { status: 200, headers: PRIVATE_HEADERS })
+})
 
 // POST /s/:token/download `password` (JSON or the share page's form) — same, with the password
-export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+export const POST = route("link", async ({ request, params }) => download(request, params.token))
