@@ -88,6 +88,9 @@ describe("the launcher (npm run dev)", () => {
     expect(launched.output()).toMatch(/s3\s+http:\/\/127\.0\.0\.1:\d+\s+\(embedded s3rver/)
     expect(existsSync(path.join(dataDir, "pg", "PG_VERSION"))).toBe(true)
     expect(existsSync(path.join(dataDir, "s3", "valet"))).toBe(true)
+    // Stored objects and the services' credentials: owner only.
+    expect((await stat(path.join(dataDir, "s3"))).mode & 0o777).toBe(0o700)
+    for (const file of ["pg-credentials.json", "s3-credentials.json"]) expect((await stat(path.join(dataDir, file))).mode & 0o077).toBe(0)
 
     launched.child.kill("SIGTERM")
     expect(await launched.exited).toBe(0)

@@ -1,5 +1,6 @@
-import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
+import { ApiError, handleApiError, readForm, readOptionalJson } from "@/lib/errors"
 import { clientIp } from "@/lib/rate-limit"
+import { route } from "@/lib/route"
 import { redeemShare } from "@/lib/shares"
 import { redeemShareSchema } from "@/lib/validations/shares"
 
@@ -13,39 +14,33 @@ const isFormPost = (request: Request) =>
 async function readPassword(request: Request): Promise<string | undefined> {
   if (request.method !== "POST") return undefined
   if (isFormPost(request)) {
-    const form = await request.formData().catch(() => {
-      throw new ApiError("invalid_form", "Request body must be a valid form")
-    })
-    const password = form.get("password")
+    // Capped like JSON (16 KiB): the share page's form holds one password field.
+    const password = (await readForm(request)).get("password")
     return redeemShareSchema.parse({ password: typeof password === "string" ? password : undefined }).password
   }
   return redeemShareSchema.parse(await readOptionalJson(request)).password
 }
 
-async function download(request: Request, token: string): Promise<Response> {
+const download = route("link", async ({ request, params }) => {
   try {
     const password = await readPassword(request)
-    const get = await redeemShare({ token, password, ip: clientIp(request) })
+    const get = await redeemShare({ token: params.token, password, ip: clientIp(request) })
     return new Response(null, { status: 302, headers: { Location: get.url, ...PRIVATE_HEADERS } })
   } catch (error) {
     // The share page's own form gets sent back to the page, which explains the failure; API
-    // clients (curl, fetch with JSON) get the JSON error.
-    if (isFormPost(request) && error instanceof ApiError) {
-      const page = `/s/${encodeURIComponent(token)}?error=${encodeURIComponent(error.code)}`
+    // clients (curl, fetch with JSON) get the JSON error, and so does a body no page form sends.
+    if (isFormPost(request) && error instanceof ApiError && error.code !== "body_too_large") {
+      const page = `/s/${encodeURIComponent(params.token)}?error=${encodeURIComponent(error.code)}`
       return new Response(null, { status: 303, headers: { Location: page, ...PRIVATE_HEADERS } })
     }
     const response = handleApiError(error)
     response.headers.set("Referrer-Policy", "no-referrer")
     return response
   }
-}
+})
 
 // GET /s/:token/download — a link without a password: 302 to a fresh presigned GET
-export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+export const GET = download
 
 // POST /s/:token/download `password` (JSON or the share page's form) — same, with the password
-export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+export const POST = download
