@@ -4,7 +4,7 @@
  * credentials; the public `S3RVER`/`S3RVER` key s3rver ships with is revoked.
  */
 import { randomBytes, randomInt } from "node:crypto"
-import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises"
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import path from "node:path"
