@@ -10,6 +10,7 @@ import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type Acco
 import { authenticateApiToken } from "@/lib/api-tokens"
 import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
+import { assertHashCapacity } from "@/lib/passwords"
 import { clientIp, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { emailSchema, signInSchema } from "@/lib/validations/auth"
 
@@ -65,6 +66,8 @@ export function getAuthOptions(): AuthOptions {
         // the email next-auth checks, and only a sign-in that succeeded clears the account's count.
         async authorize(credentials, request) {
           return refusingOverLimit(async () => {
+            // Busy first: a check that could not run now is not an attempt, and costs no query.
+            assertHashCapacity()
             const input = signInSchema.safeParse(credentials)
             const ip = clientIp({ headers: new Headers(headerEntries(request?.headers)) })
             const email = emailSchema.safeParse(credentials?.email)

@@ -52,7 +52,8 @@ describe("password hashing under a flood", () => {
   afterAll(() => vi.unstubAllEnvs())
 
   it("refuses callers past the bound with 503 busy and Retry-After before any hashing, and serves the rest", async () => {
-    const { hashPassword, hashLoad, verifyPassword } = await import("@/lib/passwords")
+    const { assertHashCapacity, hashPassword, hashLoad, verifyPassword } = await import("@/lib/passwords")
+    expect(() => assertHashCapacity()).not.toThrow()
     const stored = await hashPassword("the-right-password")
     // UV_THREADPOOL_SIZE=3: at most 2 at once (fewer on a 1-core machine), 4 per running slot queued.
     const order: string[] = []
@@ -65,6 +66,8 @@ describe("password hashing under a flood", () => {
         },
       ),
     )
+    // Full now: callers can be turned away before any other work (lib/auth.ts, the next-auth route).
+    expect(() => assertHashCapacity()).toThrow(expect.objectContaining({ code: "busy" }))
     expect(hashLoad().running).toBeGreaterThanOrEqual(1)
     expect(hashLoad().running).toBeLessThanOrEqual(2)
     await Promise.all(attempts)
@@ -76,5 +79,6 @@ describe("password hashing under a flood", () => {
     expect(order.slice(0, refused)).toEqual(Array(refused).fill("busy"))
     expect(order).toContain("verified")
     expect(hashLoad()).toEqual({ running: 0, waiting: 0 })
-  })
+    expect(() => assertHashCapacity()).not.toThrow()
+  }, 60_000)
 })

@@ -37,6 +37,10 @@ export function createConcurrencyGate(options: { max: number; queue: number; onR
         release()
       }
     },
+    /** True when a caller arriving now would be refused. */
+    get isFull() {
+      return running >= options.max && waiting.length >= options.queue
+    },
     get running() {
       return running
     },
@@ -53,6 +57,8 @@ export function createConcurrencyGate(options: { max: number; queue: number; onR
  * stall requests that need no hashing. Hashes take at most all threads but one, with a short queue
  * (about a second's wait); anyone past it gets a 503 with Retry-After before any hashing.
  */
+const busyError = () => new ApiError("busy", "The server is busy checking passwords; try again in a moment", { "Retry-After": "1" })
+
 let hashGate: ReturnType<typeof createConcurrencyGate> | undefined
 
 /** Built on first use: the pool's size comes from the environment (lib/env.ts), which `next build` does not have. */
@@ -62,9 +68,18 @@ function getHashGate() {
   hashGate = createConcurrencyGate({
     max,
     queue: max * 4,
-    onRefused: () => new ApiError("busy", "The server is busy checking passwords; try again in a moment", { "Retry-After": "1" }),
+    onRefused: busyError,
   })
   return hashGate
+}
+
+/**
+ * Refuses (503 busy) when a password check arriving now would be refused anyway, so a caller can
+ * skip the work before it (next-auth's CSRF check, rate-limit queries) while the server is busy.
+ */
+export function assertHashCapacity(): void {
+  const gate = getHashGate()
+  if (gate.isFull) throw busyError()
 }
 
 /** How many hashes run and wait right now (for tests and metrics). */

@@ -1,7 +1,8 @@
 import NextAuth from "next-auth"
 import { NextRequest } from "next/server"
 import { getAuthOptions, runSignInRequest } from "@/lib/auth"
-import { handleApiError, JSON_BODY_MAX_BYTES, readBodyBytes, ApiError } from "@/lib/errors"
+import { ApiError, handleApiError, JSON_BODY_MAX_BYTES, readBodyBytes } from "@/lib/errors"
+import { assertHashCapacity } from "@/lib/passwords"
 
 /*
  * next-auth's catch-all stays outside route(): next-auth reads its own `context.params` (a string[]
@@ -28,6 +29,8 @@ export function GET(request: NextRequest, context: Context) {
 export async function POST(request: NextRequest, context: Context) {
   let body: Buffer
   try {
+    // While password checks are saturated, a sign-in is refused before next-auth does any work.
+    if ((await context.params).nextauth[0] === "callback") assertHashCapacity()
     body = await readBodyBytes(request, JSON_BODY_MAX_BYTES, () => new ApiError("invalid_form", "Request body must be a valid form"))
   } catch (error) {
     return handleApiError(error)
