@@ -32,7 +32,8 @@ type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyRe
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
-  const start = source.search(new RegExp(`export (async )?function ${method}\\(`))
+  // `export async function POST(…)`, or `export const POST = route(…)` (lib/route.ts).
+  const start = source.search(new RegExp(`export ((async )?function ${method}\\(|const ${method} = )`))
   if (start < 0) return "none"
   const next = source.slice(start + 1).search(/\nexport /)
   const text = next < 0 ? source.slice(start) : source.slice(start, start + 1 + next)
