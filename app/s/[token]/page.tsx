@@ -22,6 +22,7 @@ const FORM_ERRORS: Record<string, string> = {
   password_required: "Enter the password to download this file.",
   wrong_password: "That password is not right.",
   rate_limited: "Too many wrong passwords. Wait a few minutes before trying again.",
+  busy: "The server is busy checking passwords. Try again in a moment.",
 }
 
 type PageProps = { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string | string[] }> }
