@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { applyMigrations } from "@/scripts/migrate"
 import { sessionCookie } from "@/tests/support/app"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
-import { createFreshDatabase } from "@/tests/support/database"
+import { createFreshDatabase, query } from "@/tests/support/database"
 
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 const MIB = 1024 * 1024
@@ -91,6 +91,11 @@ describe(`client addresses on ${PROFILE} storage`, () => {
     expect(statuses.slice(10)).toEqual(Array(20).fill(429))
     expect(limited?.headers.get("retry-after")).toMatch(/^\d+$/)
     expect((await json(limited as Response)).error?.code).toBe("rate_limited")
+    // The address counted is the socket's, stamped by the server (lib/peer-address.ts): not a
+    // forged header, and not "unknown" (which would also have hit the limit, for everyone at once).
+    const keys = await query<{ key: string }>(database.url, `SELECT key FROM "RateLimit" WHERE key LIKE 'share-password:%'`)
+    expect(keys.length).toBeGreaterThan(0)
+    for (const { key } of keys) expect(key).toMatch(/:ip:(::ffff:)?127\.0\.0\.1$/)
   })
 })
 
