@@ -10,6 +10,8 @@ import { defineConfig } from "vitest/config"
  * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables;
  * - integration:db: tests/db (accounts, tokens, rate limits: PostgreSQL only), once;
  * - system: tests/system (migrations, launcher), once, with the first profile.
+ * Integration and db tests call route handlers in-process with a Request that has no socket, and
+ * play the one proxy in front (TRUSTED_PROXY_COUNT=1): each sends the X-Forwarded-For it wants.
  * (cluster:<profile> below runs in a separate phase.)
  */
 type StorageProfile = { name: string; env: Record<string, string> }
@@ -57,6 +59,7 @@ export default defineConfig({
                 ...profile.env,
                 ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
                 VALET_STORAGE_PROFILE: profile.name,
+                TRUSTED_PROXY_COUNT: "1",
               },
             },
           })),
@@ -68,7 +71,7 @@ export default defineConfig({
               environment: "node",
               testTimeout: 60_000,
               hookTimeout: 60_000,
-              env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+              env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), TRUSTED_PROXY_COUNT: "1" },
             },
           })),
           ...profiles.slice(0, 1).map((profile) => ({

@@ -1,3 +1,4 @@
+import type { APIRequestContext } from "@playwright/test"
 import { disableAccount } from "./support/db"
 import { expect, newCredentials, registerAccount, signInWithApi, test } from "./support/fixtures"
 
@@ -121,4 +122,87 @@ test("registration answers 409 for an email already taken, whatever its case", a
   const again = await request.post("/api/register", { data: { ...credentials, email: credentials.email.toUpperCase() } })
   expect(again.status()).toBe(409)
   expect((await again.json()).error.code).toBe("email_taken")
+})
+
+/**
+ * Password guessing around the limits (issue 14): each bypass below signed in with the right
+ * password after 14 wrong ones before the limits were counted inside next-auth's authorize().
+ */
+async function credentialsForm(request: APIRequestContext, fields: [string, string][]) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string }
+  return new URLSearchParams([["csrfToken", csrfToken], ["callbackUrl", "/"], ...fields]).toString()
+}
+
+const postForm = async (request: APIRequestContext, path: string, fields: [string, string][]) =>
+  request.post(path, {
+    data: await credentialsForm(request, fields),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    maxRedirects: 0,
+  })
+
+const sessionCookieOf = async (request: APIRequestContext) =>
+  (await request.storageState()).cookies.find((entry) => entry.name === "next-auth.session-token")
+
+test.describe("sign-in limits hold whatever path, format or fields bring the password", () => {
+  test("a path suffix (callback/credentials/x) is counted: 429 by the 11th guess, and the right password is refused", async ({ request }) => {
+    const { credentials } = await registerAccount(request)
+    const statuses: number[] = []
+    for (let attempt = 1; attempt <= 14; attempt++) {
+      const response = await postForm(request, "/api/auth/callback/credentials/x", [
+        ["email", credentials.email],
+        ["password", `guess-${attempt}`],
+        ["json", "true"],
+      ])
+      statuses.push(response.status())
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401))
+    expect(statuses.slice(10)).toEqual(Array(4).fill(429))
+    const right = await postForm(request, "/api/auth/callback/credentials/x", [
+      ["email", credentials.email],
+      ["password", credentials.password],
+      ["json", "true"],
+    ])
+    expect(right.status()).toBe(429)
+    expect(right.headers()["retry-after"]).toMatch(/^\d+$/)
+    expect(await sessionCookieOf(request)).toBeUndefined()
+  })
+
+  test("a form post without json=true (a 302 either way) is counted, and the right password is refused with 429", async ({ request }) => {
+    const { credentials } = await registerAccount(request)
+    const statuses: number[] = []
+    for (let attempt = 1; attempt <= 14; attempt++) {
+      const response = await postForm(request, "/api/auth/callback/credentials", [
+        ["email", credentials.email],
+        ["password", `guess-${attempt}`],
+      ])
+      statuses.push(response.status())
+      if (response.status() === 302) expect(response.headers().location).toContain("error=CredentialsSignin")
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(302))
+    expect(statuses.slice(10)).toEqual(Array(4).fill(429))
+    const right = await postForm(request, "/api/auth/callback/credentials", [
+      ["email", credentials.email],
+      ["password", credentials.password],
+    ])
+    expect(right.status()).toBe(429)
+    expect(right.headers()["retry-after"]).toMatch(/^\d+$/)
+    expect((await right.json()).error.code).toBe("rate_limited")
+    expect(await sessionCookieOf(request)).toBeUndefined()
+  })
+
+  test("a repeated email field (decoy first) charges the account next-auth checks", async ({ request }) => {
+    const { credentials } = await registerAccount(request)
+    const decoy = newCredentials("decoy").email
+    for (let attempt = 1; attempt <= 14; attempt++) {
+      await postForm(request, "/api/auth/callback/credentials", [
+        ["email", decoy],
+        ["email", credentials.email],
+        ["password", `guess-${attempt}`],
+        ["json", "true"],
+      ])
+    }
+    const right = await signInWithApi(request, credentials)
+    expect(right.status()).toBe(429)
+    expect(await sessionCookieOf(request)).toBeUndefined()
+  })
 })

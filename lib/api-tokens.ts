@@ -30,9 +30,28 @@ const hashToken = (secret: string) => createHash("sha256").update(secret).digest
 
 const activeTokenWhere = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] })
 
-export async function createApiToken(user: AccountUser, input: CreateApiTokenInput): Promise<ApiTokenSummary & { secret: string }> {
+/**
+ * The expiry of a new token. A token minted with another token lives no longer than that one: a
+ * later or absent expiry (never) is capped to the caller's, so a leaked token cannot extend
+ * itself. The answer's `expiresAt` says what was granted. A session mints what it asks for.
+ */
+async function grantedExpiry(user: AccountUser & { tokenId?: string }, input: CreateApiTokenInput, now: Date): Promise<Date | null> {
+  const requested = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null
+  if (!user.tokenId) return requested
+  const caller = await getDb().apiToken.findUnique({ where: { id: user.tokenId }, select: { expiresAt: true } })
+  // The caller was authenticated by this very token moments ago; gone now means revoked meanwhile.
+  if (!caller) throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+  if (!caller.expiresAt) return requested
+  return requested && requested < caller.expiresAt ? requested : caller.expiresAt
+}
+
+export async function createApiToken(
+  user: AccountUser & { tokenId?: string },
+  input: CreateApiTokenInput,
+): Promise<ApiTokenSummary & { secret: string }> {
   const db = getDb()
   const now = new Date()
+  const expiresAt = await grantedExpiry(user, input, now)
   const active = await db.apiToken.count({ where: { userId: user.id, ...activeTokenWhere(now) } })
   if (active >= MAX_ACTIVE_TOKENS_PER_USER) {
     throw new ApiError("token_limit", `You already have ${MAX_ACTIVE_TOKENS_PER_USER} active tokens; revoke one first`)
@@ -44,7 +63,7 @@ export async function createApiToken(user: AccountUser, input: CreateApiTokenInp
       name: input.name,
       tokenHash: hashToken(secret),
       prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+      expiresAt,
     },
     select: TOKEN_SELECT,
   })

@@ -3,7 +3,7 @@ import { readApiFailure } from "@/lib/api-client"
 
 export type CredentialsSignInResult =
   | { ok: true }
-  /** `error` is next-auth's code ("CredentialsSignin", "AccountDisabled", …) or "RateLimited". */
+  /** `error` is next-auth's code ("CredentialsSignin", "AccountDisabled", …), "RateLimited" or "Busy". */
   | { ok: false; error: string; retryAfterSeconds?: number }
 
 /**
@@ -26,6 +26,8 @@ export async function signInWithCredentials(input: { email: string; password: st
     const failure = await readApiFailure(response)
     return { ok: false, error: "RateLimited", retryAfterSeconds: failure.retryAfterSeconds }
   }
+  // 503 `busy`: too many password checks at once on the server; nothing was checked.
+  if (response.status === 503) return { ok: false, error: "Busy" }
   // next-auth answers `{ url }`; a refusal is the error page's URL with the reason in `?error=`.
   const body: unknown = await response.json().catch(() => null)
   const url = typeof body === "object" && body !== null && "url" in body && typeof body.url === "string" ? body.url : undefined
@@ -50,6 +52,8 @@ export function signInErrorMessage(code: string, providerName = "single sign-on"
       return `Signing in with ${providerName} didn't work. Try again, or use your email and password.`
     case "SessionRequired":
       return "Sign in to continue."
+    case "Busy":
+      return "The server is busy right now. Try again in a moment."
     default:
       return "Signing in didn't work. Try again in a moment."
   }

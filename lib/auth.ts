@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks"
 import type { AuthOptions } from "next-auth"
 import { decode } from "next-auth/jwt"
 import type { OAuthConfig } from "next-auth/providers/oauth"
@@ -7,9 +8,10 @@ import { notFound, redirect } from "next/navigation"
 import { cache } from "react"
 import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
 import { authenticateApiToken } from "@/lib/api-tokens"
-import { ApiError } from "@/lib/errors"
+import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
-import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
+import { assertHashCapacity } from "@/lib/passwords"
+import { clientIp, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { emailSchema, signInSchema } from "@/lib/validations/auth"
 
 /** Who is acting, and how they proved it. */
@@ -59,9 +61,29 @@ export function getAuthOptions(): AuthOptions {
         id: "credentials",
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
-          const input = signInSchema.safeParse(credentials)
-          return input.success ? verifyCredentials(input.data) : null
+        // Every password check passes here, whatever path (`callback/credentials/x`), body format
+        // (form or JSON, `json=true` or not) or repeated field brought it: the limits count exactly
+        // the email next-auth checks, and only a sign-in that succeeded clears the account's count.
+        async authorize(credentials, request) {
+          return refusingOverLimit(async () => {
+            // Busy first: a check that could not run now is not an attempt, and costs no query.
+            assertHashCapacity()
+            const input = signInSchema.safeParse(credentials)
+            const ip = clientIp({ headers: new Headers(headerEntries(request?.headers)) })
+            const email = emailSchema.safeParse(credentials?.email)
+            const accountKey = email.success ? `sign-in:account:${email.data}` : undefined
+            await enforceRateLimits(
+              [
+                { key: `sign-in:ip:${ip}`, ...RATE_LIMITS.signInPerIp },
+                ...(accountKey ? [{ key: accountKey, ...RATE_LIMITS.signInPerAccount }] : []),
+              ],
+              "Too many sign-in attempts",
+            )
+            if (!input.success) return null
+            const user = await verifyCredentials(input.data)
+            if (user && accountKey) await resetRateLimit(accountKey)
+            return user
+          })
         },
       }),
       ...(oidc ? [oidc] : []),
@@ -195,24 +217,39 @@ export async function requirePageAdmin(returnTo: string): Promise<AccountUser> {
   return user
 }
 
+type SignInContext = { refusal?: ApiError }
+
+const signInContext = new AsyncLocalStorage<SignInContext>()
+
 /**
- * Counts a sign-in attempt against the per-IP and per-account limits before next-auth checks the
- * password (429 with Retry-After once over). Returns the account's key so a successful sign-in
- * can clear it.
+ * next-auth 4 turns anything authorize() throws into a 401 (or a 302 to the error page) with the
+ * message in `?error=`; it cannot answer 429 or 503. The refusal is kept for the request here and
+ * the route answers it (runSignInRequest) instead of next-auth's response.
  */
-export async function limitSignInAttempt(request: Request): Promise<string | undefined> {
-  const form = await request
-    .clone()
-    .formData()
-    .catch(() => undefined)
-  const email = emailSchema.safeParse(form?.get("email"))
-  const accountKey = email.success ? `sign-in:account:${email.data}` : undefined
-  await enforceRateLimits(
-    [
-      { key: `sign-in:ip:${clientIp(request)}`, ...RATE_LIMITS.signInPerIp },
-      ...(accountKey ? [{ key: accountKey, ...RATE_LIMITS.signInPerAccount }] : []),
-    ],
-    "Too many sign-in attempts",
-  )
-  return accountKey
+async function refusingOverLimit<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error
+    const context = signInContext.getStore()
+    if (context) context.refusal = error
+    throw new Error(error.code === "rate_limited" ? "RateLimited" : error.code === "busy" ? "Busy" : error.code)
+  }
+}
+
+/** next-auth hands authorize() the request's headers as a plain object. */
+function headerEntries(headers: unknown): [string, string][] {
+  if (typeof headers !== "object" || headers === null) return []
+  return Object.entries(headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []))
+}
+
+/**
+ * Runs one request through next-auth. When authorize() refused it over a limit (429) or because
+ * password checks are saturated (503), that refusal is the answer, with its Retry-After, for the
+ * JSON and the form flow alike.
+ */
+export async function runSignInRequest(handle: () => Promise<Response>): Promise<Response> {
+  const context: SignInContext = {}
+  const response = await signInContext.run(context, handle)
+  return context.refusal ? handleApiError(context.refusal) : response
 }

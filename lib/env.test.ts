@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { EnvError, MAX_PRESIGN_TTL_SECONDS, parseLauncherEnv, parseServerEnv } from "@/lib/env"
+import { describeEnvValue, EnvError, MAX_PRESIGN_TTL_SECONDS, parseLauncherEnv, parseServerEnv } from "@/lib/env"
 
 const base = { DATABASE_URL: "postgresql://valet:secret@127.0.0.1:5432/valet", AUTH_SECRET: "a".repeat(32) }
 
@@ -62,9 +62,9 @@ describe("parseServerEnv: accounts", () => {
     expect(() => parseServerEnv({ ...base, AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32 characters/)
   })
 
-  it("defaults to open registration, no extra admins, one trusted proxy and no OIDC", () => {
+  it("defaults to open registration, no extra admins, no trusted proxy (the socket's address) and no OIDC", () => {
     const env = parseServerEnv(base)
-    expect(env).toMatchObject({ REGISTRATION: "open", ADMIN_EMAILS: [], TRUSTED_PROXY_COUNT: 1 })
+    expect(env).toMatchObject({ REGISTRATION: "open", ADMIN_EMAILS: [], TRUSTED_PROXY_COUNT: 0 })
     expect(env.OIDC_ISSUER).toBeUndefined()
   })
 
@@ -82,6 +82,54 @@ describe("parseServerEnv: accounts", () => {
     const oidc = { OIDC_ISSUER: "https://id.example.com/realms/valet", OIDC_CLIENT_ID: "valet", OIDC_CLIENT_SECRET: "s3cret" }
     expect(parseServerEnv({ ...base, ...oidc })).toMatchObject({ ...oidc, OIDC_DISPLAY_NAME: "single sign-on" })
     expect(() => parseServerEnv({ ...base, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/)
+  })
+})
+
+describe("startup errors never echo a secret", () => {
+  const messageOf = (attempt: () => unknown) => {
+    try {
+      attempt()
+    } catch (error) {
+      return (error as Error).message
+    }
+    throw new Error("expected the environment to be refused")
+  }
+
+  it("hides the password of a refused DATABASE_URL, well-formed or not, and its query", () => {
+    for (const url of [
+      "mysql://valet:hunter2-db-pass@db.example.com:3306/valet",
+      "mysql://valet:hunter2-db-pass@db.example.com/valet?password=hunter2-db-pass",
+      "postgres://valet:hunter2/db-pass@ broken host/valet",
+      "mysql://valet:hunter2@db@pass@db.example.com/valet",
+    ]) {
+      const message = messageOf(() => parseServerEnv({ ...base, DATABASE_URL: url }))
+      expect(message).toMatch(/^Invalid environment: DATABASE_URL /)
+      expect(message).not.toMatch(/hunter2|db-pass|valet:/)
+      expect(message).toContain("[redacted]@")
+    }
+  })
+
+  it("never shows the value of a secret variable, only that it is set", () => {
+    const message = messageOf(() => parseServerEnv({ ...base, AUTH_SECRET: "too-short-but-secret" }))
+    expect(message).toMatch(/AUTH_SECRET must be at least 32 characters .*\(set, 20 characters, not shown\)$/)
+    expect(message).not.toContain("too-short-but-secret")
+    for (const name of ["S3_SECRET_ACCESS_KEY", "OIDC_CLIENT_SECRET", "AZURE_STORAGE_KEY", "METRICS_TOKEN", "SMTP_PASSWORD", "S3_ACCESS_KEY_ID"]) {
+      expect(describeEnvValue(name, "wJalrXUtnFEMI/K7MDENG")).toBe("set, 21 characters, not shown")
+    }
+  })
+
+  it("strips userinfo from any URL-valued variable and still shows harmless values", () => {
+    const message = messageOf(() => parseServerEnv({ ...base, S3_ENDPOINT: "ftp://key:s3-secret@s3.example.com" }))
+    expect(message).toContain('S3_ENDPOINT')
+    expect(message).not.toContain("s3-secret")
+    expect(describeEnvValue("SMTP_URL", "smtps://mailer:smtp-pass@mail.example.com:465")).toBe('got "smtps://[redacted]@mail.example.com:465"')
+    expect(describeEnvValue("REGISTRATION", "invite")).toBe('got "invite"')
+    expect(describeEnvValue("S3_ENDPOINT", "not a url")).toBe('got "not a url"')
+  })
+
+  it("redacts the launcher's settings the same way", () => {
+    const message = messageOf(() => parseLauncherEnv({ VALET_PG_PORT: "70000", DATABASE_URL: "postgres://u:launcher-pass@h/db" }))
+    expect(message).not.toContain("launcher-pass")
   })
 })
 

@@ -98,11 +98,17 @@ export const serverEnvSchema = z.object({
   /** Accounts with these emails are admins (besides the first account ever created). */
   ADMIN_EMAILS: emailList,
   /**
-   * Reverse proxies in front of the app that append to X-Forwarded-For; the client address is
-   * the entry this many places from the right. Next.js fills the header from the socket only when
-   * it is missing, so without a proxy a client can choose its own address for per-IP limits.
+   * Reverse proxies in front of the app that append to X-Forwarded-For. 0 (nothing in front, the
+   * embedded setup): per-IP limits use the socket's address, and X-Forwarded-For is ignored,
+   * because Next.js passes on whatever a client sent in it. N >= 1: the client address is the
+   * entry N places from the right.
    */
-  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(1).max(10).default(1),
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Node's own setting, read here only: the libuv thread pool's size, which runs every password
+   * hash (and DNS lookups, file reads). At most this minus one hashes run at once (lib/passwords.ts).
+   */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   /** An OpenID Connect provider (Keycloak, Authentik, Google, Entra ID…), off unless all three are set. */
   OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_CLIENT_ID: optionalString,
@@ -121,15 +127,32 @@ export class EnvError extends Error {
   override name = "EnvError"
 }
 
+/** Variables whose whole value is a secret: an error says they are set, never what they hold. */
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|(^|_)KEY(_ID)?$/
+
+/**
+ * A value as a startup error may show it. Startup errors land in terminals, CI logs and crash
+ * reporters, so a secret variable shows only its length, and every URL loses its userinfo
+ * (`postgres://user:password@…`) and its query, also when the URL is malformed (that is when it
+ * is shown at all).
+ */
+export function describeEnvValue(name: string, value: string | undefined): string {
+  if (value === undefined) return "unset"
+  if (SECRET_NAME.test(name)) return `set, ${value.length} characters, not shown`
+  const redacted = value
+    // Up to the last "@": a password may hold an unencoded "/" or "@" when the URL is malformed.
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)(.*@)/is, "$1[redacted]@")
+    .replace(/\?.*$/s, (query) => (value.includes("://") ? "?[redacted]" : query))
+  return `got ${JSON.stringify(redacted.length > 60 ? `${redacted.slice(0, 60)}…` : redacted)}`
+}
+
 /** Parses an environment against a schema; the error names every bad variable on one line. */
 function parseEnv<T extends z.ZodType>(schema: T, source: Record<string, string | undefined>): z.infer<T> {
   const result = schema.safeParse(source)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".")
-    const value = source[name]
-    const shown = value === undefined ? "unset" : `got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`
-    return `${name} ${issue.message.replace(/^Invalid input: /, "")} (${shown})`
+    return `${name} ${issue.message.replace(/^Invalid input: /, "")} (${describeEnvValue(name, source[name])})`
   })
   throw new EnvError(`Invalid environment: ${problems.join("; ")}`)
 }

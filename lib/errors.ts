@@ -116,14 +116,14 @@ const bodyTooLarge = (maxBytes: number) => new ApiError("body_too_large", `Reque
 const invalidJson = () => new ApiError("invalid_json", "Request body must be valid JSON (UTF-8)")
 
 /**
- * The body as text, at most `maxBytes` of it. Content-Length is checked first (nothing is read of
- * a body declared too big), and bytes are counted while reading too: a chunked body declares no
- * length, and a declared one may lie. Bytes that are not UTF-8 are the client's error.
+ * The body's bytes, at most `maxBytes` of them. Content-Length is checked first (nothing is read
+ * of a body declared too big), and bytes are counted while reading too: a chunked body declares no
+ * length, and a declared one may lie. Reading stops at the first byte past the cap.
  */
-async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+export async function readBodyBytes(request: Request, maxBytes: number, onBroken: () => ApiError): Promise<Buffer> {
   const declared = request.headers.get("content-length")
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) throw bodyTooLarge(maxBytes)
-  if (!request.body) return ""
+  if (!request.body) return Buffer.alloc(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let received = 0
@@ -141,13 +141,35 @@ async function readBodyText(request: Request, maxBytes: number): Promise<string>
   } catch (error) {
     if (error instanceof ApiError) throw error
     // The client went away mid-body, or the body was already read: nothing valid arrived.
-    throw invalidJson()
+    throw onBroken()
   }
+  return Buffer.concat(chunks, received)
+}
+
+/** The body as UTF-8 text, at most `maxBytes` of it; bytes that are not UTF-8 are the client's error. */
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const bytes = await readBodyBytes(request, maxBytes, invalidJson)
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, received))
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
   } catch {
     throw invalidJson()
   }
+}
+
+const invalidForm = () => new ApiError("invalid_form", "Request body must be a valid form")
+
+/**
+ * Reads a form body (urlencoded or multipart) of at most JSON_BODY_MAX_BYTES, like readJson: 413
+ * before anything is buffered when Content-Length says more, and while reading when the body
+ * turns out bigger. `request.formData()` would buffer whatever the client sends.
+ */
+export async function readForm(request: Request, options: ReadJsonOptions = {}): Promise<FormData> {
+  const bytes = await readBodyBytes(request, options.maxBytes ?? JSON_BODY_MAX_BYTES, invalidForm)
+  const contentType = request.headers.get("content-type") ?? ""
+  // The bytes are in memory and bounded now: the platform's parser may have them.
+  return new Response(new Uint8Array(bytes), { headers: { "content-type": contentType } }).formData().catch(() => {
+    throw invalidForm()
+  })
 }
 
 function parseJson(text: string): unknown {

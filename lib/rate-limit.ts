@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
+import { PEER_ADDRESS_HEADER } from "@/lib/peer-address"
 
 export type RateLimitRule = {
   /** What is being limited and for whom: "sign-in:account:ada@example.com". */
@@ -77,14 +78,22 @@ function formatWait(seconds: number): string {
 }
 
 /**
- * The client's address for per-IP limits. Next.js sets X-Forwarded-For from the socket when no
- * proxy did; each trusted proxy appends the address it saw, so the client is the entry
- * TRUSTED_PROXY_COUNT places from the right. Entries further left are whatever the client sent.
+ * The client's address for per-IP limits.
+ *
+ * - `TRUSTED_PROXY_COUNT=0` (the default: nothing in front of the app): the socket's peer, which
+ *   lib/peer-address.ts stamps on the request (a route handler has no socket of its own). Next.js
+ *   keeps a client-sent X-Forwarded-For as it is (it fills the header only when it is missing), so
+ *   that header is never read here.
+ * - `N >= 1`: each trusted proxy appends the address it saw, so the client is the entry N places
+ *   from the right; entries further left are whatever the client sent and never win. With fewer
+ *   entries than proxies, the request did not come through them all: the peer address is used.
  */
-export function clientIp(request: Pick<Request, "headers">, trustedProxyCount = getEnv().TRUSTED_PROXY_COUNT): string {
+export function clientIp(request: { headers: Headers }, trustedProxyCount = getEnv().TRUSTED_PROXY_COUNT): string {
+  const peer = request.headers.get(PEER_ADDRESS_HEADER)?.trim() || "unknown"
+  if (trustedProxyCount < 1) return peer
   const forwarded = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean)
-  return forwarded.at(-Math.min(trustedProxyCount, forwarded.length)) ?? "unknown"
+  return forwarded.length >= trustedProxyCount ? (forwarded.at(-trustedProxyCount) ?? peer) : peer
 }

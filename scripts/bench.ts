@@ -49,6 +49,9 @@ const SCENARIOS: { name: string; run: BenchScenario }[] = [
 const BENCH_APP_ENV = {
   BENCH_PROXY_ENABLED: "true",
   UPLOAD_GRANT_RATE_LIMIT: "1000000000",
+  // The clients play the one proxy in front: each sends its own X-Forwarded-For (bench/transfer-client.ts),
+  // so per-IP sign-up limits never couple scenarios.
+  TRUSTED_PROXY_COUNT: "1",
 }
 
 const BENCH_BUCKET = "valet-bench"

@@ -144,6 +144,10 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     APP_URL: appUrl,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    // The specs play the one proxy in front of the app: each test sends its own X-Forwarded-For
+    // (e2e/support/fixtures.ts), so per-IP limits never couple tests. The default (0, the socket's
+    // address) is tested against its own instance in tests/cluster/edges.test.ts.
+    TRUSTED_PROXY_COUNT: "1",
   }
   // The embedded bucket's CORS rule must name this run's app origin.
   if ((await run(TSX, ["scripts/setup-bucket.ts"], appEnv)) !== 0) throw new Error("bucket setup for e2e failed")

@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   database_unavailable: { status: 503, description: "PostgreSQL is unreachable or restarting; retry after Retry-After." },
   storage_unavailable: { status: 503, description: "The storage server is unreachable; retry after Retry-After." },
   unavailable: { status: 503, description: "Several services are unreachable (health check)." },
+  busy: { status: 503, description: "Too many password checks run at once; retry after Retry-After." },
 } as const satisfies Record<string, { status: number; description: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES

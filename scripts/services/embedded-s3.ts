@@ -4,10 +4,11 @@
  * credentials; the public `S3RVER`/`S3RVER` key s3rver ships with is revoked.
  */
 import { randomBytes, randomInt } from "node:crypto"
-import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises"
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import path from "node:path"
+import { ensureOwnerOnlyFile, ensurePrivateDir } from "./private-files"
 
 export type EmbeddedS3 = {
   endpoint: string
@@ -92,7 +93,7 @@ function hasCode(error: unknown, code: string): boolean {
 async function loadOrCreateCredentials(file: string): Promise<Credentials> {
   try {
     const credentials = parseCredentials(await readFile(file, "utf8"), file)
-    if ((await stat(file)).mode & 0o077) await chmod(file, 0o600) // a secret: owner only
+    await ensureOwnerOnlyFile(file)
     return credentials
   } catch (error) {
     if (!hasCode(error, "ENOENT")) throw error
@@ -203,7 +204,8 @@ export async function startEmbeddedS3(options: {
   silent?: boolean
 }): Promise<EmbeddedS3> {
   const silent = options.silent ?? true
-  await mkdir(options.dataDir, { recursive: true })
+  // Every stored object lives here, whoever uploaded it: owner only.
+  await ensurePrivateDir(options.dataDir)
   const credentials = await loadOrCreateCredentials(options.credentialsFile)
 
   const server = new S3rver({

@@ -162,6 +162,43 @@ describe("using a token", () => {
   })
 })
 
+describe("a token minting a token", () => {
+  const mintWith = async (secret: string, body: unknown) => {
+    const response = await tokens.POST(apiRequest("POST", "/api/tokens", { body, headers: bearer(secret) }))
+    expect(response.status, await response.clone().text()).toBe(201)
+    return (await response.json()).token as { id: string; secret: string; expiresAt: string | null }
+  }
+
+  it("cannot give the new token a later expiry than its own, nor none at all: both are capped to its own", async () => {
+    const parent = await createToken(alice.id, { name: "expires in 2 days", expiresInDays: 2 })
+    const parentExpiry = new Date(parent.expiresAt ?? 0).getTime()
+    expect(parentExpiry).toBeGreaterThan(Date.now())
+
+    const longer = await mintWith(parent.secret, { name: "asks for a year", expiresInDays: 365 })
+    expect(new Date(longer.expiresAt ?? 0).getTime()).toBe(parentExpiry)
+    const never = await mintWith(parent.secret, { name: "asks for never" })
+    expect(never.expiresAt).not.toBeNull()
+    expect(new Date(never.expiresAt ?? 0).getTime()).toBe(parentExpiry)
+    const rows = await query<{ expiresAt: Date | null }>(database.url, `SELECT "expiresAt" FROM "ApiToken" WHERE id = ANY($1)`, [[longer.id, never.id]])
+    expect(rows.map((row) => row.expiresAt?.getTime())).toEqual([parentExpiry, parentExpiry])
+
+    // A shorter expiry than the caller's is granted as asked.
+    const shorter = await mintWith(parent.secret, { name: "asks for a day", expiresInDays: 1 })
+    expect(new Date(shorter.expiresAt ?? 0).getTime()).toBeLessThan(parentExpiry)
+    // And a child's children are bound by the chain: never past the first token's expiry.
+    const grandchild = await mintWith(never.secret, { name: "grandchild", expiresInDays: 365 })
+    expect(new Date(grandchild.expiresAt ?? 0).getTime()).toBe(parentExpiry)
+  })
+
+  it("mints what it asks for when the calling token never expires, as a session does", async () => {
+    const parent = await createToken(alice.id, { name: "never expires" })
+    expect(parent.expiresAt).toBeNull()
+    expect((await mintWith(parent.secret, { name: "also never" })).expiresAt).toBeNull()
+    const inAYear = await mintWith(parent.secret, { name: "a year", expiresInDays: 365 })
+    expect(new Date(inAYear.expiresAt ?? 0).getTime()).toBeGreaterThan(Date.now() + 364 * 86_400_000)
+  })
+})
+
 describe("revoking a token", () => {
   it("answers 204, and the token stops working on its next request", async () => {
     const created = await createToken(alice.id, { name: "to revoke" })

@@ -62,31 +62,65 @@ describe("findActiveAccount", () => {
   })
 })
 
-describe("limitSignInAttempt", () => {
-  const attempt = (email: string, ip: string) =>
-    new Request("http://localhost:3000/api/auth/callback/credentials", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip },
-      body: new URLSearchParams({ email, password: "guess", csrfToken: "x" }),
-    })
+type Authorize = (credentials: Record<string, string> | undefined, request: { headers: Record<string, string> }) => Promise<unknown>
 
-  it("allows 10 attempts per account in 15 minutes from any mix of addresses, then answers 429", async () => {
-    const { limitSignInAttempt } = await import("@/lib/auth")
+/** next-auth's Credentials provider keeps the authorize() it was given under `options`. */
+async function credentialsAuthorize(): Promise<Authorize> {
+  const { getAuthOptions } = await import("@/lib/auth")
+  const provider = getAuthOptions().providers.find((entry) => entry.id === "credentials") as unknown as { options: { authorize: Authorize } }
+  return provider.options.authorize
+}
+
+/** One sign-in as next-auth runs it: authorize() inside the route's runSignInRequest. */
+async function signIn(email: string, password: string, ip: string) {
+  const { runSignInRequest } = await import("@/lib/auth")
+  const authorize = await credentialsAuthorize()
+  let outcome: unknown
+  const response = await runSignInRequest(async () => {
+    outcome = await authorize({ email, password, csrfToken: "x" }, { headers: { "x-forwarded-for": ip } }).catch((error: Error) => error)
+    return new Response(null, { status: outcome instanceof Error || outcome === null ? 401 : 200 })
+  })
+  return { response, outcome }
+}
+
+describe("authorize(): the limits count where the password is checked", () => {
+  it("allows 10 attempts per account in 15 minutes from any mix of addresses, then answers 429 with Retry-After", async () => {
+    await accounts.registerUser({ email: "victim@example.com", password: "victims-password-1" })
     for (let index = 1; index <= 10; index++) {
-      await expect(limitSignInAttempt(attempt("Victim@example.com", `192.0.2.${index}`))).resolves.toBe("sign-in:account:victim@example.com")
+      expect((await signIn("Victim@example.com", `guess-${index}`, `192.0.2.${index}`)).response.status).toBe(401)
     }
-    const limited = limitSignInAttempt(attempt("victim@example.com", "192.0.2.99"))
-    await expect(limited).rejects.toMatchObject({ status: 429, code: "rate_limited" })
-    await expect(limitSignInAttempt(attempt("victim@example.com", "192.0.2.98"))).rejects.toMatchObject({
-      headers: { "Retry-After": expect.stringMatching(/^\d+$/) },
-    })
+    const limited = await signIn("victim@example.com", "guess-11", "192.0.2.99")
+    expect(limited.response.status).toBe(429)
+    expect(limited.response.headers.get("retry-after")).toMatch(/^\d+$/)
+    expect(await limited.response.json()).toMatchObject({ error: { code: "rate_limited" } })
+    expect(limited.outcome).toMatchObject({ message: "RateLimited" })
     // Someone else's account is unaffected.
-    await expect(limitSignInAttempt(attempt("bystander@example.com", "192.0.2.99"))).resolves.toBeDefined()
+    expect((await signIn("bystander@example.com", "guess", "192.0.2.99")).response.status).toBe(401)
+  })
+
+  it("refuses the right password while the account is limited, without signing in", async () => {
+    await accounts.registerUser({ email: "patient@example.com", password: "patients-password-1" })
+    for (let index = 1; index <= 14; index++) await signIn("patient@example.com", `wrong-${index}`, `192.0.2.${100 + index}`)
+    const right = await signIn("patient@example.com", "patients-password-1", "192.0.2.120")
+    expect(right.response.status).toBe(429)
+    expect(right.outcome).toBeInstanceOf(Error)
+  })
+
+  it("clears the account's count only after a sign-in that succeeded", async () => {
+    await accounts.registerUser({ email: "typo@example.com", password: "typos-password-1" })
+    for (let index = 1; index <= 9; index++) await signIn("typo@example.com", `typo-${index}`, "192.0.2.200")
+    const right = await signIn("typo@example.com", "typos-password-1", "192.0.2.200")
+    expect(right.response.status).toBe(200)
+    expect(right.outcome).toMatchObject({ email: "typo@example.com" })
+    // A fresh budget of 10 failures, then the limit again.
+    for (let index = 1; index <= 10; index++) expect((await signIn("typo@example.com", `again-${index}`, "192.0.2.201")).response.status).toBe(401)
+    expect((await signIn("typo@example.com", "again-11", "192.0.2.201")).response.status).toBe(429)
   })
 
   it("allows 50 attempts per address in 15 minutes across accounts, then answers 429", async () => {
-    const { limitSignInAttempt } = await import("@/lib/auth")
-    for (let index = 1; index <= 50; index++) await limitSignInAttempt(attempt(`spray${index}@example.com`, "198.51.100.5"))
-    await expect(limitSignInAttempt(attempt("spray51@example.com", "198.51.100.5"))).rejects.toMatchObject({ status: 429 })
+    for (let index = 1; index <= 50; index++) {
+      expect((await signIn(`spray${index}@example.com`, "guess", "198.51.100.5")).response.status).toBe(401)
+    }
+    expect((await signIn("spray51@example.com", "guess", "198.51.100.5")).response.status).toBe(429)
   })
 })

@@ -93,6 +93,9 @@ describe("the launcher (npm run dev)", () => {
     const notice = endOfLifeNotice()
     expect(launched.output().split("\n").filter((line) => line === notice)).toHaveLength(notice ? 1 : 0)
     expect(launched.output()).not.toContain("NodeVersionSupportWarning")
+    // Stored objects and the services' credentials: owner only.
+    expect((await stat(path.join(dataDir, "s3"))).mode & 0o777).toBe(0o700)
+    for (const file of ["pg-credentials.json", "s3-credentials.json"]) expect((await stat(path.join(dataDir, file))).mode & 0o077).toBe(0)
 
     launched.child.kill("SIGTERM")
     expect(await launched.exited).toBe(0)

@@ -24,6 +24,7 @@ const FORM_ERRORS: Record<string, string> = {
   wrong_password: "That password is not right.",
   rate_limited: "Too many wrong passwords. Wait a few minutes before trying again.",
   share_used_up: "This link has reached its download limit.",
+  busy: "The server is busy checking passwords. Try again in a moment.",
 }
 
 type PageProps = { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string | string[] }> }

@@ -1,4 +1,4 @@
-import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
+import { ApiError, handleApiError, readForm, readOptionalJson } from "@/lib/errors"
 import { isLinkPreviewBot } from "@/lib/link-preview-bots"
 import { clientIp } from "@/lib/rate-limit"
 import { route } from "@/lib/route"
@@ -15,10 +15,8 @@ const isFormPost = (request: Request) =>
 async function readPassword(request: Request): Promise<string | undefined> {
   if (request.method !== "POST") return undefined
   if (isFormPost(request)) {
-    const form = await request.formData().catch(() => {
-      throw new ApiError("invalid_form", "Request body must be a valid form")
-    })
-    const password = form.get("password")
+    // Capped like JSON (16 KiB): the share page's form holds one password field.
+    const password = (await readForm(request)).get("password")
     return redeemShareSchema.parse({ password: typeof password === "string" ? password : undefined }).password
   }
   return redeemShareSchema.parse(await readOptionalJson(request)).password
@@ -31,8 +29,8 @@ async function download(request: Request, token: string): Promise<Response> {
     return new Response(null, { status: 302, headers: { Location: get.url, ...PRIVATE_HEADERS } })
   } catch (error) {
     // The share page's own form gets sent back to the page, which explains the failure; API
-    // clients (curl, fetch with JSON) get the JSON error.
-    if (isFormPost(request) && error instanceof ApiError) {
+    // clients (curl, fetch with JSON) get the JSON error, and so does a body no page form sends.
+    if (isFormPost(request) && error instanceof ApiError && error.code !== "body_too_large") {
       const page = `/s/${encodeURIComponent(token)}?error=${encodeURIComponent(error.code)}`
       return new Response(null, { status: 303, headers: { Location: page, ...PRIVATE_HEADERS } })
     }
