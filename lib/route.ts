@@ -11,7 +11,7 @@ import { handleApiError } from "@/lib/errors"
 export type RouteAccess = "public" | "user" | "admin" | "link"
 
 /** The dynamic segments Valet's routes use ([id], [token], …); add a name here with a route that needs it. */
-type RouteParams = Readonly<Record<"id" | "token" | "fileId", string>>
+export type RouteParams = Readonly<Record<"id" | "token" | "fileId", string> & { nextauth: string[] }>
 type Context<A extends RouteAccess> = {
   request: Request
   params: RouteParams

@@ -32,8 +32,9 @@ type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyRe
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
-  const start = source.search(new RegExp(`export (async )?function ${method}\\(`))
-  if (start < 0) return "none"
+  const start = source.search(new RegExp(`export const ${method} = route\\(`))
+  // Every method is declared `export const METHOD = route(…)`; another shape would hide its body reader.
+  if (start < 0) throw new Error(`${method} is not declared as \`export const ${method} = route(…)\``)
   const next = source.slice(start + 1).search(/\nexport /)
   const text = next < 0 ? source.slice(start) : source.slice(start, start + 1 + next)
   if (text.includes("readOptionalJson(")) return "optional"

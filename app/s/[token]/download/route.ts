@@ -1,11 +1,12 @@
 import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
 import { clientIp } from "@/lib/rate-limit"
+import { route } from "@/lib/route"
 import { redeemShare } from "@/lib/shares"
 import { redeemShareSchema } from "@/lib/validations/shares"
 
-// The Location is a working key: no cache may keep it, and storage must not learn the share page
-// (whose URL holds the share token) through Referer.
-const PRIVATE_HEADERS = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }
+// The Location is a working key: no cache may keep it (the wrapper sets no-store), and storage must
+// not learn the share page (whose URL holds the share token) through Referer.
+const NO_REFERRER = { "Referrer-Policy": "no-referrer" }
 
 const isFormPost = (request: Request) =>
   request.method === "POST" && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
@@ -22,30 +23,26 @@ async function readPassword(request: Request): Promise<string | undefined> {
   return redeemShareSchema.parse(await readOptionalJson(request)).password
 }
 
-async function download(request: Request, token: string): Promise<Response> {
+const download = route("link", async ({ request, params: { token } }) => {
   try {
     const password = await readPassword(request)
     const get = await redeemShare({ token, password, ip: clientIp(request) })
-    return new Response(null, { status: 302, headers: { Location: get.url, ...PRIVATE_HEADERS } })
+    return new Response(null, { status: 302, headers: { Location: get.url, ...NO_REFERRER } })
   } catch (error) {
     // The share page's own form gets sent back to the page, which explains the failure; API
     // clients (curl, fetch with JSON) get the JSON error.
     if (isFormPost(request) && error instanceof ApiError) {
       const page = `/s/${encodeURIComponent(token)}?error=${encodeURIComponent(error.code)}`
-      return new Response(null, { status: 303, headers: { Location: page, ...PRIVATE_HEADERS } })
+      return new Response(null, { status: 303, headers: { Location: page, ...NO_REFERRER } })
     }
     const response = handleApiError(error)
     response.headers.set("Referrer-Policy", "no-referrer")
     return response
   }
-}
+})
 
 // GET /s/:token/download — a link without a password: 302 to a fresh presigned GET
-export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+export const GET = download
 
 // POST /s/:token/download `password` (JSON or the share page's form) — same, with the password
-export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return download(request, (await params).token)
-}
+export const POST = download

@@ -1,16 +1,9 @@
-import { handleApiError } from "@/lib/errors"
+import { route } from "@/lib/route"
 import { requireRequestUploader } from "@/lib/upload-request-routes"
 import { abortUpload } from "@/lib/uploads"
 
-type Params = { params: Promise<{ token: string; id: string }> }
-
 // DELETE /api/r/:token/uploads/:id — the sender cancels an upload still in flight
-export async function DELETE(request: Request, { params }: Params) {
-  try {
-    const { token, id } = await params
-    await abortUpload(await requireRequestUploader(request, token), id)
-    return new Response(null, { status: 204 })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const DELETE = route("link", async ({ request, params }) => {
+  await abortUpload(await requireRequestUploader(request, params.token), params.id)
+  return new Response(null, { status: 204 })
+})

@@ -1,18 +1,14 @@
-import { handleApiError, readOptionalJson } from "@/lib/errors"
+import { readOptionalJson } from "@/lib/errors"
+import { route } from "@/lib/route"
 import { requireRequestUploader } from "@/lib/upload-request-routes"
 import { completeUpload } from "@/lib/uploads"
 import { COMPLETE_UPLOAD_BODY_MAX_BYTES, completeUploadSchema } from "@/lib/validations/uploads"
 
 // POST /api/r/:token/uploads/:id/complete — verify the sender's object, record it for the owner
-export async function POST(request: Request, { params }: { params: Promise<{ token: string; id: string }> }) {
-  try {
-    const { token, id } = await params
-    const uploader = await requireRequestUploader(request, token)
-    const input = completeUploadSchema.parse(await readOptionalJson(request, { maxBytes: COMPLETE_UPLOAD_BODY_MAX_BYTES }))
-    const { file, created } = await completeUpload(uploader, id, input)
-    // The sender learns what arrived, never where it lives or how to fetch it.
-    return Response.json({ file: { name: file.name, size: file.size, type: file.type } }, { status: created ? 201 : 200 })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const POST = route("link", async ({ request, params }) => {
+  const uploader = await requireRequestUploader(request, params.token)
+  const input = completeUploadSchema.parse(await readOptionalJson(request, { maxBytes: COMPLETE_UPLOAD_BODY_MAX_BYTES }))
+  const { file, created } = await completeUpload(uploader, params.id, input)
+  // The sender learns what arrived, never where it lives or how to fetch it.
+  return Response.json({ file: { name: file.name, size: file.size, type: file.type } }, { status: created ? 201 : 200 })
+})
