@@ -23,6 +23,12 @@ describe("readApiFailure", () => {
     expect(failure.message).toBe("The server answered 502. Try again in a moment.")
     expect(failure.retryAfterSeconds).toBeUndefined()
   })
+
+  it("keeps the message but not a code this build does not catalogue", async () => {
+    const failure = await readApiFailure(Response.json({ error: { code: "no_such_code", message: "Something new" } }, { status: 400 }))
+    expect(failure.code).toBe("unexpected_response")
+    expect(failure.message).toBe("Something new.")
+  })
 })
 
 describe("sentence and retryHint", () => {

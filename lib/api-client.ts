@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { isErrorCode, type ErrorCode } from "@/lib/shared/error-codes"
 
 /** The error body every Valet route answers with (lib/errors.ts), as the browser receives it. */
 const apiErrorBodySchema = z.object({
@@ -11,7 +12,8 @@ const apiErrorBodySchema = z.object({
 
 export type ApiFailure = {
   status: number
-  code: string
+  /** A catalogued code, or `unexpected_response` when the body is not ours or names a code this build does not know. */
+  code: ErrorCode | "unexpected_response"
   message: string
   issues: { path: string; message: string }[]
   /** Seconds from a 429's Retry-After header. */
@@ -27,7 +29,7 @@ export async function readApiFailure(response: Response): Promise<ApiFailure> {
   const retryAfter = Number(response.headers.get("retry-after"))
   return {
     status: response.status,
-    code: parsed.success ? parsed.data.error.code : "unexpected_response",
+    code: parsed.success && isErrorCode(parsed.data.error.code) ? parsed.data.error.code : "unexpected_response",
     message: parsed.success ? sentence(parsed.data.error.message) : `The server answered ${response.status}. Try again in a moment.`,
     issues: parsed.success ? (parsed.data.error.issues ?? []) : [],
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),

@@ -4,6 +4,7 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
+import { isErrorCode, type ErrorCode } from "@/lib/shared/error-codes"
 import { describeShare, type ShareState } from "@/lib/shares"
 import { formatBytes } from "@/lib/upload-layout"
 
@@ -18,7 +19,7 @@ const GONE: Record<Exclude<ShareState, "active">, { title: string; text: string 
 }
 
 /** Why the download form came back: the download route redirects here with the failure's code. */
-const FORM_ERRORS: Record<string, string> = {
+const FORM_ERRORS: Partial<Record<ErrorCode, string>> = {
   password_required: "Enter the password to download this file.",
   wrong_password: "That password is not right.",
   rate_limited: "Too many wrong passwords. Wait a few minutes before trying again.",
@@ -43,7 +44,7 @@ export default async function SharePage({ params, searchParams }: PageProps) {
   }
 
   const errorCode = (await searchParams).error
-  const error = typeof errorCode === "string" ? (FORM_ERRORS[errorCode] ?? "The download did not work. Reload the page and try again.") : undefined
+  const error = typeof errorCode === "string" ? ((isErrorCode(errorCode) && FORM_ERRORS[errorCode]) || "The download did not work. Reload the page and try again.") : undefined
   return (
     <section className="mx-auto max-w-md space-y-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <header className="space-y-1">
