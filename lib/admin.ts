@@ -6,15 +6,15 @@ import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { activeShareWhere, SHARE_SUMMARY_SELECT, toShareSummary, type ShareState, type ShareSummary } from "@/lib/shares"
-import type { RegisterInput } from "@/lib/validations/auth"
+import type { RegisterInput } from "@/lib/shared/validations/auth"
 import {
   AUDIT_CSV_MAX_ROWS,
   type AdminAuditQuery,
   type AdminFilesQuery,
   type AdminSharesQuery,
   type AdminUpdateUserInput,
-} from "@/lib/validations/admin"
-import { isResourceId } from "@/lib/validations/text"
+} from "@/lib/shared/validations/admin"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 type Page = { cursor?: string; limit: number }
 

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto"
 import type { AccountUser } from "@/lib/accounts"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
-import type { CreateApiTokenInput } from "@/lib/validations/auth"
-import { isResourceId } from "@/lib/validations/text"
+import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 /** Recognisable in logs and by secret scanners; 32 random bytes follow. */
 export const API_TOKEN_PREFIX = "vlt_"

@@ -10,7 +10,7 @@ import { authenticateApiToken } from "@/lib/api-tokens"
 import { ApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
 import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
-import { emailSchema, signInSchema } from "@/lib/validations/auth"
+import { emailSchema, signInSchema } from "@/lib/shared/validations/auth"
 
 /** Who is acting, and how they proved it. */
 export type AuthUser = (AccountUser & { via: "session" }) | (AccountUser & { via: "token"; tokenId: string })

@@ -18,8 +18,8 @@ import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { deleteObject, headObject, putObjectStream, readObject } from "@/lib/storage"
 import { admitUpload, assertQuotaRoom, lockOwnerQuota, objectKeyFor, type FileSummary } from "@/lib/uploads"
-import { isResourceId } from "@/lib/validations/text"
-import type { UploadRequest } from "@/lib/validations/uploads"
+import { isResourceId } from "@/lib/shared/validations/text"
+import type { UploadRequest } from "@/lib/shared/validations/uploads"
 
 /** The proxy routes answer as if they did not exist unless the benchmark turned them on. */
 export function assertBenchProxyEnabled(): void {

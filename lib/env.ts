@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from "@/lib/upload-layout"
+import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from "@/lib/shared/upload-layout"
 
 /** S3 refuses presigned URLs that live longer than 7 days (SigV4's own limit). */
 export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60

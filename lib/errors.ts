@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { ZodError } from "zod"
 import { ERROR_CODES, type ApiErrorBody, type ErrorCode } from "@/lib/shared/error-codes"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 export type { ApiErrorBody, ErrorCode }
 

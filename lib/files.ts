@@ -6,8 +6,8 @@ import { activeShareWhere } from "@/lib/shares"
 import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { FileSummary } from "@/lib/uploads"
-import type { ListFilesQuery } from "@/lib/validations/files"
-import { isResourceId } from "@/lib/validations/text"
+import type { ListFilesQuery } from "@/lib/shared/validations/files"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 type FileSort = ListFilesQuery["sort"]
 

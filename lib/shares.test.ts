@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { hashShareToken, shareStateOf } from "@/lib/shares"
-import { createShareSchema } from "@/lib/validations/shares"
+import { createShareSchema } from "@/lib/shared/validations/shares"
 
 describe("shareStateOf", () => {
   const now = new Date("2026-11-23T12:00:00Z")

@@ -8,8 +8,8 @@ import type { Prisma } from "@/lib/generated/prisma/client"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { presignGet, type PresignedRequest } from "@/lib/storage"
-import type { CreateShareInput } from "@/lib/validations/shares"
-import { isResourceId } from "@/lib/validations/text"
+import type { CreateShareInput } from "@/lib/shared/validations/shares"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 export type ShareState = "active" | "expired" | "used_up" | "revoked"
 

@@ -1,6 +1,6 @@
 import { clientIp } from "@/lib/rate-limit"
 import { resolveRequestUploader } from "@/lib/upload-requests"
-import { UPLOAD_PASSWORD_HEADER } from "@/lib/validations/upload-requests"
+import { UPLOAD_PASSWORD_HEADER } from "@/lib/shared/validations/upload-requests"
 
 /** The outsider behind a request to /api/r/<token>/…, checked against the link every time. */
 export function requireRequestUploader(request: Request, token: string) {

@@ -7,9 +7,9 @@ import type { Prisma } from "@/lib/generated/prisma/client"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import type { RequestUploader } from "@/lib/uploads"
-import { GIB } from "@/lib/upload-layout"
-import type { CreateUploadRequestInput } from "@/lib/validations/upload-requests"
-import { isResourceId } from "@/lib/validations/text"
+import { GIB } from "@/lib/shared/upload-layout"
+import type { CreateUploadRequestInput } from "@/lib/shared/validations/upload-requests"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 const TOKEN_BYTES = 32
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/

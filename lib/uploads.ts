@@ -17,9 +17,9 @@ import {
   presignPut,
   type StoredPart,
 } from "@/lib/storage"
-import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
-import type { UploadRequest } from "@/lib/validations/uploads"
-import { isResourceId } from "@/lib/validations/text"
+import { formatBytes, partLayout, partSizeOf } from "@/lib/shared/upload-layout"
+import type { UploadRequest } from "@/lib/shared/validations/uploads"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 /** Grants per user per window, from the environment (default 300 per 10 minutes). */
 export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })

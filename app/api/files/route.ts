@@ -1,6 +1,6 @@
 import { listFiles } from "@/lib/files"
 import { route } from "@/lib/route"
-import { listFilesQuerySchema } from "@/lib/validations/files"
+import { listFilesQuerySchema } from "@/lib/shared/validations/files"
 
 // GET /api/files?cursor=&limit= — the caller's files, newest first
 export const GET = route("user", async ({ request, user }) => {

@@ -3,7 +3,7 @@ import { assertSameOrigin } from "@/lib/auth"
 import { readJson } from "@/lib/errors"
 import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
 import { route } from "@/lib/route"
-import { registerSchema } from "@/lib/validations/auth"
+import { registerSchema } from "@/lib/shared/validations/auth"
 
 // POST /api/register — create an account (the first one becomes an admin)
 export const POST = route("public", async ({ request }) => {

@@ -1,6 +1,6 @@
 import { route } from "@/lib/route"
 import { listShares } from "@/lib/shares"
-import { listSharesQuerySchema } from "@/lib/validations/shares"
+import { listSharesQuerySchema } from "@/lib/shared/validations/shares"
 
 // GET /api/shares?fileId= — the caller's links, newest first
 export const GET = route("user", async ({ request, user }) => {

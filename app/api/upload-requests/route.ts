@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { createUploadRequest, listUploadRequests } from "@/lib/upload-requests"
-import { createUploadRequestSchema } from "@/lib/validations/upload-requests"
+import { createUploadRequestSchema } from "@/lib/shared/validations/upload-requests"
 
 // POST /api/upload-requests — a write-only link others can send files through
 export const POST = route("user", async ({ request, user }) => {

@@ -6,7 +6,7 @@ import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { isErrorCode, type ErrorCode } from "@/lib/shared/error-codes"
 import { describeShare, type ShareState } from "@/lib/shares"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 // The page's URL holds the share token: no Referer may carry it to another site, and search
 // engines must not keep it.

@@ -5,7 +5,7 @@ import { buttonClasses } from "@/components/ui/button"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { listAuditEvents } from "@/lib/admin"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminAuditQuerySchema } from "@/lib/validations/admin"
+import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Audit log · Admin" }
 

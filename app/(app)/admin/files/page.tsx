@@ -3,7 +3,7 @@ import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/ad
 import { AdminFilesTable } from "@/components/admin-files-table"
 import { listAllFiles } from "@/lib/admin"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminFilesQuerySchema } from "@/lib/validations/admin"
+import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Files · Admin" }
 

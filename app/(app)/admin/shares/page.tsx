@@ -3,7 +3,7 @@ import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/ad
 import { AdminSharesTable } from "@/components/admin-shares-table"
 import { listAllShares } from "@/lib/admin"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminSharesQuerySchema } from "@/lib/validations/admin"
+import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Shares · Admin" }
 

@@ -4,7 +4,7 @@ import { AdminCreateUserForm } from "@/components/admin-create-user-form"
 import { AdminUsersTable } from "@/components/admin-users-table"
 import { listUsers } from "@/lib/admin"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminUsersQuerySchema } from "@/lib/validations/admin"
+import { adminUsersQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Users · Admin" }
 

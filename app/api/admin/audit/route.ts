@@ -1,6 +1,6 @@
 import { exportAuditCsv, listAuditEvents } from "@/lib/admin"
 import { route } from "@/lib/route"
-import { adminAuditQuerySchema } from "@/lib/validations/admin"
+import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 
 // GET /api/admin/audit?user=&action=&from=&to=&cursor=&limit=&format=csv — the audit log, newest first (admin)
 export const GET = route("admin", async ({ request }) => {

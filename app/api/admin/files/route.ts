@@ -1,6 +1,6 @@
 import { listAllFiles } from "@/lib/admin"
 import { route } from "@/lib/route"
-import { adminFilesQuerySchema } from "@/lib/validations/admin"
+import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 
 // GET /api/admin/files?owner=&q=&minSize=&maxSize=&cursor=&limit= — every file of every user (admin)
 export const GET = route("admin", async ({ request }) => {

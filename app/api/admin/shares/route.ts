@@ -1,6 +1,6 @@
 import { listAllShares } from "@/lib/admin"
 import { route } from "@/lib/route"
-import { adminSharesQuerySchema } from "@/lib/validations/admin"
+import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
 
 // GET /api/admin/shares?state=&owner=&q=&cursor=&limit= — every share of every user (admin)
 export const GET = route("admin", async ({ request }) => {

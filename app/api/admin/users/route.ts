@@ -1,7 +1,7 @@
 import { createUser, listUsers } from "@/lib/admin"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
-import { adminCreateUserSchema, adminUsersQuerySchema } from "@/lib/validations/admin"
+import { adminCreateUserSchema, adminUsersQuerySchema } from "@/lib/shared/validations/admin"
 
 // GET /api/admin/users?q=&cursor=&limit= — every account with its usage (admin)
 export const GET = route("admin", async ({ request }) => {

@@ -2,7 +2,7 @@ import { ApiError, handleApiError, readOptionalJson } from "@/lib/errors"
 import { clientIp } from "@/lib/rate-limit"
 import { route } from "@/lib/route"
 import { redeemShare } from "@/lib/shares"
-import { redeemShareSchema } from "@/lib/validations/shares"
+import { redeemShareSchema } from "@/lib/shared/validations/shares"
 
 // The Location is a working key: no cache may keep it (the wrapper sets no-store), and storage must
 // not learn the share page (whose URL holds the share token) through Referer.

@@ -1,7 +1,7 @@
 import { revokeShares } from "@/lib/admin"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
-import { adminBulkRevokeSchema } from "@/lib/validations/admin"
+import { adminBulkRevokeSchema } from "@/lib/shared/validations/admin"
 
 // POST /api/admin/shares/revoke {ids} — revoke many links at once, all or nothing (admin)
 export const POST = route("admin", async ({ request, user }) => {

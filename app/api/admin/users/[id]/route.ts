@@ -1,7 +1,7 @@
 import { updateUser } from "@/lib/admin"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
-import { adminUpdateUserSchema } from "@/lib/validations/admin"
+import { adminUpdateUserSchema } from "@/lib/shared/validations/admin"
 
 // PATCH /api/admin/users/:id {disabled?,role?,quotaBytes?} — disable/enable, promote/demote, set quota (admin)
 export const PATCH = route("admin", async ({ request, user, params }) => {

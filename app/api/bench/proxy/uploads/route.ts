@@ -1,7 +1,7 @@
 import { assertBenchProxyEnabled, proxyUpload } from "@/lib/bench-proxy"
 import { ApiError } from "@/lib/errors"
 import { route } from "@/lib/route"
-import { uploadRequestSchema } from "@/lib/validations/uploads"
+import { uploadRequestSchema } from "@/lib/shared/validations/uploads"
 
 // PUT /api/bench/proxy/uploads?name=&type= — BENCHMARK ONLY (off unless BENCH_PROXY_ENABLED):
 // the body streams through the app into storage. This is the data path Valet exists to avoid;

@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { listUploadedParts, signUploadParts } from "@/lib/uploads"
-import { signPartsSchema } from "@/lib/validations/uploads"
+import { signPartsSchema } from "@/lib/shared/validations/uploads"
 
 // POST /api/uploads/:id/parts — presigned URLs for some part numbers of an open multipart upload
 export const POST = route("user", async ({ request, user, params }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { postSignInPath, safeRedirectPath } from "@/lib/redirects"
+import { postSignInPath, safeRedirectPath } from "@/lib/shared/redirects"
 
 describe("safeRedirectPath", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { z } from "zod"
-import { displaySafe } from "@/lib/validations/text"
-import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/validations/shares"
+import { displaySafe } from "@/lib/shared/validations/text"
+import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/shared/validations/shares"
 
 /** "image/png" or a whole family ("image/*"). */
 const MEDIA_RANGE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/

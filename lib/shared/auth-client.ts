@@ -1,5 +1,5 @@
 import { getCsrfToken } from "next-auth/react"
-import { readApiFailure } from "@/lib/api-client"
+import { readApiFailure } from "@/lib/shared/api-client"
 
 export type CredentialsSignInResult =
   | { ok: true }

@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { displaySafe } from "@/lib/validations/text"
+import { displaySafe } from "@/lib/shared/validations/text"
 
 export const PASSWORD_MIN_LENGTH = 8
 // Argon2 is fine with long inputs, but a bound keeps a single request's cost predictable.

@@ -1,6 +1,6 @@
 import { z } from "zod"
-import { registerSchema } from "@/lib/validations/auth"
-import { resourceIdSchema, searchText } from "@/lib/validations/text"
+import { registerSchema } from "@/lib/shared/validations/auth"
+import { resourceIdSchema, searchText } from "@/lib/shared/validations/text"
 
 export const SHARE_STATES = ["active", "expired", "used_up", "revoked"] as const
 export const ROLES = ["USER", "ADMIN"] as const

@@ -1,9 +1,9 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { isDisplaySafe, isResourceId } from "@/lib/validations/text"
-import { createApiTokenSchema } from "@/lib/validations/auth"
-import { createUploadRequestSchema } from "@/lib/validations/upload-requests"
-import { uploadRequestSchema } from "@/lib/validations/uploads"
+import { isDisplaySafe, isResourceId } from "@/lib/shared/validations/text"
+import { createApiTokenSchema } from "@/lib/shared/validations/auth"
+import { createUploadRequestSchema } from "@/lib/shared/validations/upload-requests"
+import { uploadRequestSchema } from "@/lib/shared/validations/uploads"
 
 const grant = (name: string) => uploadRequestSchema.safeParse({ name, size: 1 })
 

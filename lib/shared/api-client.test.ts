@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { readApiFailure, retryHint, sentence } from "@/lib/api-client"
+import { readApiFailure, retryHint, sentence } from "@/lib/shared/api-client"
 
 describe("readApiFailure", () => {
   it("reads Valet's error body, its issues and a 429's Retry-After", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { resourceIdSchema } from "@/lib/validations/text"
+import { resourceIdSchema } from "@/lib/shared/validations/text"
 
 export const SHARE_PASSWORD_MIN_LENGTH = 4
 export const SHARE_PASSWORD_MAX_LENGTH = 256

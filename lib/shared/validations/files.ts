@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { resourceIdSchema, searchText } from "@/lib/validations/text"
+import { resourceIdSchema, searchText } from "@/lib/shared/validations/text"
 
 export const FILE_SORTS = ["newest", "oldest", "name", "size"] as const
 

@@ -1,6 +1,6 @@
 import { z } from "zod"
-import { S3_MAX_PARTS } from "@/lib/upload-layout"
-import { displaySafe } from "@/lib/validations/text"
+import { S3_MAX_PARTS } from "@/lib/shared/upload-layout"
+import { displaySafe } from "@/lib/shared/validations/text"
 
 /**
  * RFC 6838 type/subtype, optionally with parameters ("text/plain; charset=utf-8"). It becomes a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { createApiTokenSchema, registerSchema, signInSchema } from "@/lib/validations/auth"
+import { createApiTokenSchema, registerSchema, signInSchema } from "@/lib/shared/validations/auth"
 
 const messagesFor = (input: unknown) => {
   const result = registerSchema.safeParse(input)
