@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto"
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys, type AuditActor } from "@/lib/audit"
 import { getDb } from "@/lib/db"
@@ -10,6 +9,7 @@ import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit
 import { presignGet, type PresignedRequest } from "@/lib/storage"
 import type { CreateShareInput } from "@/lib/shared/validations/shares"
 import { isResourceId } from "@/lib/shared/validations/text"
+import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
 export type ShareState = "active" | "expired" | "used_up" | "revoked"
 
@@ -33,16 +33,6 @@ export type ShareSummary = {
 export type PublicShare =
   | { state: "active"; fileName: string; size: number; expiresAt: Date | null; remainingDownloads: number | null; hasPassword: boolean }
   | { state: Exclude<ShareState, "active"> }
-
-/** 32 random bytes: 256 bits, 43 URL-safe characters. */
-const TOKEN_BYTES = 32
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
-
-/**
- * The stored form of a token. A plain SHA-256 is enough here (unlike passwords): a 256-bit random
- * token cannot be guessed from its hash, so a database leak does not leak working links.
- */
-export const hashShareToken = (token: string) => createHash("sha256").update(token).digest("hex")
 
 export const shareUrl = (token: string) => new URL(`/s/${token}`, getEnv().APP_URL).toString()
 
@@ -133,12 +123,12 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
   const db = getDb()
   const file = await db.file.findFirst({ where: { id: fileId, ownerId: user.id }, select: { id: true } })
   if (!file) throw notFound("File")
-  const token = randomBytes(TOKEN_BYTES).toString("base64url")
+  const token = mintToken()
   const share = await db.share.create({
     data: {
       ownerId: user.id,
       fileId: file.id,
-      tokenHash: hashShareToken(token),
+      tokenHash: hashToken(token),
       passwordHash: input.password ? await hashPassword(input.password) : null,
       expiresAt,
       maxDownloads: input.maxDownloads ?? null,
@@ -195,9 +185,9 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
 
 async function findShareByToken(token: string) {
   // A malformed token cannot match anything; no need to ask the database.
-  if (!TOKEN_PATTERN.test(token)) return null
+  if (!isTokenShaped(token)) return null
   return getDb().share.findUnique({
-    where: { tokenHash: hashShareToken(token) },
+    where: { tokenHash: hashToken(token) },
     select: {
       id: true,
       passwordHash: true,

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto"
 import type { AuthUser } from "@/lib/auth"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
@@ -10,14 +9,11 @@ import type { RequestUploader } from "@/lib/uploads"
 import { GIB } from "@/lib/shared/upload-layout"
 import type { CreateUploadRequestInput } from "@/lib/shared/validations/upload-requests"
 import { isResourceId } from "@/lib/shared/validations/text"
+import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
-const TOKEN_BYTES = 32
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
 const DEFAULT_EXPIRY_SECONDS = 7 * 24 * 60 * 60
 const DEFAULT_TOTAL_SIZE = 5 * GIB
 
-// 256 random bits: a fast hash is enough, and a database leak does not leak working links.
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex")
 export const uploadRequestUrl = (token: string) => new URL(`/r/${token}`, getEnv().APP_URL).toString()
 
 export type UploadRequestState = "open" | "expired" | "closed"
@@ -77,7 +73,7 @@ async function receivedBy(requestIds: string[]) {
 export async function createUploadRequest(user: AuthUser, input: CreateUploadRequestInput) {
   const env = getEnv()
   const maxFileSize = Math.min(input.maxFileSize ?? env.MAX_FILE_SIZE_BYTES, env.MAX_FILE_SIZE_BYTES)
-  const token = randomBytes(TOKEN_BYTES).toString("base64url")
+  const token = mintToken()
   const request = await getDb().uploadRequest.create({
     data: {
       ownerId: user.id,
@@ -149,7 +145,7 @@ export async function closeUploadRequest(user: AuthUser, requestId: string): Pro
  * space of an account an admin has switched off.
  */
 async function findByToken(token: string) {
-  if (!TOKEN_PATTERN.test(token)) return null
+  if (!isTokenShaped(token)) return null
   const request = await getDb().uploadRequest.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { ...REQUEST_SELECT, owner: { select: { disabledAt: true } } },
