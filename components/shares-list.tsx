@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
-import type { ShareState } from "@/lib/shares"
+import type { ShareState } from "@/lib/share-state"
 
 /** A share as the browser gets it: dates as ISO strings, never a token (only its hash exists). */
 export type ShareView = {

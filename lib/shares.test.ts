@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { shareStateOf } from "@/lib/shares"
+import { shareStateOf } from "@/lib/share-state"
 import { createShareSchema } from "@/lib/shared/validations/shares"
 
 describe("shareStateOf", () => {

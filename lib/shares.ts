@@ -10,10 +10,7 @@ import { presignGet, type PresignedRequest } from "@/lib/storage"
 import type { CreateShareInput } from "@/lib/shared/validations/shares"
 import { isResourceId } from "@/lib/shared/validations/text"
 import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
-
-export type ShareState = "active" | "expired" | "used_up" | "revoked"
-
-type StateFields = { revokedAt: Date | null; expiresAt: Date | null; maxDownloads: number | null; downloads: number }
+import { activeShareWhere, shareStateOf, type ShareState } from "@/lib/share-state"
 
 /** A share as its owner sees it; never its token (only the hash is stored). */
 export type ShareSummary = {
@@ -36,18 +33,6 @@ export type PublicShare =
 
 export const shareUrl = (token: string) => new URL(`/s/${token}`, getEnv().APP_URL).toString()
 
-/**
- * The state machine of a link: revoked wins over expired, expired over used up. A state other
- * than active never goes back to active (revokedAt is never cleared, expiry and limit are fixed,
- * downloads only grow).
- */
-export function shareStateOf(share: StateFields, now = new Date()): ShareState {
-  if (share.revokedAt) return "revoked"
-  if (share.expiresAt && share.expiresAt <= now) return "expired"
-  if (share.maxDownloads !== null && share.downloads >= share.maxDownloads) return "used_up"
-  return "active"
-}
-
 const GONE_MESSAGES: Record<Exclude<ShareState, "active">, string> = {
   revoked: "This link was revoked",
   expired: "This link has expired",
@@ -57,18 +42,6 @@ const GONE_MESSAGES: Record<Exclude<ShareState, "active">, string> = {
 export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(`share_${state}`, GONE_MESSAGES[state])
 
 const linkNotFound = () => new ApiError("not_found", "This link does not exist")
-
-/** Links that would serve a download right now: shareStateOf's "active", as a WHERE clause. */
-export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
-  return {
-    revokedAt: null,
-    fileId: { not: null },
-    AND: [
-      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      { OR: [{ maxDownloads: null }, { downloads: { lt: getDb().share.fields.maxDownloads } }] },
-    ],
-  }
-}
 
 export const SHARE_SUMMARY_SELECT = {
   id: true,
@@ -90,7 +63,7 @@ export function toShareSummary(share: SummaryRow, now = new Date()): ShareSummar
     id: share.id,
     fileId: share.fileId,
     fileName: share.file?.name ?? null,
-    state: share.fileId === null ? "revoked" : shareStateOf(share, now),
+    state: shareStateOf(share, now),
     expiresAt: share.expiresAt,
     maxDownloads: share.maxDownloads,
     downloads: share.downloads,

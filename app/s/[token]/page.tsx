@@ -5,7 +5,8 @@ import { FormattedDate } from "@/components/ui/formatted-date"
 import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { isErrorCode, type ErrorCode } from "@/lib/shared/error-codes"
-import { describeShare, type ShareState } from "@/lib/shares"
+import type { ShareState } from "@/lib/share-state"
+import { describeShare } from "@/lib/shares"
 import { formatBytes } from "@/lib/shared/upload-layout"
 
 // The page's URL holds the share token: no Referer may carry it to another site, and search

@@ -3,7 +3,7 @@ import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { buttonClasses } from "@/components/ui/button"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { listAuditEvents } from "@/lib/admin"
+import { listAuditEvents } from "@/lib/admin/audit"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 

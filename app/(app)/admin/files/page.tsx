@@ -1,7 +1,7 @@
 import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminFilesTable } from "@/components/admin-files-table"
-import { listAllFiles } from "@/lib/admin"
+import { listAllFiles } from "@/lib/admin/files"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 

@@ -1,4 +1,5 @@
-import { exportAuditCsv, listAuditEvents } from "@/lib/admin"
+import { listAuditEvents } from "@/lib/admin/audit"
+import { exportAuditCsv } from "@/lib/admin/audit-csv"
 import { route } from "@/lib/route"
 import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 

@@ -1,4 +1,4 @@
-import { listAllFiles } from "@/lib/admin"
+import { listAllFiles } from "@/lib/admin/files"
 import { route } from "@/lib/route"
 import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 

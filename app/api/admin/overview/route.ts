@@ -1,4 +1,4 @@
-import { getOverview } from "@/lib/admin"
+import { getOverview } from "@/lib/admin/overview"
 import { route } from "@/lib/route"
 
 // GET /api/admin/overview — totals and uploads/downloads per day (admin)

@@ -1,4 +1,4 @@
-import { listAllShares } from "@/lib/admin"
+import { listAllShares } from "@/lib/admin/shares"
 import { route } from "@/lib/route"
 import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
 

@@ -1,4 +1,4 @@
-import { createUser, listUsers } from "@/lib/admin"
+import { createUser, listUsers } from "@/lib/admin/users"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { adminCreateUserSchema, adminUsersQuerySchema } from "@/lib/shared/validations/admin"

@@ -1,4 +1,4 @@
-import { revokeShares } from "@/lib/admin"
+import { revokeShares } from "@/lib/admin/shares"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { adminBulkRevokeSchema } from "@/lib/shared/validations/admin"

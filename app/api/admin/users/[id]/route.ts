@@ -1,4 +1,4 @@
-import { updateUser } from "@/lib/admin"
+import { updateUser } from "@/lib/admin/users"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { adminUpdateUserSchema } from "@/lib/shared/validations/admin"
