@@ -95,11 +95,6 @@ export const serverEnvSchema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_DISPLAY_NAME: z.string().trim().min(1).default("single sign-on"),
-  /**
-   * Turns on /api/bench/proxy/*, a baseline for `npm run bench` only: the app carries the bytes
-   * itself, the very thing Valet exists to avoid. Never set it in production.
-   */
-  BENCH_PROXY_ENABLED: booleanFlag(false),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>

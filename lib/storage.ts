@@ -330,7 +330,7 @@ export async function readObject(key: string): Promise<ReadableStream<Uint8Array
  * Streams a body of unknown length into storage through this server: one PutObject when it fits
  * in one part, else a multipart upload whose parts are cut as the bytes arrive, so at most
  * `partSize` × `queueSize` bytes are held in memory whatever the object's size. Only the
- * benchmark's proxy baseline (lib/bench-proxy.ts) uses it: carrying the bytes through the app is
+ * benchmark's proxy baseline (bench/proxy/proxy.ts) uses it: carrying the bytes through the app is
  * exactly what valet keys exist to avoid.
  */
 export async function putObjectStream(input: {

@@ -168,8 +168,7 @@ describe("access to every API route", () => {
     const resourceEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"))
     const covered = new Set<string>()
     for (const endpoint of resourceEndpoints) {
-      // The benchmark's proxy routes (off outside `npm run bench`) name files like /api/files/:id.
-      const kind = endpoint.route.replace(/^bench\/proxy\//, "").split("/")[0] ?? ""
+      const kind = endpoint.route.split("/")[0] ?? ""
       const id = foreignIds[kind]
       expect(id, `no foreign resource seeded for /api/${endpoint.route}`).toBeDefined()
       const response = await call(endpoint, await browserHeaders(user.id), { id: id ?? "" })

@@ -1,9 +1,8 @@
 /**
  * The proxy baseline of `npm run bench` (section 1): uploads and downloads whose bytes travel
  * through the app, the way a file-sharing app without valet keys works. THIS IS WHAT VALET EXISTS
- * TO AVOID — every byte costs the app CPU, memory and socket time. It exists only so the
- * benchmark can show that cost next to the valet path, and is off (404 to signed-in callers) unless
- * BENCH_PROXY_ENABLED=true.
+ * TO AVOID — every byte costs the app CPU, memory and socket time. It lives under bench/ and is
+ * served only by bench/proxy/server.ts, which `npm run bench` starts: the product never holds it.
  *
  * To keep the comparison fair the proxy does the same bookkeeping as a valet upload: the same
  * rate limit, quota check under the owner's lock, Upload row, HeadObject check, and File row and
@@ -20,11 +19,6 @@ import { deleteObject, headObject, putObjectStream, readObject } from "@/lib/sto
 import { admitUpload, assertQuotaRoom, lockOwnerQuota, objectKeyFor, type FileSummary } from "@/lib/uploads"
 import { isResourceId } from "@/lib/shared/validations/text"
 import type { UploadRequest } from "@/lib/shared/validations/uploads"
-
-/** The proxy routes answer as if they did not exist unless the benchmark turned them on. */
-export function assertBenchProxyEnabled(): void {
-  if (!getEnv().BENCH_PROXY_ENABLED) throw new ApiError("not_found", "Not found")
-}
 
 /** Counts the bytes that pass, so a body shorter or longer than its Content-Length is caught. */
 function countingStream(onChunk: (length: number) => void) {
