@@ -162,6 +162,19 @@ export const launcherEnvSchema = z.object({
 
 export type LauncherEnv = z.infer<typeof launcherEnvSchema>
 
+/**
+ * The logger's settings (lib/log.ts), read on their own: a log line must be writable even when the
+ * rest of the environment is invalid (that is what the line may be about).
+ */
+export const logEnvSchema = z.object({
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+})
+
+export function parseLogEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof logEnvSchema> {
+  return parseEnv(logEnvSchema, source)
+}
+
 export function parseLauncherEnv(source: Record<string, string | undefined> = process.env): LauncherEnv {
   return parseEnv(launcherEnvSchema, source)
 }

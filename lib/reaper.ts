@@ -1,3 +1,4 @@
+import { getLog } from "@/lib/log"
 import { pruneRateLimits } from "@/lib/rate-limit"
 import { reapExpiredUploads } from "@/lib/uploads"
 
@@ -22,10 +23,10 @@ export function startReaper(intervalSeconds: number): void {
     running = true
     try {
       const reaped = await runReaperOnce()
-      if (reaped.uploads > 0) console.log(`[reaper] closed ${reaped.uploads} expired upload(s)`)
+      if (reaped.uploads > 0) getLog().info(`[reaper] closed ${reaped.uploads} expired upload(s)`)
     } catch (error) {
       // Storage or the database being down is retried on the next tick.
-      console.error(`[reaper] pass failed: ${error instanceof Error ? error.message : String(error)}`)
+      getLog().error(`[reaper] pass failed: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       running = false
     }

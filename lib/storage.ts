@@ -20,6 +20,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
 import contentDisposition from "content-disposition"
 import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
 import { ApiError } from "@/lib/errors"
+import { getLog } from "@/lib/log"
 
 /** A valet key: one URL for one operation on one object, and when it stops working. */
 export type PresignedRequest = { url: string; expiresAt: Date; headers: Record<string, string> }
@@ -93,7 +94,7 @@ function httpStatusOf(error: unknown): number | undefined {
 function storageUnavailable(operation: string, error: unknown): ApiError {
   const name = error instanceof Error ? error.name : "UnknownError"
   const status = httpStatusOf(error)
-  console.error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
+  getLog().error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
   return new ApiError("storage_unavailable", "Storage is unavailable, try again shortly")
 }
 

@@ -24,8 +24,9 @@ describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () =
 
   it("answers 503 storage_unavailable when storage is down, and says the database is fine", async () => {
     vi.stubEnv("S3_ENDPOINT", CLOSED_ENDPOINT)
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
     const { GET } = await loadHealthRoute()
+    const { logSink } = await import("@/lib/log")
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     const response = await GET(new Request("http://localhost:3000/api/health"))
     expect(response.status).toBe(503)
     expect(response.headers.get("retry-after")).toBe("5")
