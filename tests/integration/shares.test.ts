@@ -3,6 +3,7 @@ import contentDisposition from "content-disposition"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import * as factories from "@/tests/support/factories"
 
 /**
  * The file, share and public-link rows of the API against real PostgreSQL and, once per run, each
@@ -42,18 +43,8 @@ const count = async (table: string) => Number((await query<{ count: string }>(da
 const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 
 /** Uploads bytes through the real grant → PUT → complete flow; the file's id and object key. */
-async function uploadFile(name: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id) {
-  const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type: "application/octet-stream" }, headers }))
-  expect(granted.status, await granted.clone().text()).toBe(201)
-  const { upload } = await granted.json()
-  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params("id", upload.id))
-  expect(completed.status).toBe(201)
-  const { file } = await completed.json()
-  const [row] = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "File" WHERE id = $1`, [file.id])
-  return { id: file.id as string, objectKey: row?.objectKey ?? "", data }
-}
+const uploadFile = (name: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id) =>
+  factories.uploadFile(userId, { name, data })
 
 async function createShare(fileId: string, input: unknown = {}, userId = owner.id) {
   return routes.createShare(apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }), params("id", fileId))
