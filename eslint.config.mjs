@@ -1,5 +1,36 @@
+import { readdirSync, readFileSync } from "node:fs"
+import path from "node:path"
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals"
 import nextTypescript from "eslint-config-next/typescript"
+
+/** Files under app/ that run in the browser: those that start with the "use client" directive. */
+function clientFilesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
+    .map((entry) => path.relative(".", path.join(entry.parentPath, entry.name)))
+    .filter((file) => /^\s*["']use client["']/.test(readFileSync(file, "utf8")))
+}
+
+// Outside the storage module, the SDK is reached through lib/storage.ts (keys, presigning, errors
+// that never log a URL); bench, scripts and tests may drive storage directly.
+const AWS_SDK_ONLY_IN_STORAGE = {
+  group: ["@aws-sdk/*"],
+  message: "Only lib/storage.ts talks to storage: call its functions instead.",
+}
+// Browser code gets only browser-safe modules: a server module pulls the database, storage or
+// secrets into the bundle. Types are erased, so type-only imports are fine.
+const BROWSER_SAFE_LIB_ONLY = {
+  group: ["@/lib/*", "!@/lib/shared", "@/lib/*/**", "!@/lib/shared/**"],
+  allowTypeImports: true,
+  message: "Browser code imports only from lib/shared/ (type-only imports from elsewhere are allowed).",
+}
+const PROCESS_ENV_ONLY_IN_ENV = {
+  object: "process",
+  property: "env",
+  message: "Read configuration through lib/env.ts (validated once, the only reader of process.env).",
+}
+// instrumentation.ts reads NEXT_RUNTIME, which Next.js inlines per bundle (Node or edge) at build time.
+const CONFIG_AND_TOOLING = ["instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "bench/**", "lib/**/*.test.ts", "*.config.{ts,mjs,js}"]
 
 const eslintConfig = [
   ...nextCoreWebVitals,
@@ -7,6 +38,21 @@ const eslintConfig = [
   // Playwright fixtures hand their value on through a callback named `use`, which the React rule
   // mistakes for React's use() hook.
   { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  {
+    files: ["**/*.{ts,tsx}"],
+    ignores: ["lib/storage.ts", ...CONFIG_AND_TOOLING],
+    rules: { "no-restricted-imports": ["error", { patterns: [AWS_SDK_ONLY_IN_STORAGE] }] },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}", "lib/shared/**/*.ts", ...clientFilesUnder("app")],
+    ignores: ["lib/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [AWS_SDK_ONLY_IN_STORAGE, BROWSER_SAFE_LIB_ONLY] }] },
+  },
+  {
+    files: ["**/*.{ts,tsx,mjs}"],
+    ignores: ["lib/env.ts", ...CONFIG_AND_TOOLING],
+    rules: { "no-restricted-properties": ["error", PROCESS_ENV_ONLY_IN_ENV] },
+  },
   { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
 ]
 

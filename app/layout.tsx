@@ -1,6 +1,8 @@
 import type { Metadata } from "next"
 import type { ReactNode } from "react"
 import { SiteHeader } from "@/components/site-header"
+import { accountPolicyFromEnv } from "@/lib/accounts"
+import { getCurrentUser } from "@/lib/auth"
 import "./globals.css"
 
 export const metadata: Metadata = {
@@ -8,14 +10,15 @@ export const metadata: Metadata = {
   description: "Share files straight from storage with short-lived, single-purpose keys.",
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await getCurrentUser()
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col font-sans">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader user={user} isRegistrationOpen={accountPolicyFromEnv().registration === "open"} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-10">
           {children}
         </main>

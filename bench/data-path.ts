@@ -1,8 +1,9 @@
 /**
  * Section 1 of `npm run bench`: what carrying the bytes costs the app. The same files are moved
  * twice: the valet way (the app grants presigned URLs, the client talks to storage) and through
- * the proxy baseline (lib/bench-proxy.ts, the app carries every byte), while the app's process
- * tree is sampled from /proc before and after each transfer.
+ * the proxy baseline (bench/proxy/, a server with the same lib/ code that carries every byte),
+ * while the serving process tree (the app's, or the proxy server's) is sampled from /proc before
+ * and after each transfer.
  */
 import type { BenchScenario, Figure } from "@/bench/types"
 import { sampleProcessTree, usageBetween } from "@/bench/process-tree"
@@ -23,19 +24,19 @@ type Measured = { cpuSeconds: number; ioBytes: number; seconds: number; bytes: n
 
 export const runDataPath: BenchScenario = async (target) => {
   const account = await createAccount(target.appUrl, "bench-data-path")
-  const client = new ValetClient(target.appUrl, account.bearerToken)
+  const client = new ValetClient(target.appUrl, account.bearerToken, target.proxyUrl)
   const source = await ensureRandomFile(target.workDir, GIB)
   const big: FileRange = { path: source, offset: 0, size: GIB }
   // The 100 small files are consecutive 10 MiB slices of the same random data.
   const small: FileRange[] = Array.from({ length: SMALL_FILE_COUNT }, (_, index) => ({ path: source, offset: index * SMALL_FILE_SIZE, size: SMALL_FILE_SIZE }))
 
-  /** Runs one transfer and answers what the app's process tree spent on it. */
-  const measure = async (bytes: number, transfer: () => Promise<unknown>): Promise<Measured> => {
-    const before = await sampleProcessTree(target.appPid)
+  /** Runs one transfer and answers what the serving process tree (the app's, or the proxy's) spent on it. */
+  const measure = async (bytes: number, transfer: () => Promise<unknown>, pid = target.appPid): Promise<Measured> => {
+    const before = await sampleProcessTree(pid)
     const started = performance.now()
     await transfer()
     const seconds = (performance.now() - started) / 1000
-    const used = usageBetween(before, await sampleProcessTree(target.appPid))
+    const used = usageBetween(before, await sampleProcessTree(pid))
     return { ...used, seconds, bytes }
   }
   const expectBytes = (what: string, received: number, expected: number) => {
@@ -56,7 +57,7 @@ export const runDataPath: BenchScenario = async (target) => {
     }
   } catch (error) {
     if (error instanceof Error && / 404 /.test(error.message) && error.message.startsWith("proxy")) {
-      throw new Error("the proxy baseline answers 404: start the app with BENCH_PROXY_ENABLED=true")
+      throw new Error("the proxy baseline answers 404: is bench/proxy/server.ts running at target.proxyUrl?")
     }
     throw error
   }
@@ -75,8 +76,8 @@ export const runDataPath: BenchScenario = async (target) => {
   let proxyId = ""
   record("valet, 1 GiB upload", "valet", "big", await measure(GIB, async () => (valetId = await client.upload({ name: "one-gib.bin", type: TYPE, file: big, parallelParts: PARALLEL_PARTS }))))
   record("valet, 1 GiB download", "valet", "big", await measure(GIB, async () => expectBytes("valet download", await client.download(valetId), GIB)))
-  record("proxy, 1 GiB upload", "proxy", "big", await measure(GIB, async () => (proxyId = await client.proxyUpload({ name: "one-gib.bin", type: TYPE, file: big }))))
-  record("proxy, 1 GiB download", "proxy", "big", await measure(GIB, async () => expectBytes("proxy download", await client.proxyDownload(proxyId), GIB)))
+  record("proxy, 1 GiB upload", "proxy", "big", await measure(GIB, async () => (proxyId = await client.proxyUpload({ name: "one-gib.bin", type: TYPE, file: big })), target.proxyPid))
+  record("proxy, 1 GiB download", "proxy", "big", await measure(GIB, async () => expectBytes("proxy download", await client.proxyDownload(proxyId), GIB), target.proxyPid))
   await client.deleteFile(valetId)
   await client.deleteFile(proxyId)
 
@@ -104,13 +105,13 @@ export const runDataPath: BenchScenario = async (target) => {
     "small",
     await measure(smallTotal, async () => {
       proxyIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) => client.proxyUpload({ name: smallName(index), type: TYPE, file }))
-    }),
+    }, target.proxyPid),
   )
   record(
     "proxy, 100 × 10 MiB download",
     "proxy",
     "small",
-    await measure(smallTotal, () => mapConcurrent(proxyIds, FILE_CONCURRENCY, async (id) => expectBytes("proxy download", await client.proxyDownload(id), SMALL_FILE_SIZE))),
+    await measure(smallTotal, () => mapConcurrent(proxyIds, FILE_CONCURRENCY, async (id) => expectBytes("proxy download", await client.proxyDownload(id), SMALL_FILE_SIZE)), target.proxyPid),
   )
   await mapConcurrent([...valetIds, ...proxyIds], FILE_CONCURRENCY, (id) => client.deleteFile(id))
 
@@ -154,7 +155,7 @@ export const runDataPath: BenchScenario = async (target) => {
   notes.push(
     "App CPU: utime+stime (+ reaped children) of the app's whole process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first.",
     "Bytes through the app: rchar+wchar deltas of /proc/<pid>/io over the same tree — every read()/write(): client and storage sockets, Postgres, logs (an upper bound on socket bytes). A proxied GiB costs ≈ 2 GiB (in + out).",
-    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (MULTIPART_PART_SIZE_BYTES, 8 MiB by default), ${PARALLEL_PARTS} at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/*, the app streams to storage with @aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject.`,
+    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (MULTIPART_PART_SIZE_BYTES, 8 MiB by default), ${PARALLEL_PARTS} at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with @aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject.`,
   )
   return { title: "1. Data path, valet vs proxy", figures, notes }
 }

@@ -172,6 +172,8 @@ export class ValetClient {
   constructor(
     readonly appUrl: string,
     readonly bearerToken: string,
+    /** The proxy baseline's server (bench/proxy/server.ts); the product has no proxy routes. */
+    readonly proxyUrl = appUrl,
   ) {}
 
   private async api<T>(what: string, method: string, pathname: string, json?: unknown, ...statuses: number[]): Promise<T> {
@@ -215,10 +217,10 @@ export class ValetClient {
     return expectStatus("GET from storage", await send(location, { method: "GET", drain: true }), 200).bytes
   }
 
-  /** The proxy baseline (BENCH_PROXY_ENABLED): the body goes through the app. */
+  /** The proxy baseline (bench/proxy/): the body goes through the server. */
   async proxyUpload(input: { name: string; type: string; file: FileRange }): Promise<string> {
     const query = new URLSearchParams({ name: input.name, type: input.type })
-    const response = await send(`${this.appUrl}/api/bench/proxy/uploads?${query}`, {
+    const response = await send(`${this.proxyUrl}/api/bench/proxy/uploads?${query}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${this.bearerToken}` },
       file: input.file,
@@ -228,7 +230,7 @@ export class ValetClient {
   }
 
   async proxyDownload(fileId: string): Promise<number> {
-    const response = await send(`${this.appUrl}/api/bench/proxy/files/${fileId}`, {
+    const response = await send(`${this.proxyUrl}/api/bench/proxy/files/${fileId}`, {
       method: "GET",
       headers: { authorization: `Bearer ${this.bearerToken}` },
       drain: true,

@@ -13,6 +13,9 @@ export type BenchTarget = {
   appUrl: string
   /** The pid of that app process (its process group leader), for CPU and I/O accounting. */
   appPid: number
+  /** The proxy baseline's own server (bench/proxy/server.ts), with the app's environment, and its pid. */
+  proxyUrl: string
+  proxyPid: number
   databaseUrl: string
   /** The S3_* variables the app runs with (endpoint, bucket, credentials). */
   s3Env: Record<string, string>

@@ -8,7 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 export type AdminFileView = { id: string; name: string; size: number; type: string; createdAt: string; owner: { email: string }; activeShares: number }
 

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import type { ShareState } from "@/lib/shares"
+import type { ShareState } from "@/lib/share-state"
 
 export type AdminShareView = {
   id: string

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation"
 import { useState, useTransition } from "react"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 
 /**
  * One admin API call at a time from a client component: pending state, the API's message on

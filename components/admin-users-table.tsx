@@ -8,7 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 export type AdminUserView = {
   id: string

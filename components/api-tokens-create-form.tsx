@@ -8,8 +8,8 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
-import { createApiTokenSchema, TOKEN_NAME_MAX_LENGTH } from "@/lib/validations/auth"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { createApiTokenSchema, TOKEN_NAME_MAX_LENGTH } from "@/lib/shared/validations/auth"
 
 export const EXPIRY_OPTIONS = [
   { value: "7", label: "7 days" },

@@ -6,7 +6,7 @@ import { useState, useTransition } from "react"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 
 /** A token as the page shows it; dates are ISO strings so they cross the server/client boundary as-is. */
 export type ApiTokenView = {

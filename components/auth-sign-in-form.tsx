@@ -6,9 +6,9 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField } from "@/components/ui/text-field"
 import { useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/api-client"
-import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
-import { signInSchema } from "@/lib/validations/auth"
+import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/shared/api-client"
+import { signInErrorMessage, signInWithCredentials } from "@/lib/shared/auth-client"
+import { signInSchema } from "@/lib/shared/validations/auth"
 
 const FIELDS = ["email", "password"] as const
 type Values = Record<(typeof FIELDS)[number], string>

@@ -7,9 +7,9 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint, type ApiFailure } from "@/lib/api-client"
-import { signInErrorMessage, signInWithCredentials } from "@/lib/auth-client"
-import { PASSWORD_MIN_LENGTH, registerSchema } from "@/lib/validations/auth"
+import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint, type ApiFailure } from "@/lib/shared/api-client"
+import { signInErrorMessage, signInWithCredentials } from "@/lib/shared/auth-client"
+import { PASSWORD_MIN_LENGTH, registerSchema } from "@/lib/shared/validations/auth"
 
 const FIELDS = ["name", "email", "password"] as const
 type Field = (typeof FIELDS)[number]

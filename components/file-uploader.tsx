@@ -8,8 +8,8 @@ import { useRouter } from "next/navigation"
 import { useEffect, useRef } from "react"
 import "@uppy/core/css/style.min.css"
 import "@uppy/dashboard/css/style.min.css"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
-import { formatBytes, partLayout } from "@/lib/upload-layout"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 
 /** What the server told the browser about uploads (from lib/env, rendered into the page). */
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }

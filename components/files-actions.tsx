@@ -5,7 +5,7 @@ import { useState, useTransition } from "react"
 import { ShareDialog, type ShareSettings } from "@/components/files-share-dialog"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 
 /** Share and delete for one row of My files; both refresh the server-rendered list afterwards. */
 export function FileActions({ file, shareSettings }: { file: { id: string; name: string }; shareSettings: ShareSettings }) {

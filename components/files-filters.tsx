@@ -1,6 +1,6 @@
 import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
-import type { ListFilesQuery } from "@/lib/validations/files"
+import type { ListFilesQuery } from "@/lib/shared/validations/files"
 
 const SORT_LABELS: Record<ListFilesQuery["sort"], string> = {
   newest: "Newest first",

@@ -7,7 +7,7 @@ import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 
 const HOUR = 60 * 60
 const DAY = 24 * HOUR

@@ -6,7 +6,7 @@ import type { ShareSettings } from "@/components/files-share-dialog"
 import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import type { FileListItem } from "@/lib/files"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 /** The signed-in user's files; each download is a fresh, one-minute key minted on click. */
 export function FilesTable({ files, shareSettings }: { files: FileListItem[]; shareSettings: ShareSettings }) {

@@ -8,7 +8,7 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import type { ErrorCode } from "@/lib/shared/error-codes"
 import { previewKindOf } from "@/lib/shared/previews"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 type ShareFile = { id: string; name: string; size: number; type: string }
 

@@ -7,7 +7,7 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 import type { ShareState } from "@/lib/shares"
 
 type Detail = {

@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
-import type { ShareState } from "@/lib/shares"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import type { ShareState } from "@/lib/share-state"
 
 /** A share as the browser gets it: dates as ISO strings; its URL only for its owner. */
 export type ShareView = {

@@ -2,13 +2,16 @@ import Link from "next/link"
 import { UserMenu } from "@/components/auth-user-menu"
 import { buttonClasses } from "@/components/ui/button"
 import { ValetLogo } from "@/components/ui/valet-logo"
-import { accountPolicyFromEnv } from "@/lib/accounts"
-import { getCurrentUser } from "@/lib/auth"
 
 const NAV_LINK_CLASSES = "rounded-md hover:text-slate-900 dark:hover:text-white"
 
-export async function SiteHeader() {
-  const user = await getCurrentUser()
+type SiteHeaderProps = {
+  /** The signed-in user, if any (the root layout reads the session). */
+  user: { email: string; name: string | null; role: string } | null
+  isRegistrationOpen: boolean
+}
+
+export function SiteHeader({ user, isRegistrationOpen }: SiteHeaderProps) {
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between px-4">
@@ -37,7 +40,7 @@ export async function SiteHeader() {
               <Link href="/sign-in" className={NAV_LINK_CLASSES}>
                 Sign in
               </Link>
-              {accountPolicyFromEnv().registration === "open" && (
+              {isRegistrationOpen && (
                 <Link href="/sign-up" className={buttonClasses({ size: "sm" })}>
                   Sign up
                 </Link>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation"
 import { useState } from "react"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 
 /** Closes an upload request after confirmation; the next upload through the link is refused. */
 export function UploadRequestCloseButton({ id, title }: { id: string; title: string }) {

@@ -7,8 +7,8 @@ import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
-import { GIB, MIB } from "@/lib/upload-layout"
+import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { GIB, MIB } from "@/lib/shared/upload-layout"
 
 const EXPIRY_PRESETS = [
   { label: "1 day", seconds: 86_400 },

@@ -6,8 +6,8 @@ import { FileUploaderLoader } from "@/components/file-uploader-loader"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/api-client"
-import { UPLOAD_SESSION_HEADER } from "@/lib/validations/upload-requests"
+import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/shared/api-client"
+import { UPLOAD_SESSION_HEADER } from "@/lib/shared/validations/upload-requests"
 
 type Props = {
   token: string

@@ -3,7 +3,7 @@ import { ApiError, prismaErrorCode } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import type { Role } from "@/lib/generated/prisma/client"
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/passwords"
-import type { RegisterInput, SignInInput } from "@/lib/validations/auth"
+import type { RegisterInput, SignInInput } from "@/lib/shared/validations/auth"
 
 /** What the rest of the app knows about a signed-in person. */
 export type AccountUser = { id: string; email: string; name: string | null; role: Role }

@@ -1,13 +1,12 @@
-import { createHash, randomBytes } from "node:crypto"
 import type { AccountUser } from "@/lib/accounts"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
-import type { CreateApiTokenInput } from "@/lib/validations/auth"
-import { isResourceId } from "@/lib/validations/text"
+import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
+import { isResourceId } from "@/lib/shared/validations/text"
+import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
 /** Recognisable in logs and by secret scanners; 32 random bytes follow. */
 export const API_TOKEN_PREFIX = "vlt_"
-const API_TOKEN_PATTERN = /^vlt_[A-Za-z0-9_-]{43}$/
 /** Characters of the secret kept for display, prefix included ("vlt_AbCd1234"). */
 const DISPLAY_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 8
 export const MAX_ACTIVE_TOKENS_PER_USER = 50
@@ -26,7 +25,6 @@ export type ApiTokenSummary = {
 }
 
 // The secret carries 256 bits of entropy, so a fast hash is enough: there is nothing to brute-force.
-const hashToken = (secret: string) => createHash("sha256").update(secret).digest("hex")
 
 const activeTokenWhere = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] })
 
@@ -56,7 +54,7 @@ export async function createApiToken(
   if (active >= MAX_ACTIVE_TOKENS_PER_USER) {
     throw new ApiError("token_limit", `You already have ${MAX_ACTIVE_TOKENS_PER_USER} active tokens; revoke one first`)
   }
-  const secret = API_TOKEN_PREFIX + randomBytes(32).toString("base64url")
+  const secret = mintToken(API_TOKEN_PREFIX)
   const token = await db.apiToken.create({
     data: {
       userId: user.id,
@@ -94,7 +92,7 @@ export async function revokeApiToken(user: AccountUser, tokenId: string): Promis
  * expired, or its account is disabled. One indexed read; lastUsedAt is written at most once a minute.
  */
 export async function authenticateApiToken(secret: string): Promise<(AccountUser & { tokenId: string }) | null> {
-  if (!API_TOKEN_PATTERN.test(secret)) return null
+  if (!isTokenShaped(secret, API_TOKEN_PREFIX)) return null
   const db = getDb()
   const now = new Date()
   const token = await db.apiToken.findUnique({

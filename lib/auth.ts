@@ -12,7 +12,7 @@ import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
 import { assertHashCapacity } from "@/lib/passwords"
 import { clientIp, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
-import { emailSchema, signInSchema } from "@/lib/validations/auth"
+import { emailSchema, signInSchema } from "@/lib/shared/validations/auth"
 
 /** Who is acting, and how they proved it. */
 export type AuthUser = (AccountUser & { via: "session" }) | (AccountUser & { via: "token"; tokenId: string })

@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from "@/lib/upload-layout"
+import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from "@/lib/shared/upload-layout"
 
 /** S3 refuses presigned URLs that live longer than 7 days (SigV4's own limit). */
 export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60
@@ -114,11 +114,6 @@ export const serverEnvSchema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_DISPLAY_NAME: z.string().trim().min(1).default("single sign-on"),
-  /**
-   * Turns on /api/bench/proxy/*, a baseline for `npm run bench` only: the app carries the bytes
-   * itself, the very thing Valet exists to avoid. Never set it in production.
-   */
-  BENCH_PROXY_ENABLED: booleanFlag(false),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>
@@ -202,6 +197,19 @@ export const launcherEnvSchema = z.object({
 })
 
 export type LauncherEnv = z.infer<typeof launcherEnvSchema>
+
+/**
+ * The logger's settings (lib/log.ts), read on their own: a log line must be writable even when the
+ * rest of the environment is invalid (that is what the line may be about).
+ */
+export const logEnvSchema = z.object({
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+})
+
+export function parseLogEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof logEnvSchema> {
+  return parseEnv(logEnvSchema, source)
+}
 
 export function parseLauncherEnv(source: Record<string, string | undefined> = process.env): LauncherEnv {
   return parseEnv(launcherEnvSchema, source)

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest"
 import { z } from "zod"
 import { ApiError, handleApiError, JSON_BODY_MAX_BYTES, readJson, readOptionalJson, redactUrlQueries } from "@/lib/errors"
+import { logSink } from "@/lib/log"
 
 describe("handleApiError", () => {
   it("answers an ApiError with its status, code and message", async () => {
@@ -25,7 +26,7 @@ describe("handleApiError", () => {
   })
 
   it("hides anything else behind a generic 500 with a request id, never the stack", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     const response = handleApiError(new Error("connection string postgresql://secret@db"))
     expect(response.status).toBe(500)
     const text = await response.text()
@@ -42,7 +43,7 @@ describe("logging an unexpected error", () => {
     "http://127.0.0.1:4569/valet/u/user1/up1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=KEY%2F20261123&X-Amz-Signature=abc123def456"
 
   it("never writes a presigned URL's query (its signature) to the log", () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     handleApiError(new Error(`fetch failed for ${presigned}`))
     const line = logged.mock.calls.flat().join(" ")
     expect(line).toContain("http://127.0.0.1:4569/valet/u/user1/up1?[redacted]")
@@ -144,7 +145,7 @@ describe("a database that is down or restarting", () => {
     ["a connection closed mid-transaction", new Error("Client has encountered a connection error and is not queryable")],
     ["a connection lost by node-postgres", new Error("Connection terminated unexpectedly")],
   ])("answers %s with 503 database_unavailable and Retry-After", async (_, error) => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     const response = handleApiError(error)
     expect(response.status).toBe(503)
     expect(response.headers.get("retry-after")).toBe("5")
@@ -153,7 +154,7 @@ describe("a database that is down or restarting", () => {
   })
 
   it("leaves other database errors alone", () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     expect(handleApiError(adapterError("P2010", { kind: "postgres", code: "42601", severity: "ERROR" })).status).toBe(500)
     expect(handleApiError(adapterError("P2002", { kind: "UniqueConstraintViolation" })).status).toBe(409)
     logged.mockRestore()

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto"
 import { ZodError } from "zod"
 import { ERROR_CODES, type ApiErrorBody, type ErrorCode } from "@/lib/shared/error-codes"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
+import { currentRequestId, getLog, redactUrlQueries } from "@/lib/log"
 
 export type { ApiErrorBody, ErrorCode }
+export { redactUrlQueries }
 
 /**
  * A failure the client should see as-is: a stable code from the catalogue (lib/shared/error-codes.ts,
@@ -69,14 +71,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return error instanceof Error && !code && DATABASE_DOWN_MESSAGE.test(error.message)
 }
 
-/**
- * Drops the query string of every URL in a text. A presigned URL's query *is* the key
- * (X-Amz-Signature, credential, expiry), and logs must never hold one (DESIGN.md §3 rule 9).
- */
-export function redactUrlQueries(text: string): string {
-  return text.replace(/(\bhttps?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/g, "$1?[redacted]")
-}
-
 /** The one mapping from a thrown value to an HTTP response. Never leaks a stack trace. */
 export function handleApiError(error: unknown): Response {
   if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, { headers: error.headers })
@@ -87,7 +81,7 @@ export function handleApiError(error: unknown): Response {
     return errorResponse(400, "invalid_request", message, { issues })
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[api] database unavailable: ${error instanceof Error ? error.name : "UnknownError"}`)
+    getLog().error(`[api] database unavailable: ${error instanceof Error ? error.name : "UnknownError"}`)
     return errorResponse(503, "database_unavailable", "The database is unavailable, try again shortly", {
       headers: { "Retry-After": "5" },
     })
@@ -98,9 +92,10 @@ export function handleApiError(error: unknown): Response {
     case "P2002":
       return errorResponse(409, "conflict", "Resource already exists")
   }
-  const requestId = randomUUID()
+  // The route wrapper's id, so the client's message, the response header and the log line match.
+  const requestId = currentRequestId() ?? randomUUID()
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
-  console.error(`[api] unhandled error (request ${requestId}): ${redactUrlQueries(detail)}`)
+  getLog().error({ requestId }, `[api] unhandled error (request ${requestId}): ${redactUrlQueries(detail)}`)
   return errorResponse(500, "internal_error", `Something went wrong (request ${requestId})`)
 }
 

@@ -2,12 +2,12 @@ import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { notFound } from "@/lib/errors"
-import { activeShareWhere } from "@/lib/shares"
+import { activeShareWhere } from "@/lib/share-state"
 import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { FileSummary } from "@/lib/uploads"
-import type { ListFilesQuery } from "@/lib/validations/files"
-import { isResourceId } from "@/lib/validations/text"
+import type { ListFilesQuery } from "@/lib/shared/validations/files"
+import { isResourceId } from "@/lib/shared/validations/text"
 
 type FileSort = ListFilesQuery["sort"]
 

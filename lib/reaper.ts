@@ -1,3 +1,4 @@
+import { getLog } from "@/lib/log"
 import { pruneRateLimits } from "@/lib/rate-limit"
 import { reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads"
 
@@ -28,11 +29,11 @@ export function startReaper(intervalSeconds: number): void {
     running = true
     try {
       const reaped = await runReaperOnce()
-      if (reaped.uploads > 0) console.log(`[reaper] closed ${reaped.uploads} expired upload(s)`)
-      if (reaped.swept > 0) console.log(`[reaper] swept what ${reaped.swept} dead key(s) could have written`)
+      if (reaped.uploads > 0) getLog().info(`[reaper] closed ${reaped.uploads} expired upload(s)`)
+      if (reaped.swept > 0) getLog().info(`[reaper] swept what ${reaped.swept} dead key(s) could have written`)
     } catch (error) {
       // Storage or the database being down is retried on the next tick.
-      console.error(`[reaper] pass failed: ${error instanceof Error ? error.message : String(error)}`)
+      getLog().error(`[reaper] pass failed: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       running = false
     }

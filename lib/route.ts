@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto"
 import { requireAdmin, requireUser, type AuthUser } from "@/lib/auth"
 import { handleApiError } from "@/lib/errors"
+import { withRequestId } from "@/lib/log"
 
 /**
  * Who may call a route:
@@ -11,7 +13,7 @@ import { handleApiError } from "@/lib/errors"
 export type RouteAccess = "public" | "user" | "admin" | "link"
 
 /** The dynamic segments Valet's routes use ([id], [token], …); add a name here with a route that needs it. */
-type RouteParams = Readonly<Record<"id" | "token" | "fileId", string>>
+export type RouteParams = Readonly<Record<"id" | "token" | "fileId", string> & { nextauth: string[] }>
 type Context<A extends RouteAccess> = {
   request: Request
   params: RouteParams
@@ -24,34 +26,44 @@ export type RouteHandler = ((request: Request, context?: NextContext) => Promise
   readonly access: RouteAccess
 }
 
+/** A caller's (a load balancer's) request id is kept when it is a plain token; anything else is replaced. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
 /**
  * Wraps a route handler: checks the declared access, awaits the params, defaults
- * `Cache-Control: no-store` (every API answer is per-user or holds a key) and maps every failure
- * through the one error mapper (lib/errors.ts).
+ * `Cache-Control: no-store` (every API answer is per-user or holds a key), maps every failure
+ * through the one error mapper (lib/errors.ts), and runs it under a request id (the caller's
+ * `x-request-id`, or a new one) that every log line carries and the response echoes.
  */
 export function route<A extends RouteAccess>(access: A, handler: (context: Context<A>) => Promise<Response> | Response): RouteHandler {
   const wrapped = async (request: Request, context?: NextContext) => {
-    try {
-      // Next.js fills every segment the folder names; RouteParams lists those names.
-      const params = ((await context?.params) ?? {}) as RouteParams
-      const user = access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
-      return withNoStore(await handler({ request, params, user } as Context<A>))
-    } catch (error) {
-      return handleApiError(error)
-    }
+    const given = request.headers.get("x-request-id")
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID()
+    const response = await withRequestId(requestId, async () => {
+      try {
+        // Next.js fills every segment the folder names; RouteParams lists those names.
+        const params = ((await context?.params) ?? {}) as RouteParams
+        const user = access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
+        return await handler({ request, params, user } as Context<A>)
+      } catch (error) {
+        return handleApiError(error)
+      }
+    })
+    return withHeaders(response, { "Cache-Control": "no-store", "X-Request-Id": requestId })
   }
   return Object.assign(wrapped, { access })
 }
 
-function withNoStore(response: Response): Response {
-  if (response.headers.has("Cache-Control")) return response
+/** Sets each header the response does not set itself. */
+function withHeaders(response: Response, defaults: Record<string, string>): Response {
+  const missing = Object.entries(defaults).filter(([name]) => !response.headers.has(name))
   try {
-    response.headers.set("Cache-Control", "no-store")
+    for (const [name, value] of missing) response.headers.set(name, value)
     return response
   } catch {
     // Response.redirect() and fetch() responses have immutable headers: copy them.
     const headers = new Headers(response.headers)
-    headers.set("Cache-Control", "no-store")
+    for (const [name, value] of missing) headers.set(name, value)
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
   }
 }

@@ -2,7 +2,7 @@ import { ApiError, readOptionalJson } from "@/lib/errors"
 import { clientIp } from "@/lib/rate-limit"
 import { readUnlockCookie, type RecipientRequest } from "@/lib/shares"
 import type { PresignedRequest } from "@/lib/storage"
-import { recipientAccessSchema } from "@/lib/validations/shares"
+import { recipientAccessSchema } from "@/lib/shared/validations/shares"
 
 /**
  * The HTTP side of a recipient's request to `/s/:token/**`: what it carries (password, unlock

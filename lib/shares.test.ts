@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { hashShareToken, shareStateOf, truncateIp } from "@/lib/shares"
-import { createShareSchema } from "@/lib/validations/shares"
+import { shareStateOf } from "@/lib/share-state"
+import { truncateIp } from "@/lib/shares"
+import { createShareSchema } from "@/lib/shared/validations/shares"
 
 describe("shareStateOf", () => {
   const now = new Date("2026-11-23T12:00:00Z")
@@ -17,12 +18,6 @@ describe("shareStateOf", () => {
     ["revoked, expired and used up", { ...base, revokedAt: past, expiresAt: past, maxDownloads: 1, downloads: 1 }, "revoked"],
   ] as const)("%s → %s", (_case, share, state) => {
     expect(shareStateOf(share, now)).toBe(state)
-  })
-})
-
-describe("hashShareToken", () => {
-  it("is the hex SHA-256 of the token, so the stored value reveals nothing usable", () => {
-    expect(hashShareToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   })
 })
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
 import { isIPv4, isIPv6 } from "node:net"
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys, type AuditActor } from "@/lib/audit"
@@ -10,12 +10,12 @@ import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
 import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
-import type { CreateShareInput, UpdateShareInput } from "@/lib/validations/shares"
-import { isResourceId } from "@/lib/validations/text"
+import type { CreateShareInput, UpdateShareInput } from "@/lib/shared/validations/shares"
+import { isResourceId } from "@/lib/shared/validations/text"
+import { activeShareWhere, shareStateOf, type ShareState } from "@/lib/share-state"
+import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
-export type ShareState = "active" | "expired" | "used_up" | "revoked"
-
-type StateFields = { revokedAt: Date | null; expiresAt: Date | null; maxDownloads: number | null; downloads: number }
+export type { ShareState }
 
 /** One file of a link, as its owner and its recipients see it. */
 export type ShareFileSummary = { id: string; name: string; size: number; type: string }
@@ -54,15 +54,6 @@ export type PublicShare =
     }
   | { state: Exclude<ShareState, "active"> }
 
-/** 32 random bytes: 256 bits, 43 URL-safe characters. */
-const TOKEN_BYTES = 32
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
-
-/**
- * The stored form of a token. A plain SHA-256 is enough here (unlike passwords): a 256-bit random
- * token cannot be guessed from its hash, so a database leak does not leak working links.
- */
-export const hashShareToken = (token: string) => createHash("sha256").update(token).digest("hex")
 
 const sealKey = () => Buffer.from(hkdfSync("sha256", getEnv().AUTH_SECRET, "", "valet share link seal", 32))
 
@@ -82,25 +73,13 @@ export function unsealShareUrl(sealed: string | null): string | null {
     const decipher = createDecipheriv("aes-256-gcm", sealKey(), Buffer.from(iv, "base64url"))
     decipher.setAuthTag(Buffer.from(tag, "base64url"))
     const token = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8")
-    return TOKEN_PATTERN.test(token) ? shareUrl(token) : null
+    return isTokenShaped(token) ? shareUrl(token) : null
   } catch {
     return null
   }
 }
 
 export const shareUrl = (token: string) => new URL(`/s/${token}`, getEnv().APP_URL).toString()
-
-/**
- * The state machine of a link: revoked wins over expired, expired over used up. A state other
- * than active never goes back to active (revokedAt is never cleared, expiry and limit are fixed,
- * downloads only grow).
- */
-export function shareStateOf(share: StateFields, now = new Date()): ShareState {
-  if (share.revokedAt) return "revoked"
-  if (share.expiresAt && share.expiresAt <= now) return "expired"
-  if (share.maxDownloads !== null && share.downloads >= share.maxDownloads) return "used_up"
-  return "active"
-}
 
 const GONE_MESSAGES: Record<Exclude<ShareState, "active">, string> = {
   revoked: "This link was revoked",
@@ -112,16 +91,6 @@ export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(
 
 const linkNotFound = () => new ApiError("not_found", "This link does not exist")
 
-/** Links that would serve a download right now: shareStateOf's "active", as a WHERE clause. */
-export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
-  return {
-    revokedAt: null,
-    AND: [
-      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      { OR: [{ maxDownloads: null }, { downloads: { lt: getDb().share.fields.maxDownloads } }] },
-    ],
-  }
-}
 
 const SHARE_FILES_SELECT = {
   orderBy: { position: "asc" },
@@ -199,7 +168,7 @@ export async function createShare(
   const db = getDb()
   const owned = await db.file.count({ where: { id: { in: fileIds }, ownerId: user.id } })
   if (owned !== fileIds.length) throw notFound("File")
-  const token = randomBytes(TOKEN_BYTES).toString("base64url")
+  const token = mintToken()
   const passwordHash = input.password ? await hashPassword(input.password) : null
   const share = await db.$transaction(async (tx) => {
     const created = await tx.share.create({
@@ -207,7 +176,7 @@ export async function createShare(
         ownerId: user.id,
         title: input.title ?? null,
         message: input.message ?? null,
-        tokenHash: hashShareToken(token),
+        tokenHash: hashToken(token),
         tokenSealed: sealShareToken(token),
         passwordHash,
         expiresAt,
@@ -339,9 +308,9 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
 
 async function findShareByToken(token: string) {
   // A malformed token cannot match anything; no need to ask the database.
-  if (!TOKEN_PATTERN.test(token)) return null
+  if (!isTokenShaped(token)) return null
   return getDb().share.findUnique({
-    where: { tokenHash: hashShareToken(token) },
+    where: { tokenHash: hashToken(token) },
     select: {
       id: true,
       title: true,

@@ -20,6 +20,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
 import contentDisposition from "content-disposition"
 import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
 import { ApiError } from "@/lib/errors"
+import { getLog } from "@/lib/log"
 import { downloadContentType } from "@/lib/shared/download-types"
 
 /** A valet key: one URL for one operation on one object, and when it stops working. */
@@ -94,7 +95,7 @@ function httpStatusOf(error: unknown): number | undefined {
 function storageUnavailable(operation: string, error: unknown): ApiError {
   const name = error instanceof Error ? error.name : "UnknownError"
   const status = httpStatusOf(error)
-  console.error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
+  getLog().error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status})` : ""}`)
   return new ApiError("storage_unavailable", "Storage is unavailable, try again shortly")
 }
 
@@ -362,7 +363,7 @@ export async function readObject(key: string): Promise<ReadableStream<Uint8Array
  * Streams a body of unknown length into storage through this server: one PutObject when it fits
  * in one part, else a multipart upload whose parts are cut as the bytes arrive, so at most
  * `partSize` × `queueSize` bytes are held in memory whatever the object's size. Only the
- * benchmark's proxy baseline (lib/bench-proxy.ts) uses it: carrying the bytes through the app is
+ * benchmark's proxy baseline (bench/proxy/proxy.ts) uses it: carrying the bytes through the app is
  * exactly what valet keys exist to avoid.
  */
 export async function putObjectStream(input: {

@@ -1,7 +1,7 @@
 import { clientIp } from "@/lib/rate-limit"
 import { resolveRequestUploader } from "@/lib/upload-requests"
 import type { UploadSession } from "@/lib/upload-sessions"
-import { UPLOAD_PASSWORD_HEADER, UPLOAD_SESSION_HEADER } from "@/lib/validations/upload-requests"
+import { UPLOAD_PASSWORD_HEADER, UPLOAD_SESSION_HEADER } from "@/lib/shared/validations/upload-requests"
 
 /**
  * The outsider behind a request to /api/r/<token>/…, checked against the link every time: its

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto"
 import type { AuthUser } from "@/lib/auth"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
@@ -8,17 +7,14 @@ import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import type { RequestUploader } from "@/lib/uploads"
 import { mintUploadSession, needsRenewal, verifyUploadSession, type UploadSession } from "@/lib/upload-sessions"
-import { GIB } from "@/lib/upload-layout"
-import type { CreateUploadRequestInput } from "@/lib/validations/upload-requests"
-import { isResourceId } from "@/lib/validations/text"
+import { GIB } from "@/lib/shared/upload-layout"
+import type { CreateUploadRequestInput } from "@/lib/shared/validations/upload-requests"
+import { isResourceId } from "@/lib/shared/validations/text"
+import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
-const TOKEN_BYTES = 32
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
 const DEFAULT_EXPIRY_SECONDS = 7 * 24 * 60 * 60
 const DEFAULT_TOTAL_SIZE = 5 * GIB
 
-// 256 random bits: a fast hash is enough, and a database leak does not leak working links.
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex")
 export const uploadRequestUrl = (token: string) => new URL(`/r/${token}`, getEnv().APP_URL).toString()
 
 export type UploadRequestState = "open" | "expired" | "closed"
@@ -78,7 +74,7 @@ async function receivedBy(requestIds: string[]) {
 export async function createUploadRequest(user: AuthUser, input: CreateUploadRequestInput) {
   const env = getEnv()
   const maxFileSize = Math.min(input.maxFileSize ?? env.MAX_FILE_SIZE_BYTES, env.MAX_FILE_SIZE_BYTES)
-  const token = randomBytes(TOKEN_BYTES).toString("base64url")
+  const token = mintToken()
   const request = await getDb().uploadRequest.create({
     data: {
       ownerId: user.id,
@@ -150,7 +146,7 @@ export async function closeUploadRequest(user: AuthUser, requestId: string): Pro
  * space of an account an admin has switched off.
  */
 async function findByToken(token: string) {
-  if (!TOKEN_PATTERN.test(token)) return null
+  if (!isTokenShaped(token)) return null
   const request = await getDb().uploadRequest.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { ...REQUEST_SELECT, owner: { select: { disabledAt: true } } },

@@ -7,7 +7,8 @@
  * 2. the production build (`next build`, skipped when .next is newer than every source file;
  *    --rebuild forces it);
  * 3. per storage profile: the build started (`next start`, loopback only) with the benchmark's
- *    settings, a bench user with a `vlt_` API token, then each scenario of SCENARIOS in order;
+ *    settings, and beside it the proxy baseline's own server (bench/proxy/server.ts; the product
+ *    holds no bench route), a bench user with a `vlt_` API token, then each scenario in order;
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
@@ -42,12 +43,10 @@ const SCENARIOS: { name: string; run: BenchScenario }[] = [
 ]
 
 /**
- * The app's environment for the benchmark, on top of the database and storage settings:
- * - BENCH_PROXY_ENABLED turns on the proxy baseline routes section 1 compares the valet key with;
- * - the per-user grant limit (300 per 10 minutes) would turn section 3 into a 429 benchmark.
+ * The app's environment for the benchmark, on top of the database and storage settings: the
+ * per-user grant limit (300 per 10 minutes) would turn section 3 into a 429 benchmark.
  */
 const BENCH_APP_ENV = {
-  BENCH_PROXY_ENABLED: "true",
   UPLOAD_GRANT_RATE_LIMIT: "1000000000",
   // The clients play the one proxy in front: each sends its own X-Forwarded-For (bench/transfer-client.ts),
   // so per-IP sign-up limits never couple scenarios.
@@ -87,6 +86,30 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
     child.once("error", reject)
     child.once("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }))
+  })
+}
+
+/**
+ * The proxy baseline's server (section 1 compares the valet key with it), as its own process with
+ * the app's environment, so its CPU is sampled like the app's. Answers once it listens.
+ */
+function startProxyServer(env: Record<string, string>, port: number, nodeArgs: string[]) {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/proxy/server.ts", String(port)], {
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.once("exit", () => resolve())
+      process.kill(-(child.pid ?? 0), "SIGTERM")
+    })
+  return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) resolve({ url: `http://localhost:${port}`, pid: child.pid ?? 0, stop })
+    })
+    child.once("exit", (code) => reject(new Error(`bench/proxy/server.ts exited with ${code} before listening`)))
   })
 }
 
@@ -251,12 +274,17 @@ async function runProfile(profile: Profile, context: { databaseUrl: string; user
   say(`starting the app on ${appUrl} (${profile.storage})`)
   const app: AppInstance = await startAppInstance({ env: appEnv, port, timeoutMs: 120_000, nodeArgs })
   cleanups.push(() => app.stop())
+  const proxy = await startProxyServer(appEnv, await freePort(), nodeArgs)
+  cleanups.push(() => proxy.stop())
+  say(`proxy baseline server on ${proxy.url}`)
   const workDir = path.join(context.runDir, `work-${profile.storage}`)
   await mkdir(workDir, { recursive: true })
   const target: BenchTarget = {
     storage: profile.storage,
     appUrl,
     appPid: app.pid,
+    proxyUrl: proxy.url,
+    proxyPid: proxy.pid,
     databaseUrl: context.databaseUrl,
     s3Env: profile.s3Env,
     bearerToken: context.bearerToken,
@@ -278,6 +306,7 @@ async function runProfile(profile: Profile, context: { databaseUrl: string; user
     say(`${profile.storage}: ${scenario.name} done in ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`)
   }
   await app.stop()
+  await proxy.stop()
   // The app's own output (errors under load, the reaper) outlives the run, for a look afterwards.
   const appLog = path.join(tmpdir(), `valet-bench-${process.pid}-app-${profile.storage}.log`)
   await writeFile(appLog, app.logs())

@@ -1,5 +1,5 @@
 import { getEnv } from "@/lib/env"
-import { postSignInPath } from "@/lib/redirects"
+import { postSignInPath } from "@/lib/shared/redirects"
 
 export type AuthSearchParams = Promise<Record<string, string | string[] | undefined>>
 

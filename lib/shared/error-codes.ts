@@ -66,5 +66,8 @@ export type ErrorCode = keyof typeof ERROR_CODES
 
 export const errorStatus = (code: ErrorCode): number => ERROR_CODES[code].status
 
+/** Whether a code read off the wire is one this build knows (a newer server may answer others). */
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code)
+
 /** The error body every Valet route answers with. */
 export type ApiErrorBody = { error: { code: ErrorCode; message: string; issues?: unknown } }

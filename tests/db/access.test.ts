@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { apiRoutes, METHODS, type RouteHandler as Handler } from "@/tests/support/api-routes"
+import type { RouteAccess } from "@/lib/route"
+import { apiRoutes, appRoutes, METHODS, type RouteHandler as Handler } from "@/tests/support/api-routes"
 import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
 
 /**
- * Every exported method of every `app/api/**\/route.ts`, found on disk: a new route is covered
- * (or must be named below as public) without anyone remembering to add it.
+ * Every exported method of every `app/api/**\/route.ts`, found on disk, and the access it declares
+ * through `route()` (lib/route.ts): a new route is covered without anyone remembering to add it, and
+ * a route that declares no access fails here.
  */
 /** Route-segment config Next.js reads from a route module; anything else exported must be a method above. */
 const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "runtime", "revalidate", "fetchCache", "preferredRegion", "maxDuration"])
+const ACCESS_LEVELS: readonly RouteAccess[] = ["public", "user", "admin", "link"]
 
-/** Routes anyone may call: their own checks (CSRF tokens, link tokens, passwords) apply instead. */
-const PUBLIC_ROUTES = new Set(["auth/[...nextauth]", "health", "register", "r/[token]/uploads", "r/[token]/uploads/[id]", "r/[token]/uploads/[id]/parts", "r/[token]/uploads/[id]/complete", "r/[token]/session"])
-
-type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Handler }
+type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Handler; access: RouteAccess | undefined }
 
 /** Fills each [segment] with a value of the right shape that names nothing. */
 const paramsFor = (route: string) =>
@@ -20,6 +20,8 @@ const paramsFor = (route: string) =>
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>
 let endpoints: Endpoint[]
+/** Every method of every route.ts under app/ (the share download too) that declares no access, or an unknown one. */
+let undeclared: string[]
 let unexpectedExports: string[]
 let user: { id: string }
 /** Another (non-admin) user's upload, file, share, API token and upload request, by route prefix. */
@@ -28,6 +30,14 @@ let foreignIds: Record<string, string>
 beforeAll(async () => {
   database = await useFreshDatabase()
   unexpectedExports = []
+  undeclared = []
+  for (const route of await appRoutes()) {
+    const routeModule = (await import(/* @vite-ignore */ `@/app/${route}/route`)) as Partial<Record<string, Handler>>
+    for (const method of METHODS) {
+      const handler = routeModule[method]
+      if (handler && !ACCESS_LEVELS.includes(handler.access as RouteAccess)) undeclared.push(`${method} /${route}`)
+    }
+  }
   const routes = await apiRoutes()
   endpoints = (
     await Promise.all(
@@ -40,7 +50,7 @@ beforeAll(async () => {
         )
         return METHODS.flatMap((method) => {
           const handler = routeModule[method]
-          return handler ? [{ route, method, handler }] : []
+          return handler ? [{ route, method, handler, access: handler.access }] : []
         })
       }),
     )
@@ -96,16 +106,23 @@ const call = (endpoint: Endpoint, headers: Record<string, string> = {}, params =
 }
 
 describe("access to every API route", () => {
-  it("finds the routes on disk, and every public one still exists", () => {
+  it("finds the routes on disk, and every one declares who may call it", async () => {
     expect(endpoints.length).toBeGreaterThan(30)
     // A route module exporting anything else (HEAD, OPTIONS, a helper) would escape this table.
     expect(unexpectedExports).toEqual([])
-    const routes = new Set(endpoints.map((endpoint) => endpoint.route))
-    for (const route of PUBLIC_ROUTES) expect(routes, route).toContain(route)
+    expect(undeclared).toEqual([])
+    expect((await appRoutes()).length).toBeGreaterThan((await apiRoutes()).length) // app/s/[token]/download too
+    // The folders and the declarations agree: admin routes live under admin/, link routes carry their token.
+    for (const endpoint of endpoints) {
+      const label = `${endpoint.method} /api/${endpoint.route}`
+      expect(endpoint.access === "admin", label).toBe(endpoint.route.startsWith("admin/"))
+      if (endpoint.access === "link") expect(endpoint.route, label).toContain("[token]")
+    }
+    expect(endpoints.filter((endpoint) => endpoint.access === "public").length).toBeLessThanOrEqual(4)
   })
 
-  it("answers 401 with a JSON error to anonymous callers on every route that is not public", async () => {
-    const protectedEndpoints = endpoints.filter((endpoint) => !PUBLIC_ROUTES.has(endpoint.route))
+  it("answers 401 with a JSON error to anonymous callers on every route declared user or admin", async () => {
+    const protectedEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" || endpoint.access === "admin")
     expect(protectedEndpoints.length).toBeGreaterThan(25)
     for (const endpoint of protectedEndpoints) {
       const response = await call(endpoint)
@@ -115,8 +132,20 @@ describe("access to every API route", () => {
     }
   })
 
+  it("answers 404 to anonymous callers on every link route whose token names nothing", async () => {
+    const linkEndpoints = endpoints.filter((endpoint) => endpoint.access === "link")
+    expect(linkEndpoints.length).toBeGreaterThan(3)
+    for (const endpoint of linkEndpoints) {
+      const response = await call(endpoint)
+      const label = `${endpoint.method} /api/${endpoint.route}`
+      // A body-less POST may fail validation first (400); the link itself is checked on every request.
+      expect([400, 404], label).toContain(response.status)
+      expect((await response.json()).error.code, label).toMatch(/^(not_found|invalid_request)$/)
+    }
+  })
+
   it("answers 403 to a signed-in user on every admin route", async () => {
-    const adminEndpoints = endpoints.filter((endpoint) => endpoint.route.startsWith("admin/"))
+    const adminEndpoints = endpoints.filter((endpoint) => endpoint.access === "admin")
     expect(adminEndpoints.length).toBeGreaterThan(8)
     for (const endpoint of adminEndpoints) {
       const response = await call(endpoint, await browserHeaders(user.id))
@@ -125,7 +154,7 @@ describe("access to every API route", () => {
   })
 
   it("answers 404, never 403 or 500, to a signed-in user naming someone else's (or no) resource", async () => {
-    const resourceEndpoints = endpoints.filter((endpoint) => !PUBLIC_ROUTES.has(endpoint.route) && !endpoint.route.startsWith("admin/") && endpoint.route.includes("[id]"))
+    const resourceEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"))
     expect(resourceEndpoints.length).toBeGreaterThan(8)
     for (const endpoint of resourceEndpoints) {
       const response = await call(endpoint, await browserHeaders(user.id))
@@ -136,11 +165,10 @@ describe("access to every API route", () => {
 
   it("answers 404 to a signed-in user on every route naming another user's real upload, file, share, token or upload request, and changes none of them", async () => {
     const before = await snapshotForeignResources()
-    const resourceEndpoints = endpoints.filter((endpoint) => !PUBLIC_ROUTES.has(endpoint.route) && !endpoint.route.startsWith("admin/") && endpoint.route.includes("[id]"))
+    const resourceEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"))
     const covered = new Set<string>()
     for (const endpoint of resourceEndpoints) {
-      // The benchmark's proxy routes (off outside `npm run bench`) name files like /api/files/:id.
-      const kind = endpoint.route.replace(/^bench\/proxy\//, "").split("/")[0] ?? ""
+      const kind = endpoint.route.split("/")[0] ?? ""
       const id = foreignIds[kind]
       expect(id, `no foreign resource seeded for /api/${endpoint.route}`).toBeDefined()
       const response = await call(endpoint, await browserHeaders(user.id), { id: id ?? "" })

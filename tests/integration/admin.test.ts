@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import * as factories from "@/tests/support/factories"
 
 /**
  * The admin API against real PostgreSQL and, once per run, each real S3 server: who may call it,
@@ -38,30 +39,13 @@ const logged: string[] = []
 const params = (id: string) => ({ params: Promise.resolve({ id }) })
 const count = async (table: string, where = "TRUE", values: unknown[] = []) =>
   Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}" WHERE ${where}`, values))[0]?.count)
-const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 const userRow = async (id: string) =>
   (await query<{ role: string; disabledAt: Date | null; quotaBytes: string | null }>(database.url, `SELECT role, "disabledAt", "quotaBytes" FROM "User" WHERE id = $1`, [id]))[0]
 
 /** Uploads bytes through the real grant → PUT → complete flow. */
-async function uploadFile(userId: string, name: string, size = 64) {
-  const data = new Uint8Array(randomBytes(size))
-  const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size, type: "application/octet-stream" }, headers }))
-  expect(granted.status, await granted.clone().text()).toBe(201)
-  const { upload } = await granted.json()
-  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params(upload.id))
-  expect(completed.status).toBe(201)
-  const [row] = await query<{ id: string; objectKey: string }>(database.url, `SELECT id, "objectKey" FROM "File" WHERE "uploadId" = $1`, [upload.id])
-  return { id: row?.id ?? "", objectKey: row?.objectKey ?? "", uploadId: upload.id as string }
-}
+const uploadFile = (userId: string, name: string, size = 64) => factories.uploadFile(userId, { name, data: new Uint8Array(randomBytes(size)) })
 
-async function shareFile(userId: string, fileId: string) {
-  const response = await routes.createShare(apiRequest("POST", `/api/files/${fileId}/shares`, { body: {}, headers: await browserHeaders(userId) }), params(fileId))
-  expect(response.status).toBe(201)
-  const { share } = await response.json()
-  return { id: share.id as string, token: tokenOf(share.url) }
-}
+const shareFile = (userId: string, fileId: string) => factories.createShare(userId, fileId)
 
 const download = (token: string) =>
   routes.downloadGet(apiRequest("GET", `/s/${token}/download`, { headers: { "x-forwarded-for": "198.51.100.7" } }), { params: Promise.resolve({ token }) })

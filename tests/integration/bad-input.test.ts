@@ -278,11 +278,11 @@ type BodyCase = {
 let BODY_CASES: Record<string, BodyCase>
 
 async function loadBodyCases(): Promise<Record<string, BodyCase>> {
-  const uploads = await import("@/lib/validations/uploads")
-  const auth = await import("@/lib/validations/auth")
-  const shares = await import("@/lib/validations/shares")
-  const requests = await import("@/lib/validations/upload-requests")
-  const adminSchemas = await import("@/lib/validations/admin")
+  const uploads = await import("@/lib/shared/validations/uploads")
+  const auth = await import("@/lib/shared/validations/auth")
+  const shares = await import("@/lib/shared/validations/shares")
+  const requests = await import("@/lib/shared/validations/upload-requests")
+  const adminSchemas = await import("@/lib/shared/validations/admin")
 
   const grant: BodyCase = {
     valid: { name: "report.pdf", size: 1000, type: "application/pdf" },

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from "node:crypto"
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { existsSync } from "node:fs"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 
 /**
- * The benchmark's proxy baseline (lib/bench-proxy.ts): off, it is not there; on, it carries bytes
- * through the app into each real S3 server and back, for the owner only, and a body that is not
- * the announced length leaves nothing behind.
+ * The benchmark's proxy baseline (bench/proxy/): it is not in the product; served by its own
+ * server, it carries bytes into each real S3 server and back, for the owner only, and a body that
+ * is not the announced length leaves nothing behind.
  */
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 const MIB = 1024 * 1024
@@ -40,9 +41,10 @@ const countRows = async () =>
 
 describe(`bench proxy baseline on ${PROFILE} storage`, () => {
   beforeAll(async () => {
-    database = await useFreshDatabase({ BENCH_PROXY_ENABLED: "true" })
-    upload = (await import("@/app/api/bench/proxy/uploads/route")).PUT as Handler
-    download = (await import("@/app/api/bench/proxy/files/[id]/route")).GET as Handler
+    database = await useFreshDatabase()
+    const routes = await import("@/bench/proxy/routes")
+    upload = routes.PUT as Handler
+    download = routes.GET as Handler
     const { registerUser } = await import("@/lib/accounts")
     alice = await registerUser({ email: "alice@example.com", password: "perfectly-fine-1" })
     bob = await registerUser({ email: "bob@example.com", password: "perfectly-fine-2" })
@@ -87,23 +89,40 @@ describe(`bench proxy baseline on ${PROFILE} storage`, () => {
     expect(await objectsUnder()).toBe(objectsBefore)
   })
 
-  it("is not there unless the benchmark turns it on", async () => {
-    // lib/env reads the environment once per module instance: start a new one with the flag off
-    // (closing the old instance's pool; afterAll closes the new one's).
-    await (await import("@/lib/db")).getDb().$disconnect()
-    vi.stubEnv("BENCH_PROXY_ENABLED", "false")
-    vi.resetModules()
+  it("is not in the product: no route under app/, no variable in the env schema", async () => {
+    expect(existsSync("app/api/bench")).toBe(false)
+    const { serverEnvSchema } = await import("@/lib/env")
+    expect(Object.keys(serverEnvSchema.shape).filter((name) => /BENCH/.test(name))).toEqual([])
+  })
+
+  it("is served over HTTP by its own server, which `npm run bench` starts", async () => {
+    const { startProxyServer } = await import("@/bench/proxy/server")
+    const server = await startProxyServer(0)
     try {
-      const off = (await import("@/app/api/bench/proxy/uploads/route")).PUT as Handler
-      const request = new Request(new URL("/api/bench/proxy/uploads?name=x.bin", "http://localhost:3000"), {
+      const address = server.address()
+      const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`
+      const { createApiToken } = await import("@/lib/api-tokens")
+      const { findActiveAccount } = await import("@/lib/accounts")
+      const account = await findActiveAccount(alice.id)
+      if (!account) throw new Error("alice is gone")
+      const { secret } = await createApiToken(account, { name: "proxy" })
+      const authorization = `Bearer ${secret}`
+      const body = new Uint8Array(randomBytes(64 * 1024))
+      const put = await fetch(`${base}/api/bench/proxy/uploads?name=served.bin&type=application/octet-stream`, {
         method: "PUT",
-        headers: { ...(await browserHeaders(alice.id)), "content-length": "3" },
-        body: new Uint8Array([1, 2, 3]),
+        headers: { authorization, "content-type": "application/octet-stream" },
+        body,
       })
-      const response = await off(request, { params: Promise.resolve({}) })
-      expect(response.status).toBe(404)
+      expect(put.status, await put.clone().text()).toBe(201)
+      expect(put.headers.get("cache-control")).toBe("no-store")
+      const { file } = (await put.json()) as { file: { id: string } }
+      const get = await fetch(`${base}/api/bench/proxy/files/${file.id}`, { headers: { authorization } })
+      expect(get.status).toBe(200)
+      expect(sha256(new Uint8Array(await get.arrayBuffer()))).toBe(sha256(body))
+      expect((await fetch(`${base}/api/bench/proxy/files/${file.id}`)).status).toBe(401)
+      expect((await fetch(`${base}/api/files`, { headers: { authorization } })).status).toBe(404)
     } finally {
-      vi.stubEnv("BENCH_PROXY_ENABLED", "true")
+      await new Promise((resolve) => server.close(resolve))
     }
   })
 })

@@ -16,7 +16,7 @@ afterEach(() => {
 describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () => {
   it("answers 200 when the database and storage are reachable", async () => {
     const { GET } = await loadHealthRoute()
-    const response = await GET()
+    const response = await GET(new Request("http://localhost:3000/api/health"))
     expect(response.status).toBe(200)
     expect(response.headers.get("cache-control")).toBe("no-store")
     expect(await response.json()).toEqual({ status: "ok", checks: { database: "ok", storage: "ok" } })
@@ -24,9 +24,10 @@ describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () =
 
   it("answers 503 storage_unavailable when storage is down, and says the database is fine", async () => {
     vi.stubEnv("S3_ENDPOINT", CLOSED_ENDPOINT)
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined)
     const { GET } = await loadHealthRoute()
-    const response = await GET()
+    const { logSink } = await import("@/lib/log")
+    const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
+    const response = await GET(new Request("http://localhost:3000/api/health"))
     expect(response.status).toBe(503)
     expect(response.headers.get("retry-after")).toBe("5")
     expect(await response.json()).toEqual({
@@ -48,7 +49,7 @@ describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () =
     Reflect.deleteProperty(globals, "valetPrisma")
     try {
       const { GET } = await loadHealthRoute()
-      const response = await GET()
+      const response = await GET(new Request("http://localhost:3000/api/health"))
       expect(response.status).toBe(503)
       expect(await response.json()).toMatchObject({
         error: { code: "database_unavailable" },

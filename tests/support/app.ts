@@ -1,5 +1,6 @@
 import { encode } from "next-auth/jwt"
 import { vi } from "vitest"
+import { logSink } from "@/lib/log"
 import { applyMigrations } from "@/scripts/migrate"
 import { createFreshDatabase } from "@/tests/support/database"
 
@@ -68,4 +69,6 @@ export function captureLogs(into: string[]): void {
       into.push(args.map(String).join(" "))
     })
   }
+  // lib/log.ts writes JSON lines to one sink per process, whichever module instance logs them.
+  vi.spyOn(logSink, "write").mockImplementation((line: string) => void into.push(line))
 }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next"
 import { AdminActivityChart } from "@/components/admin-activity-chart"
-import { getOverview, OVERVIEW_DAYS } from "@/lib/admin"
+import { getOverview, OVERVIEW_DAYS } from "@/lib/admin/overview"
 import { requirePageAdmin } from "@/lib/auth"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 export const metadata: Metadata = { title: "Admin" }
 

@@ -6,7 +6,7 @@ import { FilesTable } from "@/components/files-table"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
 import { listFiles } from "@/lib/files"
-import { listFilesQuerySchema } from "@/lib/validations/files"
+import { listFilesQuerySchema } from "@/lib/shared/validations/files"
 
 export const metadata: Metadata = { title: "My files" }
 

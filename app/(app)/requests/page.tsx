@@ -7,7 +7,7 @@ import { FormattedDate } from "@/components/ui/formatted-date"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
 import { listUploadRequests } from "@/lib/upload-requests"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 export const metadata: Metadata = { title: "Upload requests" }
 

@@ -6,7 +6,7 @@ import { AuthCard, TEXT_LINK_CLASSES } from "@/components/auth-card"
 import { SignInForm } from "@/components/auth-sign-in-form"
 import { accountPolicyFromEnv } from "@/lib/accounts"
 import { getCurrentUser, getOidcProviderName } from "@/lib/auth"
-import { signInErrorMessage } from "@/lib/auth-client"
+import { signInErrorMessage } from "@/lib/shared/auth-client"
 
 export const metadata: Metadata = { title: "Sign in" }
 

@@ -1,15 +1,14 @@
 import type { ApiErrorBody } from "@/lib/errors"
 import { checkHealth, type HealthReport } from "@/lib/health"
+import { route } from "@/lib/route"
 
 export const dynamic = "force-dynamic"
 
-const NO_STORE = { "Cache-Control": "no-store" }
-
 // GET /api/health — database and storage reachable (for load balancers and operators)
-export async function GET() {
+export const GET = route("public", async () => {
   const checks = await checkHealth()
   const down = (["database", "storage"] as const).filter((name) => checks[name] !== "ok")
-  if (down.length === 0) return Response.json({ status: "ok", checks }, { headers: NO_STORE })
+  if (down.length === 0) return Response.json({ status: "ok", checks })
   const body: ApiErrorBody & { checks: HealthReport } = {
     error: {
       code: down.length === 1 && down[0] ? (`${down[0]}_unavailable` as const) : "unavailable",
@@ -17,5 +16,5 @@ export async function GET() {
     },
     checks,
   }
-  return Response.json(body, { status: 503, headers: { ...NO_STORE, "Retry-After": "5" } })
-}
+  return Response.json(body, { status: 503, headers: { "Retry-After": "5" } })
+})

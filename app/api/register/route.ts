@@ -1,20 +1,17 @@
-import { assertSameOrigin } from "@/lib/auth"
 import { registerUser } from "@/lib/accounts"
-import { handleApiError, readJson } from "@/lib/errors"
+import { assertSameOrigin } from "@/lib/auth"
+import { readJson } from "@/lib/errors"
 import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
-import { registerSchema } from "@/lib/validations/auth"
+import { route } from "@/lib/route"
+import { registerSchema } from "@/lib/shared/validations/auth"
 
 // POST /api/register — create an account (the first one becomes an admin)
-export async function POST(request: Request) {
-  try {
-    // No session is involved, so a missing Origin (curl) is fine; a foreign one is not.
-    assertSameOrigin(request, { allowMissing: true })
-    await enforceRateLimits([{ key: `register:ip:${clientIp(request)}`, ...RATE_LIMITS.registerPerIp }], "Too many sign-ups from your network")
-    const input = registerSchema.parse(await readJson(request))
-    await enforceRateLimits([{ key: `register:account:${input.email}`, ...RATE_LIMITS.registerPerAccount }], "Too many sign-ups for this email")
-    const user = await registerUser(input)
-    return Response.json({ user }, { status: 201 })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const POST = route("public", async ({ request }) => {
+  // No session is involved, so a missing Origin (curl) is fine; a foreign one is not.
+  assertSameOrigin(request, { allowMissing: true })
+  await enforceRateLimits([{ key: `register:ip:${clientIp(request)}`, ...RATE_LIMITS.registerPerIp }], "Too many sign-ups from your network")
+  const input = registerSchema.parse(await readJson(request))
+  await enforceRateLimits([{ key: `register:account:${input.email}`, ...RATE_LIMITS.registerPerAccount }], "Too many sign-ups for this email")
+  const user = await registerUser(input)
+  return Response.json({ user }, { status: 201 })
+})

@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { createShare, listShares } from "@/lib/shares"
-import { createMultiShareSchema, listSharesQuerySchema } from "@/lib/validations/shares"
+import { createMultiShareSchema, listSharesQuerySchema } from "@/lib/shared/validations/shares"
 
 // GET /api/shares?fileId= — the caller's links, newest first
 export const GET = route("user", async ({ request, user }) => {

@@ -1,7 +1,7 @@
 import { createApiToken, listApiTokens } from "@/lib/api-tokens"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
-import { createApiTokenSchema } from "@/lib/validations/auth"
+import { createApiTokenSchema } from "@/lib/shared/validations/auth"
 
 // GET /api/tokens — the caller's active personal API tokens (never their secrets)
 export const GET = route("user", async ({ user }) => {

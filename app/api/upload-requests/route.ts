@@ -1,28 +1,14 @@
-import { requireUser } from "@/lib/auth"
-import { handleApiError, readJson } from "@/lib/errors"
+import { readJson } from "@/lib/errors"
+import { route } from "@/lib/route"
 import { createUploadRequest, listUploadRequests } from "@/lib/upload-requests"
-import { createUploadRequestSchema } from "@/lib/validations/upload-requests"
-
-const NO_STORE = { "Cache-Control": "no-store" }
+import { createUploadRequestSchema } from "@/lib/shared/validations/upload-requests"
 
 // POST /api/upload-requests — a write-only link others can send files through
-export async function POST(request: Request) {
-  try {
-    const user = await requireUser(request)
-    const input = createUploadRequestSchema.parse(await readJson(request))
-    const uploadRequest = await createUploadRequest(user, input)
-    return Response.json({ uploadRequest }, { status: 201, headers: NO_STORE })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const POST = route("user", async ({ request, user }) => {
+  const input = createUploadRequestSchema.parse(await readJson(request))
+  const uploadRequest = await createUploadRequest(user, input)
+  return Response.json({ uploadRequest }, { status: 201 })
+})
 
 // GET /api/upload-requests — the caller's upload requests with what each received
-export async function GET(request: Request) {
-  try {
-    const user = await requireUser(request)
-    return Response.json({ uploadRequests: await listUploadRequests(user) }, { headers: NO_STORE })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const GET = route("user", async ({ user }) => Response.json({ uploadRequests: await listUploadRequests(user) }))

@@ -4,7 +4,7 @@ import { FormattedDate } from "@/components/ui/formatted-date"
 import { UploadRequestSender } from "@/components/upload-request-sender"
 import { getEnv } from "@/lib/env"
 import { describeUploadRequest } from "@/lib/upload-requests"
-import { formatBytes } from "@/lib/upload-layout"
+import { formatBytes } from "@/lib/shared/upload-layout"
 
 // The URL holds the link's token: no Referer may carry it away, no search engine may keep it.
 export const metadata: Metadata = { title: "Send files", referrer: "no-referrer", robots: { index: false, follow: false } }

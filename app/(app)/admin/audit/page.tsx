@@ -3,9 +3,9 @@ import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { buttonClasses } from "@/components/ui/button"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { listAuditEvents } from "@/lib/admin"
+import { listAuditEvents } from "@/lib/admin/audit"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminAuditQuerySchema } from "@/lib/validations/admin"
+import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Audit log · Admin" }
 

@@ -1,9 +1,9 @@
 import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminFilesTable } from "@/components/admin-files-table"
-import { listAllFiles } from "@/lib/admin"
+import { listAllFiles } from "@/lib/admin/files"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminFilesQuerySchema } from "@/lib/validations/admin"
+import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Files · Admin" }
 

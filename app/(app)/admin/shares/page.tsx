@@ -1,9 +1,9 @@
 import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminSharesTable } from "@/components/admin-shares-table"
-import { listAllShares } from "@/lib/admin"
+import { listAllShares } from "@/lib/admin/shares"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminSharesQuerySchema } from "@/lib/validations/admin"
+import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Shares · Admin" }
 

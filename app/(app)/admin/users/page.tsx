@@ -2,9 +2,9 @@ import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminCreateUserForm } from "@/components/admin-create-user-form"
 import { AdminUsersTable } from "@/components/admin-users-table"
-import { listUsers } from "@/lib/admin"
+import { listUsers } from "@/lib/admin/users"
 import { requirePageAdmin } from "@/lib/auth"
-import { adminUsersQuerySchema } from "@/lib/validations/admin"
+import { adminUsersQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Users · Admin" }
 

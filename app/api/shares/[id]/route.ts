@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { getShareDetail, revokeShare, updateShare } from "@/lib/shares"
-import { shareEventsQuerySchema, updateShareSchema } from "@/lib/validations/shares"
+import { shareEventsQuerySchema, updateShareSchema } from "@/lib/shared/validations/shares"
 
 // GET /api/shares/:id?cursor=&limit= — a link with a page of its access log, newest first (owner or admin)
 export const GET = route("user", async ({ request, user, params }) => {

@@ -1,14 +1,8 @@
-import { requireAdmin } from "@/lib/auth"
-import { handleApiError } from "@/lib/errors"
 import { deleteFile } from "@/lib/files"
+import { route } from "@/lib/route"
 
 // DELETE /api/admin/files/:id — delete anyone's file: object, row, and its links revoked (admin)
-export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const admin = await requireAdmin(request)
-    await deleteFile(admin, (await params).id)
-    return new Response(null, { status: 204 })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const DELETE = route("admin", async ({ user, params }) => {
+  await deleteFile(user, params.id)
+  return new Response(null, { status: 204 })
+})

@@ -1,15 +1,10 @@
-import { revokeShares } from "@/lib/admin"
-import { requireAdmin } from "@/lib/auth"
-import { handleApiError, readJson } from "@/lib/errors"
-import { adminBulkRevokeSchema } from "@/lib/validations/admin"
+import { revokeShares } from "@/lib/admin/shares"
+import { readJson } from "@/lib/errors"
+import { route } from "@/lib/route"
+import { adminBulkRevokeSchema } from "@/lib/shared/validations/admin"
 
 // POST /api/admin/shares/revoke {ids} — revoke many links at once, all or nothing (admin)
-export async function POST(request: Request) {
-  try {
-    const admin = await requireAdmin(request)
-    const { ids } = adminBulkRevokeSchema.parse(await readJson(request))
-    return Response.json({ revoked: await revokeShares(admin, ids) })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const POST = route("admin", async ({ request, user }) => {
+  const { ids } = adminBulkRevokeSchema.parse(await readJson(request))
+  return Response.json({ revoked: await revokeShares(user, ids) })
+})

@@ -1,7 +1,7 @@
 import { readOptionalJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { createShare, listShares } from "@/lib/shares"
-import { createShareSchema } from "@/lib/validations/shares"
+import { createShareSchema } from "@/lib/shared/validations/shares"
 
 // POST /api/files/:id/shares — the one-file shorthand of POST /api/shares (the URL is shown once)
 export const POST = route("user", async ({ request, user, params }) => {

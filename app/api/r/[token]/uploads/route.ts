@@ -2,7 +2,7 @@ import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { requireRequestUploader, withRenewedSession } from "@/lib/upload-request-routes"
 import { grantUpload } from "@/lib/uploads"
-import { uploadRequestSchema } from "@/lib/validations/uploads"
+import { uploadRequestSchema } from "@/lib/shared/validations/uploads"
 
 // POST /api/r/:token/uploads — an outsider asks to send one file through an upload request
 export const POST = route("link", async ({ request, params }) => {

@@ -1,14 +1,8 @@
-import { requireUser } from "@/lib/auth"
-import { handleApiError } from "@/lib/errors"
+import { route } from "@/lib/route"
 import { closeUploadRequest } from "@/lib/upload-requests"
 
 // POST /api/upload-requests/:id/close — stop taking files at once (owner or admin)
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const user = await requireUser(request)
-    await closeUploadRequest(user, (await params).id)
-    return new Response(null, { status: 204 })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+export const POST = route("user", async ({ user, params }) => {
+  await closeUploadRequest(user, params.id)
+  return new Response(null, { status: 204 })
+})

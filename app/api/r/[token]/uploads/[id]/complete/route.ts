@@ -2,7 +2,7 @@ import { readOptionalJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { requireRequestUploader, withRenewedSession } from "@/lib/upload-request-routes"
 import { completeUpload } from "@/lib/uploads"
-import { COMPLETE_UPLOAD_BODY_MAX_BYTES, completeUploadSchema } from "@/lib/validations/uploads"
+import { COMPLETE_UPLOAD_BODY_MAX_BYTES, completeUploadSchema } from "@/lib/shared/validations/uploads"
 
 // POST /api/r/:token/uploads/:id/complete — verify the sender's object, record it for the owner
 export const POST = route("link", async ({ request, params }) => {

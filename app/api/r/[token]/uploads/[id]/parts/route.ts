@@ -2,7 +2,7 @@ import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { requireRequestUploader, withRenewedSession } from "@/lib/upload-request-routes"
 import { listUploadedParts, signUploadParts } from "@/lib/uploads"
-import { signPartsSchema } from "@/lib/validations/uploads"
+import { signPartsSchema } from "@/lib/shared/validations/uploads"
 
 // POST /api/r/:token/uploads/:id/parts — part URLs for the sender's multipart upload
 export const POST = route("link", async ({ request, params }) => {

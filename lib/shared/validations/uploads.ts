@@ -1,0 +1,64 @@
+import { z } from "zod"
+import { S3_MAX_PARTS } from "@/lib/shared/upload-layout"
+import { displaySafe } from "@/lib/shared/validations/text"
+
+/**
+ * RFC 6838 type/subtype, optionally with parameters ("text/plain; charset=utf-8"). It becomes a
+ * signed Content-Type header, so only header-safe ASCII: spaces or tabs around ";", and quoted
+ * values of printable ASCII (no line breaks, controls or non-ASCII, which no HTTP header may carry).
+ */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}([ \t]*;[ \t]*[a-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[a-z0-9!#$&^_.+-]+))*$/i
+
+export const FILE_NAME_MAX_LENGTH = 255
+export const MAX_PARTS_PER_SIGNING = 100
+/**
+ * A completion may list every part of an upload, up to S3's 10,000 (about 70 bytes each as the
+ * browser sends them): the one body allowed past JSON_BODY_MAX_BYTES.
+ */
+export const COMPLETE_UPLOAD_BODY_MAX_BYTES = 1024 * 1024
+
+export const uploadRequestSchema = z.object({
+  // A display name only (the object key never derives from it): "../x" is a harmless name, but
+  // controls and bidi overrides would reach Content-Disposition headers, the UI and logs.
+  name: displaySafe(
+    z
+      .string({ error: "Give the file a name" })
+      .trim()
+      .min(1, "Give the file a name")
+      .max(FILE_NAME_MAX_LENGTH, `Use at most ${FILE_NAME_MAX_LENGTH} characters`),
+    "The name",
+  ),
+  size: z.number({ error: "size must be a number of bytes" }).int("size must be a whole number of bytes").min(0),
+  type: z
+    .string()
+    .trim()
+    .max(255)
+    .optional()
+    .transform((type) => type || "application/octet-stream")
+    .refine((type) => MIME_TYPE.test(type), "type must be a media type such as image/png"),
+  /** SHA-256 of the content, base64 (44 characters), as S3's x-amz-checksum-sha256 wants it. */
+  sha256: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "sha256 must be the base64 SHA-256 of the content")
+    .optional(),
+})
+
+export type UploadRequest = z.infer<typeof uploadRequestSchema>
+
+export const signPartsSchema = z.object({
+  partNumbers: z
+    .array(z.number().int("part numbers are whole numbers").min(1, "Part numbers start at 1").max(S3_MAX_PARTS, `Part numbers end at ${S3_MAX_PARTS}`))
+    .min(1, "Ask for at least one part")
+    .max(MAX_PARTS_PER_SIGNING, `Ask for at most ${MAX_PARTS_PER_SIGNING} parts at a time`)
+    .refine((numbers) => new Set(numbers).size === numbers.length, "Part numbers must be distinct"),
+})
+
+export const completeUploadSchema = z
+  .object({
+    /** What the browser saw per part; used only where storage cannot list parts itself. */
+    parts: z
+      .array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) }))
+      .max(10_000)
+      .optional(),
+  })
+  .default({})

@@ -1,0 +1,105 @@
+import { getDb } from "@/lib/db"
+import { ApiError } from "@/lib/errors"
+import { abortMultipartUpload, completeMultipartUpload, deleteObject, headObject, listParts } from "@/lib/storage"
+import { partSizeOf } from "@/lib/shared/upload-layout"
+import { FileSummary, Uploader, ownerIdOf, actorOf } from "@/lib/uploads/uploader"
+import { findOwnUpload, OwnUpload, assertOpen, multipartLayoutOf } from "@/lib/uploads/own-upload"
+import { closeWithoutFile } from "@/lib/uploads/abort"
+
+export const toFileSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
+  id: file.id,
+  name: file.name,
+  size: Number(file.size),
+  type: file.contentType,
+  createdAt: file.createdAt,
+})
+
+/** Deletes what storage holds for a grant that turned out wrong, and closes it as REJECTED. */
+export async function rejectUpload(upload: OwnUpload, reason: string): Promise<never> {
+  await deleteObject(upload.objectKey)
+  await closeWithoutFile(upload, "REJECTED")
+  throw new ApiError("upload_mismatch", `${reason}; the upload was discarded`)
+}
+
+/** Which parts a multipart completion will use: storage's own list where it has one. */
+export async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+  const layout = multipartLayoutOf(upload)
+  const stored = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  const parts = stored ?? (clientParts ?? []).map((part) => ({ ...part, size: undefined }))
+  const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
+  const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
+  if (missing.length > 0 || byNumber.size !== layout.partCount) {
+    throw new ApiError("upload_incomplete", `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`)
+  }
+  for (const part of parts) {
+    if (part.size !== undefined && part.size !== partSizeOf(part.partNumber, layout)) {
+      await abortMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId })
+      await rejectUpload(upload, `Part ${part.partNumber} has ${part.size} bytes, not ${partSizeOf(part.partNumber, layout)}`)
+    }
+  }
+  return { layout, parts: [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber) }
+}
+
+/**
+ * Verifies an upload in storage and records the file (DESIGN §3.5): the callback is never
+ * trusted. A single PUT must be in storage with the granted size and type; a multipart upload is
+ * completed by the server and then read back the same way. A mismatch deletes the object and
+ * records nothing. Completing again returns the same file.
+ */
+export async function completeUpload(
+  uploader: Uploader,
+  uploadId: string,
+  input: { parts?: { partNumber: number; etag: string }[] },
+): Promise<{ file: FileSummary; created: boolean }> {
+  const upload = await findOwnUpload(uploader, uploadId)
+  if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
+  assertOpen(upload)
+
+  // A multipart upload assembled by an earlier call whose recording failed is already an object.
+  if (upload.multipartUploadId && !(await headObject(upload.objectKey))) {
+    const { layout, parts } = await partsToComplete(upload, input.parts)
+    if (!(await completeMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId, parts }))) {
+      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+    }
+  }
+
+  const stored = await headObject(upload.objectKey)
+  if (!stored) throw new ApiError("upload_incomplete", "Nothing has been uploaded for this grant yet")
+  if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
+  if (stored.contentType !== upload.contentType) {
+    await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
+  }
+
+  const db = getDb()
+  return db.$transaction(async (tx) => {
+    // Conditional on PENDING: of two concurrent completions exactly one records the file.
+    const { count } = await tx.upload.updateMany({
+      where: { id: upload.id, status: "PENDING" },
+      data: { status: "COMPLETED", closedAt: new Date() },
+    })
+    if (count === 0) {
+      const existing = await tx.file.findUnique({ where: { uploadId: upload.id } })
+      if (!existing) throw new ApiError("upload_not_open", "This upload was closed meanwhile")
+      return { file: toFileSummary(existing), created: false }
+    }
+    const file = await tx.file.create({
+      data: {
+        ownerId: ownerIdOf(uploader),
+        uploadId: upload.id,
+        objectKey: upload.objectKey,
+        name: upload.fileName,
+        contentType: upload.contentType,
+        size: upload.size,
+        sha256: upload.sha256,
+        // Lets reconcile notice an object replaced after completion (a PUT URL outlives the upload).
+        etag: stored.etag ?? null,
+      },
+    })
+    const actor = actorOf(uploader)
+    // Not a key, but the other half of the grant: who got which bytes recorded, and when.
+    await tx.auditEvent.create({
+      data: { action: "upload.complete", actorId: actor.id, via: actor.via, objectKey: upload.objectKey, uploadId: upload.id, fileId: file.id },
+    })
+    return { file: toFileSummary(file), created: true }
+  })
+}
