@@ -100,7 +100,7 @@ export const serverEnvSchema = z.object({
    * `npm run dev` and `npm test` start a local catcher; in production features that need mail
    * answer 503 `mail_unavailable`.
    */
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
   /** The From of every mail Valet sends. */
   MAIL_FROM: z.string().trim().min(3).default("Valet <valet@localhost>"),
   /** How often each app instance delivers due outbox messages (mail, …); 0 turns the worker off. */

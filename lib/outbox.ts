@@ -112,3 +112,9 @@ export function startOutboxWorker(intervalSeconds: number): void {
   globalForOutbox.valetOutbox = setInterval(() => void tick(), intervalSeconds * 1000)
   globalForOutbox.valetOutbox.unref()
 }
+
+/** Stops this process's worker (tests; a server stops with its process). */
+export function stopOutboxWorker(): void {
+  if (globalForOutbox.valetOutbox) clearInterval(globalForOutbox.valetOutbox)
+  globalForOutbox.valetOutbox = undefined
+}

@@ -10,7 +10,7 @@ import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/ap
 const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "runtime", "revalidate", "fetchCache", "preferredRegion", "maxDuration"])
 
 /** Routes anyone may call: their own checks (CSRF tokens, link tokens, passwords) apply instead. */
-const PUBLIC_ROUTES = new Set(["auth/[...nextauth]", "health", "register", "r/[token]/uploads", "r/[token]/uploads/[id]", "r/[token]/uploads/[id]/parts", "r/[token]/uploads/[id]/complete"])
+const PUBLIC_ROUTES = new Set(["auth/[...nextauth]", "health", "register", "password-reset", "password-reset/confirm", "verify-email", "confirm-email", "invites/accept", "r/[token]/uploads", "r/[token]/uploads/[id]", "r/[token]/uploads/[id]/parts", "r/[token]/uploads/[id]/complete"])
 
 type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Handler }
 

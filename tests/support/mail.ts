@@ -19,19 +19,19 @@ export async function mailsTo(address: string, dir = testMailDir()): Promise<Cau
 }
 
 /**
- * Waits for the `count`-th message to an address (the outbox worker delivers asynchronously) and
+ * Waits for the `count`-th message to an address (with a subject starting with `subject`, if given) (the outbox worker delivers asynchronously) and
  * returns it. `deliver` runs between polls: integration tests pass the outbox pass, since no
  * app server runs the worker for them.
  */
 export async function waitForMail(
   address: string,
-  options: { count?: number; timeoutMs?: number; dir?: string; deliver?: () => Promise<unknown> } = {},
+  options: { count?: number; subject?: string; timeoutMs?: number; dir?: string; deliver?: () => Promise<unknown> } = {},
 ): Promise<CaughtMail> {
   const count = options.count ?? 1
   const deadline = Date.now() + (options.timeoutMs ?? 15_000)
   for (;;) {
     await options.deliver?.()
-    const mails = await mailsTo(address, options.dir)
+    const mails = (await mailsTo(address, options.dir)).filter((mail) => !options.subject || mail.subject.startsWith(options.subject))
     const mail = mails[count - 1]
     if (mail) return mail
     if (Date.now() > deadline) throw new Error(`no mail #${count} to ${address} within the wait (have ${mails.length})`)
