@@ -1,5 +1,6 @@
 import Link from "next/link"
 import { UserMenu } from "@/components/auth-user-menu"
+import { EmailVerificationBanner } from "@/components/email-verification-banner"
 import { buttonClasses } from "@/components/ui/button"
 import { ValetLogo } from "@/components/ui/valet-logo"
 import { accountPolicyFromEnv } from "@/lib/accounts"
@@ -10,6 +11,7 @@ const NAV_LINK_CLASSES = "rounded-md hover:text-slate-900 dark:hover:text-white"
 export async function SiteHeader() {
   const user = await getCurrentUser()
   return (
+    <>
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="Valet home">
@@ -47,5 +49,7 @@ export async function SiteHeader() {
         </nav>
       </div>
     </header>
+    <EmailVerificationBanner />
+    </>
   )
 }
