@@ -1,11 +1,16 @@
+import { pruneLinkTokens } from "@/lib/accounts/link-tokens"
+import { getDb } from "@/lib/db"
 import { pruneRateLimits } from "@/lib/rate-limit"
 import { reapExpiredUploads } from "@/lib/uploads"
 
-/** One pass: every expired upload closed (batch after batch), finished rate-limit windows dropped. */
-export async function runReaperOnce(): Promise<{ uploads: number; rateLimits: number }> {
+/**
+ * One pass: every expired upload closed (batch after batch), finished rate-limit windows dropped,
+ * mailed-link tokens a day past their expiry deleted.
+ */
+export async function runReaperOnce(): Promise<{ uploads: number; rateLimits: number; linkTokens: number }> {
   let uploads = 0
   for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) uploads += batch
-  return { uploads, rateLimits: await pruneRateLimits() }
+  return { uploads, rateLimits: await pruneRateLimits(), linkTokens: await pruneLinkTokens(getDb()) }
 }
 
 const globalForReaper = globalThis as unknown as { valetReaper?: NodeJS.Timeout }
