@@ -62,7 +62,8 @@ export function parseMail(raw: string): Pick<CaughtMail, "headers" | "subject" |
     if (type.startsWith("multipart/") && boundary) {
       for (const chunk of partBody.split(`--${boundary}`).slice(1)) {
         if (chunk.startsWith("--")) break
-        const inner = splitHeaders(chunk.replace(/^\r?\n/, ""))
+        // The line break before a boundary belongs to the boundary (RFC 2046).
+        const inner = splitHeaders(chunk.replace(/^\r?\n/, "").replace(/\r?\n$/, ""))
         walk(inner.headers, inner.body)
       }
       return
