@@ -61,7 +61,6 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
         setNeedsCode(true)
         setFormError(undefined)
         setPending(undefined)
-        requestAnimationFrame(() => codeRef.current?.focus())
         return
       }
       setFormError(result.error === "RateLimited" ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}` : signInErrorMessage(result.error, oidcProviderName))
@@ -130,6 +129,8 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
           <TextField
             ref={codeRef}
             id="sign-in-otp"
+            // Mounted when next-auth asks for the code: where the person types next.
+            autoFocus
             name="otp"
             label="Two-factor code"
             hint="The 6-digit code from your authenticator app, or one of your recovery codes."
