@@ -1,10 +1,17 @@
 // Next.js calls register() once per server instance at start.
 export async function register() {
-  // The reaper needs Node (Prisma, the AWS SDK); the edge runtime has neither.
+  // The reaper and the outbox need Node (Prisma, the AWS SDK, SMTP); the edge runtime has none.
   if (process.env.NEXT_RUNTIME !== "nodejs") return
   const [http, { installPeerAddressStamp }] = await Promise.all([import("node:http"), import("@/lib/peer-address")])
   // First, before any request is served: per-IP limits read the address it stamps (lib/rate-limit.ts).
   installPeerAddressStamp(http)
-  const [{ getEnv }, { startReaper }] = await Promise.all([import("@/lib/env"), import("@/lib/reaper")])
+  const [{ getEnv }, { startReaper }, { startOutboxWorker }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/reaper"),
+    import("@/lib/outbox"),
+    // Registers the "mail" outbox handler.
+    import("@/lib/mail/outbox"),
+  ])
   startReaper(getEnv().REAPER_INTERVAL_SECONDS)
+  startOutboxWorker(getEnv().OUTBOX_INTERVAL_SECONDS)
 }

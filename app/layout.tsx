@@ -2,7 +2,9 @@ import type { Metadata } from "next"
 import type { ReactNode } from "react"
 import { SiteHeader } from "@/components/site-header"
 import { accountPolicyFromEnv } from "@/lib/accounts"
+import { isEmailVerified } from "@/lib/accounts/verification"
 import { getCurrentUser } from "@/lib/auth"
+import { isMailConfigured } from "@/lib/mail/transport"
 import "./globals.css"
 
 export const metadata: Metadata = {
@@ -12,13 +14,14 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await getCurrentUser()
+  const verificationNotice = user && !(await isEmailVerified(user.id)) ? { email: user.email, isMailConfigured: isMailConfigured() } : null
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col font-sans">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
           Skip to content
         </a>
-        <SiteHeader user={user} isRegistrationOpen={accountPolicyFromEnv().registration === "open"} />
+        <SiteHeader user={user} isRegistrationOpen={accountPolicyFromEnv().registration === "open"} verificationNotice={verificationNotice} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-10">
           {children}
         </main>

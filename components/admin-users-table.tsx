@@ -22,9 +22,18 @@ export type AdminUserView = {
   quotaBytes: number
   hasCustomQuota: boolean
   activeShares: number
+  twoFactorEnabled: boolean
 }
 
-type Change = { user: AdminUserView; body: { disabled?: boolean; role?: "USER" | "ADMIN" }; title: string; confirmLabel: string; text: string }
+type Change = {
+  user: AdminUserView
+  body: { disabled?: boolean; role?: "USER" | "ADMIN" }
+  title: string
+  confirmLabel: string
+  text: string
+  /** Not a PATCH: DELETE /api/admin/users/:id/totp (audited). */
+  resetsTwoFactor?: boolean
+}
 
 const GIB = 1024 ** 3
 
@@ -50,6 +59,18 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
       user.role === "ADMIN"
         ? { user, body: { role: "USER" }, title: `Demote ${user.email}?`, confirmLabel: "Demote", text: `They lose access to this console.${self}` }
         : { user, body: { role: "ADMIN" }, title: `Make ${user.email} an administrator?`, confirmLabel: "Promote", text: "They can see and change every account, file and link." },
+      ...(user.twoFactorEnabled
+        ? [
+            {
+              user,
+              body: {},
+              resetsTwoFactor: true,
+              title: `Reset two-factor sign-in of ${user.email}?`,
+              confirmLabel: "Reset 2FA",
+              text: "Their authenticator app and recovery codes stop working; they sign in with their password alone until they enrol again. Do this only after checking who is asking.",
+            },
+          ]
+        : []),
     ]
   }
 
@@ -156,7 +177,11 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
         pending={action.pending}
         error={action.error}
         onConfirm={async () => {
-          if (confirming && (await patch(confirming.user.id, confirming.body))) setConfirming(undefined)
+          if (!confirming) return
+          const done = confirming.resetsTwoFactor
+            ? await action.run(`/api/admin/users/${encodeURIComponent(confirming.user.id)}/totp`, { method: "DELETE" })
+            : await patch(confirming.user.id, confirming.body)
+          if (done) setConfirming(undefined)
         }}
         onClose={() => {
           setConfirming(undefined)

@@ -1,10 +1,12 @@
 "use client"
 
+import Link from "next/link"
 import { signIn } from "next-auth/react"
 import { useRef, useState, type FormEvent } from "react"
+import { TEXT_LINK_CLASSES } from "@/components/auth-card"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
-import { EmailField, PasswordField } from "@/components/ui/text-field"
+import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { useFieldErrors } from "@/components/ui/use-field-errors"
 import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/shared/api-client"
 import { signInErrorMessage, signInWithCredentials } from "@/lib/shared/auth-client"
@@ -26,7 +28,11 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
   const [values, setValues] = useState<Values>({ email: "", password: "" })
   const [formError, setFormError] = useState(initialError)
   const [pending, setPending] = useState<"credentials" | "oidc" | undefined>()
+  // Accounts with two-factor sign-in: next-auth refused with OtpRequired, so the form asks for a code.
+  const [needsCode, setNeedsCode] = useState(false)
+  const [code, setCode] = useState("")
   const passwordRef = useRef<HTMLInputElement>(null)
+  const codeRef = useRef<HTMLInputElement>(null)
   const { errors, onBlur, onChange, validateAll } = useFieldErrors<(typeof FIELDS)[number], Values>(signInSchema, FIELDS)
 
   const update = (field: keyof Values, value: string) => {
@@ -45,13 +51,23 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
     setPending("credentials")
     setFormError(undefined)
     try {
-      const result = await signInWithCredentials({ ...signInSchema.parse(values), callbackUrl: callbackPath })
+      const result = await signInWithCredentials({ ...signInSchema.parse(values), otp: needsCode ? code.trim() : undefined, callbackUrl: callbackPath })
       if (result.ok) {
         // A full load, so the header and every server component render as the new user.
         window.location.assign(callbackPath)
         return
       }
+      if (result.error === "OtpRequired") {
+        setNeedsCode(true)
+        setFormError(undefined)
+        setPending(undefined)
+        return
+      }
       setFormError(result.error === "RateLimited" ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}` : signInErrorMessage(result.error, oidcProviderName))
+      if (result.error === "OtpInvalid") {
+        setCode("")
+        codeRef.current?.focus()
+      }
       if (result.error === "CredentialsSignin") {
         setValues((current) => ({ ...current, password: "" }))
         passwordRef.current?.focus()
@@ -109,9 +125,32 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
           onBlur={() => onBlur("password", values)}
           error={errors.password}
         />
+        {needsCode && (
+          <TextField
+            ref={codeRef}
+            id="sign-in-otp"
+            // Mounted when next-auth asks for the code: where the person types next.
+            autoFocus
+            name="otp"
+            label="Two-factor code"
+            hint="The 6-digit code from your authenticator app, or one of your recovery codes."
+            autoComplete="one-time-code"
+            inputMode="text"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+        )}
         <Button type="submit" className="w-full" disabled={pending !== undefined}>
-          {pending === "credentials" ? "Signing in…" : "Sign in"}
+          {pending === "credentials" ? "Signing in…" : needsCode ? "Verify and sign in" : "Sign in"}
         </Button>
+        <p className="text-center text-sm">
+          <Link href="/forgot-password" className={TEXT_LINK_CLASSES}>
+            Forgot your password?
+          </Link>
+        </p>
       </form>
     </div>
   )

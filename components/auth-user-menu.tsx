@@ -3,6 +3,7 @@
 import Link from "next/link"
 import { useEffect, useId, useRef, useState } from "react"
 import { SignOutButton } from "@/components/auth-sign-out-button"
+import { SignOutEverywhereButton } from "@/components/settings-forms"
 
 const ITEM_CLASSES =
   "block w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-60 dark:text-slate-200 dark:hover:bg-slate-800 dark:hover:text-white"
@@ -83,6 +84,9 @@ export function UserMenu({ email, name, isAdmin }: { email: string; name: string
           <p className="truncate text-sm text-slate-600 dark:text-slate-300">{email}</p>
         </div>
         <div className="py-1">
+          <Link href="/settings" className={ITEM_CLASSES} onClick={close}>
+            Settings
+          </Link>
           <Link href="/settings/tokens" className={ITEM_CLASSES} onClick={close}>
             API tokens
           </Link>
@@ -94,6 +98,7 @@ export function UserMenu({ email, name, isAdmin }: { email: string; name: string
         </div>
         <div className="border-t border-slate-100 pt-1 dark:border-slate-800">
           <SignOutButton className={ITEM_CLASSES} />
+          <SignOutEverywhereButton className={ITEM_CLASSES} />
         </div>
       </div>
     </div>

@@ -1,5 +1,6 @@
 import Link from "next/link"
 import { UserMenu } from "@/components/auth-user-menu"
+import { EmailVerificationBanner, type EmailVerificationNotice } from "@/components/email-verification-banner"
 import { buttonClasses } from "@/components/ui/button"
 import { ValetLogo } from "@/components/ui/valet-logo"
 
@@ -9,10 +10,12 @@ type SiteHeaderProps = {
   /** The signed-in user, if any (the root layout reads the session). */
   user: { email: string; name: string | null; role: string } | null
   isRegistrationOpen: boolean
+  verificationNotice: EmailVerificationNotice
 }
 
-export function SiteHeader({ user, isRegistrationOpen }: SiteHeaderProps) {
+export function SiteHeader({ user, isRegistrationOpen, verificationNotice }: SiteHeaderProps) {
   return (
+    <>
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="Valet home">
@@ -50,5 +53,7 @@ export function SiteHeader({ user, isRegistrationOpen }: SiteHeaderProps) {
         </nav>
       </div>
     </header>
+    <EmailVerificationBanner notice={verificationNotice} />
+    </>
   )
 }

@@ -37,7 +37,7 @@ test("sign up lands signed in; sign out; sign in again", async ({ page, baseURL 
 
   await userMenuButton(page, credentials.email).click()
   await expect(userMenuButton(page, credentials.email)).toHaveAttribute("aria-expanded", "true")
-  await header(page).getByRole("button", { name: "Sign out" }).click()
+  await header(page).getByRole("button", { name: "Sign out", exact: true }).click()
   await expect(header(page).getByRole("link", { name: "Sign in" })).toBeVisible()
   await expect(userMenuButton(page, credentials.email)).toHaveCount(0)
 
@@ -54,7 +54,7 @@ test("the sign-out page asks first, then signs out", async ({ page, request }) =
   await page.goto("/sign-out")
   await expect(page).toHaveTitle("Sign out · Valet")
   await expect(page.getByRole("main")).toContainText(`You're signed in as ${credentials.email}`)
-  await page.getByRole("main").getByRole("button", { name: "Sign out" }).click()
+  await page.getByRole("main").getByRole("button", { name: "Sign out", exact: true }).click()
   await expect(header(page).getByRole("link", { name: "Sign in" })).toBeVisible()
   await page.goto("/settings/tokens")
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings%2Ftokens$/)

@@ -1,7 +1,8 @@
 import { getDb } from "@/lib/db"
 import { ApiError, prismaErrorCode } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
-import type { Role } from "@/lib/generated/prisma/client"
+import type { Prisma, Role } from "@/lib/generated/prisma/client"
+import { isSessionCurrent } from "@/lib/accounts/sessions"
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/passwords"
 import type { RegisterInput, SignInInput } from "@/lib/shared/validations/auth"
 
@@ -50,12 +51,20 @@ export async function registerUser(
   }
 }
 
-/** Inserts an account; the first one ever, and any named in ADMIN_EMAILS, is an admin. */
-function createAccount(data: { email: string; name: string | null; passwordHash: string | null }, policy: AccountPolicy) {
+/**
+ * Inserts an account; the first one ever is an admin, and so is one named in ADMIN_EMAILS whose
+ * address is already proven (an OIDC email_verified claim). A self-registered address only counts
+ * once its owner follows the verification mail (lib/accounts/verification.ts).
+ */
+function createAccount(
+  data: { email: string; name: string | null; passwordHash: string | null; emailVerifiedAt?: Date | null },
+  policy: AccountPolicy,
+) {
   return getDb().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`
     const isFirstAccount = (await tx.user.count()) === 0
-    const role: Role = isFirstAccount || policy.adminEmails.includes(data.email) ? "ADMIN" : "USER"
+    const isListedAdmin = Boolean(data.emailVerifiedAt) && policy.adminEmails.includes(data.email)
+    const role: Role = isFirstAccount || isListedAdmin ? "ADMIN" : "USER"
     return tx.user.create({ data: { ...data, role }, select: ACCOUNT_SELECT })
   })
 }
@@ -65,7 +74,7 @@ function createAccount(data: { email: string; name: string | null; passwordHash:
  * A correct password on a disabled account is refused with a reason; a wrong one never says more
  * than "wrong".
  */
-export async function verifyCredentials(input: SignInInput, policy: AccountPolicy = accountPolicyFromEnv()): Promise<AccountUser | null> {
+export async function verifyCredentials(input: Pick<SignInInput, "email" | "password">): Promise<AccountUser | null> {
   const db = getDb()
   const account = await db.user.findUnique({
     where: { email: input.email },
@@ -74,17 +83,12 @@ export async function verifyCredentials(input: SignInInput, policy: AccountPolic
   if (!(await verifyPassword(account?.passwordHash, input.password)) || !account?.passwordHash) return null
   if (account.disabledAt) throw new SignInRefused("AccountDisabled")
 
-  const promote = account.role === "USER" && policy.adminEmails.includes(account.email)
-  if (promote || passwordNeedsRehash(account.passwordHash)) {
-    await db.user.update({
-      where: { id: account.id },
-      data: {
-        ...(promote ? { role: "ADMIN" } : {}),
-        ...(passwordNeedsRehash(account.passwordHash) ? { passwordHash: await hashPassword(input.password) } : {}),
-      },
-    })
+  // ADMIN_EMAILS is applied when an address is proven (lib/accounts/verification.ts), never here:
+  // a password proves nothing about the address, and an admin's demotion must stick.
+  if (passwordNeedsRehash(account.passwordHash)) {
+    await db.user.update({ where: { id: account.id }, data: { passwordHash: await hashPassword(input.password) } })
   }
-  return { id: account.id, email: account.email, name: account.name, role: promote ? "ADMIN" : account.role }
+  return { id: account.id, email: account.email, name: account.name, role: account.role }
 }
 
 /**
@@ -101,10 +105,15 @@ export async function accountForOidcIdentity(
   const email = identity.email.trim().toLowerCase()
   const db = getDb()
   const existing = await db.user.findUnique({ where: { email }, select: { ...ACCOUNT_SELECT, disabledAt: true } })
-  if (existing) return existing.disabledAt ? null : { id: existing.id, email: existing.email, name: existing.name, role: existing.role }
+  if (existing) {
+    if (existing.disabledAt) return null
+    // The provider vouches for the address: it counts as verified (once, see markEmailVerified).
+    const role = (await markEmailVerified(db, { id: existing.id, email: existing.email }, policy)) ?? existing.role
+    return { id: existing.id, email: existing.email, name: existing.name, role }
+  }
   if (policy.registration === "closed" && !policy.adminEmails.includes(email)) return null
   try {
-    return await createAccount({ email, name: identity.name?.trim() || null, passwordHash: null }, policy)
+    return await createAccount({ email, name: identity.name?.trim() || null, passwordHash: null, emailVerifiedAt: new Date() }, policy)
   } catch (error) {
     // Two first sign-ins of the same person raced; the other one created the account.
     if (prismaErrorCode(error) === "P2002") return db.user.findUnique({ where: { email }, select: ACCOUNT_SELECT })
@@ -116,8 +125,32 @@ export async function accountForOidcIdentity(
  * The account behind a session or token, if it may still act. One primary-key read per request:
  * this is what makes disabling an account take effect immediately, which a JWT alone cannot.
  */
-export async function findActiveAccount(userId: string): Promise<AccountUser | null> {
-  const account = await getDb().user.findUnique({ where: { id: userId }, select: { ...ACCOUNT_SELECT, disabledAt: true } })
+export async function findActiveAccount(userId: string, session?: { signedInAt: Date | null }): Promise<AccountUser | null> {
+  const account = await getDb().user.findUnique({
+    where: { id: userId },
+    select: { ...ACCOUNT_SELECT, disabledAt: true, sessionsValidAfter: true },
+  })
   if (!account || account.disabledAt) return null
+  // A session from before sign-out, "sign out everywhere" or a password change is over.
+  if (session && !isSessionCurrent(session.signedInAt, account.sessionsValidAfter)) return null
   return { id: account.id, email: account.email, name: account.name, role: account.role }
+}
+
+/**
+ * Records that the account's current address is proven. The first time only, an address listed in
+ * ADMIN_EMAILS makes the account an admin; later proofs change nothing, so a demotion sticks.
+ * Returns the new role when it changed.
+ */
+export async function markEmailVerified(
+  db: Pick<Prisma.TransactionClient, "user">,
+  account: { id: string; email: string },
+  policy: AccountPolicy = accountPolicyFromEnv(),
+): Promise<Role | undefined> {
+  const { count } = await db.user.updateMany({
+    where: { id: account.id, email: account.email, emailVerifiedAt: null },
+    data: { emailVerifiedAt: new Date() },
+  })
+  if (count !== 1 || !policy.adminEmails.includes(account.email)) return undefined
+  await db.user.update({ where: { id: account.id }, data: { role: "ADMIN" } })
+  return "ADMIN"
 }

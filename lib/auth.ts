@@ -6,7 +6,9 @@ import CredentialsProvider from "next-auth/providers/credentials"
 import { cookies } from "next/headers"
 import { notFound, redirect } from "next/navigation"
 import { cache } from "react"
-import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
+import { accountForOidcIdentity, findActiveAccount, type AccountUser } from "@/lib/accounts"
+import { endAllSessions } from "@/lib/accounts/sessions"
+import { signInWithPassword } from "@/lib/accounts/sign-in"
 import { authenticateApiToken } from "@/lib/api-tokens"
 import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
@@ -60,7 +62,11 @@ export function getAuthOptions(): AuthOptions {
       CredentialsProvider({
         id: "credentials",
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          otp: { label: "Two-factor code", type: "text" },
+        },
         // Every password check passes here, whatever path (`callback/credentials/x`), body format
         // (form or JSON, `json=true` or not) or repeated field brought it: the limits count exactly
         // the email next-auth checks, and only a sign-in that succeeded clears the account's count.
@@ -80,7 +86,7 @@ export function getAuthOptions(): AuthOptions {
               "Too many sign-in attempts",
             )
             if (!input.success) return null
-            const user = await verifyCredentials(input.data)
+            const user = await signInWithPassword(input.data)
             if (user && accountKey) await resetRateLimit(accountKey)
             return user
           })
@@ -88,6 +94,13 @@ export function getAuthOptions(): AuthOptions {
       }),
       ...(oidc ? [oidc] : []),
     ],
+    events: {
+      // A JWT has no server record: signing out moves the user's mark, so a copied cookie dies too.
+      async signOut({ token }) {
+        if (typeof token?.sub !== "string") return
+        await endAllSessions(token.sub).catch((error: unknown) => console.error(`[auth] ending sessions on sign-out failed: ${String(error)}`))
+      },
+    },
     callbacks: {
       async signIn({ account, profile }) {
         if (account?.type !== "oauth") return true
@@ -97,6 +110,8 @@ export function getAuthOptions(): AuthOptions {
         // The token's subject must be Valet's own user id, not the identity provider's.
         if (account?.type === "credentials") token.sub = user.id
         else if (account?.type === "oauth") token.sub = (await accountForOidcIdentity(oidcIdentity(profile)))?.id
+        // When this sign-in happened, compared with the user's "sessions valid after" mark.
+        if (account) token.authAt = Date.now()
         return token
       },
       session({ session, token }) {
@@ -136,7 +151,9 @@ function sessionCookieName(): string {
   return getEnv().APP_URL.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token"
 }
 
-async function sessionUserId(cookieList: CookieEntry[]): Promise<string | null> {
+type SessionClaims = { userId: string; signedInAt: Date | null }
+
+async function sessionClaims(cookieList: CookieEntry[]): Promise<SessionClaims | null> {
   const name = sessionCookieName()
   const chunkIndex = (cookie: CookieEntry) => (cookie.name === name ? 0 : Number(cookie.name.slice(name.length + 1)))
   const chunks = cookieList
@@ -145,7 +162,10 @@ async function sessionUserId(cookieList: CookieEntry[]): Promise<string | null> 
   if (chunks.length === 0) return null
   // decode() verifies the encryption and the expiry; a forged or stale cookie yields null.
   const payload = await decode({ token: chunks.map((chunk) => chunk.value).join(""), secret: getEnv().AUTH_SECRET }).catch(() => null)
-  return typeof payload?.sub === "string" ? payload.sub : null
+  if (typeof payload?.sub !== "string") return null
+  // authAt is set at sign-in and survives next-auth's refreshes (which renew iat); older cookies have only iat.
+  const signedInAt = typeof payload.authAt === "number" ? payload.authAt : typeof payload.iat === "number" ? payload.iat * 1000 : null
+  return { userId: payload.sub, signedInAt: signedInAt === null ? null : new Date(signedInAt) }
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
@@ -176,11 +196,11 @@ export async function requireUser(request: Request): Promise<AuthUser> {
     if (!user) throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
     return { ...user, via: "token" }
   }
-  const userId = await sessionUserId(parseCookieHeader(request.headers.get("cookie")))
-  if (!userId) throw new ApiError("unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
+  const session = await sessionClaims(parseCookieHeader(request.headers.get("cookie")))
+  if (!session) throw new ApiError("unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
   assertSameOrigin(request)
-  const user = await findActiveAccount(userId)
-  if (!user) throw new ApiError("session_revoked", "This account is disabled or no longer exists")
+  const user = await findActiveAccount(session.userId, session)
+  if (!user) throw new ApiError("session_revoked", "This session was signed out, or the account is disabled or no longer exists")
   return { ...user, via: "session" }
 }
 
@@ -196,8 +216,8 @@ export async function requireAdmin(request: Request): Promise<AuthUser> {
  * header and the page both ask, and one database read answers both.
  */
 export const getCurrentUser = cache(async (): Promise<AccountUser | null> => {
-  const userId = await sessionUserId((await cookies()).getAll())
-  return userId ? findActiveAccount(userId) : null
+  const session = await sessionClaims((await cookies()).getAll())
+  return session ? findActiveAccount(session.userId, session) : null
 })
 
 /** For pages: the current account, or a redirect to sign-in that comes back to `returnTo`. */

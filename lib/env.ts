@@ -114,6 +114,16 @@ export const serverEnvSchema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_DISPLAY_NAME: z.string().trim().min(1).default("single sign-on"),
+  /**
+   * Where mail goes: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. Unset:
+   * `npm run dev` and `npm test` start a local catcher; in production features that need mail
+   * answer 503 `mail_unavailable`.
+   */
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+  /** The From of every mail Valet sends. */
+  MAIL_FROM: z.string().trim().min(3).default("Valet <valet@localhost>"),
+  /** How often each app instance delivers due outbox messages (mail, …); 0 turns the worker off. */
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>
@@ -190,9 +200,12 @@ export const launcherEnvSchema = z.object({
   VALET_DATA_DIR: z.string().min(1).default(".data"),
   VALET_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   VALET_S3_PORT: z.coerce.number().int().min(1).max(65535).default(4569),
+  /** The embedded mail catcher's port, used when SMTP_URL is unset. */
+  VALET_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_URL: optionalString,
   S3_ENDPOINT: optionalString,
+  SMTP_URL: optionalString,
   CI: z.stringbool().default(false),
 })
 

@@ -24,6 +24,9 @@ export const RATE_LIMITS = {
   // Passwords of share links and upload-request links alike.
   linkPasswordPerLinkAndIp: { limit: 10, windowSeconds: 15 * MINUTE },
   linkPasswordPerIp: { limit: 100, windowSeconds: 15 * MINUTE },
+  // Reset and verification mails: enough for a typo and a retry, not for mail-bombing someone.
+  passwordResetPerEmail: { limit: 5, windowSeconds: HOUR },
+  passwordResetPerIp: { limit: 20, windowSeconds: HOUR },
 } as const
 
 /**

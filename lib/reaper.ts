@@ -1,18 +1,21 @@
+import { pruneLinkTokens } from "@/lib/accounts/link-tokens"
+import { getDb } from "@/lib/db"
 import { getLog } from "@/lib/log"
 import { pruneRateLimits } from "@/lib/rate-limit"
 import { reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads"
 
 /**
  * One pass: every expired upload closed (batch after batch), then whatever the dead keys of closed
- * uploads and deleted files wrote removed, finished rate-limit windows dropped. Sweeping after
- * reaping lets an upload that expires in this pass be swept in it when its key is already dead.
+ * uploads and deleted files wrote removed, finished rate-limit windows dropped, mailed-link tokens a
+ * day past their expiry deleted. Sweeping after reaping lets an upload that expires in this pass be
+ * swept in it when its key is already dead.
  */
-export async function runReaperOnce(): Promise<{ uploads: number; swept: number; rateLimits: number }> {
+export async function runReaperOnce(): Promise<{ uploads: number; swept: number; rateLimits: number; linkTokens: number }> {
   let uploads = 0
   for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) uploads += batch
   let swept = 0
   for (let batch = await sweepClosedUploads(); batch > 0; batch = await sweepClosedUploads()) swept += batch
-  return { uploads, swept, rateLimits: await pruneRateLimits() }
+  return { uploads, swept, rateLimits: await pruneRateLimits(), linkTokens: await pruneLinkTokens(getDb()) }
 }
 
 const globalForReaper = globalThis as unknown as { valetReaper?: NodeJS.Timeout }

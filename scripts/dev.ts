@@ -2,7 +2,8 @@
  * `npm run dev` / `npm start`: starts what Valet needs and then Next, on loopback.
  *
  * Without DATABASE_URL an embedded PostgreSQL runs from .data/pg; without S3_ENDPOINT an embedded
- * S3 server runs from .data/s3. Ctrl-C (or SIGTERM) stops Next, then the services, in that order.
+ * S3 server runs from .data/s3; without SMTP_URL a mail catcher keeps every message under .data/mail
+ * and prints its subject and links here. Ctrl-C (or SIGTERM) stops Next, then the services, in that order.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -97,6 +98,7 @@ async function main() {
     s3Port: launcher.VALET_S3_PORT,
     startPostgres: !launcher.DATABASE_URL,
     startS3: !launcher.S3_ENDPOINT,
+    mailPort: launcher.SMTP_URL ? undefined : launcher.VALET_SMTP_PORT,
   })
   Object.assign(process.env, stack.env)
   process.env.AUTH_SECRET ??= await loadOrCreateAuthSecret(launcher.VALET_DATA_DIR)
@@ -129,6 +131,7 @@ async function main() {
       ...stack.summary.map((line) => `  ${line}`),
       ...(launcher.DATABASE_URL ? ["  postgres  external (DATABASE_URL)"] : []),
       ...(launcher.S3_ENDPOINT ? [`  s3        external ${launcher.S3_ENDPOINT}`] : []),
+      ...(launcher.SMTP_URL ? ["  mail      external (SMTP_URL)"] : []),
       "  Press Ctrl-C to stop everything.",
       "",
     ].join("\n"),

@@ -179,6 +179,8 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     E2E_SERVER_LOG: serverLog,
     // Specs may reach into the database the app uses, e.g. to disable an account mid-test.
     E2E_DATABASE_URL: stackEnv.DATABASE_URL,
+    // Specs read the mail the app sent (reset links, codes) from the catcher's folder.
+    E2E_MAIL_DIR: stackEnv.VALET_TEST_MAIL_DIR,
   })
   if (!existsSync(report)) throw new Error("Playwright wrote no report")
   const json = JSON.parse(await readFile(report, "utf8")) as {
@@ -196,17 +198,21 @@ async function main(): Promise<number> {
   await chmod(runDir, 0o755)
   cleanups.push(() => rm(runDir, { recursive: true, force: true }))
 
-  const [pgPort, s3Port] = await Promise.all([freePort(), freePort()])
+  const [pgPort, s3Port, mailPort] = await Promise.all([freePort(), freePort(), freePort()])
   const stack: LocalStack = await startLocalStack({
     dataDir: runDir,
     pgPort,
     s3Port,
     startPostgres: true,
     startS3: true,
+    // Tests read what arrived from the folder (tests/support/mail.ts); the console stays quiet.
+    mailPort,
+    onMail: () => undefined,
   })
   cleanups.push(() => stack.stop())
   say(`embedded services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
   const databaseUrl = stack.env.DATABASE_URL ?? ""
+  const mailEnv = { SMTP_URL: stack.env.SMTP_URL ?? "", VALET_TEST_MAIL_DIR: path.join(runDir, "mail") }
   await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
 
   const embedded: StorageProfile = {
@@ -234,6 +240,7 @@ async function main(): Promise<number> {
     VALET_TEST_DATABASE_URL: databaseUrl,
     VALET_TEST_STORAGE_PROFILES: JSON.stringify(profiles),
     VALET_TEST_APP_ORIGIN: "http://localhost:3000",
+    ...mailEnv,
   }
   const storageNames = profiles.map((profile) => profile.name).join(" and ")
   say(`vitest: unit + integration on ${storageNames}`)
@@ -244,7 +251,7 @@ async function main(): Promise<number> {
     add(await runVitest(vitestEnv, "cluster"))
   }
   if (skipE2e) say("e2e skipped (--skip-e2e)")
-  else add(await runE2e({ DATABASE_URL: databaseUrl }, embedded))
+  else add(await runE2e({ DATABASE_URL: databaseUrl, ...mailEnv }, embedded))
 
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`)
   return totals.failed > 0 ? 1 : 0

@@ -23,6 +23,7 @@ export type AdminUserRow = {
   quotaBytes: number
   hasCustomQuota: boolean
   activeShares: number
+  twoFactorEnabled: boolean
 }
 
 /** Every account, oldest first (the first admin on top), with what it stores and shares. */
@@ -41,6 +42,7 @@ export async function listUsers(page: Page & { q?: string }): Promise<{ users: A
       disabledAt: true,
       createdAt: true,
       quotaBytes: true,
+      totpEnabledAt: true,
       _count: { select: { files: true, shares: { where: activeShareWhere(now) } } },
     },
   })
@@ -61,6 +63,7 @@ export async function listUsers(page: Page & { q?: string }): Promise<{ users: A
       quotaBytes: user.quotaBytes === null ? defaultQuota : Number(user.quotaBytes),
       hasCustomQuota: user.quotaBytes !== null,
       activeShares: user._count.shares,
+      twoFactorEnabled: user.totpEnabledAt !== null,
     })),
     nextCursor,
   }

@@ -12,8 +12,8 @@ const apiErrorBodySchema = z.object({
 
 export type ApiFailure = {
   status: number
-  /** A catalogued code, or `unexpected_response` when the body is not ours or names a code this build does not know. */
-  code: ErrorCode | "unexpected_response"
+  /** A catalogued code; `unexpected_response` when the body is not ours or names a code this build does not know; `network_error` when no answer came. */
+  code: ErrorCode | "unexpected_response" | "network_error"
   message: string
   issues: { path: string; message: string }[]
   /** Seconds from a 429's Retry-After header. */

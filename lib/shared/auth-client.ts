@@ -14,13 +14,26 @@ export type CredentialsSignInResult =
  * Valet's error body, which has no `url`, and next-auth/react then throws `new URL(undefined)`
  * instead of returning the status. Reading the response here gives every outcome a clear answer.
  */
-export async function signInWithCredentials(input: { email: string; password: string; callbackUrl: string }): Promise<CredentialsSignInResult> {
+export async function signInWithCredentials(input: {
+  email: string
+  password: string
+  /** A TOTP or recovery code, for accounts with two-factor sign-in (asked for after "OtpRequired"). */
+  otp?: string
+  callbackUrl: string
+}): Promise<CredentialsSignInResult> {
   const csrfToken = await getCsrfToken()
   if (!csrfToken) return { ok: false, error: "Unavailable" }
   const response = await fetch("/api/auth/callback/credentials", {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, email: input.email, password: input.password, callbackUrl: input.callbackUrl, json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      email: input.email,
+      password: input.password,
+      ...(input.otp ? { otp: input.otp } : {}),
+      callbackUrl: input.callbackUrl,
+      json: "true",
+    }),
   })
   if (response.status === 429) {
     const failure = await readApiFailure(response)
@@ -41,6 +54,12 @@ export function signInErrorMessage(code: string, providerName = "single sign-on"
   switch (code) {
     case "CredentialsSignin":
       return "Wrong email or password."
+    case "OtpRequired":
+      return "Enter the 6-digit code from your authenticator app, or a recovery code."
+    case "OtpInvalid":
+      return "That code is not right, or was already used. Try the current code."
+    case "OtpRateLimited":
+      return "Too many codes tried. Wait 15 minutes and try again."
     case "AccountDisabled":
       return "This account has been disabled. Ask an administrator if you think this is a mistake."
     case "AccessDenied":

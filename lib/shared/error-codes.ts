@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   empty_body: { status: 400, description: "The request needs a body." },
   invalid_part_number: { status: 400, description: "A part number is outside the upload's parts." },
   share_expiry_too_long: { status: 400, description: "The link's expiry is past the server's maximum." },
+  invalid_link_token: {
+    status: 400,
+    description: "A mailed link's token (reset, verification, email change, invitation) is unknown, expired, used or tampered with; nothing changed.",
+  },
   // 401: who is calling is unknown or not proven
   unauthorized: { status: 401, description: "No session and no API token." },
   invalid_token: { status: 401, description: "The API token is invalid, expired or revoked, or its account is disabled." },
@@ -22,17 +26,21 @@ export const ERROR_CODES = {
     status: 401,
     description: "The upload session is not for this link, has expired, was tampered with, or the link's password changed.",
   },
+  invalid_otp: { status: 401, description: "The two-factor code is not right, or was already used." },
   // 403: known caller, not allowed
   forbidden: { status: 403, description: "Only administrators may do this." },
   cross_origin_request: { status: 403, description: "A cookie-authenticated change came from another origin." },
   registration_closed: { status: 403, description: "Self-registration is turned off." },
   quota_exceeded: { status: 403, description: "The upload would pass the owner's storage quota." },
+  current_password_wrong: { status: 403, description: "The current password sent with a password or email change is not right." },
   // 404, 409, 410: the resource's state
   not_found: { status: 404, description: "No such resource for this caller (another user's answers the same)." },
   conflict: { status: 409, description: "The resource already exists." },
   email_taken: { status: 409, description: "An account with this email exists." },
   last_admin: { status: 409, description: "The last active administrator cannot be disabled or demoted." },
   token_limit: { status: 409, description: "The account holds as many API tokens as it may." },
+  totp_already_enabled: { status: 409, description: "Two-factor sign-in is already on; turn it off first." },
+  totp_not_enrolled: { status: 409, description: "There is no two-factor enrolment to confirm or use." },
   upload_not_open: { status: 409, description: "The upload was completed, cancelled or has expired." },
   upload_incomplete: { status: 409, description: "Storage does not hold every byte of the upload yet." },
   upload_completed: { status: 409, description: "The upload is already complete." },
@@ -58,6 +66,7 @@ export const ERROR_CODES = {
   internal_error: { status: 500, description: "An unexpected failure; the message carries a request id for the log." },
   database_unavailable: { status: 503, description: "PostgreSQL is unreachable or restarting; retry after Retry-After." },
   storage_unavailable: { status: 503, description: "The storage server is unreachable; retry after Retry-After." },
+  mail_unavailable: { status: 503, description: "This server has no SMTP_URL, so features that need mail are off." },
   unavailable: { status: 503, description: "Several services are unreachable (health check)." },
   busy: { status: 503, description: "Too many password checks run at once; retry after Retry-After." },
 } as const satisfies Record<string, { status: number; description: string }>

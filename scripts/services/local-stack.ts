@@ -7,6 +7,7 @@ import path from "node:path"
 import { applyMigrations } from "../migrate"
 import { startEmbeddedPostgres } from "./embedded-postgres"
 import { startEmbeddedS3 } from "./embedded-s3"
+import { describeMail, startMailCatcher, type CaughtMail } from "./mail-catcher"
 
 export type LocalStack = {
   /** Variables to add to the app's environment. */
@@ -23,6 +24,10 @@ export async function startLocalStack(options: {
   startPostgres: boolean
   startS3: boolean
   onPostgresLog?: (line: string) => void
+  /** A local SMTP catcher on this port (mail kept under <dataDir>/mail), when SMTP_URL is unset. */
+  mailPort?: number
+  /** Called for each caught message; by default its subject and links go to the console. */
+  onMail?: (mail: CaughtMail) => void
 }): Promise<LocalStack> {
   const dataDir = path.resolve(options.dataDir)
   const env: Record<string, string> = {}
@@ -58,6 +63,16 @@ export async function startLocalStack(options: {
         S3_FORCE_PATH_STYLE: "true",
       })
       summary.push(`s3        ${s3.endpoint}  (embedded s3rver, data in ${path.join(dataDir, "s3")})`)
+    }
+    if (options.mailPort !== undefined) {
+      const mail = await startMailCatcher({
+        dir: path.join(dataDir, "mail"),
+        port: options.mailPort,
+        onMail: options.onMail ?? ((message) => console.log(describeMail(message))),
+      })
+      stops.push(mail.stop)
+      env.SMTP_URL = mail.url
+      summary.push(`mail      ${mail.url}  (mail catcher, messages in ${mail.dir})`)
     }
     return { env, summary, stop }
   } catch (error) {

@@ -35,11 +35,11 @@ describe("verifyCredentials", () => {
     expect(await accounts.verifyCredentials({ email: "dora@example.com", password: "wrong-password" })).toBeNull()
   })
 
-  it("promotes an existing account once its email is listed in ADMIN_EMAILS", async () => {
+  it("does not promote an account listed in ADMIN_EMAILS on sign-in: a password proves nothing about the address", async () => {
     await query(database.url, `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") SELECT 'promoted', 'promoted@example.com', "passwordHash", 'USER', now() FROM "User" WHERE email = 'first@example.com'`)
     const user = await accounts.verifyCredentials({ email: "promoted@example.com", password: "perfectly-fine-1" })
-    expect(user?.role).toBe("ADMIN")
-    expect(await query(database.url, `SELECT role FROM "User" WHERE id = 'promoted'`)).toEqual([{ role: "ADMIN" }])
+    expect(user?.role).toBe("USER")
+    expect(await query(database.url, `SELECT role FROM "User" WHERE id = 'promoted'`)).toEqual([{ role: "USER" }])
   })
 
   it("replaces a hash made with weaker settings on the next sign-in", async () => {

@@ -23,6 +23,9 @@ const RUNS = 50
 const SLOW_MACHINE_TIMEOUT = 240_000
 
 
+/** Routes anyone may call with JSON: they check an Origin, a rate limit, or a mailed link's token. */
+const PUBLIC_JSON_ROUTES = new Set(["register", "password-reset", "password-reset/confirm", "verify-email", "confirm-email", "invites/accept"])
+
 /** Routes whose input is not Valet's JSON: next-auth's own form posts, and a health probe with none. */
 const NOT_JSON_ROUTES = new Set(["auth/[...nextauth]", "health"])
 
@@ -103,7 +106,7 @@ const hasParams = (route: string) => /\[\w+\]/.test(route)
 async function identityHeaders(route: string): Promise<Record<string, string>> {
   if (route.startsWith("admin/")) return sessionOf(admin.id)
   if (route.startsWith("r/")) return { "x-forwarded-for": nextIp() }
-  if (route === "register") return { origin: APP_ORIGIN, "x-forwarded-for": nextIp() }
+  if (PUBLIC_JSON_ROUTES.has(route)) return { origin: APP_ORIGIN, "x-forwarded-for": nextIp() }
   return sessionOf(alice.userId)
 }
 
@@ -283,6 +286,7 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
   const shares = await import("@/lib/shared/validations/shares")
   const requests = await import("@/lib/shared/validations/upload-requests")
   const adminSchemas = await import("@/lib/shared/validations/admin")
+  const accountSchemas = await import("@/lib/shared/validations/account")
 
   const grant: BodyCase = {
     valid: { name: "report.pdf", size: 1000, type: "application/pdf" },
@@ -322,7 +326,67 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     },
     others: [{ body: { email: "alice@example.com", password: "perfectly-fine-9" }, status: 409, code: "email_taken" }],
   }
+  const badEmails = [MISSING, ...WRONG_TYPES, "", "not-an-email", "a@b\u0000.com", `${"x".repeat(300)}@example.com`]
+  const badPasswords = [MISSING, ...WRONG_TYPES, "", "short", "x".repeat(257), "password123"]
+  const badTokens = [MISSING, ...WRONG_TYPES, "", "x".repeat(201)]
+  // Well-formed tokens that name nothing: whatever else is wrong, nothing can change.
+  const passwordLink: BodyCase = {
+    valid: { token: "A".repeat(43), password: "perfectly-fine-9" },
+    schema: accountSchemas.passwordLinkSchema,
+    fields: { token: badTokens, password: badPasswords },
+    others: [{ body: { token: "A".repeat(43), password: "perfectly-fine-9" }, status: 400, code: "invalid_link_token" }],
+  }
+  const linkToken: BodyCase = {
+    valid: { token: "A".repeat(43) },
+    schema: accountSchemas.linkTokenSchema,
+    fields: { token: badTokens },
+    others: [{ body: { token: "A".repeat(43) }, status: 400, code: "invalid_link_token" }],
+  }
   return {
+    "POST password-reset": {
+      valid: { email: "nobody@example.com" },
+      schema: accountSchemas.passwordResetRequestSchema,
+      fields: { email: badEmails },
+    },
+    "POST password-reset/confirm": passwordLink,
+    "POST invites/accept": passwordLink,
+    "POST verify-email": linkToken,
+    "POST confirm-email": linkToken,
+    "PATCH account": {
+      valid: { name: "Alice" },
+      schema: accountSchemas.updateAccountSchema,
+      fields: { name: [MISSING, 42, [], "x".repeat(101), ...hostileNames("Alice")] },
+    },
+    "POST account/password": {
+      valid: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" },
+      schema: accountSchemas.changePasswordSchema,
+      fields: { currentPassword: [MISSING, ...WRONG_TYPES, "", "x".repeat(257)], newPassword: badPasswords },
+      others: [{ body: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" }, status: 403, code: "current_password_wrong" }],
+    },
+    "POST account/email": {
+      valid: { email: "elsewhere@example.com", currentPassword: "not-the-password" },
+      schema: accountSchemas.changeEmailSchema,
+      fields: { email: badEmails, currentPassword: [...WRONG_TYPES, "", "x".repeat(257)] },
+      others: [{ body: { email: "elsewhere@example.com", currentPassword: "not-the-password" }, status: 403, code: "current_password_wrong" }],
+    },
+    "POST account/totp/confirm": {
+      valid: { code: "123456" },
+      schema: accountSchemas.totpCodeSchema,
+      fields: { code: [MISSING, ...WRONG_TYPES, "", "12345", "1234567", "abcdef", 123456] },
+      others: [{ body: { code: "123456" }, status: 409, code: "totp_not_enrolled" }],
+    },
+    "DELETE account/totp": {
+      valid: { currentPassword: "not-the-password" },
+      schema: accountSchemas.disableTotpSchema,
+      fields: { currentPassword: [MISSING, ...WRONG_TYPES, "", "x".repeat(257)] },
+      others: [{ body: { currentPassword: "not-the-password" }, status: 403, code: "current_password_wrong" }],
+    },
+    "POST admin/invites": {
+      valid: { email: "invitee@example.com" },
+      schema: accountSchemas.inviteUserSchema,
+      fields: { email: badEmails, name: [42, [], "x".repeat(101), ...hostileNames("Guest")] },
+      others: [{ body: { email: "alice@example.com" }, status: 409, code: "email_taken" }],
+    },
     "POST uploads": grant,
     "POST r/[token]/uploads": grant,
     "POST uploads/[id]/parts": parts,
@@ -691,7 +755,7 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
   })
 
   it("refuses garbage credentials and foreign origins with JSON errors", async () => {
-    const candidates = endpoints.filter((each) => !each.route.startsWith("r/") && each.route !== "register")
+    const candidates = endpoints.filter((each) => !each.route.startsWith("r/") && !PUBLIC_JSON_ROUTES.has(each.route))
     await expectNothingChanged(async () => {
       for (const candidate of candidates) {
         for (const headers of <Record<string, string>[]>[

@@ -49,7 +49,8 @@ export function apiRequest(method: string, path: string, options: RequestOptions
  */
 export async function sessionCookie(userId: string, options: { maxAgeSeconds?: number; secret?: string } = {}) {
   const token = await encode({
-    token: { sub: userId },
+    // authAt as next-auth's jwt callback sets it at sign-in (compared with "sessions valid after").
+    token: { sub: userId, authAt: Date.now() },
     secret: options.secret ?? process.env.AUTH_SECRET ?? "",
     maxAge: options.maxAgeSeconds ?? 3600,
   })

@@ -53,9 +53,15 @@ describe("the launcher (npm run dev)", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "valet-launcher-"))
     await chmod(dataDir, 0o755) // PostgreSQL runs as `postgres` when we are root
-    const [pgPort, s3Port, appPort] = await Promise.all([freePort(), freePort(), freePort()])
+    const [pgPort, s3Port, appPort, smtpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
     appUrl = `http://localhost:${appPort}`
-    env = cleanEnv({ VALET_DATA_DIR: dataDir, VALET_PG_PORT: String(pgPort), VALET_S3_PORT: String(s3Port), PORT: String(appPort) })
+    env = cleanEnv({
+      VALET_DATA_DIR: dataDir,
+      VALET_PG_PORT: String(pgPort),
+      VALET_S3_PORT: String(s3Port),
+      VALET_SMTP_PORT: String(smtpPort),
+      PORT: String(appPort),
+    })
   })
 
   afterAll(async () => {
@@ -96,6 +102,20 @@ describe("the launcher (npm run dev)", () => {
     // Stored objects and the services' credentials: owner only.
     expect((await stat(path.join(dataDir, "s3"))).mode & 0o777).toBe(0o700)
     for (const file of ["pg-credentials.json", "s3-credentials.json"]) expect((await stat(path.join(dataDir, file))).mode & 0o077).toBe(0)
+    expect(launched.output()).toMatch(/mail\s+smtp:\/\/127\.0\.0\.1:\d+\s+\(mail catcher/)
+
+    // Mail works with no setup: a sign-up's verification mail is caught, and its link printed.
+    const signUp = await fetch(`${appUrl}/api/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "dev@example.com", password: "perfectly-fine-1" }),
+    })
+    expect(signUp.status).toBe(201)
+    const deadline = Date.now() + 20_000
+    while (!launched.output().includes("[mail]   ") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+    expect(launched.output()).toContain("[mail] to dev@example.com: Confirm your email address · Valet")
+    expect(launched.output()).toMatch(new RegExp(`\\[mail\\]   ${appUrl}/verify-email\\?token=[\\w-]{43}`))
+    expect((await stat(path.join(dataDir, "mail"))).mode & 0o077).toBe(0)
 
     launched.child.kill("SIGTERM")
     expect(await launched.exited).toBe(0)

@@ -57,6 +57,13 @@ export type RegisterInput = Omit<z.infer<typeof registerSchema>, "name"> & { nam
 export const signInSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Enter your password").max(PASSWORD_MAX_LENGTH),
+  /** A TOTP code or a recovery code, for accounts with two-factor sign-in. */
+  otp: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .transform((code) => code || undefined),
 })
 
 export type SignInInput = z.infer<typeof signInSchema>

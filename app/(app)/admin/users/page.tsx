@@ -1,9 +1,11 @@
 import type { Metadata } from "next"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminCreateUserForm } from "@/components/admin-create-user-form"
+import { AdminInviteForm } from "@/components/admin-invite-form"
 import { AdminUsersTable } from "@/components/admin-users-table"
 import { listUsers } from "@/lib/admin/users"
 import { requirePageAdmin } from "@/lib/auth"
+import { isMailConfigured } from "@/lib/mail/transport"
 import { adminUsersQuerySchema } from "@/lib/shared/validations/admin"
 
 export const metadata: Metadata = { title: "Users · Admin" }
@@ -30,6 +32,10 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
           <AdminUsersTable users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))} currentUserId={admin.id} />
         )}
         <PageLinks first={query.cursor ? pageHref("/admin/users", filters) : undefined} next={nextCursor ? pageHref("/admin/users", filters, nextCursor) : undefined} />
+      </section>
+      <section aria-labelledby="invite-heading" className="space-y-3">
+        <h2 id="invite-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Invite a user</h2>
+        <AdminInviteForm mailAvailable={isMailConfigured()} />
       </section>
       <section aria-labelledby="create-heading" className="space-y-3">
         <h2 id="create-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Create a user</h2>

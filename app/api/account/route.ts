@@ -1,0 +1,14 @@
+import { getAccountOverview, updateAccountName } from "@/lib/accounts/settings"
+import { readJson } from "@/lib/errors"
+import { route } from "@/lib/route"
+import { updateAccountSchema } from "@/lib/shared/validations/account"
+
+// GET /api/account — the signed-in account: email, verification, two-factor, quota
+export const GET = route("user", async ({ user }) => Response.json({ account: await getAccountOverview(user.id) }))
+
+// PATCH /api/account {name} — change the display name
+export const PATCH = route("user", async ({ request, user }) => {
+  const input = updateAccountSchema.parse(await readJson(request))
+  await updateAccountName(user.id, input.name)
+  return Response.json({ account: await getAccountOverview(user.id) })
+})
