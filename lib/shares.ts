@@ -205,7 +205,7 @@ async function findShareByToken(token: string) {
       maxDownloads: true,
       downloads: true,
       revokedAt: true,
-      file: { select: { id: true, name: true, size: true, objectKey: true } },
+      file: { select: { id: true, name: true, size: true, objectKey: true, contentType: true, snapshotId: true } },
     },
   })
 }
@@ -274,7 +274,7 @@ export async function redeemShare(input: { token: string; password?: string; ip:
     throw shareGone(latest === "active" ? "used_up" : latest)
   }
 
-  const get = await presignGet({ key: file.objectKey, filename: file.name })
+  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
   const actor: AuditActor = { id: null, via: "share" }
   await recordMintedKeys(actor, [
     { action: "share.download", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id, details: { shareId: share.id } },

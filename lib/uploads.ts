@@ -15,6 +15,9 @@ import {
   listParts,
   presignPart,
   presignPut,
+  sealObject,
+  storageBackend,
+  storagePinsVersions,
   type StoredPart,
 } from "@/lib/storage"
 import { formatBytes, partLayout, partSizeOf } from "@/lib/upload-layout"
@@ -30,9 +33,13 @@ const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
 export type FileSummary = { id: string; name: string; size: number; type: string; createdAt: Date }
 
+/**
+ * `storage` tells the browser which protocol its keys speak: on Azure a part answers without an
+ * ETag (Put Block), so the uploader reports the block id instead.
+ */
 export type UploadGrant =
-  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date }
-  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date }
+  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date; storage: "s3" | "azure" }
+  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date; storage: "s3" | "azure" }
 
 /**
  * Who acts on an upload: its signed-in owner, or someone without an account sending files into
@@ -116,7 +123,7 @@ async function grantSingleUpload(user: AuthUser, input: UploadRequest, grant: { 
       ${grant.expiresAt}::timestamp(3), ${BigInt(env.USER_QUOTA_BYTES)}, ${randomUUID()}, ${user.via}, ${put.expiresAt}::timestamp(3))`
   if (!result || result.quota === null) throw notFound("Account")
   if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
-  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt }
+  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt, storage: storageBackend() }
 }
 
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
@@ -201,11 +208,19 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
           expiresAt,
         },
       })
-      if (layout) return { id, multipart: true as const, ...layout, expiresAt }
+      if (layout) return { id, multipart: true as const, ...layout, expiresAt, storage: storageBackend() }
 
       const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
       await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
-      return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
+      return {
+        id,
+        multipart: false as const,
+        method: "PUT" as const,
+        url: put.url,
+        headers: put.headers,
+        expiresAt: put.expiresAt,
+        storage: storageBackend(),
+      }
     },
     // Under load a grant may wait a while for a pooled connection; that is a queue, not a failure.
     { maxWait: 15_000, timeout: 30_000 },
@@ -222,6 +237,7 @@ const UPLOAD_SELECT = {
   multipartUploadId: true,
   partSize: true,
   partCount: true,
+  snapshotId: true,
   status: true,
   expiresAt: true,
   file: { select: { id: true, name: true, size: true, contentType: true, createdAt: true } },
@@ -289,7 +305,8 @@ export async function listUploadedParts(uploader: Uploader, uploadId: string): P
   const upload = await findOwnUpload(uploader, uploadId)
   assertOpen(upload)
   const layout = multipartLayoutOf(upload)
-  return listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  const parts = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  return parts && parts.filter((part) => !part.committed)
 }
 
 const toFileSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
@@ -311,6 +328,11 @@ async function rejectUpload(upload: OwnUpload, reason: string): Promise<never> {
 async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
   const layout = multipartLayoutOf(upload)
   const stored = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  // Azure: a part key (`w`) can commit a block list of its own; only the server assembles.
+  if (stored?.some((part) => part.committed)) {
+    await abortMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId })
+    await rejectUpload(upload, "The upload was committed by the client, not assembled by Valet")
+  }
   const parts = stored ?? (clientParts ?? []).map((part) => ({ ...part, size: undefined }))
   const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
   const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
@@ -341,16 +363,33 @@ export async function completeUpload(
   if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
   assertOpen(upload)
 
-  // A multipart upload assembled by an earlier call whose recording failed is already an object.
-  if (upload.multipartUploadId && !(await headObject(upload.objectKey))) {
-    const { layout, parts } = await partsToComplete(upload, input.parts)
-    if (!(await completeMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId, parts }))) {
-      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+  // A version pinned by an earlier call whose recording failed is what this call verifies again.
+  let version = upload.snapshotId
+  if (!version) {
+    // A multipart upload assembled by an earlier call whose recording failed is already an object
+    // (on S3; on Azure such a call recorded its snapshot, and a blob without one is not Valet's).
+    if (upload.multipartUploadId && (storagePinsVersions() || !(await headObject(upload.objectKey)))) {
+      const { layout, parts } = await partsToComplete(upload, input.parts)
+      const partSizes = Array.from({ length: layout.partCount }, (_, index) => partSizeOf(index + 1, layout))
+      const assembled = await completeMultipartUpload({
+        key: upload.objectKey,
+        uploadId: layout.uploadId,
+        parts,
+        contentType: upload.contentType,
+        partSizes,
+      })
+      if (typeof assembled === "object") await rejectUpload(upload, assembled.mismatch)
+      if (!assembled) {
+        throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+      }
     }
+    version = await sealObject(upload.objectKey)
+    if (version) await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
   }
 
-  const stored = await headObject(upload.objectKey)
+  const stored = await headObject(upload.objectKey, { version })
   if (!stored) throw new ApiError("upload_incomplete", "Nothing has been uploaded for this grant yet")
+  if (stored.problem) await rejectUpload(upload, stored.problem)
   if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
   if (stored.contentType !== upload.contentType) {
     await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
@@ -379,6 +418,7 @@ export async function completeUpload(
         sha256: upload.sha256,
         // Lets reconcile notice an object replaced after completion (a PUT URL outlives the upload).
         etag: stored.etag ?? null,
+        snapshotId: version,
       },
     })
     const actor = actorOf(uploader)
