@@ -12,7 +12,7 @@
  * Ends with the line `tests: N passed, N failed[, N skipped]`.
  *
  * Flags (not honoured in CI): --skip-ceph, --skip-azurite, --skip-e2e, --skip-cluster, and for a subset while
- * developing, --vitest=<filter> and --e2e=<filter> (each repeatable; passed to the runner as file
+ * developing, --storage=<profile name>, --vitest=<filter> and --e2e=<filter> (each repeatable; passed to the runner as file
  * filters, e.g. `npm test -- --skip-ceph --skip-cluster --vitest=tests/integration/shares --e2e=shares`).
  */
 import { spawn, type ChildProcess } from "node:child_process"
@@ -39,6 +39,7 @@ const skipAzurite = !isCI && process.argv.includes("--skip-azurite")
 const filterArgs = (flag: string) =>
   isCI ? [] : process.argv.filter((arg) => arg.startsWith(`${flag}=`)).map((arg) => arg.slice(flag.length + 1))
 const vitestFilters = filterArgs("--vitest")
+const storageFilters = filterArgs("--storage")
 const e2eFilters = filterArgs("--e2e")
 const RESULTS_DIR = path.resolve("test-results")
 const TEST_BUCKET = "valet-test"
@@ -227,7 +228,9 @@ async function main(): Promise<number> {
   if (ceph) say(`Ceph RGW up at ${ceph.env.S3_ENDPOINT}`)
   const azurite = await startAzurite()
   if (azurite) say(`Azurite up at ${azurite.env.AZURE_BLOB_ENDPOINT}`)
-  const profiles = [embedded, ...(ceph ? [ceph] : []), ...(azurite ? [azurite] : [])]
+  const profiles = [embedded, ...(ceph ? [ceph] : []), ...(azurite ? [azurite] : [])].filter(
+    (profile) => storageFilters.length === 0 || storageFilters.includes(profile.name),
+  )
   for (const profile of profiles) {
     const env = { ...process.env, ...profile.env, DATABASE_URL: databaseUrl, APP_URL: "http://localhost:3000" }
     if ((await run(TSX, ["scripts/setup-bucket.ts"], env)) !== 0) throw new Error(`bucket setup on ${profile.name} failed`)
