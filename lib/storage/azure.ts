@@ -247,7 +247,7 @@ export async function deleteObject(key: string): Promise<void> {
 }
 
 /** Azure has nothing to create: blocks are staged on the blob's name. The id only marks the upload as multipart. */
-export async function createMultipartUpload(_input: { key: string; contentType: string }): Promise<string> {
+export async function createMultipartUpload(): Promise<string> {
   return `blocks-${randomUUID()}`
 }
 

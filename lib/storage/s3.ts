@@ -359,7 +359,7 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
 }
 
 /** S3 keeps one version per key and its signed headers leave the client no choice to pin down: nothing to do. */
-export async function sealObject(_key: string): Promise<string | null> {
+export async function sealObject(): Promise<string | null> {
   return null
 }
 
