@@ -6,7 +6,7 @@ import type { ZodType } from "zod"
 import { API_DIR, apiRoutes, METHODS, type Method, type RouteHandler as Handler } from "@/tests/support/api-routes"
 import { APP_ORIGIN, apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
-import { objectPathOf, STORED } from "@/tests/support/storage-profile"
+import { objectPathOf, signedDispositionOf, STORED } from "@/tests/support/storage-profile"
 
 /**
  * Bad input, every route: malformed JSON, wrong types, missing fields, huge bodies, hostile sizes,
@@ -813,7 +813,7 @@ describe(`names that look like paths are only names (${PROFILE} storage)`, { tim
 
       const download = await call(endpoint("GET files/[id]/download"), { headers, params: { id: file.id } })
       expect(download.status).toBe(302)
-      const disposition = new URL(download.headers.get("location") ?? "").searchParams.get("response-content-disposition") ?? ""
+      const disposition = signedDispositionOf(download.headers.get("location") ?? "")
       expect(disposition, name).toMatch(/^attachment; filename="[^"/\\]*"/)
       expect(disposition, name).not.toMatch(/[/\\]/)
       const stored = await fetch(download.headers.get("location") ?? "")

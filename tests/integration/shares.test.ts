@@ -412,10 +412,11 @@ describe(`shares on ${PROFILE} storage`, () => {
         expect((await answer.json()).error.code).toBe("share_revoked")
         expect(await shareRow(share.id)).toMatchObject({ fileId: null, revokedById: owner.id })
       }
-      // A key minted before the deletion finds nothing in storage any more.
+      // A key minted before the deletion finds nothing in storage any more (Azurite answers a
+      // read key for a deleted snapshot with 403, S3 and Azure's docs with 404: either way, no bytes).
       const stale = await fetch(location)
       await stale.arrayBuffer()
-      expect(stale.status).toBe(404)
+      expect(isAzure ? [403, 404] : [404]).toContain(stale.status)
 
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers }))).json()
       expect(listed.shares.find((share: ShareBody) => share.id === first.id)).toMatchObject({ state: "revoked", fileId: null, fileName: null })

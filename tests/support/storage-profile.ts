@@ -24,3 +24,7 @@ export function keyLifetimeSeconds(url: string): number {
 
 /** What a signature in a URL or log line looks like on either cloud. */
 export const SIGNATURE_PATTERN = /X-Amz-Signature|X-Amz-Credential|[?&]sig=/i
+
+/** The Content-Disposition a download key makes storage answer with, as signed into its URL. */
+export const signedDispositionOf = (url: string) =>
+  new URL(url).searchParams.get(isAzure ? "rscd" : "response-content-disposition") ?? ""
