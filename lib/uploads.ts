@@ -349,6 +349,33 @@ async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: num
 }
 
 /**
+ * Assembles a multipart upload from storage's own part list, then pins the object (Azure: a
+ * snapshot, recorded on the upload before any check; S3: nothing) and answers the pinned version.
+ * On S3 a multipart upload assembled by an earlier call whose recording failed is already an
+ * object; on Azure such a call recorded its snapshot, and a blob without one is not Valet's.
+ */
+async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+  if (upload.multipartUploadId && (storagePinsVersions() || !(await headObject(upload.objectKey)))) {
+    const { layout, parts } = await partsToComplete(upload, clientParts)
+    const partSizes = Array.from({ length: layout.partCount }, (_, index) => partSizeOf(index + 1, layout))
+    const assembled = await completeMultipartUpload({
+      key: upload.objectKey,
+      uploadId: layout.uploadId,
+      parts,
+      contentType: upload.contentType,
+      partSizes,
+    })
+    if (typeof assembled === "object") await rejectUpload(upload, assembled.mismatch)
+    if (!assembled) {
+      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+    }
+  }
+  const version = await sealObject(upload.objectKey)
+  if (version) await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
+  return version
+}
+
+/**
  * Verifies an upload in storage and records the file (DESIGN §3.5): the callback is never
  * trusted. A single PUT must be in storage with the granted size and type; a multipart upload is
  * completed by the server and then read back the same way. A mismatch deletes the object and
@@ -366,25 +393,19 @@ export async function completeUpload(
   // A version pinned by an earlier call whose recording failed is what this call verifies again.
   let version = upload.snapshotId
   if (!version) {
-    // A multipart upload assembled by an earlier call whose recording failed is already an object
-    // (on S3; on Azure such a call recorded its snapshot, and a blob without one is not Valet's).
-    if (upload.multipartUploadId && (storagePinsVersions() || !(await headObject(upload.objectKey)))) {
-      const { layout, parts } = await partsToComplete(upload, input.parts)
-      const partSizes = Array.from({ length: layout.partCount }, (_, index) => partSizeOf(index + 1, layout))
-      const assembled = await completeMultipartUpload({
-        key: upload.objectKey,
-        uploadId: layout.uploadId,
-        parts,
-        contentType: upload.contentType,
-        partSizes,
-      })
-      if (typeof assembled === "object") await rejectUpload(upload, assembled.mismatch)
-      if (!assembled) {
-        throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
-      }
-    }
-    version = await sealObject(upload.objectKey)
-    if (version) await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
+    version = storagePinsVersions()
+      ? await getDb().$transaction(
+          async (tx) => {
+            // One completion at a time per upload on Azure: a second one's conditional commit would
+            // fail on the first one's blob and discard it. (An advisory lock, not a row lock: a
+            // rejection updates the row from another connection.)
+            await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`complete:${upload.id}`}, 0))`
+            const [row] = await tx.$queryRaw<{ snapshotId: string | null }[]>`SELECT "snapshotId" FROM "Upload" WHERE id = ${upload.id}`
+            return row?.snapshotId ?? (await assembleAndSeal(upload, input.parts))
+          },
+          { maxWait: 15_000, timeout: 120_000 },
+        )
+      : await assembleAndSeal(upload, input.parts)
   }
 
   const stored = await headObject(upload.objectKey, { version })

@@ -18,10 +18,20 @@ const queryOf = (url: string) => new URL(url).searchParams
 describe("the Azure adapter's keys", () => {
   it("a single upload: a create-only SAS for one blob, HTTPS only, no start time, the headers Put Blob needs", async () => {
     const put = await storage.presignPut({ key: "u/user/upload", contentType: "image/png", size: 10 })
-    expect(new URL(put.url).origin + new URL(put.url).pathname).toBe("https://valetunit.blob.core.windows.net/valet-unit/u/user/upload")
-    expect(Object.fromEntries(["sp", "sr", "spr"].map((name) => [name, queryOf(put.url).get(name)]))).toEqual({ sp: "c", sr: "b", spr: "https" })
+    expect(new URL(put.url).origin + new URL(put.url).pathname).toBe(
+      "https://valetunit.blob.core.windows.net/valet-unit/u/user/upload",
+    )
+    expect(Object.fromEntries(["sp", "sr", "spr"].map((name) => [name, queryOf(put.url).get(name)]))).toEqual({
+      sp: "c",
+      sr: "b",
+      spr: "https",
+    })
     expect(queryOf(put.url).has("st")).toBe(false)
-    expect(put.headers).toEqual({ "x-ms-blob-type": "BlockBlob", "x-ms-blob-content-type": "image/png", "content-type": "image/png" })
+    expect(put.headers).toEqual({
+      "x-ms-blob-type": "BlockBlob",
+      "x-ms-blob-content-type": "image/png",
+      "content-type": "image/png",
+    })
     expect(put.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(900_000)
   })
 
@@ -40,19 +50,34 @@ describe("the Azure adapter's keys", () => {
 
   it("a download: the snapshot (sr=bs), an RFC 5987 attachment and the recorded type, active content as octet-stream", async () => {
     const snapshot = "2026-11-29T13:00:00.1234567Z"
-    const get = await storage.presignGet({ key: "u/user/f", filename: "résumé.html", contentType: "text/html", version: snapshot })
+    const get = await storage.presignGet({
+      key: "u/user/f",
+      filename: "résumé.html",
+      contentType: "text/html",
+      version: snapshot,
+    })
     const query = queryOf(get.url)
     expect([query.get("sp"), query.get("sr"), query.get("snapshot")]).toEqual(["r", "bs", snapshot])
     expect(query.get("rscd")).toBe(storage.attachmentDisposition("résumé.html"))
     expect(query.get("rscd")).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9.html")
     expect(query.get("rsct")).toBe("application/octet-stream")
     expect(get.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000)
-    const pdf = await storage.presignGet({ key: "u/user/f", filename: "a.pdf", contentType: "application/pdf", version: snapshot })
+    const pdf = await storage.presignGet({
+      key: "u/user/f",
+      filename: "a.pdf",
+      contentType: "application/pdf",
+      version: snapshot,
+    })
     expect(queryOf(pdf.url).get("rsct")).toBe("application/pdf")
   })
 
   it("a preview: inline, the given type pinned", async () => {
-    const preview = await storage.presignPreview({ key: "u/user/f", filename: "notes.txt", contentType: "text/plain; charset=utf-8", version: "2026-11-29T13:00:00.1234567Z" })
+    const preview = await storage.presignPreview({
+      key: "u/user/f",
+      filename: "notes.txt",
+      contentType: "text/plain; charset=utf-8",
+      version: "2026-11-29T13:00:00.1234567Z",
+    })
     expect(queryOf(preview.url).get("rscd")).toMatch(/^inline;/)
     expect(queryOf(preview.url).get("rsct")).toBe("text/plain; charset=utf-8")
   })

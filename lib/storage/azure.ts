@@ -139,12 +139,17 @@ export async function presignPut(input: {
 }): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().UPLOAD_URL_TTL_SECONDS)
   const url = signedUrl(input.key, sas({ key: input.key, permissions: "c", expiresIn }))
-  const headers = { "x-ms-blob-type": "BlockBlob", "x-ms-blob-content-type": input.contentType, "content-type": input.contentType }
+  const headers = {
+    "x-ms-blob-type": "BlockBlob",
+    "x-ms-blob-content-type": input.contentType,
+    "content-type": input.contentType,
+  }
   return { url, headers, expiresAt: expiresAtAfter(expiresIn) }
 }
 
 /** Part n is block `p0000n` (base64): every block id of a blob must have the same length. */
-export const blockIdFor = (partNumber: number) => Buffer.from(`p${String(partNumber).padStart(5, "0")}`).toString("base64")
+export const blockIdFor = (partNumber: number) =>
+  Buffer.from(`p${String(partNumber).padStart(5, "0")}`).toString("base64")
 
 /** The part number a block id stands for, or 0 for an id Valet never handed out. */
 function partNumberOf(blockId: string): number {
@@ -220,7 +225,12 @@ export async function headObject(key: string, options: VersionOption = {}): Prom
         : head.copyId || head.copyStatus
           ? "Storage holds a server-side copy, not uploaded bytes"
           : undefined
-    return { size: head.contentLength ?? 0, contentType: head.contentType, etag: head.etag, ...(problem ? { problem } : {}) }
+    return {
+      size: head.contentLength ?? 0,
+      contentType: head.contentType,
+      etag: head.etag,
+      ...(problem ? { problem } : {}),
+    }
   } catch (error) {
     if (statusOf(error) === 404) return null
     throw storageUnavailable("GetBlobProperties", error)
@@ -257,7 +267,8 @@ type BlockList = { committed: { name: string; size: number }[]; uncommitted: { n
 async function blockListOf(key: string): Promise<BlockList | null> {
   try {
     const list = await blockBlob(key).getBlockList("all")
-    const blocks = (items: { name: string; size: number }[] | undefined) => (items ?? []).map(({ name, size }) => ({ name, size }))
+    const blocks = (items: { name: string; size: number }[] | undefined) =>
+      (items ?? []).map(({ name, size }) => ({ name, size }))
     return { committed: blocks(list.committedBlocks), uncommitted: blocks(list.uncommittedBlocks) }
   } catch (error) {
     if (statusOf(error) === 404) return null
@@ -286,7 +297,10 @@ export async function completeMultipartUpload(input: {
   if (ids.some((id) => !staged.has(id))) return false
   if (staged.size !== ids.length) return { mismatch: "Storage holds blocks that are not parts of this upload" }
   const wrongSize = input.partSizes?.findIndex((size, index) => staged.get(blockIdFor(index + 1)) !== size) ?? -1
-  if (wrongSize >= 0) return { mismatch: `Part ${wrongSize + 1} has ${staged.get(blockIdFor(wrongSize + 1))} bytes, not ${input.partSizes?.[wrongSize]}` }
+  if (wrongSize >= 0)
+    return {
+      mismatch: `Part ${wrongSize + 1} has ${staged.get(blockIdFor(wrongSize + 1))} bytes, not ${input.partSizes?.[wrongSize]}`,
+    }
   try {
     await blockBlob(input.key).commitBlockList(ids, {
       blobHTTPHeaders: { blobContentType: input.contentType, blobContentDisposition: "attachment" },
@@ -322,8 +336,13 @@ export async function abortMultipartUpload(input: { key: string; uploadId: strin
 export async function listParts(input: { key: string; uploadId: string }): Promise<StoredPart[] | null> {
   const list = await blockListOf(input.key)
   if (!list) return []
-  const parts: StoredPart[] = list.uncommitted.map((block) => ({ partNumber: partNumberOf(block.name), etag: block.name, size: block.size }))
-  for (const block of list.committed) parts.push({ partNumber: partNumberOf(block.name), etag: block.name, size: block.size, committed: true })
+  const parts: StoredPart[] = list.uncommitted.map((block) => ({
+    partNumber: partNumberOf(block.name),
+    etag: block.name,
+    size: block.size,
+  }))
+  for (const block of list.committed)
+    parts.push({ partNumber: partNumberOf(block.name), etag: block.name, size: block.size, committed: true })
   return parts.sort((a, b) => a.partNumber - b.partNumber)
 }
 
@@ -368,9 +387,14 @@ export async function putObjectStream(input: {
 }): Promise<void> {
   const partSize = input.partSize ?? getEnv().MULTIPART_PART_SIZE_BYTES
   await send("UploadStream", () =>
-    blockBlob(input.key).uploadStream(Readable.fromWeb(input.body as import("node:stream/web").ReadableStream), partSize, input.queueSize ?? 4, {
-      blobHTTPHeaders: { blobContentType: input.contentType },
-    }),
+    blockBlob(input.key).uploadStream(
+      Readable.fromWeb(input.body as import("node:stream/web").ReadableStream),
+      partSize,
+      input.queueSize ?? 4,
+      {
+        blobHTTPHeaders: { blobContentType: input.contentType },
+      },
+    ),
   )
 }
 
@@ -391,8 +415,10 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
         {
           allowedOrigins: input.corsOrigins.join(","),
           allowedMethods: "GET,HEAD,PUT,OPTIONS",
-          allowedHeaders: "x-ms-blob-type,x-ms-blob-content-type,x-ms-blob-content-disposition,content-type,content-md5,x-ms-content-crc64",
-          exposedHeaders: "etag,content-md5,x-ms-request-id,x-ms-error-code,content-disposition,content-length,content-type",
+          allowedHeaders:
+            "x-ms-blob-type,x-ms-blob-content-type,x-ms-blob-content-disposition,content-type,content-md5,x-ms-content-crc64",
+          exposedHeaders:
+            "etag,content-md5,x-ms-request-id,x-ms-error-code,content-disposition,content-length,content-type",
           maxAgeInSeconds: 600,
         },
       ]

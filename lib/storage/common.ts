@@ -62,7 +62,8 @@ export function inlineDisposition(filename: string): string {
 }
 
 /** Types a browser would execute or render as a document if served under their own name. */
-const ACTIVE_TYPE = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)\b/i
+const ACTIVE_TYPE =
+  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)\b/i
 
 /**
  * The type a download is served with: the recorded one, except active content, which is pinned to
@@ -82,13 +83,29 @@ export type VersionOption = { version?: string | null }
  */
 export type StoragePort = {
   /** A single-request upload key for one new object of a declared size and type. */
-  presignPut(input: { key: string; contentType: string; size: number; sha256?: string; expiresIn?: number }): Promise<PresignedRequest>
+  presignPut(input: {
+    key: string
+    contentType: string
+    size: number
+    sha256?: string
+    expiresIn?: number
+  }): Promise<PresignedRequest>
   /** A key for one part of a multipart upload. */
-  presignPart(input: { key: string; uploadId: string; partNumber: number; size?: number; expiresIn?: number }): Promise<PresignedRequest>
+  presignPart(input: {
+    key: string
+    uploadId: string
+    partNumber: number
+    size?: number
+    expiresIn?: number
+  }): Promise<PresignedRequest>
   /** A download key: attachment under `filename`; its type pinned when `contentType` is given. */
-  presignGet(input: { key: string; filename: string; contentType?: string; expiresIn?: number } & VersionOption): Promise<PresignedRequest>
+  presignGet(
+    input: { key: string; filename: string; contentType?: string; expiresIn?: number } & VersionOption,
+  ): Promise<PresignedRequest>
   /** An inline key with the response type pinned, for previews of types that cannot run. */
-  presignPreview(input: { key: string; filename: string; contentType: string; expiresIn?: number } & VersionOption): Promise<PresignedRequest>
+  presignPreview(
+    input: { key: string; filename: string; contentType: string; expiresIn?: number } & VersionOption,
+  ): Promise<PresignedRequest>
   headObject(key: string, options?: VersionOption): Promise<StoredObject | null>
   /**
    * Pins what completion is about to verify so no later write can change what recipients get:

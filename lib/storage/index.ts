@@ -44,9 +44,12 @@ export const presignPreview: StoragePort["presignPreview"] = (input) => adapter(
 export const headObject: StoragePort["headObject"] = (key, options) => adapter().headObject(key, options)
 export const sealObject: StoragePort["sealObject"] = (key) => adapter().sealObject(key)
 export const deleteObject: StoragePort["deleteObject"] = (key) => adapter().deleteObject(key)
-export const createMultipartUpload: StoragePort["createMultipartUpload"] = (input) => adapter().createMultipartUpload(input)
-export const completeMultipartUpload: StoragePort["completeMultipartUpload"] = (input) => adapter().completeMultipartUpload(input)
-export const abortMultipartUpload: StoragePort["abortMultipartUpload"] = (input) => adapter().abortMultipartUpload(input)
+export const createMultipartUpload: StoragePort["createMultipartUpload"] = (input) =>
+  adapter().createMultipartUpload(input)
+export const completeMultipartUpload: StoragePort["completeMultipartUpload"] = (input) =>
+  adapter().completeMultipartUpload(input)
+export const abortMultipartUpload: StoragePort["abortMultipartUpload"] = (input) =>
+  adapter().abortMultipartUpload(input)
 export const listParts: StoragePort["listParts"] = (input) => adapter().listParts(input)
 export const listObjects: StoragePort["listObjects"] = (prefix, options) => adapter().listObjects(prefix, options)
 export const readObject: StoragePort["readObject"] = (key) => adapter().readObject(key)

@@ -26,7 +26,8 @@ async function loadOrCreateKey(file: string): Promise<string> {
   const existing = await readFile(file, "utf8").catch(() => undefined)
   if (existing) {
     const parsed: unknown = JSON.parse(existing)
-    if (typeof parsed === "object" && parsed !== null && "key" in parsed && typeof parsed.key === "string") return parsed.key
+    if (typeof parsed === "object" && parsed !== null && "key" in parsed && typeof parsed.key === "string")
+      return parsed.key
   }
   const key = randomBytes(64).toString("base64")
   await writeFile(file, JSON.stringify({ account: ACCOUNT, key }))
@@ -34,16 +35,24 @@ async function loadOrCreateKey(file: string): Promise<string> {
   return key
 }
 
-export async function startEmbeddedAzurite(options: { dataDir?: string; credentialsFile?: string; port: number }): Promise<EmbeddedAzurite> {
+export async function startEmbeddedAzurite(options: {
+  dataDir?: string
+  credentialsFile?: string
+  port: number
+}): Promise<EmbeddedAzurite> {
   // Required here, not at the top: loading Azurite costs ~2 s, paid only when it is used.
   const BlobServer = (require("azurite/dist/src/blob/BlobServer") as { default: BlobServerClass }).default
-  const BlobConfiguration = (require("azurite/dist/src/blob/BlobConfiguration") as { default: BlobConfigurationClass }).default
-  const telemetry = (require("azurite/dist/src/common/Telemetry") as { AzuriteTelemetryClient: TelemetryClient }).AzuriteTelemetryClient
+  const BlobConfiguration = (require("azurite/dist/src/blob/BlobConfiguration") as { default: BlobConfigurationClass })
+    .default
+  const telemetry = (require("azurite/dist/src/common/Telemetry") as { AzuriteTelemetryClient: TelemetryClient })
+    .AzuriteTelemetryClient
   telemetry.enableTelemetry = false
 
   const inMemory = !options.dataDir
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true })
-  const key = options.credentialsFile ? await loadOrCreateKey(options.credentialsFile) : randomBytes(64).toString("base64")
+  const key = options.credentialsFile
+    ? await loadOrCreateKey(options.credentialsFile)
+    : randomBytes(64).toString("base64")
   // Azurite reads its accounts from here at start (and again every minute).
   process.env.AZURITE_ACCOUNTS = `${ACCOUNT}:${key}`
   const dir = options.dataDir ?? ""

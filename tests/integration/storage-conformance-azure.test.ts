@@ -34,10 +34,18 @@ function newKey(name: string): string {
   return key
 }
 
-async function send(url: string, init?: RequestInit): Promise<{ status: number; sha256: string; headers: Headers; text: string }> {
+async function send(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; sha256: string; headers: Headers; text: string }> {
   const response = await fetch(url, init)
   const bytes = new Uint8Array(await response.arrayBuffer())
-  return { status: response.status, sha256: sha256Hex(bytes), headers: response.headers, text: new TextDecoder().decode(bytes) }
+  return {
+    status: response.status,
+    sha256: sha256Hex(bytes),
+    headers: response.headers,
+    text: new TextDecoder().decode(bytes),
+  }
 }
 const statusOf = async (url: string, init?: RequestInit) => (await send(url, init)).status
 
@@ -89,12 +97,18 @@ const objectKeyOf = (uploadId: string) => uploads.objectKeyFor(owner.id, uploadI
 
 beforeAll(async () => {
   if (!isAzure) return
-  database = await useFreshDatabase({ MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) })
+  database = await useFreshDatabase({
+    MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
+    MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
+  })
   storage = await import("@/lib/storage")
   uploads = await import("@/lib/uploads")
   files = await import("@/lib/files")
   const { registerUser } = await import("@/lib/accounts")
-  owner = { ...(await registerUser({ email: "azure-conformance@example.com", password: "perfectly-fine-1" })), via: "session" }
+  owner = {
+    ...(await registerUser({ email: "azure-conformance@example.com", password: "perfectly-fine-1" })),
+    via: "session",
+  }
 })
 
 afterAll(async () => {
@@ -117,7 +131,10 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
     const downloaded = await send(get.url)
     expect(downloaded.status).toBe(200)
     expect(downloaded.sha256).toBe(sha256Hex(body))
-    expect(await storage.headObject(key, { version })).toMatchObject({ size: body.length, contentType: "application/pdf" })
+    expect(await storage.headObject(key, { version })).toMatchObject({
+      size: body.length,
+      contentType: "application/pdf",
+    })
   })
 
   describe("refuses a misused valet key with 403", () => {
@@ -134,7 +151,9 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const get = await storage.presignGet({ key: existingKey, filename: "existing.bin" })
       const base = await send(get.url)
       expect([base.status, base.sha256]).toEqual([200, sha256Hex(existingBody)])
-      const pinned = await send((await storage.presignGet({ key: existingKey, filename: "existing.bin", version: existingVersion })).url)
+      const pinned = await send(
+        (await storage.presignGet({ key: existingKey, filename: "existing.bin", version: existingVersion })).url,
+      )
       expect([pinned.status, pinned.sha256]).toEqual([200, sha256Hex(existingBody)])
     }
 
@@ -147,8 +166,17 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const get = await storage.presignGet({ key: existingKey, filename: "existing.bin" })
       expect(await statusOf(withTamperedSignature(get.url))).toBe(403)
       // Widening the permissions or the expiry breaks the signature too.
-      expect(await statusOf(replaceQueryValue(get.url, "sp", () => "rcw"), { method: "PUT", headers: PUT_BLOB, body })).toBe(403)
-      expect(await statusOf(replaceQueryValue(get.url, "se", (se) => se.replace(/^\d{4}/, (year) => String(Number(year) + 1))))).toBe(403)
+      expect(
+        await statusOf(
+          replaceQueryValue(get.url, "sp", () => "rcw"),
+          { method: "PUT", headers: PUT_BLOB, body },
+        ),
+      ).toBe(403)
+      expect(
+        await statusOf(
+          replaceQueryValue(get.url, "se", (se) => se.replace(/^\d{4}/, (year) => String(Number(year) + 1))),
+        ),
+      ).toBe(403)
       // The untampered URLs work: the 403s above came from the signature alone.
       expect(await statusOf(put.url, { method: "PUT", headers: put.headers, body })).toBe(201)
       expect(await statusOf(get.url)).toBe(200)
@@ -158,7 +186,9 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const keyA = newKey("key-a.bin")
       const body = randomBody(existingBody.length)
       const putA = await storage.presignPut({ key: keyA, contentType: "application/octet-stream", size: body.length })
-      expect(await statusOf(retargeted(putA.url, keyA, existingKey), { method: "PUT", headers: putA.headers, body })).toBe(403)
+      expect(
+        await statusOf(retargeted(putA.url, keyA, existingKey), { method: "PUT", headers: putA.headers, body }),
+      ).toBe(403)
       expect(await storage.headObject(keyA)).toBeNull()
       const getA = await storage.presignGet({ key: keyA, filename: "key-a.bin" })
       expect(await statusOf(retargeted(getA.url, keyA, existingKey))).toBe(403)
@@ -166,7 +196,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
     })
 
     it("another method: a create key used to GET or HEAD, a read key used to PUT or DELETE", async () => {
-      const put = await storage.presignPut({ key: newKey("method.bin"), contentType: "application/octet-stream", size: 10 })
+      const put = await storage.presignPut({
+        key: newKey("method.bin"),
+        contentType: "application/octet-stream",
+        size: 10,
+      })
       expect(await statusOf(put.url)).toBe(403)
       expect(await statusOf(put.url, { method: "HEAD" })).toBe(403)
       const get = await storage.presignGet({ key: existingKey, filename: "existing.bin" })
@@ -179,7 +213,12 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
     it("an expired key, for PUT and GET", async () => {
       const key = newKey("expired.bin")
       const body = randomBody(100)
-      const put = await storage.presignPut({ key, contentType: "application/octet-stream", size: body.length, expiresIn: 1 })
+      const put = await storage.presignPut({
+        key,
+        contentType: "application/octet-stream",
+        size: body.length,
+        expiresIn: 1,
+      })
       const get = await storage.presignGet({ key: existingKey, filename: "existing.bin", expiresIn: 1 })
       // `se` has one-second resolution: 2.1 s is past a 1 s expiry however the clock ticks.
       await new Promise((resolve) => setTimeout(resolve, 2100))
@@ -193,24 +232,43 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const get = await storage.presignGet({ key: existingKey, filename: "existing.bin" })
       expect(await statusOf(unsignedUrl(get.url))).toBe(403)
       const key = newKey("unsigned.bin")
-      expect(await statusOf(unsignedUrl(get.url).replace(existingKey, key), { method: "PUT", headers: PUT_BLOB, body: randomBody(10) })).toBe(403)
+      expect(
+        await statusOf(unsignedUrl(get.url).replace(existingKey, key), {
+          method: "PUT",
+          headers: PUT_BLOB,
+          body: randomBody(10),
+        }),
+      ).toBe(403)
       expect(await storage.headObject(key)).toBeNull()
       expect(await statusOf(unsignedUrl(get.url), { method: "DELETE" })).toBe(403)
       await expectExistingUnchanged()
     })
 
     it("a second write through a create key: Put Blob again, Set Blob Properties, a Copy Blob over it", async () => {
-      const put = await storage.presignPut({ key: existingKey, contentType: "application/octet-stream", size: existingBody.length })
-      expect(await statusOf(put.url, { method: "PUT", headers: put.headers, body: randomBody(existingBody.length) })).toBe(403)
+      const put = await storage.presignPut({
+        key: existingKey,
+        contentType: "application/octet-stream",
+        size: existingBody.length,
+      })
+      expect(
+        await statusOf(put.url, { method: "PUT", headers: put.headers, body: randomBody(existingBody.length) }),
+      ).toBe(403)
       const properties = `${put.url}&comp=properties`
-      expect(await statusOf(properties, { method: "PUT", headers: { "x-ms-blob-content-type": "text/html" } })).toBe(403)
+      expect(await statusOf(properties, { method: "PUT", headers: { "x-ms-blob-content-type": "text/html" } })).toBe(
+        403,
+      )
       await expectExistingUnchanged()
     })
   })
 
   describe("serves downloads as attachments of the snapshot, the type pinned", () => {
     it.each([
-      ["a name with accents, spaces and RFC 3986 reserved characters", "résumé (1) final!.pdf", "application/pdf", "application/pdf"],
+      [
+        "a name with accents, spaces and RFC 3986 reserved characters",
+        "résumé (1) final!.pdf",
+        "application/pdf",
+        "application/pdf",
+      ],
       ["a hostile name, HTML served with a safe type", '"><script>.html', "text/html", "application/octet-stream"],
       ["SVG, active content", "drawing.svg", "image/svg+xml", "application/octet-stream"],
     ])("%s: %s", async (_, filename, recorded, served) => {
@@ -232,7 +290,12 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const key = newKey("preview.txt")
       const body = randomBody(64)
       const version = await storeSealed(key, body, "text/plain")
-      const preview = await storage.presignPreview({ key, filename: "notes.txt", contentType: "text/plain; charset=utf-8", version })
+      const preview = await storage.presignPreview({
+        key,
+        filename: "notes.txt",
+        contentType: "text/plain; charset=utf-8",
+        version,
+      })
       const fetched = await send(preview.url)
       expect(fetched.status).toBe(200)
       expect(fetched.headers.get("content-disposition")).toMatch(/^inline;/)
@@ -259,7 +322,9 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       expect(pages.map((page) => page.map((object) => object.key))).toEqual(keys.map((key) => [key]))
       expect(pages.flat().map((object) => object.size)).toEqual([10, 10, 10])
       const stream = await storage.readObject(keys[0] ?? "")
-      expect(sha256Hex(new Uint8Array(await new Response(stream).arrayBuffer()))).toBe(sha256Hex(bodies[0] ?? randomBody(1)))
+      expect(sha256Hex(new Uint8Array(await new Response(stream).arrayBuffer()))).toBe(
+        sha256Hex(bodies[0] ?? randomBody(1)),
+      )
       await expect(storage.readObject(`${listPrefix}missing.txt`)).resolves.toBeNull()
     })
   })
@@ -297,7 +362,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
 
   describe("completion refuses what a SAS cannot sign, deletes it and records nothing (422)", () => {
     async function grantSingle(size: number, type = "application/octet-stream") {
-      const grant = await uploads.grantUpload(owner, { name: `attack-${randomBytes(3).toString("hex")}.bin`, size, type })
+      const grant = await uploads.grantUpload(owner, {
+        name: `attack-${randomBytes(3).toString("hex")}.bin`,
+        size,
+        type,
+      })
       if (grant.multipart) throw new Error("expected a single PUT")
       return grant
     }
@@ -312,7 +381,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
 
     it("a page blob through a create key (a 1 TiB sparse blob, no bytes sent)", async () => {
       const grant = await grantSingle(1000)
-      const headers = { "x-ms-blob-type": "PageBlob", "x-ms-blob-content-length": String(2 ** 40), "x-ms-blob-content-type": "application/octet-stream" }
+      const headers = {
+        "x-ms-blob-type": "PageBlob",
+        "x-ms-blob-content-length": String(2 ** 40),
+        "x-ms-blob-content-type": "application/octet-stream",
+      }
       expect(await statusOf(grant.url, { method: "PUT", headers })).toBe(201)
       expect((await storage.headObject(objectKeyOf(grant.id)))?.size).toBe(2 ** 40)
       await expectRejected(grant.id)
@@ -338,7 +411,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
 
     it("a block list committed by the client's part key before completion", async () => {
       const data = randomBody(5 * MIB + 10)
-      const grant = await uploads.grantUpload(owner, { name: "self-committed.bin", size: data.length, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: "self-committed.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       if (!grant.multipart) throw new Error("expected multipart")
       const parts = await uploads.signUploadParts(owner, grant.id, [1, 2])
       for (const part of parts) {
@@ -354,7 +431,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
 
     it("a part of another size than planned (the length is not signed)", async () => {
       const data = randomBody(5 * MIB + 10)
-      const grant = await uploads.grantUpload(owner, { name: "resized-part.bin", size: data.length, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: "resized-part.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       if (!grant.multipart) throw new Error("expected multipart")
       const [first, second] = await uploads.signUploadParts(owner, grant.id, [1, 2])
       expect(await statusOf(first?.url ?? "", { method: "PUT", body: data.slice(0, 5 * MIB) })).toBe(201)
@@ -364,7 +445,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
 
     it("a re-commit or an overwrite after completion: recipients still get the snapshot's bytes", async () => {
       const data = randomBody(5 * MIB + 10)
-      const grant = await uploads.grantUpload(owner, { name: "pinned.bin", size: data.length, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: "pinned.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       if (!grant.multipart) throw new Error("expected multipart")
       const parts = await uploads.signUploadParts(owner, grant.id, [1, 2])
       for (const part of parts) {
@@ -380,10 +465,14 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       const id = decodeURIComponent(new URL(partUrl).searchParams.get("blockid") ?? "")
       const commit = withoutBlockQuery(partUrl).replace("?", "?comp=blocklist&")
       const recommit = `<?xml version="1.0" encoding="utf-8"?><BlockList><Latest>${id}</Latest></BlockList>`
-      expect(await statusOf(commit, { method: "PUT", body: recommit, headers: { "x-ms-blob-content-type": "text/html" } })).toBe(201)
+      expect(
+        await statusOf(commit, { method: "PUT", body: recommit, headers: { "x-ms-blob-content-type": "text/html" } }),
+      ).toBe(201)
       expect((await storage.headObject(key))?.size).toBe(100)
       // …then overwrite the blob whole with a Put Blob through the same key.
-      expect(await statusOf(withoutBlockQuery(partUrl), { method: "PUT", headers: PUT_BLOB, body: randomBody(7) })).toBe(201)
+      expect(
+        await statusOf(withoutBlockQuery(partUrl), { method: "PUT", headers: PUT_BLOB, body: randomBody(7) }),
+      ).toBe(201)
       expect((await storage.headObject(key))?.size).toBe(7)
 
       const download = await files.presignFileDownload(owner, file.id)
@@ -393,7 +482,12 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
       expect(fetched.sha256).toBe(sha256Hex(data))
       expect(fetched.headers.get("content-type")).toBe("application/octet-stream")
       // A write key cannot touch the snapshot itself.
-      expect(await statusOf(`${withoutBlockQuery(partUrl)}&snapshot=${encodeURIComponent(new URL(download.url).searchParams.get("snapshot") ?? "")}`, { method: "DELETE" })).toBe(403)
+      expect(
+        await statusOf(
+          `${withoutBlockQuery(partUrl)}&snapshot=${encodeURIComponent(new URL(download.url).searchParams.get("snapshot") ?? "")}`,
+          { method: "DELETE" },
+        ),
+      ).toBe(403)
       expect((await send(download.url)).sha256).toBe(sha256Hex(data))
     })
 
@@ -411,7 +505,11 @@ describe.runIf(isAzure)(`Azure SAS conformance on ${PROFILE} storage`, () => {
     })
 
     it("an aborted multipart upload leaves nothing, and a part staged afterwards goes with the reaper's next pass", async () => {
-      const grant = await uploads.grantUpload(owner, { name: "aborted.bin", size: 5 * MIB + 1, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: "aborted.bin",
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       if (!grant.multipart) throw new Error("expected multipart")
       const [part] = await uploads.signUploadParts(owner, grant.id, [2])
       expect(await statusOf(part?.url ?? "", { method: "PUT", body: randomBody(1) })).toBe(201)

@@ -13,7 +13,9 @@ export const partEtagOf = (response: Response, partUrl: string) =>
 
 /** The path a valet key for `key` addresses: `/<bucket>/<key>` on S3, `/<account>/<container>/<key>` on Azurite. */
 export const objectPathOf = (key: string) =>
-  isAzure ? `/${process.env.AZURE_STORAGE_ACCOUNT}/${process.env.AZURE_STORAGE_CONTAINER}/${key}` : `/${process.env.S3_BUCKET}/${key}`
+  isAzure
+    ? `/${process.env.AZURE_STORAGE_ACCOUNT}/${process.env.AZURE_STORAGE_CONTAINER}/${key}`
+    : `/${process.env.S3_BUCKET}/${key}`
 
 /** How long a key lives from now, as signed into it: S3's X-Amz-Expires, Azure's `se` (second resolution). */
 export function keyLifetimeSeconds(url: string): number {
