@@ -40,6 +40,8 @@ const filterArgs = (flag: string) =>
   isCI ? [] : process.argv.filter((arg) => arg.startsWith(`${flag}=`)).map((arg) => arg.slice(flag.length + 1))
 const vitestFilters = filterArgs("--vitest")
 const storageFilters = filterArgs("--storage")
+/** --e2e-storage=azurite: the e2e pass on that profile only (while developing). */
+const e2eStorage = filterArgs("--e2e-storage")
 const e2eFilters = filterArgs("--e2e")
 const RESULTS_DIR = path.resolve("test-results")
 const TEST_BUCKET = "valet-test"
@@ -199,6 +201,7 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     E2E_SERVER_LOG: serverLog,
     // Specs may reach into the database the app uses, e.g. to disable an account mid-test.
     E2E_DATABASE_URL: stackEnv.DATABASE_URL,
+    E2E_STORAGE_BACKEND: embeddedProfile.env.STORAGE_BACKEND ?? "s3",
   })
   if (!existsSync(report)) throw new Error("Playwright wrote no report")
   const json = JSON.parse(await readFile(report, "utf8")) as {
@@ -269,7 +272,7 @@ async function main(): Promise<number> {
   }
   if (skipE2e) say("e2e skipped (--skip-e2e)")
   else {
-    add(await runE2e({ DATABASE_URL: databaseUrl }, embedded))
+    if (e2eStorage.length === 0 || e2eStorage.includes("embedded")) add(await runE2e({ DATABASE_URL: databaseUrl }, embedded))
     const azureProfile = profiles.find((profile) => profile.name === "azurite")
     if (azureProfile) {
       say("e2e on azurite: uploads (single, parts, resume), shares and upload requests through Uppy in Chromium")
