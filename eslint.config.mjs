@@ -13,10 +13,21 @@ function clientFilesUnder(dir) {
 
 // Outside the storage module, the SDK is reached through lib/storage.ts (keys, presigning, errors
 // that never log a URL); bench, scripts and tests may drive storage directly.
+// The storage port (lib/storage/index.ts) is the only way to object storage: each cloud's SDK
+// belongs to its adapter alone, so nothing above the port depends on which cloud it runs on.
 const AWS_SDK_ONLY_IN_STORAGE = {
   group: ["@aws-sdk/*"],
-  message: "Only lib/storage.ts talks to storage: call its functions instead.",
+  message: "Only lib/storage/s3.ts talks to S3; import from @/lib/storage.",
 }
+const AZURE_SDK_ONLY_IN_ADAPTER = {
+  group: ["@azure/storage-blob", "@azure/storage-blob/*"],
+  message: "Only lib/storage/azure.ts talks to Azure; import from @/lib/storage.",
+}
+const ADAPTERS_ONLY_THROUGH_PORT = {
+  group: ["@/lib/storage/s3", "@/lib/storage/azure"],
+  message: "Use the port (@/lib/storage), not an adapter.",
+}
+const STORAGE_RULES = [AWS_SDK_ONLY_IN_STORAGE, AZURE_SDK_ONLY_IN_ADAPTER, ADAPTERS_ONLY_THROUGH_PORT]
 // Browser code gets only browser-safe modules: a server module pulls the database, storage or
 // secrets into the bundle. Types are erased, so type-only imports are fine.
 const BROWSER_SAFE_LIB_ONLY = {
@@ -40,13 +51,13 @@ const eslintConfig = [
   { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
   {
     files: ["**/*.{ts,tsx}"],
-    ignores: ["lib/storage.ts", ...CONFIG_AND_TOOLING],
-    rules: { "no-restricted-imports": ["error", { patterns: [AWS_SDK_ONLY_IN_STORAGE] }] },
+    ignores: ["lib/storage/s3.ts", "lib/storage/azure.ts", "lib/storage/index.ts", ...CONFIG_AND_TOOLING],
+    rules: { "no-restricted-imports": ["error", { patterns: STORAGE_RULES }] },
   },
   {
     files: ["components/**/*.{ts,tsx}", "lib/shared/**/*.ts", ...clientFilesUnder("app")],
     ignores: ["lib/**/*.test.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [AWS_SDK_ONLY_IN_STORAGE, BROWSER_SAFE_LIB_ONLY] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [...STORAGE_RULES, BROWSER_SAFE_LIB_ONLY] }] },
   },
   {
     files: ["**/*.{ts,tsx,mjs}"],

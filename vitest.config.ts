@@ -7,14 +7,16 @@ import { defineConfig } from "vitest/config"
  * `{ name, env }` — one per S3 server (embedded s3rver first, then Ceph RGW).
  *
  * - unit: lib/**\/*.test.ts, no services;
- * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables;
+ * - integration:<profile>: tests/integration, once per storage server, with its S3_* variables
+ *   (or, for `azurite`, STORAGE_BACKEND=azure and its AZURE_* variables);
  * - integration:db: tests/db (accounts, tokens, rate limits: PostgreSQL only), once;
  * - system: tests/system (migrations, launcher), once, with the first profile.
  * Integration and db tests call route handlers in-process with a Request that has no socket, and
  * play the one proxy in front (TRUSTED_PROXY_COUNT=1): each sends the X-Forwarded-For it wants.
  * (cluster:<profile> below runs in a separate phase.)
  */
-type StorageProfile = { name: string; env: Record<string, string> }
+/** `cluster: false`: the profile sits out the cluster phase (see scripts/test.ts for why). */
+type StorageProfile = { name: string; env: Record<string, string>; cluster?: boolean }
 
 const profiles: StorageProfile[] = JSON.parse(process.env.VALET_TEST_STORAGE_PROFILES ?? "[]")
 const databaseUrl = process.env.VALET_TEST_DATABASE_URL
@@ -25,7 +27,7 @@ const clusterPhase = process.env.VALET_TEST_PHASE === "cluster"
  * (scripts/test.ts runs it with VALET_TEST_PHASE=cluster, one file at a time). These tests start
  * app instances (`next start`) themselves and stop them; see tests/support/app-instance.ts.
  */
-const clusterProjects = profiles.map((profile) => ({
+const clusterProjects = profiles.filter((profile) => profile.cluster !== false).map((profile) => ({
   extends: true as const,
   test: {
     name: `cluster:${profile.name}`,

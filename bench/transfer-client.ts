@@ -189,7 +189,8 @@ export class ValetClient {
   async upload(input: { name: string; type: string; file: FileRange; parallelParts: number }): Promise<string> {
     const { upload } = await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", { name: input.name, size: input.file.size, type: input.type })
     if (!upload.multipart) {
-      expectStatus("PUT to storage", await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }), 200)
+      // S3 answers 200, Azure's Put Blob 201.
+      expectStatus("PUT to storage", await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }), 200, 201)
       return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`)).file.id
     }
     const partNumbers = Array.from({ length: upload.partCount }, (_, index) => index + 1)
@@ -202,8 +203,10 @@ export class ValetClient {
     }
     const etags = await mapConcurrent(urls, input.parallelParts, async (part) => {
       const offset = input.file.offset + (part.partNumber - 1) * upload.partSize
-      const response = expectStatus("PUT part", await send(part.url, { method: "PUT", file: { path: input.file.path, offset, size: part.size } }), 200)
-      return { partNumber: part.partNumber, etag: String(response.headers.etag ?? "") }
+      const response = expectStatus("PUT part", await send(part.url, { method: "PUT", file: { path: input.file.path, offset, size: part.size } }), 200, 201)
+      // Azure's Put Block answers without an ETag: the block id names the part (the server lists them anyway).
+      const etag = response.headers.etag ?? new URL(part.url).searchParams.get("blockid") ?? ""
+      return { partNumber: part.partNumber, etag: String(etag) }
     })
     return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`, { parts: etags })).file.id
   }

@@ -5,7 +5,7 @@
  * beside it. The harness prints the table and writes bench/results/<timestamp>.json.
  */
 
-export type BenchStorage = "embedded" | "ceph"
+export type BenchStorage = "embedded" | "ceph" | "azurite"
 
 export type BenchTarget = {
   storage: BenchStorage
@@ -17,7 +17,7 @@ export type BenchTarget = {
   proxyUrl: string
   proxyPid: number
   databaseUrl: string
-  /** The S3_* variables the app runs with (endpoint, bucket, credentials). */
+  /** The storage variables the app runs with: S3_* (endpoint, bucket, credentials), or STORAGE_BACKEND=azure and AZURE_*. */
   s3Env: Record<string, string>
   /** A `vlt_` API token of the bench user, for `Authorization: Bearer`. */
   bearerToken: string

@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation"
 import { useEffect, useRef } from "react"
 import "@uppy/core/css/style.min.css"
 import "@uppy/dashboard/css/style.min.css"
+import { uploadPartBytes } from "@/components/azure-block-upload"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 
@@ -45,9 +46,10 @@ export type StoredFile = { id: string; name: string }
 /** The little of an Uppy file a grant needs. */
 type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size" | "type">
 
+/** `storage`: which protocol the keys speak; the grant's headers already carry what a PUT needs. */
 type UploadGrant =
-  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string> }
-  | { id: string; multipart: true; partSize: number; partCount: number }
+  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; storage: "s3" | "azure" }
+  | { id: string; multipart: true; partSize: number; partCount: number; storage: "s3" | "azure" }
 
 /** Parallel requests to storage across files and parts (Uppy's `limit`). */
 const PARALLEL_REQUESTS = 6
@@ -105,6 +107,8 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     shouldUseMultipart: (file) => (file.size ?? 0) > settings.multipartThreshold,
     // Each part URL has its exact length signed in, so cut the file the way the server does.
     getChunkSize: (file) => partLayout(file.size, settings.partSize).partSize,
+    // Azure's Put Block answers without an ETag; this one reports the block id instead.
+    uploadPartBytes,
 
     async getUploadParameters(file) {
       const upload = await grantUpload(file)

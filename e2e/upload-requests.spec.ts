@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto"
 import { readFile, writeFile } from "node:fs/promises"
 import { sql } from "./support/db"
-import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
+import { expect, keepClientAddressOffStorage, registerAccount, signInWithApi, test } from "./support/fixtures"
 import { recordLinkToken, recordSecret } from "./support/secrets"
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
@@ -26,6 +26,7 @@ test("an outsider sends two files through an upload request; the owner gets them
   // Someone without an account, in a browser of their own.
   const outsiderContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `${clientIp.split(".").slice(0, 3).join(".")}.250` } })
   const outsider = await outsiderContext.newPage()
+  await keepClientAddressOffStorage(outsider, new URL(link).origin)
   const files = [
     { name: "beach.jpg", data: new Uint8Array(randomBytes(300 * 1024)) },
     { name: "notes.txt", data: new Uint8Array(randomBytes(2048)) },

@@ -20,6 +20,21 @@ describe("parseServerEnv", () => {
     expect(env.S3_ENDPOINT).toBeUndefined()
   })
 
+  it("validates the Azure settings only when STORAGE_BACKEND=azure, and keeps SAS tokens HTTPS-only unless told", () => {
+    expect(parseServerEnv(base).STORAGE_BACKEND).toBe("s3")
+    const azure = { ...base, STORAGE_BACKEND: "azure", AZURE_STORAGE_ACCOUNT: "valetprod", AZURE_STORAGE_KEY: "c2VjcmV0a2V5" }
+    expect(parseServerEnv(azure)).toMatchObject({ AZURE_STORAGE_CONTAINER: "valet", AZURE_SAS_ALLOW_HTTP: false })
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "" })).toThrow(/needs AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY/)
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "not base64!" })).toThrow(/AZURE_STORAGE_KEY must be the account key/)
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_ACCOUNT: "Valet_Prod" })).toThrow(/AZURE_STORAGE_ACCOUNT/)
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_CONTAINER: "v" })).toThrow(/AZURE_STORAGE_CONTAINER/)
+    const azurite = { ...azure, AZURE_BLOB_ENDPOINT: "http://127.0.0.1:10000/valetprod" }
+    expect(() => parseServerEnv(azurite)).toThrow(/AZURE_SAS_ALLOW_HTTP=true/)
+    expect(parseServerEnv({ ...azurite, AZURE_SAS_ALLOW_HTTP: "true" }).AZURE_SAS_ALLOW_HTTP).toBe(true)
+    // The S3 settings are not required on Azure, nor the Azure ones on S3.
+    expect(parseServerEnv({ ...base, AZURE_STORAGE_KEY: "not base64!" }).STORAGE_BACKEND).toBe("s3")
+  })
+
   it("names the bad variable and its value in one line", () => {
     const attempt = () => parseServerEnv({ ...base, S3_ENDPOINT: "not a url" })
     expect(attempt).toThrow(EnvError)

@@ -49,6 +49,27 @@ export const serverEnvSchema = z.object({
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: booleanFlag(true),
+  /** Which cloud holds the objects: any S3 API (S3_*), or Azure Blob Storage (AZURE_*). */
+  STORAGE_BACKEND: z.enum(["s3", "azure"]).default("s3"),
+  AZURE_STORAGE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, "must be an Azure storage account name (3-24 lowercase letters and digits)")
+    .optional(),
+  /** The account's shared key (base64); it signs every SAS, so rotating it voids all of them at once. */
+  AZURE_STORAGE_KEY: optionalString,
+  AZURE_STORAGE_CONTAINER: z
+    .string()
+    .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid Azure container name (3-63 characters)")
+    .default("valet"),
+  /** Unset means `https://<account>.blob.core.windows.net`; Azurite is `http://127.0.0.1:<port>/<account>`. */
+  AZURE_BLOB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** The endpoint browsers reach, when the app talks to the blob service privately. */
+  AZURE_BLOB_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * SAS tokens are minted `spr=https`: storage refuses them over plain HTTP. Azurite speaks HTTP,
+   * so local development and tests turn this on; production never should.
+   */
+  AZURE_SAS_ALLOW_HTTP: booleanFlag(false),
   UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
@@ -167,6 +188,21 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   if (Boolean(parsed.S3_ACCESS_KEY_ID) !== Boolean(parsed.S3_SECRET_ACCESS_KEY)) {
     throw new EnvError("Invalid environment: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together")
   }
+  if (parsed.STORAGE_BACKEND === "azure") {
+    if (!parsed.AZURE_STORAGE_ACCOUNT || !parsed.AZURE_STORAGE_KEY) {
+      throw new EnvError("Invalid environment: STORAGE_BACKEND=azure needs AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY")
+    }
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(parsed.AZURE_STORAGE_KEY)) {
+      throw new EnvError("Invalid environment: AZURE_STORAGE_KEY must be the account key as base64")
+    }
+    const publicEndpoint = parsed.AZURE_BLOB_PUBLIC_ENDPOINT ?? parsed.AZURE_BLOB_ENDPOINT
+    if (publicEndpoint?.startsWith("http:") && !parsed.AZURE_SAS_ALLOW_HTTP) {
+      throw new EnvError(
+        "Invalid environment: the blob endpoint browsers use is http://, but SAS tokens are HTTPS-only; " +
+          "set AZURE_SAS_ALLOW_HTTP=true for Azurite (never in production)",
+      )
+    }
+  }
   const oidcSettings = [parsed.OIDC_ISSUER, parsed.OIDC_CLIENT_ID, parsed.OIDC_CLIENT_SECRET]
   if (oidcSettings.some(Boolean) && !oidcSettings.every(Boolean)) {
     throw new EnvError("Invalid environment: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together")
@@ -206,6 +242,10 @@ export const launcherEnvSchema = z.object({
   DATABASE_URL: optionalString,
   S3_ENDPOINT: optionalString,
   SMTP_URL: optionalString,
+  /** `azure` with no AZURE_BLOB_ENDPOINT starts an embedded Azurite instead of the S3 server. */
+  STORAGE_BACKEND: z.enum(["s3", "azure"]).default("s3"),
+  AZURE_BLOB_ENDPOINT: optionalString,
+  VALET_AZURITE_PORT: z.coerce.number().int().min(1).max(65535).default(10000),
   CI: z.stringbool().default(false),
 })
 

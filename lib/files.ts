@@ -82,10 +82,10 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
   if (!isResourceId(fileId)) throw notFound("File")
   const file = await getDb().file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
-    select: { id: true, name: true, objectKey: true, contentType: true },
+    select: { id: true, name: true, objectKey: true, contentType: true, snapshotId: true },
   })
   if (!file) throw notFound("File")
-  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType })
+  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
   await recordMintedKeys({ id: user.id, via: user.via }, [
     { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
   ])

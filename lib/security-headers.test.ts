@@ -54,6 +54,11 @@ describe("page security headers", () => {
     // IP hosts and dotted bucket names are always addressed path-style.
     expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_ENDPOINT: "http://10.0.0.5:9000" }))).toEqual(["http://10.0.0.5:9000"])
     expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_BUCKET: "files.example.com" }))).toEqual(["https://s3.us-east-1.amazonaws.com"])
+    const azure = { STORAGE_BACKEND: "azure", AZURE_STORAGE_ACCOUNT: "valetprod", AZURE_STORAGE_KEY: "a2V5" }
+    expect(storageOrigins(envWith(azure))).toEqual(["https://valetprod.blob.core.windows.net"])
+    expect(
+      storageOrigins(envWith({ ...azure, AZURE_BLOB_ENDPOINT: "http://10.0.0.7:10000/valetprod", AZURE_SAS_ALLOW_HTTP: "true" })),
+    ).toEqual(["http://10.0.0.7:10000"])
   })
 
   it("allow scripts only by this response's nonce, and nothing inline or framed", () => {

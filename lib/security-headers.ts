@@ -3,7 +3,17 @@ import type { ServerEnv } from "@/lib/env"
 /** The settings the page headers depend on: all runtime environment, none known at build time. */
 export type SecurityHeaderEnv = Pick<
   ServerEnv,
-  "NODE_ENV" | "APP_URL" | "S3_ENDPOINT" | "S3_PUBLIC_ENDPOINT" | "S3_BUCKET" | "S3_REGION" | "S3_FORCE_PATH_STYLE"
+  | "NODE_ENV"
+  | "APP_URL"
+  | "S3_ENDPOINT"
+  | "S3_PUBLIC_ENDPOINT"
+  | "S3_BUCKET"
+  | "S3_REGION"
+  | "S3_FORCE_PATH_STYLE"
+  | "STORAGE_BACKEND"
+  | "AZURE_STORAGE_ACCOUNT"
+  | "AZURE_BLOB_ENDPOINT"
+  | "AZURE_BLOB_PUBLIC_ENDPOINT"
 >
 
 /** Two years, the value the HSTS preload list asks for. */
@@ -19,6 +29,11 @@ const isIpAddress = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || ho
  * endpoint, nothing wider.
  */
 export function storageOrigins(env: SecurityHeaderEnv): string[] {
+  // Azure SAS URLs always address the account's one blob endpoint (Azurite: path-style).
+  if (env.STORAGE_BACKEND === "azure") {
+    const endpoint = env.AZURE_BLOB_PUBLIC_ENDPOINT ?? env.AZURE_BLOB_ENDPOINT ?? `https://${env.AZURE_STORAGE_ACCOUNT}.blob.core.windows.net`
+    return [new URL(endpoint).origin]
+  }
   const endpoint = new URL(env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`)
   const origins = [endpoint.origin]
   const virtualHostPossible = !env.S3_FORCE_PATH_STYLE && !env.S3_BUCKET.includes(".") && !isIpAddress(endpoint.hostname)

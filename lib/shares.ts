@@ -322,7 +322,7 @@ async function findShareByToken(token: string) {
       revokedAt: true,
       files: {
         orderBy: { position: "asc" },
-        select: { file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true } } },
+        select: { file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true, snapshotId: true } } },
       },
     },
   })
@@ -510,7 +510,7 @@ export async function downloadShareFile(request: RecipientRequest & { fileId: st
     await countDownload(share.id)
     await recordShareEvent(share.id, "download", request, file.id)
   }
-  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType })
+  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
   await recordMintedKeys(SHARE_ACTOR, [
     {
       action: "share.download",
@@ -533,7 +533,7 @@ export async function previewShareFile(request: RecipientRequest & { fileId: str
   const file = fileOf(share, request.fileId)
   const contentType = previewContentType(file.contentType)
   if (!contentType) throw new ApiError("no_preview", "This file has no preview; download it instead")
-  const key = await presignPreview({ key: file.objectKey, filename: file.name, contentType })
+  const key = await presignPreview({ key: file.objectKey, filename: file.name, contentType, version: file.snapshotId })
   await recordShareEvent(share.id, "preview", request, file.id)
   await recordMintedKeys(SHARE_ACTOR, [
     { action: "share.preview", method: "GET", objectKey: file.objectKey, expiresAt: key.expiresAt, fileId: file.id, details: { shareId: share.id } },

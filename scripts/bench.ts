@@ -12,7 +12,8 @@
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
- * Flags: --ceph, --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
+ * Flags: --ceph, --azurite (Azure Blob Storage through an in-process Azurite as one more storage
+ * profile; with --only=data-path,minting for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
  * table as Markdown for the README), --from=<results.json> (only print that file's table),
  * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop).
  */
@@ -29,7 +30,8 @@ import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
 import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
-import { prepareServices, startLocalStack } from "./services/local-stack"
+import { startEmbeddedAzurite } from "./services/embedded-azurite"
+import { azuriteEnv, prepareServices, startLocalStack } from "./services/local-stack"
 import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
 
@@ -218,6 +220,13 @@ function markdownTable(results: ResultsFile): string {
 
 type Profile = { storage: BenchStorage; s3Env: Record<string, string> }
 
+/** Azurite's blob service in this process (on disk, like the other profiles), the Azure profile. */
+async function startAzurite(runDir: string): Promise<Profile> {
+  const azurite = await startEmbeddedAzurite({ dataDir: path.join(runDir, "azurite"), port: await freePort() })
+  cleanups.push(() => azurite.stop())
+  return { storage: "azurite", s3Env: { ...azuriteEnv(azurite), AZURE_STORAGE_CONTAINER: BENCH_BUCKET } }
+}
+
 async function startCeph(runDir: string): Promise<Profile> {
   const cephDir = path.join(runDir, "ceph")
   const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
@@ -346,6 +355,11 @@ async function main(): Promise<number> {
   if (flag("ceph")) {
     profiles.push(await startCeph(runDir))
     say(`Ceph RGW up at ${profiles[1]?.s3Env.S3_ENDPOINT}`)
+  }
+  if (flag("azurite")) {
+    const azurite = await startAzurite(runDir)
+    profiles.push(azurite)
+    say(`Azurite up at ${azurite.s3Env.AZURE_BLOB_ENDPOINT}`)
   }
   await ensureBuild()
 

@@ -28,6 +28,11 @@ if (existsSync(".env")) process.loadEnvFile(".env")
 // AWS SDK repeats its own Node-version warning in every process: this one, next and its workers.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true"
 
+/** Azure without an endpoint of its own: the embedded Azurite stands in for the blob service. */
+function embeddedAzurite(env: LauncherEnv): boolean {
+  return env.STORAGE_BACKEND === "azure" && !env.AZURE_BLOB_ENDPOINT
+}
+
 let launcher: LauncherEnv
 try {
   launcher = parseLauncherEnv()
@@ -37,6 +42,14 @@ try {
     ...process.env,
     DATABASE_URL: launcher.DATABASE_URL ?? "postgresql://embedded@127.0.0.1/valet",
     S3_ENDPOINT: launcher.S3_ENDPOINT ?? "http://127.0.0.1:1",
+    ...(embeddedAzurite(launcher)
+      ? {
+          AZURE_STORAGE_ACCOUNT: "embedded",
+          AZURE_STORAGE_KEY: "ZW1iZWRkZWQ=",
+          AZURE_BLOB_ENDPOINT: "http://127.0.0.1:1/embedded",
+          AZURE_SAS_ALLOW_HTTP: "true",
+        }
+      : {}),
     AUTH_SECRET: process.env.AUTH_SECRET ?? "generated-under-the-data-folder-when-unset",
   })
 } catch (error) {
@@ -97,7 +110,9 @@ async function main() {
     pgPort: launcher.VALET_PG_PORT,
     s3Port: launcher.VALET_S3_PORT,
     startPostgres: !launcher.DATABASE_URL,
-    startS3: !launcher.S3_ENDPOINT,
+    // On Azure the S3 server is not needed; Azurite runs instead unless an endpoint is configured.
+    startS3: !launcher.S3_ENDPOINT && launcher.STORAGE_BACKEND === "s3",
+    azurite: embeddedAzurite(launcher) ? { port: launcher.VALET_AZURITE_PORT } : undefined,
     mailPort: launcher.SMTP_URL ? undefined : launcher.VALET_SMTP_PORT,
   })
   Object.assign(process.env, stack.env)
@@ -106,7 +121,7 @@ async function main() {
   const { applied } = await prepareServices({
     databaseUrl: env.DATABASE_URL,
     corsOrigins: [appOrigin],
-    setUpBucket: !launcher.S3_ENDPOINT,
+    setUpBucket: launcher.STORAGE_BACKEND === "azure" ? embeddedAzurite(launcher) : !launcher.S3_ENDPOINT,
   })
   if (applied.length) console.log(`valet: applied migrations ${applied.join(", ")}`)
 
@@ -130,7 +145,8 @@ async function main() {
       `  app       ${appOrigin}  (next ${isProduction ? "start" : "dev"}, listening on 127.0.0.1:${launcher.PORT})`,
       ...stack.summary.map((line) => `  ${line}`),
       ...(launcher.DATABASE_URL ? ["  postgres  external (DATABASE_URL)"] : []),
-      ...(launcher.S3_ENDPOINT ? [`  s3        external ${launcher.S3_ENDPOINT}`] : []),
+      ...(launcher.S3_ENDPOINT && launcher.STORAGE_BACKEND === "s3" ? [`  s3        external ${launcher.S3_ENDPOINT}`] : []),
+      ...(launcher.AZURE_BLOB_ENDPOINT && launcher.STORAGE_BACKEND === "azure" ? [`  azure     external ${launcher.AZURE_BLOB_ENDPOINT}`] : []),
       ...(launcher.SMTP_URL ? ["  mail      external (SMTP_URL)"] : []),
       "  Press Ctrl-C to stop everything.",
       "",

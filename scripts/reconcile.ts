@@ -35,6 +35,8 @@ function describe(problem: ReconcileProblem): string {
   }
 }
 
+const bucketName = () => (getEnv().STORAGE_BACKEND === "azure" ? getEnv().AZURE_STORAGE_CONTAINER : getEnv().S3_BUCKET)
+
 function summarise(report: ReconcileReport, bucket: string, verifyHashes: boolean): string {
   const lines = [
     `reconcile: bucket ${bucket}: ${report.objects} object(s), ${report.files} file(s), ${report.inFlight} object(s) of uploads in flight skipped`,
@@ -50,7 +52,7 @@ applyLocalStackDefaults()
 const verifyHashes = args.has("--verify-hashes")
 try {
   const report = await reconcile({ verifyHashes })
-  console.log(args.has("--json") ? JSON.stringify(report, null, 2) : summarise(report, getEnv().S3_BUCKET, verifyHashes))
+  console.log(args.has("--json") ? JSON.stringify(report, null, 2) : summarise(report, bucketName(), verifyHashes))
   process.exitCode = report.clean ? 0 : 1
 } catch (error) {
   console.error(`reconcile: ${error instanceof Error ? error.message : String(error)}`)

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { test as base, expect, type APIRequestContext } from "@playwright/test"
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test"
 import { watchCspViolations } from "./csp"
 import { recordLinkToken, recordSecret } from "./secrets"
 
@@ -17,7 +17,8 @@ export const test = base.extend<{ clientIp: string }>({
   extraHTTPHeaders: async ({ clientIp }, provide) => {
     await provide({ "x-forwarded-for": clientIp })
   },
-  page: async ({ page }, provide) => {
+  page: async ({ page, baseURL }, provide) => {
+    await keepClientAddressOffStorage(page, new URL(baseURL ?? "http://localhost").origin)
     const violations = watchCspViolations(page)
     page.on("request", (request) => recordLinkToken(request.url()))
     await provide(page)
@@ -26,6 +27,23 @@ export const test = base.extend<{ clientIp: string }>({
 })
 
 export { expect }
+
+/**
+ * The test's client address (X-Forwarded-For) is for the app only. Azure's CORS rule lists the
+ * request headers it allows (S3's allows any), so a storage request carrying it would fail its
+ * preflight; pages of contexts a spec opens itself call this too.
+ */
+export async function keepClientAddressOffStorage(page: Page, appOrigin: string) {
+  if (process.env.E2E_STORAGE_BACKEND !== "azure") return
+  await page.route(
+    (url) => url.origin !== appOrigin,
+    (route) => {
+      const headers = { ...route.request().headers() }
+      delete headers["x-forwarded-for"]
+      return route.fallback({ headers })
+    },
+  )
+}
 
 /** A fresh account's credentials; the password passes the sign-up rules. */
 export function newCredentials(label = "user") {

@@ -35,7 +35,7 @@ export async function listAllFiles(query: AdminFilesQuery): Promise<{ files: Adm
       contentType: true,
       createdAt: true,
       owner: { select: { id: true, email: true } },
-      _count: { select: { shares: { where: activeShareWhere(now) } } },
+      _count: { select: { shares: { where: { share: activeShareWhere(now) } } } },
     },
   })
   const { rows: shown, nextCursor } = pageOf(rows, query.limit)

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
-import { abortMultipartUpload, completeMultipartUpload, deleteObject, headObject, listParts } from "@/lib/storage"
+import { abortMultipartUpload, completeMultipartUpload, deleteObject, headObject, listParts, sealObject, storagePinsVersions } from "@/lib/storage"
 import { partSizeOf } from "@/lib/shared/upload-layout"
 import { FileSummary, Uploader, ownerIdOf, actorOf } from "@/lib/uploads/uploader"
 import { findOwnUpload, OwnUpload, assertOpen, multipartLayoutOf } from "@/lib/uploads/own-upload"
@@ -25,6 +25,11 @@ export async function rejectUpload(upload: OwnUpload, reason: string): Promise<n
 export async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
   const layout = multipartLayoutOf(upload)
   const stored = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  // Azure: a part key (`w`) can commit a block list of its own; only the server assembles.
+  if (stored?.some((part) => part.committed)) {
+    await abortMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId })
+    await rejectUpload(upload, "The upload was committed by the client, not assembled by Valet")
+  }
   const parts = stored ?? (clientParts ?? []).map((part) => ({ ...part, size: undefined }))
   const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
   const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
@@ -38,6 +43,33 @@ export async function partsToComplete(upload: OwnUpload, clientParts: { partNumb
     }
   }
   return { layout, parts: [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber) }
+}
+
+/**
+ * Assembles a multipart upload from storage's own part list, then pins the object (Azure: a
+ * snapshot, recorded on the upload before any check; S3: nothing) and answers the pinned version.
+ * On S3 a multipart upload assembled by an earlier call whose recording failed is already an
+ * object; on Azure such a call recorded its snapshot, and a blob without one is not Valet's.
+ */
+async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+  if (upload.multipartUploadId && (storagePinsVersions() || !(await headObject(upload.objectKey)))) {
+    const { layout, parts } = await partsToComplete(upload, clientParts)
+    const partSizes = Array.from({ length: layout.partCount }, (_, index) => partSizeOf(index + 1, layout))
+    const assembled = await completeMultipartUpload({
+      key: upload.objectKey,
+      uploadId: layout.uploadId,
+      parts,
+      contentType: upload.contentType,
+      partSizes,
+    })
+    if (typeof assembled === "object") await rejectUpload(upload, assembled.mismatch)
+    if (!assembled) {
+      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+    }
+  }
+  const version = await sealObject(upload.objectKey)
+  if (version) await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
+  return version
 }
 
 /**
@@ -55,16 +87,27 @@ export async function completeUpload(
   if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
   assertOpen(upload)
 
-  // A multipart upload assembled by an earlier call whose recording failed is already an object.
-  if (upload.multipartUploadId && !(await headObject(upload.objectKey))) {
-    const { layout, parts } = await partsToComplete(upload, input.parts)
-    if (!(await completeMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId, parts }))) {
-      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
-    }
+  // A version pinned by an earlier call whose recording failed is what this call verifies again.
+  let version = upload.snapshotId
+  if (!version) {
+    version = storagePinsVersions()
+      ? await getDb().$transaction(
+          async (tx) => {
+            // One completion at a time per upload on Azure: a second one's conditional commit would
+            // fail on the first one's blob and discard it. (An advisory lock, not a row lock: a
+            // rejection updates the row from another connection.)
+            await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`complete:${upload.id}`}, 0))`
+            const [row] = await tx.$queryRaw<{ snapshotId: string | null }[]>`SELECT "snapshotId" FROM "Upload" WHERE id = ${upload.id}`
+            return row?.snapshotId ?? (await assembleAndSeal(upload, input.parts))
+          },
+          { maxWait: 15_000, timeout: 120_000 },
+        )
+      : await assembleAndSeal(upload, input.parts)
   }
 
-  const stored = await headObject(upload.objectKey)
+  const stored = await headObject(upload.objectKey, { version })
   if (!stored) throw new ApiError("upload_incomplete", "Nothing has been uploaded for this grant yet")
+  if (stored.problem) await rejectUpload(upload, stored.problem)
   if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
   if (stored.contentType !== upload.contentType) {
     await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
@@ -93,6 +136,7 @@ export async function completeUpload(
         sha256: upload.sha256,
         // Lets reconcile notice an object replaced after completion (a PUT URL outlives the upload).
         etag: stored.etag ?? null,
+        snapshotId: version,
       },
     })
     const actor = actorOf(uploader)

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import { createMultipartUpload, presignPut } from "@/lib/storage"
+import { createMultipartUpload, presignPut, storageBackend } from "@/lib/storage"
 import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 import type { UploadRequest } from "@/lib/shared/validations/uploads"
 import { SINGLE_UPLOAD_GRACE_SECONDS, UploadGrant, Uploader, RequestUploader, isRequestUploader, ownerIdOf, actorOf, objectKeyFor } from "@/lib/uploads/uploader"
@@ -27,7 +27,7 @@ export async function grantSingleUpload(user: AuthUser, input: UploadRequest, gr
       ${grant.expiresAt}::timestamp(3), ${BigInt(env.USER_QUOTA_BYTES)}, ${randomUUID()}, ${user.via}, ${put.expiresAt}::timestamp(3))`
   if (!result || result.quota === null) throw notFound("Account")
   if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
-  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt }
+  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt, storage: storageBackend() }
 }
 
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
@@ -116,11 +116,19 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
           keysExpireAt: put?.expiresAt ?? expiresAt,
         },
       })
-      if (layout) return { id, multipart: true as const, ...layout, expiresAt }
+      if (layout) return { id, multipart: true as const, ...layout, expiresAt, storage: storageBackend() }
       if (!put) throw new Error("a single-PUT grant without its PUT URL")
 
       await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
-      return { id, multipart: false as const, method: "PUT" as const, url: put.url, headers: put.headers, expiresAt: put.expiresAt }
+      return {
+        id,
+        multipart: false as const,
+        method: "PUT" as const,
+        url: put.url,
+        headers: put.headers,
+        expiresAt: put.expiresAt,
+        storage: storageBackend(),
+      }
     },
     // Under load a grant may wait a while for a pooled connection; that is a queue, not a failure.
     { maxWait: 15_000, timeout: 30_000 },

@@ -13,6 +13,7 @@ export const UPLOAD_SELECT = {
   multipartUploadId: true,
   partSize: true,
   partCount: true,
+  snapshotId: true,
   status: true,
   expiresAt: true,
   keysExpireAt: true,

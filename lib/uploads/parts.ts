@@ -46,5 +46,6 @@ export async function listUploadedParts(uploader: Uploader, uploadId: string): P
   const upload = await findOwnUpload(uploader, uploadId)
   assertOpen(upload)
   const layout = multipartLayoutOf(upload)
-  return listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  const parts = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
+  return parts && parts.filter((part) => !part.committed)
 }

@@ -14,9 +14,13 @@ export const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
 export type FileSummary = { id: string; name: string; size: number; type: string; createdAt: Date }
 
+/**
+ * `storage` tells the browser which protocol its keys speak: on Azure a part answers without an
+ * ETag (Put Block), so the uploader reports the block id instead.
+ */
 export type UploadGrant =
-  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date }
-  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date }
+  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date; storage: "s3" | "azure" }
+  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date; storage: "s3" | "azure" }
 
 /**
  * Who acts on an upload: its signed-in owner, or someone without an account sending files into

@@ -5,6 +5,7 @@
  */
 import path from "node:path"
 import { applyMigrations } from "../migrate"
+import { startEmbeddedAzurite } from "./embedded-azurite"
 import { startEmbeddedPostgres } from "./embedded-postgres"
 import { startEmbeddedS3 } from "./embedded-s3"
 import { describeMail, startMailCatcher, type CaughtMail } from "./mail-catcher"
@@ -23,6 +24,8 @@ export async function startLocalStack(options: {
   s3Port: number
   startPostgres: boolean
   startS3: boolean
+  /** An embedded Azurite blob service (STORAGE_BACKEND=azure without AZURE_BLOB_ENDPOINT). */
+  azurite?: { port: number }
   onPostgresLog?: (line: string) => void
   /** A local SMTP catcher on this port (mail kept under <dataDir>/mail), when SMTP_URL is unset. */
   mailPort?: number
@@ -74,6 +77,16 @@ export async function startLocalStack(options: {
       env.SMTP_URL = mail.url
       summary.push(`mail      ${mail.url}  (mail catcher, messages in ${mail.dir})`)
     }
+    if (options.azurite) {
+      const azurite = await startEmbeddedAzurite({
+        dataDir: path.join(dataDir, "azurite"),
+        credentialsFile: path.join(dataDir, "azurite-credentials.json"),
+        port: options.azurite.port,
+      })
+      stops.push(azurite.stop)
+      Object.assign(env, azuriteEnv(azurite))
+      summary.push(`azurite   ${azurite.endpoint}  (embedded Azurite blob service, data in ${path.join(dataDir, "azurite")})`)
+    }
     return { env, summary, stop }
   } catch (error) {
     await stop()
@@ -90,4 +103,15 @@ export async function prepareServices(options: { databaseUrl: string; corsOrigin
     await ensureBucket({ corsOrigins: options.corsOrigins })
   }
   return { applied }
+}
+
+/** The app's settings for an Azurite instance: http, so its SAS tokens must allow http too. */
+export function azuriteEnv(azurite: { endpoint: string; account: string; key: string }): Record<string, string> {
+  return {
+    STORAGE_BACKEND: "azure",
+    AZURE_STORAGE_ACCOUNT: azurite.account,
+    AZURE_STORAGE_KEY: azurite.key,
+    AZURE_BLOB_ENDPOINT: azurite.endpoint,
+    AZURE_SAS_ALLOW_HTTP: "true",
+  }
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest"
+import { isAzure } from "@/tests/support/storage-profile"
 
 /** A loopback port nothing listens on: connections are refused at once. */
 const CLOSED_ENDPOINT = "http://127.0.0.1:9"
@@ -23,7 +24,8 @@ describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () =
   })
 
   it("answers 503 storage_unavailable when storage is down, and says the database is fine", async () => {
-    vi.stubEnv("S3_ENDPOINT", CLOSED_ENDPOINT)
+    if (isAzure) vi.stubEnv("AZURE_BLOB_ENDPOINT", `${CLOSED_ENDPOINT}/${process.env.AZURE_STORAGE_ACCOUNT}`)
+    else vi.stubEnv("S3_ENDPOINT", CLOSED_ENDPOINT)
     const { GET } = await loadHealthRoute()
     const { logSink } = await import("@/lib/log")
     const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
@@ -36,8 +38,9 @@ describe(`GET /api/health on ${process.env.VALET_STORAGE_PROFILE} storage`, () =
     })
     // What reached the log names the operation, never a URL or credential.
     const logText = logged.mock.calls.flat().join(" ")
-    expect(logText).toContain("HeadBucket")
+    expect(logText).toContain(isAzure ? "GetContainerProperties" : "HeadBucket")
     expect(logText).not.toContain(process.env.S3_SECRET_ACCESS_KEY ?? "<none>")
+    expect(logText).not.toContain(process.env.AZURE_STORAGE_KEY ?? "<none>")
     logged.mockRestore()
   })
 

@@ -3,6 +3,7 @@ import contentDisposition from "content-disposition"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import { isAzure, keyLifetimeSeconds, objectPathOf, SIGNATURE_PATTERN, STORED } from "@/tests/support/storage-profile"
 
 /**
  * The file, share and public-link rows of the API against real PostgreSQL and, once per run, each
@@ -48,7 +49,7 @@ async function uploadFile(name: string, data: Uint8Array<ArrayBuffer> = new Uint
   const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
-  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
+  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
   const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params("id", upload.id))
   expect(completed.status).toBe(201)
   const { file } = await completed.json()
@@ -248,8 +249,11 @@ describe(`shares on ${PROFILE} storage`, () => {
       const response = await download(tokenOf(share.url))
       expect(response.status).toBe(302)
       const location = response.headers.get("location") ?? ""
-      expect(new URL(location).pathname).toBe(`/${process.env.S3_BUCKET}/${file.objectKey}`)
-      expect(new URL(location).searchParams.get("X-Amz-Expires")).toBe(String(DOWNLOAD_TTL_SECONDS))
+      expect(new URL(location).pathname).toBe(objectPathOf(file.objectKey))
+      expect(keyLifetimeSeconds(location)).toBeGreaterThanOrEqual(DOWNLOAD_TTL_SECONDS - 1)
+      expect(keyLifetimeSeconds(location)).toBeLessThanOrEqual(DOWNLOAD_TTL_SECONDS)
+      // Azure: the verified snapshot, never the blob a write key could still change.
+      if (isAzure) expect(new URL(location).searchParams.get("snapshot")).toBeTruthy()
       const fetched = await fetch(location)
       expect(fetched.status).toBe(200)
       expect(sha256Hex(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Hex(file.data))
@@ -258,7 +262,7 @@ describe(`shares on ${PROFILE} storage`, () => {
       const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 AND action = 'share.download'`, [file.id])
       expect(audit).toHaveLength(1)
       expect(audit[0]).toMatchObject({ actorId: null, via: "share", method: "GET", objectKey: file.objectKey, details: { shareId: share.id } })
-      expect(JSON.stringify(audit)).not.toMatch(/X-Amz-|https?:\/\//)
+      expect(JSON.stringify(audit)).not.toMatch(/X-Amz-|[?&]sig=|https?:\/\//)
       expect(JSON.stringify(audit)).not.toContain(tokenOf(share.url))
     })
 
@@ -321,7 +325,7 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(wrong.headers.get("location")).toBe(`/s/${token}?error=wrong_password`)
       const right = await download(token, { form: true, password: "correct horse", ip: "203.0.113.200" })
       expect(right.status).toBe(302)
-      expect(new URL(right.headers.get("location") ?? "").pathname).toBe(`/${process.env.S3_BUCKET}/${file.objectKey}`)
+      expect(new URL(right.headers.get("location") ?? "").pathname).toBe(objectPathOf(file.objectKey))
     })
 
     it("limits wrong passwords per link and address: 429 with Retry-After, other addresses unaffected", async () => {
@@ -413,10 +417,11 @@ describe(`shares on ${PROFILE} storage`, () => {
         expect((await answer.json()).error.code).toBe("share_revoked")
         expect(await shareRow(share.id)).toMatchObject({ fileId: null, revokedById: owner.id })
       }
-      // A key minted before the deletion finds nothing in storage any more.
+      // A key minted before the deletion finds nothing in storage any more (Azurite answers a
+      // read key for a deleted snapshot with 403, S3 and Azure's docs with 404: either way, no bytes).
       const stale = await fetch(location)
       await stale.arrayBuffer()
-      expect(stale.status).toBe(404)
+      expect(isAzure ? [403, 404] : [404]).toContain(stale.status)
 
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers }))).json()
       expect(listed.shares.find((share: ShareBody) => share.id === first.id)).toMatchObject({ state: "revoked", fileId: null, fileName: null })
@@ -585,7 +590,7 @@ describe(`shares on ${PROFILE} storage`, () => {
 
   it("never logged a share token, presigned URL, signature or credential", () => {
     const text = logged.join("\n")
-    expect(text).not.toMatch(/X-Amz-Signature|X-Amz-Credential/i)
+    expect(text).not.toMatch(SIGNATURE_PATTERN)
     for (const token of issuedTokens) expect(text).not.toContain(token)
   })
 })

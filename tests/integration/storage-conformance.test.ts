@@ -25,6 +25,7 @@ import {
   type PresignedRequest,
   type StoredObject,
 } from "@/lib/storage"
+import { isAzure } from "@/tests/support/storage-profile"
 
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 const APP_ORIGIN = process.env.VALET_TEST_APP_ORIGIN ?? "http://localhost:3000"
@@ -132,11 +133,14 @@ async function finishMultipart(key: string, uploadId: string, parts: CompletedPa
 }
 
 afterAll(async () => {
+  if (isAzure) return
   await Promise.all([...writtenKeys].map((key) => deleteObject(key)))
   await Promise.all([...openUploads].map(([uploadId, key]) => abortMultipartUpload({ key, uploadId })))
 })
 
-describe(`storage conformance on ${PROFILE} storage`, () => {
+// SigV4 specifics (signed headers, uploadId/partNumber, ListParts) have an Azure counterpart for
+// each case in storage-conformance-azure.test.ts, which runs on the azurite profile instead.
+describe.skipIf(isAzure)(`storage conformance on ${PROFILE} storage (Azure: see storage-conformance-azure.test.ts)`, () => {
   it("round-trips a presigned PUT: the presigned GET returns the same bytes, HeadObject the size and type", async () => {
     const key = newKey("round-trip.pdf")
     const body = randomBody(256 * 1024 + 7)

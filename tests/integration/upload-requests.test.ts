@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import { objectPathOf, STORED } from "@/tests/support/storage-profile"
 
 /** Upload requests (write-only links) against real PostgreSQL and each real S3 server. */
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
@@ -80,8 +81,8 @@ describe(`upload requests on ${PROFILE} storage`, () => {
     expect(response.status).toBe(201)
     const { upload } = (await response.json()) as { upload: Grant }
     // Keys live under the owner's prefix, minted by the server.
-    expect(new URL(upload.url).pathname).toBe(`/${process.env.S3_BUCKET}/u/${owner.id}/${upload.id}`)
-    expect(await put(upload.url, data, upload.headers)).toBe(200)
+    expect(new URL(upload.url).pathname).toBe(objectPathOf(`u/${owner.id}/${upload.id}`))
+    expect(await put(upload.url, data, upload.headers)).toBe(STORED)
     const completed = await complete(tokenOf(created), upload.id)
     expect(completed.status).toBe(201)
     expect(await completed.json()).toEqual({ file: { name: "slides.pdf", size: 1500, type: "application/pdf" } })
@@ -158,7 +159,7 @@ describe(`upload requests on ${PROFILE} storage`, () => {
     const created = await createRequest({})
     const data = new Uint8Array(randomBytes(300))
     const { upload } = (await (await grant(tokenOf(created), { name: "x.bin", size: data.length, type: "application/octet-stream" })).json()) as { upload: Grant }
-    expect(await put(upload.url, data, upload.headers)).toBe(200)
+    expect(await put(upload.url, data, upload.headers)).toBe(STORED)
     // The PUT key used to read, or aimed at another of the owner's objects: storage refuses.
     expect(await put(upload.url, data, {}, "GET")).toBe(403)
     const elsewhere = upload.url.replace(upload.id, "00000000-0000-4000-8000-000000000000")

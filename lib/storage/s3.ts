@@ -17,24 +17,20 @@ import {
 } from "@aws-sdk/client-s3"
 import { Upload } from "@aws-sdk/lib-storage"
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
-import contentDisposition from "content-disposition"
-import { getEnv, MAX_PRESIGN_TTL_SECONDS, type ServerEnv } from "@/lib/env"
+import { getEnv, type ServerEnv } from "@/lib/env"
 import { ApiError } from "@/lib/errors"
 import { getLog } from "@/lib/log"
+import {
+  attachmentDisposition,
+  capTtl,
+  inlineDisposition,
+  type CompletedPart,
+  type ListedObject,
+  type PresignedRequest,
+  type StoredObject,
+  type StoredPart,
+} from "@/lib/storage/common"
 import { downloadContentType } from "@/lib/shared/download-types"
-
-/** A valet key: one URL for one operation on one object, and when it stops working. */
-export type PresignedRequest = { url: string; expiresAt: Date; headers: Record<string, string> }
-
-export type StoredObject = { size: number; contentType: string | undefined; etag: string | undefined }
-
-export type CompletedPart = { partNumber: number; etag: string }
-
-/** Clamps a TTL into [1 s, 7 days]: S3 rejects longer presigned URLs and a 0 TTL is a bug. */
-export function capTtl(seconds: number): number {
-  if (!Number.isFinite(seconds)) return 1
-  return Math.min(MAX_PRESIGN_TTL_SECONDS, Math.max(1, Math.floor(seconds)))
-}
 
 /** How long connecting to storage may take: a LAN or cloud endpoint connects in milliseconds. */
 const S3_CONNECT_TIMEOUT_MS = 3_000
@@ -178,38 +174,17 @@ export async function presignPart(input: {
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
 }
 
-/** An ASCII stand-in for a display name: accents dropped, anything else non-printable → "_". */
-function asciiFilename(filename: string): string {
-  return filename
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^\x20-\x7e]/g, "_")
-}
-
-/**
- * RFC 6266 `attachment` with an ASCII `filename` and, when the name is not plain ASCII, an
- * RFC 5987 UTF-8 `filename*`, so storage never renders uploaded HTML/SVG inline, any display name
- * survives the trip, and no raw non-ASCII byte ends up in a response header.
- */
-export function attachmentDisposition(filename: string): string {
-  // content-disposition treats its input as a path and keeps only what follows the last "/" or
-  // "\\", so "a/b.txt" would be saved as "b.txt". A display name is not a path; browsers turn
-  // separators into "_" when saving anyway, so do that here and keep the rest of the name.
-  const name = filename.replace(/[/\\]/g, "_")
-  return contentDisposition(name, { type: "attachment", fallback: asciiFilename(name) })
-}
-
 /**
  * A download URL that makes the browser save the object under its display name, served with the
  * recorded type only when that type cannot run (DESIGN §3.13), else as application/octet-stream.
  */
-export async function presignGet(input: { key: string; filename: string; contentType: string; expiresIn?: number }): Promise<PresignedRequest> {
+export async function presignGet(input: { key: string; filename: string; contentType?: string; expiresIn?: number }): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().DOWNLOAD_URL_TTL_SECONDS)
   const command = new GetObjectCommand({
     Bucket: bucket(),
     Key: input.key,
     ResponseContentDisposition: attachmentDisposition(input.filename),
-    ResponseContentType: downloadContentType(input.contentType),
+    ResponseContentType: downloadContentType(input.contentType ?? "application/octet-stream"),
   })
   const url = await getSignedUrl(presignClient(), command, { expiresIn })
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
@@ -222,12 +197,11 @@ export async function presignGet(input: { key: string; filename: string; content
  */
 export async function presignPreview(input: { key: string; filename: string; contentType: string; expiresIn?: number }): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().PREVIEW_URL_TTL_SECONDS)
-  const name = input.filename.replace(/[/\\]/g, "_")
   const command = new GetObjectCommand({
     Bucket: bucket(),
     Key: input.key,
     ResponseContentType: input.contentType,
-    ResponseContentDisposition: contentDisposition(name, { type: "inline", fallback: asciiFilename(name) }),
+    ResponseContentDisposition: inlineDisposition(input.filename),
   })
   const url = await getSignedUrl(presignClient(), command, { expiresIn })
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
@@ -295,8 +269,6 @@ export async function abortMultipartUpload(input: { key: string; uploadId: strin
   }
 }
 
-export type StoredPart = { partNumber: number; etag: string; size: number }
-
 /**
  * The parts storage holds for an open multipart upload, or null when storage does not implement
  * ListParts or no longer knows the upload.
@@ -321,8 +293,6 @@ export async function listParts(input: { key: string; uploadId: string }): Promi
   } while (marker)
   return parts
 }
-
-export type ListedObject = { key: string; size: number; etag: string | undefined; lastModified: Date | undefined }
 
 /**
  * Every object under a prefix, a page (up to 1,000) at a time. For operator tools that compare
@@ -420,4 +390,9 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
       }),
     ),
   )
+}
+
+/** S3 keeps one version per key and its signed headers leave the client no choice to pin down: nothing to do. */
+export async function sealObject(): Promise<string | null> {
+  return null
 }
