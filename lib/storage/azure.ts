@@ -20,6 +20,7 @@ import {
 } from "@azure/storage-blob"
 import { getEnv } from "@/lib/env"
 import { ApiError } from "@/lib/errors"
+import { getLog } from "@/lib/log"
 import {
   attachmentDisposition,
   capTtl,
@@ -36,6 +37,12 @@ import {
 
 /** A browser upload's first request may wait on a slow link; each storage call gets this long. */
 const AZURE_TRY_TIMEOUT_MS = 30_000
+/**
+ * The SDK waits 4 s before its second try by default: longer than the health probe's 3 s, so a
+ * refused connection would time the probe out before the failure was answered and logged. S3's
+ * SDK retries after about 100 ms; a few hundred keep a blip covered and a dead endpoint quick.
+ */
+const AZURE_RETRY_DELAY_MS = 300
 
 let credential: StorageSharedKeyCredential | undefined
 let serviceClient: BlobServiceClient | undefined
@@ -52,7 +59,12 @@ const defaultEndpoint = () => `https://${getEnv().AZURE_STORAGE_ACCOUNT}.blob.co
 /** The client the server talks to the blob service with (account key). */
 function service(): BlobServiceClient {
   serviceClient ??= new BlobServiceClient(getEnv().AZURE_BLOB_ENDPOINT ?? defaultEndpoint(), sharedKey(), {
-    retryOptions: { maxTries: 2, tryTimeoutInMs: AZURE_TRY_TIMEOUT_MS },
+    retryOptions: {
+      maxTries: 2,
+      tryTimeoutInMs: AZURE_TRY_TIMEOUT_MS,
+      retryDelayInMs: AZURE_RETRY_DELAY_MS,
+      maxRetryDelayInMs: AZURE_RETRY_DELAY_MS * 4,
+    },
   })
   return serviceClient
 }
@@ -76,7 +88,7 @@ function storageUnavailable(operation: string, error: unknown): ApiError {
   const name = error instanceof Error ? error.name : "UnknownError"
   const status = statusOf(error)
   const code = errorCodeOf(error)
-  console.error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status}${code ? ` ${code}` : ""})` : ""}`)
+  getLog().error(`[storage] ${operation} failed: ${name}${status ? ` (HTTP ${status}${code ? ` ${code}` : ""})` : ""}`)
   return new ApiError("storage_unavailable", "Storage is unavailable, try again shortly")
 }
 
@@ -194,11 +206,14 @@ export async function presignGet(
   return { url: signedUrl(input.key, query, input.version), headers: {}, expiresAt: expiresAtAfter(expiresIn) }
 }
 
-/** An inline read key for a preview of a type the caller judged safe, that type pinned. */
+/**
+ * An inline read key for a preview of a type the caller judged safe, that type pinned. It lives
+ * PREVIEW_URL_TTL_SECONDS like S3's: a player keeps sending Range requests with it.
+ */
 export async function presignPreview(
   input: { key: string; filename: string; contentType: string; expiresIn?: number } & VersionOption,
 ): Promise<PresignedRequest> {
-  const expiresIn = capTtl(input.expiresIn ?? getEnv().DOWNLOAD_URL_TTL_SECONDS)
+  const expiresIn = capTtl(input.expiresIn ?? getEnv().PREVIEW_URL_TTL_SECONDS)
   const query = sas({
     key: input.key,
     permissions: "r",
@@ -405,7 +420,8 @@ export async function checkStorage(): Promise<void> {
 
 /**
  * Creates the container if needed and sets the service's CORS rule: the app's origins only, the
- * methods valet keys use, the headers Uppy sends for Put Blob / Put Block, and ETag exposed. On
+ * methods valet keys use, the headers Uppy sends for Put Blob / Put Block (and Range for previews),
+ * and ETag and Content-Range exposed. On
  * Azure itself operators usually set this through their infrastructure code instead.
  */
 export async function ensureBucket(input: { corsOrigins: string[] }): Promise<void> {
@@ -416,9 +432,12 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
           allowedOrigins: input.corsOrigins.join(","),
           allowedMethods: "GET,HEAD,PUT,OPTIONS",
           allowedHeaders:
-            "x-ms-blob-type,x-ms-blob-content-type,x-ms-blob-content-disposition,content-type,content-md5,x-ms-content-crc64",
+            "x-ms-blob-type,x-ms-blob-content-type,x-ms-blob-content-disposition,content-type,content-md5," +
+            "x-ms-content-crc64,range",
+          // Content-Range too: a share page's player, text preview and browser-side zip read ranges.
           exposedHeaders:
-            "etag,content-md5,x-ms-request-id,x-ms-error-code,content-disposition,content-length,content-type",
+            "etag,content-md5,x-ms-request-id,x-ms-error-code,content-disposition,content-length,content-type," +
+            "content-range,accept-ranges",
           maxAgeInSeconds: 600,
         },
       ]

@@ -128,7 +128,7 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
       await uploads.abortUpload(owner, grant.id)
       // The cancelled upload's key still works: it writes after the close.
       const response = await fetch(grant.url, { method: "PUT", body: data, headers: grant.headers })
-      expect(response.status).toBe(200)
+      expect(response.status).toBe(STORED)
       ids.push(grant.id)
     }
     // The keys have expired (and the in-flight grace with them).

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import { SIGNATURE_PATTERN, STORED } from "@/tests/support/storage-profile"
 
 /**
  * Links holding several files (issue 16), against real PostgreSQL and each real S3 server: the
@@ -45,7 +46,7 @@ async function uploadFile(name: string, type: string, data: Uint8Array<ArrayBuff
   const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
-  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
+  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
   const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params({ id: upload.id }))
   expect(completed.status).toBe(201)
   const { file } = await completed.json()
@@ -358,7 +359,7 @@ describe(`links with several files on ${PROFILE} storage`, () => {
 
   it("never logged a share token, presigned URL or signature", () => {
     const text = logged.join("\n")
-    expect(text).not.toMatch(/X-Amz-Signature|X-Amz-Credential/i)
+    expect(text).not.toMatch(SIGNATURE_PATTERN)
     for (const token of issuedTokens) expect(text).not.toContain(token)
   })
 })
