@@ -184,6 +184,7 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
 
     expect(await put(grant, body(700))).toBe(STORED)
     expect((await complete(grant.id)).status).toBe(409)
+    expect(await storage.headObject(key)).not.toBeNull()
     await pastKeyExpiry(grant.id)
     expect((await reaper.runReaperOnce()).swept).toBe(1)
     await expectNothingStored(grant.id)
@@ -233,6 +234,7 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
 
     expect(await put(grant, body(500))).toBe(STORED)
     const key = (await uploadRow(grant.id))?.objectKey ?? ""
+    expect(await storage.headObject(key)).not.toBeNull()
     await pastKeyExpiry(grant.id)
     expect((await reaper.runReaperOnce()).swept).toBe(1)
     await expectNothingStored(grant.id)
