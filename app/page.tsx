@@ -15,13 +15,13 @@ export default async function HomePage() {
     <div className="space-y-12">
       {user ? <SignedInIntro user={user} /> : <SignedOutIntro registrationOpen={accountPolicyFromEnv().registration === "open"} />}
       <section aria-labelledby="how-it-works">
-        <h2 id="how-it-works" className="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500">
+        <h2 id="how-it-works" className="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
           How it works
         </h2>
         <ol className="grid gap-4 sm:grid-cols-3">
           {STEPS.map((step, index) => (
             <li key={step.title} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-              <p className="text-xs font-medium text-brand-600">Step {index + 1}</p>
+              <p className="text-xs font-medium text-brand-600 dark:text-brand-300">Step {index + 1}</p>
               <h3 className="mt-1 font-semibold">{step.title}</h3>
               <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{step.body}</p>
             </li>

@@ -7,7 +7,7 @@ import type { UploadSettings, UploadTarget } from "@/components/file-uploader"
 const FileUploader = dynamic(() => import("@/components/file-uploader").then((module) => module.FileUploader), {
   ssr: false,
   loading: () => (
-    <div className="flex h-[380px] items-center justify-center rounded-xl border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700">
+    <div className="flex h-[380px] items-center justify-center rounded-xl border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
       Loading the uploader…
     </div>
   ),

@@ -11,7 +11,7 @@ import { formatBytes } from "@/lib/upload-layout"
 export function FilesTable({ files, shareSettings }: { files: FileListItem[]; shareSettings: ShareSettings }) {
   if (files.length === 0) {
     return (
-      <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700">
+      <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
         <p className="font-medium text-slate-700 dark:text-slate-200">No files yet</p>
         <p className="mt-1 text-sm">Drop files above. They appear here once storage has confirmed every byte.</p>
       </div>
@@ -36,7 +36,7 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
               <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
                 <FileNameWithIcon name={file.name} type={file.type} />
                 {file.fromRequest && (
-                  <Link href={`/requests/${file.fromRequest.id}`} className="mt-0.5 block truncate text-xs font-normal text-slate-500 hover:text-brand-700">
+                  <Link href={`/requests/${file.fromRequest.id}`} className="mt-0.5 block truncate text-xs font-normal text-slate-500 hover:text-brand-700 dark:text-slate-400 dark:hover:text-brand-200">
                     Received through “{file.fromRequest.title}”
                   </Link>
                 )}

@@ -77,12 +77,12 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
               <tr key={share.id} data-share-id={share.id}>
                 {showFile && (
                   <td className="max-w-xs truncate px-3 py-2 font-medium" title={share.fileName ?? undefined}>
-                    {share.fileName ?? <span className="text-slate-500">Deleted file</span>}
+                    {share.fileName ?? <span className="text-slate-500 dark:text-slate-400">Deleted file</span>}
                   </td>
                 )}
                 <td className="px-3 py-2">
                   <ShareStateBadge state={share.state} />
-                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500">password</span>}
+                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">password</span>}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2">
                   {share.downloads}

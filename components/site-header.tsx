@@ -13,7 +13,7 @@ export async function SiteHeader() {
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="Valet home">
-          <ValetLogo className="h-6 w-6 text-brand-600" />
+          <ValetLogo className="h-6 w-6 text-brand-600 dark:text-brand-300" />
           <span>Valet</span>
         </Link>
         <nav aria-label="Main" className="flex items-center gap-4 text-sm text-slate-600 dark:text-slate-300">

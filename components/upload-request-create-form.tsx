@@ -83,7 +83,7 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
           <input id="request-title" name="title" required maxLength={120} placeholder="Photos from the trip" className={FIELD} />
         </div>
         <div className="sm:col-span-2">
-          <label htmlFor="request-message" className={LABEL}>Message <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="request-message" className={LABEL}>Message <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span></label>
           <textarea id="request-message" name="message" maxLength={2000} rows={2} className={FIELD} />
         </div>
         <div>
@@ -107,12 +107,12 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
           <input id="request-max-total" name="maxTotalSizeGiB" type="number" min={1} max={1024} defaultValue={5} required className={FIELD} />
         </div>
         <div>
-          <label htmlFor="request-types" className={LABEL}>Accepted types <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="request-types" className={LABEL}>Accepted types <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span></label>
           <input id="request-types" name="allowedTypes" placeholder="image/*, application/pdf" aria-describedby="request-types-hint" className={FIELD} />
-          <p id="request-types-hint" className="mt-1 text-xs text-slate-500">Comma-separated media types; empty accepts any.</p>
+          <p id="request-types-hint" className="mt-1 text-xs text-slate-500 dark:text-slate-400">Comma-separated media types; empty accepts any.</p>
         </div>
         <div>
-          <label htmlFor="request-password" className={LABEL}>Password <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="request-password" className={LABEL}>Password <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span></label>
           <input id="request-password" name="password" type="password" autoComplete="new-password" className={FIELD} />
         </div>
         {error && (

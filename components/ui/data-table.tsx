@@ -6,10 +6,11 @@ import type { ReactNode } from "react"
  */
 export function DataTable({ caption, head, children, flat = false }: { caption: string; head: ReactNode; children: ReactNode; flat?: boolean }) {
   return (
-    <div className={`overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${flat ? "" : "shadow-sm"}`}>
+    // Focusable and named: a keyboard user can scroll a table wider than the screen.
+    <div role="region" aria-label={caption} tabIndex={0} className={`overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${flat ? "" : "shadow-sm"}`}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800">
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
           <tr>{head}</tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">{children}</tbody>

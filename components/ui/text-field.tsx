@@ -27,7 +27,7 @@ export function TextField({ id, label, hint, error, optional, trailing, classNam
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
         {label}
-        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
+        {optional && <span className="font-normal text-slate-500 dark:text-slate-400"> (optional)</span>}
       </label>
       <div className="relative mt-1">
         <input
@@ -88,7 +88,7 @@ export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) 
           aria-pressed={visible}
           aria-label="Show password"
           title={visible ? "Hide password" : "Show password"}
-          className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+          className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200 dark:text-slate-400"
         >
           {visible ? <EyeOffIcon /> : <EyeIcon />}
         </button>

@@ -40,27 +40,27 @@ export default async function FilesPage({ searchParams }: PageProps) {
         </p>
       </header>
       <section aria-labelledby="upload-heading" className="space-y-3">
-        <h2 id="upload-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Upload</h2>
+        <h2 id="upload-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Upload</h2>
         <FileUploaderLoader settings={settings} />
       </section>
       <section aria-labelledby="files-heading" className="space-y-3">
-        <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Files</h2>
+        <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Files</h2>
         <FilesFilters q={query.q} sort={query.sort} />
         {files.length === 0 && query.q ? (
-          <p className="text-sm text-slate-500">No file name contains “{query.q}”.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">No file name contains “{query.q}”.</p>
         ) : (
           <FilesTable files={files} shareSettings={{ maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }} />
         )}
         <nav aria-label="Pages" className="flex justify-between text-sm">
           {query.cursor ? (
-            <Link href={pageLink()} className="font-medium text-brand-600 hover:text-brand-700">
+            <Link href={pageLink()} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
               First page
             </Link>
           ) : (
             <span />
           )}
           {nextCursor && (
-            <Link href={pageLink(nextCursor)} className="font-medium text-brand-600 hover:text-brand-700">
+            <Link href={pageLink(nextCursor)} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
               Next page
             </Link>
           )}

@@ -25,13 +25,13 @@ export default async function UploadRequestsPage() {
         </p>
       </header>
       <section aria-labelledby="new-request-heading" className="space-y-3">
-        <h2 id="new-request-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">New link</h2>
+        <h2 id="new-request-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">New link</h2>
         <UploadRequestCreateForm maxFileSizeCap={getEnv().MAX_FILE_SIZE_BYTES} />
       </section>
       <section aria-labelledby="requests-heading" className="space-y-3">
-        <h2 id="requests-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Your links</h2>
+        <h2 id="requests-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Your links</h2>
         {requests.length === 0 ? (
-          <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700">
+          <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
             <p className="font-medium text-slate-700 dark:text-slate-200">No upload requests yet</p>
             <p className="mt-1 text-sm">Create a link above and send it to whoever has files for you.</p>
           </div>
@@ -51,7 +51,7 @@ export default async function UploadRequestsPage() {
                 {requests.map((request) => (
                   <tr key={request.id}>
                     <th scope="row" className="max-w-xs truncate px-4 py-3 text-left font-medium">
-                      <Link href={`/requests/${request.id}`} className="text-brand-600 hover:text-brand-700">{request.title}</Link>
+                      <Link href={`/requests/${request.id}`} className="text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">{request.title}</Link>
                     </th>
                     <td className="px-4 py-3">{STATE_LABEL[request.state]}</td>
                     <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">

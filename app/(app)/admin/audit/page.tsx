@@ -43,7 +43,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
   return (
     <section aria-labelledby="audit-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">
-        <h2 id="audit-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Audit log</h2>
+        <h2 id="audit-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Audit log</h2>
         <a href={csvHref} download className={buttonClasses({ variant: "secondary", size: "sm" })}>
           Export CSV
         </a>
@@ -60,7 +60,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
         ]}
       />
       {events.length === 0 ? (
-        <p className="text-sm text-slate-500">No event matches.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No event matches.</p>
       ) : (
         <DataTable
           caption="Audit events, newest first"
@@ -90,7 +90,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
                           {event.method} {event.objectKey}
                         </span>
                         {event.expiresAt && (
-                          <span className="block text-xs text-slate-500">
+                          <span className="block text-xs text-slate-500 dark:text-slate-400">
                             until <FormattedDate value={event.expiresAt.toISOString()} withTime />
                           </span>
                         )}
@@ -99,7 +99,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
                       <span className="font-mono text-xs">{event.objectKey ?? ""}</span>
                     )}
                   </td>
-                  <td className="max-w-md break-words px-4 py-3 text-xs text-slate-500">{describe(event.details)}</td>
+                  <td className="max-w-md break-words px-4 py-3 text-xs text-slate-500 dark:text-slate-400">{describe(event.details)}</td>
                 </tr>
               ))}
         </DataTable>
