@@ -38,7 +38,7 @@ export function FileActions({ file, shareSettings }: { file: { id: string; name:
   return (
     <div className="flex items-center justify-end gap-1">
       {/* A plain link: the route answers 302 to storage, which sends the file as an attachment. */}
-      <a href={`/api/files/${file.id}/download`} className="px-2 font-medium text-brand-600 hover:text-brand-700" aria-label={ dark:text-brand-300 dark:hover:text-brand-200`Download ${file.name}`}>
+      <a href={`/api/files/${file.id}/download`} className="px-2 font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
         Download
       </a>
       <Button variant="ghost" size="sm" onClick={() => setSharing(true)} aria-label={`Share ${file.name}`}>

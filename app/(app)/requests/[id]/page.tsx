@@ -46,7 +46,7 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
                   {formatBytes(file.size)} · <FormattedDate value={file.createdAt.toISOString()} withTime />
                 </span>
               </span>
-              <a href={`/api/files/${file.id}/download`} className="font-medium text-brand-600 hover:text-brand-700" aria-label={ dark:text-brand-300 dark:hover:text-brand-200`Download ${file.name}`}>
+              <a href={`/api/files/${file.id}/download`} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
                 Download
               </a>
             </li>
