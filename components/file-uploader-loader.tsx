@@ -1,17 +1,24 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import dynamic from "next/dynamic"
 import type { UploadSettings, UploadTarget } from "@/components/file-uploader"
 
 // Uppy works on browser objects only (File, IndexedDB, XHR); it is never rendered on the server.
 const FileUploader = dynamic(() => import("@/components/file-uploader").then((module) => module.FileUploader), {
   ssr: false,
-  loading: () => (
-    <div className="flex h-[380px] items-center justify-center rounded-xl border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
-      Loading the uploader…
-    </div>
-  ),
+  loading: () => <UploaderPlaceholder />,
 })
+
+/** Holds the dashboard's place (its compact height) while Uppy loads. */
+function UploaderPlaceholder() {
+  const t = useTranslations("uploader")
+  return (
+    <div className="flex h-[220px] items-center justify-center rounded-xl border border-dashed border-slate-300 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
+      {t("loading")}
+    </div>
+  )
+}
 
 export function FileUploaderLoader(props: { settings: UploadSettings; target?: UploadTarget; note?: string }) {
   return <FileUploader {...props} />
