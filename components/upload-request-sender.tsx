@@ -33,17 +33,13 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
     setChecking(true)
     setError(undefined)
     try {
-      // A grant with an invalid body tells whether the password is right without minting anything:
-      // the password is checked first, the body only after.
-      const response = await fetch(`/api/r/${token}/uploads`, {
-        method: "POST",
-        headers: { "content-type": "application/json", [UPLOAD_PASSWORD_HEADER]: draft },
-        body: JSON.stringify({}),
-      })
-      const failure = await readApiFailure(response)
-      if (failure.code === "wrong_password" || failure.code === "password_required") setError("That password is not right.")
+      // A check that mints nothing: 204 when right, so a right password logs no error.
+      const response = await fetch(`/api/r/${token}/password`, { method: "POST", headers: { [UPLOAD_PASSWORD_HEADER]: draft } })
+      const failure = response.ok ? undefined : await readApiFailure(response)
+      if (!failure) setPassword(draft)
+      else if (failure.code === "wrong_password" || failure.code === "password_required") setError("That password is not right.")
       else if (failure.status === 429) setError(`Too many wrong passwords. ${retryHint(failure.retryAfterSeconds)}`)
-      else setPassword(draft)
+      else setError(failure.message)
     } catch {
       setError(NETWORK_ERROR_MESSAGE)
     } finally {
