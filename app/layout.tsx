@@ -5,11 +5,14 @@ import type { ReactNode } from "react"
 import { LanguageSwitcher } from "@/components/language-switcher"
 import { SiteHeader } from "@/components/site-header"
 import { isLocale, textDirection } from "@/i18n/locales"
+import { getEnv } from "@/lib/env"
 import "./globals.css"
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("meta")
   return {
+    // Absolute Open Graph URLs: a pasted link unfurls with the image from the public origin.
+    metadataBase: new URL(getEnv().APP_URL),
     title: { default: "Valet", template: "%s · Valet" },
     description: t("description"),
     applicationName: "Valet",
