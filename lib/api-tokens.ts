@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import type { AccountUser } from "@/lib/accounts"
+import { recordAction } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/validations/auth"
@@ -30,7 +31,7 @@ const hashToken = (secret: string) => createHash("sha256").update(secret).digest
 
 const activeTokenWhere = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] })
 
-export async function createApiToken(user: AccountUser, input: CreateApiTokenInput): Promise<ApiTokenSummary & { secret: string }> {
+export async function createApiToken(user: AccountUser & { via?: "session" | "token" }, input: CreateApiTokenInput): Promise<ApiTokenSummary & { secret: string }> {
   const db = getDb()
   const now = new Date()
   const active = await db.apiToken.count({ where: { userId: user.id, ...activeTokenWhere(now) } })
@@ -48,6 +49,7 @@ export async function createApiToken(user: AccountUser, input: CreateApiTokenInp
     },
     select: TOKEN_SELECT,
   })
+  await recordAction({ id: user.id, via: user.via ?? "session" }, { action: "token.create", details: { tokenId: token.id, name: token.name, prefix: token.prefix } })
   return { ...token, secret }
 }
 

@@ -7,6 +7,7 @@ import { notFound, redirect } from "next/navigation"
 import { cache } from "react"
 import { accountForOidcIdentity, findActiveAccount, verifyCredentials, type AccountUser } from "@/lib/accounts"
 import { authenticateApiToken } from "@/lib/api-tokens"
+import { recordSignIn } from "@/lib/audit"
 import { ApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
 import { clientIp, enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
@@ -61,7 +62,10 @@ export function getAuthOptions(): AuthOptions {
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials) {
           const input = signInSchema.safeParse(credentials)
-          return input.success ? verifyCredentials(input.data) : null
+          if (!input.success) return null
+          const account = await verifyCredentials(input.data)
+          await recordSignIn(input.data.email, account?.id ?? null)
+          return account
         },
       }),
       ...(oidc ? [oidc] : []),

@@ -131,7 +131,7 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
   const expiresAt = expiryFor(input.expiresIn, now)
   if (!isResourceId(fileId)) throw notFound("File")
   const db = getDb()
-  const file = await db.file.findFirst({ where: { id: fileId, ownerId: user.id }, select: { id: true } })
+  const file = await db.file.findFirst({ where: { id: fileId, ownerId: user.id }, select: { id: true, name: true } })
   if (!file) throw notFound("File")
   const token = randomBytes(TOKEN_BYTES).toString("base64url")
   const share = await db.share.create({
@@ -145,6 +145,14 @@ export async function createShare(user: AuthUser, fileId: string, input: CreateS
     },
     select: SHARE_SUMMARY_SELECT,
   })
+  await recordAction(
+    { id: user.id, via: user.via },
+    {
+      action: "share.create",
+      fileId: file.id,
+      details: { shareId: share.id, fileName: file.name, expiresAt: expiresAt?.toISOString() ?? null, maxDownloads: input.maxDownloads ?? null, password: Boolean(input.password) },
+    },
+  )
   return { ...toShareSummary(share, now), url: shareUrl(token) }
 }
 
