@@ -73,7 +73,7 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
             <tr key={file.id}>
               <td className="px-4 py-3 font-medium" title={file.name}>
                 {/* A fixed measure, so a long name or request title truncates instead of pushing the actions out. */}
-                <div className="w-56 lg:w-72">
+                <div className="w-48 lg:w-56">
                   <FileNameWithIcon name={file.name} type={file.type} />
                   {fromRequest(file)}
                 </div>
@@ -83,7 +83,7 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
                 {kind(file)}
               </td>
               <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 lg:table-cell dark:text-slate-300">
-                <FormattedDate value={file.createdAt.toISOString()} withTime />
+                <FormattedDate value={file.createdAt.toISOString()} />
               </td>
               <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{format.number(file.activeShares)}</td>
               <td className="px-4 py-3 text-end">

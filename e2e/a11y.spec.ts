@@ -146,6 +146,7 @@ const resolve = (path: string | ((fixture: Fixture) => string)) => (typeof path 
 
 for (const mode of MODES) {
   test(`axe finds no serious or critical violation on any page (${mode.name})`, async ({ browser }) => {
+    test.setTimeout(300_000)
     const failures: string[] = []
     for (const visitor of ["anonymous", "user", "admin"] as const) {
       const { context, page } = await openAs(browser, visitor, mode)
@@ -160,6 +161,7 @@ for (const mode of MODES) {
   })
 
   test(`axe finds no serious or critical violation in any dialog (${mode.name})`, async ({ browser }) => {
+    test.setTimeout(180_000)
     const failures: string[] = []
     for (const dialog of DIALOGS) {
       const { context, page } = await openAs(browser, dialog.as, mode)
@@ -174,6 +176,7 @@ for (const mode of MODES) {
 }
 
 test("no page scrolls sideways at 360 px", async ({ browser }) => {
+  test.setTimeout(180_000)
   const overflowing: string[] = []
   for (const visitor of ["anonymous", "user", "admin"] as const) {
     const { context, page } = await openAs(browser, visitor, { colorScheme: "light", viewport: { width: 360, height: 780 } })
