@@ -46,8 +46,17 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
               <FileNameWithIcon name={file.name} type={file.type} />
               {fromRequest(file)}
             </div>
-            <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-              {formatBytesIn(locale, file.size)} · {kind(file)} · <FormattedDate value={file.createdAt.toISOString()} /> · {links(file)}
+            {/* Each fact isolated (<bdi>): a Latin word beside a date must not reorder it in Arabic. */}
+            <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-slate-600 dark:text-slate-300">
+              <bdi>{formatBytesIn(locale, file.size)}</bdi>
+              <span aria-hidden="true">·</span>
+              <bdi>{kind(file)}</bdi>
+              <span aria-hidden="true">·</span>
+              <bdi>
+                <FormattedDate value={file.createdAt.toISOString()} />
+              </bdi>
+              <span aria-hidden="true">·</span>
+              <bdi>{links(file)}</bdi>
             </p>
             <div className="mt-2 -ms-2">
               <FileActions file={{ id: file.id, name: file.name }} shareSettings={shareSettings} align="start" />
