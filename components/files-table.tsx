@@ -48,7 +48,7 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
             </div>
             {/* Each fact isolated (<bdi>): a Latin word beside a date must not reorder it in Arabic. */}
             <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-slate-600 dark:text-slate-300">
-              <bdi>{formatBytesIn(locale, file.size)}</bdi>
+              <bdi dir="ltr">{formatBytesIn(locale, file.size)}</bdi>
               <span aria-hidden="true">·</span>
               <bdi>{kind(file)}</bdi>
               <span aria-hidden="true">·</span>
@@ -87,7 +87,10 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
                   {fromRequest(file)}
                 </div>
               </td>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytesIn(locale, file.size)}</td>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
+                {/* "85.9 KiB" keeps its order inside Arabic text. */}
+                <bdi dir="ltr">{formatBytesIn(locale, file.size)}</bdi>
+              </td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300" title={file.type}>
                 {kind(file)}
               </td>

@@ -9,7 +9,7 @@ export function DataTable({ caption, head, children, flat = false }: { caption: 
     // Focusable and named: a keyboard user can scroll a table wider than the screen. `relative`: the
     // sr-only header labels are positioned absolutely, and would otherwise widen the page itself.
     <div role="region" aria-label={caption} tabIndex={0} className={`relative overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${flat ? "" : "shadow-sm"}`}>
-      <table className="w-full text-left text-sm">
+      <table className="w-full text-start text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
           <tr>{head}</tr>

@@ -57,7 +57,6 @@ const NOT_YET_TRANSLATED = [
   "app/(app)/admin/shares/page.tsx",
   "app/(app)/admin/users/page.tsx",
   "app/(app)/requests/[id]/page.tsx",
-  "app/(app)/requests/page.tsx",
   "app/(auth)/sign-in/page.tsx",
   "app/(auth)/sign-out/page.tsx",
   "app/(auth)/sign-up/page.tsx",
