@@ -92,7 +92,7 @@ export function UserMenu({ email, name, isAdmin }: { email: string; name: string
         </div>
         <div className="py-1">
           <Link href="/settings" className={ITEM_CLASSES} onClick={close}>
-            Settings
+            {t("settings")}
           </Link>
           <Link href="/settings/tokens" className={ITEM_CLASSES} onClick={close}>
             {t("tokens")}

@@ -34,21 +34,16 @@ describe("messages", () => {
 })
 
 /**
- * Files the scan skips. Other helpers rewrite these right now (sharing: the share dialog and the
- * recipient page; accounts: settings; sec-storage: the sender); the lead removes each entry once
- * the rewrite is merged and translated.
+ * Files the scan skips while another helper rewrites them; the lead removes each entry once the
+ * rewrite is merged (and moves it to NOT_YET_TRANSLATED if it is still English only).
  */
-const SKIPPED_WHILE_REWRITTEN = [
-  "components/files-share-dialog.tsx",
-  "app/s/[token]/page.tsx",
-  "app/s/[token]/not-found.tsx",
-  "app/(app)/settings/",
-  "components/upload-request-sender.tsx",
-]
+const SKIPPED_WHILE_REWRITTEN: string[] = []
 
 /**
  * Pages and components not moved to messages yet (issue 19): the list only shrinks. A file in it
- * that has no hard-coded string any more fails the test, so it cannot linger.
+ * that has no hard-coded string any more fails the test, so it cannot linger. The sharing, accounts
+ * and sec-storage rewrites (share dialog, recipient page, settings, mailed-link pages, the sender)
+ * joined it when they were merged with the ui branch.
  */
 const NOT_YET_TRANSLATED = [
   "app/(app)/admin/files/page.tsx",
@@ -57,17 +52,28 @@ const NOT_YET_TRANSLATED = [
   "app/(app)/admin/shares/page.tsx",
   "app/(app)/admin/users/page.tsx",
   "app/(app)/requests/[id]/page.tsx",
+  "app/(app)/settings/page.tsx",
+  "app/(app)/settings/tokens/page.tsx",
+  "app/(auth)/accept-invite/page.tsx",
+  "app/(auth)/confirm-email/page.tsx",
+  "app/(auth)/forgot-password/page.tsx",
+  "app/(auth)/reset-password/page.tsx",
   "app/(auth)/sign-in/page.tsx",
   "app/(auth)/sign-out/page.tsx",
   "app/(auth)/sign-up/page.tsx",
+  "app/(auth)/verify-email/page.tsx",
   "app/error.tsx",
   "app/global-error.tsx",
   "app/r/[token]/not-found.tsx",
   "app/r/[token]/page.tsx",
+  "app/s/[token]/not-found.tsx",
+  "app/s/[token]/page.tsx",
+  "components/account-link-forms.tsx",
   "components/admin-activity-chart.tsx",
   "components/admin-create-user-form.tsx",
   "components/admin-files-table.tsx",
   "components/admin-filters.tsx",
+  "components/admin-invite-form.tsx",
   "components/admin-nav.tsx",
   "components/admin-shares-table.tsx",
   "components/admin-users-table.tsx",
@@ -76,9 +82,18 @@ const NOT_YET_TRANSLATED = [
   "components/api-tokens-new-secret.tsx",
   "components/auth-sign-in-form.tsx",
   "components/auth-sign-up-form.tsx",
+  "components/email-verification-banner.tsx",
+  "components/files-selection.tsx",
+  "components/files-share-dialog.tsx",
+  "components/settings-forms.tsx",
+  "components/settings-nav.tsx",
+  "components/settings-two-factor.tsx",
+  "components/share-recipient.tsx",
+  "components/shares-detail-dialog.tsx",
   "components/shares-list.tsx",
   "components/ui/confirm-dialog.tsx",
   "components/upload-request-close-button.tsx",
+  "components/upload-request-sender.tsx",
 ]
 
 /** Names that read the same in every language. */
