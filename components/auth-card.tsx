@@ -16,4 +16,4 @@ export function AuthCard({ title, description, children, footer }: { title: stri
   )
 }
 
-export const TEXT_LINK_CLASSES = "font-medium text-brand-600 hover:text-brand-700 hover:underline dark:text-brand-500 dark:hover:text-brand-200"
+export const TEXT_LINK_CLASSES = "font-medium text-brand-600 hover:text-brand-700 hover:underline dark:text-brand-300 dark:hover:text-brand-200"

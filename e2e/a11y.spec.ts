@@ -20,6 +20,8 @@ type Fixture = {
   fileName: string
   requestId: string
   requestUrl: string
+  /** The path of a fresh link to the fixture's file (/s/<token>). */
+  sharePath: string
 }
 
 /** Who visits a page: nobody, a plain user or an administrator. */
@@ -39,6 +41,7 @@ const PAGES: { name: string; as: Visitor; path: string | ((fixture: Fixture) => 
   { name: "shares", as: "user", path: "/shares" },
   { name: "requests", as: "user", path: "/requests" },
   { name: "request detail", as: "user", path: (fixture) => `/requests/${fixture.requestId}` },
+  { name: "settings", as: "user", path: "/settings" },
   { name: "tokens", as: "user", path: "/settings/tokens" },
   { name: "admin overview", as: "admin", path: "/admin" },
   { name: "admin users", as: "admin", path: "/admin/users" },
@@ -46,6 +49,7 @@ const PAGES: { name: string; as: Visitor; path: string | ((fixture: Fixture) => 
   { name: "admin files", as: "admin", path: "/admin/files" },
   { name: "admin audit", as: "admin", path: "/admin/audit" },
   { name: "upload-request sender", as: "anonymous", path: (fixture) => fixture.requestUrl },
+  { name: "share recipient", as: "anonymous", path: (fixture) => fixture.sharePath },
 ]
 
 /** Dialogs opened from a page: the page, who opens it and how. */
@@ -105,11 +109,19 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   recordLinkToken(uploadRequest.url)
   const share = await request.post(`/api/files/${await firstFileId(request)}/shares`, { data: {}, headers: { origin } })
   expect(share.status(), await share.text()).toBe(201)
-  recordLinkToken((await share.json()).share?.url ?? "")
+  const shareUrl: string = (await share.json()).share?.url ?? ""
+  recordLinkToken(shareUrl)
   const { credentials: admin } = await registerAccount(request)
   await sql(`UPDATE "User" SET role = 'ADMIN' WHERE email = $1`, [admin.email])
   await request.dispose()
-  fixture = { user, admin, fileName, requestId: uploadRequest.id, requestUrl: new URL(uploadRequest.url).pathname }
+  fixture = {
+    user,
+    admin,
+    fileName,
+    requestId: uploadRequest.id,
+    requestUrl: new URL(uploadRequest.url).pathname,
+    sharePath: new URL(shareUrl).pathname,
+  }
 })
 
 async function firstFileId(request: APIRequestContext): Promise<string> {

@@ -60,6 +60,9 @@ test("on a 390 px phone /files does not scroll sideways, row actions are reachab
   await page.setViewportSize({ width: 390, height: 844 })
   await page.goto("/files")
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  // The card may sit below the fold (the email-verification banner takes a row): scroll to it,
+  // then every action must be wholly on screen, none cut off at the side.
+  await page.getByRole("link", { name: `Download ${name}` }).scrollIntoViewIfNeeded()
   for (const action of ["Download", "Share", "Delete"]) {
     await expect(page.getByRole(action === "Download" ? "link" : "button", { name: `${action} ${name}` })).toBeInViewport({ ratio: 1 })
   }
