@@ -1,3 +1,9 @@
+import createNextIntlPlugin from "next-intl/plugin"
+
+// Languages without locale prefixes in URLs: i18n/request.ts picks one per request (cookie, then
+// Accept-Language).
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts")
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -38,4 +44,4 @@ const nextConfig = {
   },
 }
 
-export default nextConfig
+export default withNextIntl(nextConfig)

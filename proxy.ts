@@ -49,8 +49,10 @@ export const config = {
   matcher: [
     {
       // Pages only. Not: route handlers under /api (JSON; their static headers come from
-      // next.config.mjs), the share download redirect (a hot path with no page), build assets.
-      source: "/((?!api/|_next/static/|_next/image|favicon\\.ico|s/[^/]+/(?:download|download-all|unlock|files/)).*)",
+      // next.config.mjs), the share download redirects and unlock/file routes (no page), build
+      // assets and the files in public/ (icons, manifest, robots.txt).
+      source:
+        "/((?!api/|_next/static/|_next/image|favicon\.ico|icon|apple-icon\.png|og\.png|manifest\.webmanifest|robots\.txt|s/[^/]+/(?:download|download-all|unlock|files/)).*)",
       // Prefetches fetch RSC payloads, not documents: they need no policy of their own.
       missing: [
         { type: "header", key: "next-router-prefetch" },

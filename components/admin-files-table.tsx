@@ -51,7 +51,7 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
                 <td className="px-4 py-3 text-right">
                   <div className="flex items-center justify-end gap-1">
                     {/* The download route lets admins fetch any file; the key it mints is audited. */}
-                    <a href={`/api/files/${file.id}/download`} className="px-2 font-medium text-brand-600 hover:text-brand-700" aria-label={`Download ${file.name}`}>
+                    <a href={`/api/files/${file.id}/download`} className="px-2 font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
                       Download
                     </a>
                     <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(file)} aria-label={`Delete ${file.name} of ${file.owner.email}`}>

@@ -55,14 +55,14 @@ export function PageLinks({ first, next }: { first?: string; next?: string }) {
   return (
     <nav aria-label="Pages" className="flex justify-between text-sm">
       {first ? (
-        <Link href={first} className="font-medium text-brand-600 hover:text-brand-700">
+        <Link href={first} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
           First page
         </Link>
       ) : (
         <span />
       )}
       {next && (
-        <Link href={next} className="font-medium text-brand-600 hover:text-brand-700">
+        <Link href={next} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
           Next page
         </Link>
       )}

@@ -95,8 +95,8 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
                   )}
                 </td>
                 <td className="max-w-xs truncate px-4 py-3 font-medium" title={share.fileName ?? undefined}>
-                  {share.fileName ?? <span className="italic text-slate-500">deleted</span>}
-                  {share.hasPassword && <span className="ml-2 text-xs font-normal text-slate-500">password</span>}
+                  {share.fileName ?? <span className="italic text-slate-500 dark:text-slate-400">deleted</span>}
+                  {share.hasPassword && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">password</span>}
                 </td>
                 <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{share.owner.email}</td>
                 <td className="px-4 py-3">

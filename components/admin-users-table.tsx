@@ -100,10 +100,10 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
         }
       >
             {users.map((user) => (
-              <tr key={user.id} className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40" : ""}>
+              <tr key={user.id} className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40 dark:text-slate-400" : ""}>
                 <td className="max-w-xs px-4 py-3">
                   <span className="block truncate font-medium" title={user.email}>{user.email}</span>
-                  {user.name && <span className="block truncate text-xs text-slate-500">{user.name}</span>}
+                  {user.name && <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{user.name}</span>}
                 </td>
                 <td className="whitespace-nowrap px-4 py-3">
                   {user.role === "ADMIN" ? "Admin" : "User"}
@@ -115,7 +115,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                 <td className="px-4 py-3">{user.files}</td>
                 <td className="whitespace-nowrap px-4 py-3">
                   {formatBytes(user.usedBytes)} of {formatBytes(user.quotaBytes)}
-                  {!user.hasCustomQuota && <span className="text-xs text-slate-500"> (default)</span>}
+                  {!user.hasCustomQuota && <span className="text-xs text-slate-500 dark:text-slate-400"> (default)</span>}
                 </td>
                 <td className="px-4 py-3">{user.activeShares}</td>
                 <td className="px-4 py-3">
@@ -158,7 +158,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                           placeholder="Server default"
                           className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
                         />
-                        <p className="text-xs text-slate-500">Leave empty for the server default.</p>
+                        <p className="text-xs text-slate-500 dark:text-slate-400">Leave empty for the server default.</p>
                         <Button type="submit" size="sm" disabled={action.pending}>
                           Save quota
                         </Button>

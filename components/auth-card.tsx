@@ -6,7 +6,7 @@ export function AuthCard({ title, description, children, footer }: { title: stri
   return (
     <div className="mx-auto w-full max-w-sm">
       <div className="mb-6 text-center">
-        <ValetLogo className="mx-auto h-10 w-10 text-brand-600" />
+        <ValetLogo className="mx-auto h-10 w-10 text-brand-600 dark:text-brand-300" />
         <h1 className="mt-4 text-2xl font-semibold tracking-tight">{title}</h1>
         {description && <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{description}</p>}
       </div>
@@ -16,4 +16,4 @@ export function AuthCard({ title, description, children, footer }: { title: stri
   )
 }
 
-export const TEXT_LINK_CLASSES = "font-medium text-brand-600 hover:text-brand-700 hover:underline dark:text-brand-500"
+export const TEXT_LINK_CLASSES = "font-medium text-brand-600 hover:text-brand-700 hover:underline dark:text-brand-300 dark:hover:text-brand-200"

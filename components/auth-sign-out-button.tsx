@@ -1,10 +1,12 @@
 "use client"
 
 import { signOut } from "next-auth/react"
+import { useTranslations } from "next-intl"
 import { useState, type ReactNode } from "react"
 
 /** Signs out through next-auth (POST with its CSRF token) and lands on the home page. */
-export function SignOutButton({ className, children = "Sign out" }: { className?: string; children?: ReactNode }) {
+export function SignOutButton({ className, children }: { className?: string; children?: ReactNode }) {
+  const t = useTranslations("userMenu")
   const [pending, setPending] = useState(false)
   return (
     <button
@@ -16,7 +18,7 @@ export function SignOutButton({ className, children = "Sign out" }: { className?
         signOut({ callbackUrl: "/" }).catch(() => setPending(false))
       }}
     >
-      {pending ? "Signing out…" : children}
+      {pending ? t("signingOut") : (children ?? t("signOut"))}
     </button>
   )
 }

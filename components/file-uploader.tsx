@@ -8,9 +8,11 @@ import { useRouter } from "next/navigation"
 import { useEffect, useRef } from "react"
 import "@uppy/core/css/style.min.css"
 import "@uppy/dashboard/css/style.min.css"
+import "./file-uploader.css"
 import { uploadPartBytes } from "@/components/azure-block-upload"
+import { pluralize, useUploaderStrings } from "@/components/file-uploader-strings"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
-import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
+import { partLayout } from "@/lib/shared/upload-layout"
 
 /** What the server told the browser about uploads (from lib/env, rendered into the page). */
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
@@ -204,6 +206,11 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
   return uppy
 }
 
+/** The note under the drop zone and Uppy's strings, in the page's language. */
+function dashboardText({ note, strings }: ReturnType<typeof useUploaderStrings>, override?: string) {
+  return { note: override ?? note, locale: { strings, pluralize } }
+}
+
 const OWNER_TARGET: UploadTarget = { apiBase: "/api/uploads", id: "valet-uploader", refreshWhenStored: true }
 
 /** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
@@ -230,6 +237,8 @@ export function FileUploader({
   useEffect(() => {
     storedCallback.current = onStored
   }, [onStored])
+  const strings = useUploaderStrings(maxFileSize)
+  const stringsKey = JSON.stringify(strings)
 
   // Keyed on values, not objects: refreshing the file list re-renders the page with equal but
   // new props, and re-creating Uppy then would wipe the finished uploads.
@@ -244,13 +253,14 @@ export function FileUploader({
       inline: true,
       target: element.current,
       width: "100%",
-      height: 380,
+      // The height file-uploader.css starts from; it grows while dragging or with files listed.
+      height: 216,
       theme: "auto",
       proudlyDisplayPoweredByUppy: false,
-      note: note ?? `Up to ${formatBytes(maxFileSize)} per file. Files go straight to storage; big ones in parallel parts you can pause and resume.`,
+      ...dashboardText(JSON.parse(stringsKey) as ReturnType<typeof useUploaderStrings>, note),
     })
     return () => uppy.destroy()
-  }, [maxFileSize, multipartThreshold, partSize, targetKey, note, router])
+  }, [maxFileSize, multipartThreshold, partSize, targetKey, note, router, stringsKey])
 
-  return <div ref={element} className="overflow-hidden rounded-xl" aria-label="Upload files" />
+  return <div ref={element} className="valet-uploader overflow-hidden rounded-xl" />
 }

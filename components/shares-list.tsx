@@ -86,12 +86,12 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
                     {share.title ??
                       (share.files && share.files.length > 1
                         ? `${share.files[0]?.name} and ${share.files.length - 1} more`
-                        : (share.fileName ?? <span className="text-slate-500">Deleted file</span>))}
+                        : (share.fileName ?? <span className="text-slate-500 dark:text-slate-400">Deleted file</span>))}
                   </td>
                 )}
                 <td className="px-3 py-2">
                   <ShareStateBadge state={share.state} />
-                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500">password</span>}
+                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">password</span>}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2">
                   {share.downloads}

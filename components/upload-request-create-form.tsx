@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useRouter } from "next/navigation"
 import { useState, type FormEvent } from "react"
 import { Button } from "@/components/ui/button"
@@ -7,14 +8,15 @@ import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import { GIB, MIB } from "@/lib/shared/upload-layout"
 
 const EXPIRY_PRESETS = [
-  { label: "1 day", seconds: 86_400 },
-  { label: "7 days", seconds: 7 * 86_400 },
-  { label: "30 days", seconds: 30 * 86_400 },
-  { label: "Never (until closed)", seconds: null },
+  { label: "day", seconds: 86_400 },
+  { label: "week", seconds: 7 * 86_400 },
+  { label: "month", seconds: 30 * 86_400 },
+  { label: "never", seconds: null },
 ] as const
 
 const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
@@ -22,6 +24,8 @@ const LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-200"
 
 /** Creates an upload request; the link is shown once (only its hash is kept), with copy and QR. */
 export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: number }) {
+  const t = useTranslations("requests")
+  const errorMessage = useApiErrorMessage()
   const router = useRouter()
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
@@ -29,7 +33,9 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    const form = new FormData(event.currentTarget)
+    // Kept now: after an await, event.currentTarget is null and the form could not be cleared.
+    const formElement = event.currentTarget
+    const form = new FormData(formElement)
     const expiry = EXPIRY_PRESETS[Number(form.get("expiry"))]
     const body = {
       title: String(form.get("title") ?? ""),
@@ -49,16 +55,16 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
     try {
       const response = await fetch("/api/upload-requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
       if (!response.ok) {
-        const failure = await readApiFailure(response)
-        setError(failure.issues[0] ? `${failure.issues[0].path}: ${failure.issues[0].message}` : failure.message)
+        setError(errorMessage(await readApiFailure(response)))
         return
       }
       const { uploadRequest } = (await response.json()) as { uploadRequest: { title: string; url: string } }
       setCreated(uploadRequest)
-      event.currentTarget?.reset()
+      // Every field, the password included: a second click must not make a duplicate link.
+      formElement.reset()
       router.refresh()
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     } finally {
       setPending(false)
     }
@@ -67,52 +73,52 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
   return (
     <div className="space-y-6">
       {created && (
-        <div role="status" className="space-y-3 rounded-xl border border-brand-200 bg-brand-50 p-5 dark:border-brand-900 dark:bg-slate-900">
-          <h3 className="font-semibold">Your link for “{created.title}”</h3>
-          <p className="text-sm text-slate-600 dark:text-slate-300">Copy it now: Valet keeps only a fingerprint of it and cannot show it again.</p>
+        <div role="status" className="space-y-3 rounded-xl border border-brand-200 bg-brand-50 p-5 dark:border-brand-800 dark:bg-slate-900">
+          <h3 className="font-semibold">{t("createdTitle", { title: created.title })}</h3>
+          <p className="text-sm text-slate-600 dark:text-slate-300">{t("createdBody")}</p>
           <div className="flex flex-wrap items-center gap-3">
-            <input readOnly value={created.url} aria-label="New upload link" className={`${FIELD} mt-0 max-w-xl flex-1 font-mono text-xs`} />
-            <CopyButton text={created.url} label="Copy link" />
+            <input readOnly value={created.url} aria-label={t("newLink")} className={`${FIELD} mt-0 max-w-xl flex-1 font-mono text-xs`} />
+            <CopyButton text={created.url} label={t("copyLink")} />
           </div>
-          <QrCode value={created.url} label="QR code of the upload link" className="h-40 w-40 rounded border border-slate-200 bg-white" />
+          <QrCode value={created.url} label={t("qr")} className="h-40 w-40 rounded border border-slate-200 bg-white" />
         </div>
       )}
-      <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2" aria-label="New upload request">
+      <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2" aria-label={t("newRequest")}>
         <div className="sm:col-span-2">
-          <label htmlFor="request-title" className={LABEL}>Title</label>
-          <input id="request-title" name="title" required maxLength={120} placeholder="Photos from the trip" className={FIELD} />
+          <label htmlFor="request-title" className={LABEL}>{t("fieldTitle")}</label>
+          <input id="request-title" name="title" required maxLength={120} placeholder={t("titlePlaceholder")} className={FIELD} />
         </div>
         <div className="sm:col-span-2">
-          <label htmlFor="request-message" className={LABEL}>Message <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="request-message" className={LABEL}>{t("message")} <span className="font-normal text-slate-500 dark:text-slate-400">{t("optional")}</span></label>
           <textarea id="request-message" name="message" maxLength={2000} rows={2} className={FIELD} />
         </div>
         <div>
-          <label htmlFor="request-expiry" className={LABEL}>Open for</label>
+          <label htmlFor="request-expiry" className={LABEL}>{t("openFor")}</label>
           <select id="request-expiry" name="expiry" defaultValue="1" className={FIELD}>
             {EXPIRY_PRESETS.map((preset, index) => (
-              <option key={preset.label} value={index}>{preset.label}</option>
+              <option key={preset.label} value={index}>{t(`expiry.${preset.label}`)}</option>
             ))}
           </select>
         </div>
         <div>
-          <label htmlFor="request-max-files" className={LABEL}>Files at most</label>
+          <label htmlFor="request-max-files" className={LABEL}>{t("maxFiles")}</label>
           <input id="request-max-files" name="maxFiles" type="number" min={1} max={1000} defaultValue={10} required className={FIELD} />
         </div>
         <div>
-          <label htmlFor="request-max-file-size" className={LABEL}>Size per file at most (MiB)</label>
+          <label htmlFor="request-max-file-size" className={LABEL}>{t("maxFileSize")}</label>
           <input id="request-max-file-size" name="maxFileSizeMiB" type="number" min={1} max={Math.floor(maxFileSizeCap / MIB)} defaultValue={1024} required className={FIELD} />
         </div>
         <div>
-          <label htmlFor="request-max-total" className={LABEL}>Total at most (GiB)</label>
+          <label htmlFor="request-max-total" className={LABEL}>{t("maxTotal")}</label>
           <input id="request-max-total" name="maxTotalSizeGiB" type="number" min={1} max={1024} defaultValue={5} required className={FIELD} />
         </div>
         <div>
-          <label htmlFor="request-types" className={LABEL}>Accepted types <span className="font-normal text-slate-500">(optional)</span></label>
-          <input id="request-types" name="allowedTypes" placeholder="image/*, application/pdf" aria-describedby="request-types-hint" className={FIELD} />
-          <p id="request-types-hint" className="mt-1 text-xs text-slate-500">Comma-separated media types; empty accepts any.</p>
+          <label htmlFor="request-types" className={LABEL}>{t("types")} <span className="font-normal text-slate-500 dark:text-slate-400">{t("optional")}</span></label>
+          <input id="request-types" name="allowedTypes" placeholder={t("typesPlaceholder")} aria-describedby="request-types-hint" className={FIELD} />
+          <p id="request-types-hint" className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("typesHint")}</p>
         </div>
         <div>
-          <label htmlFor="request-password" className={LABEL}>Password <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="request-password" className={LABEL}>{t("password")} <span className="font-normal text-slate-500 dark:text-slate-400">{t("optional")}</span></label>
           <input id="request-password" name="password" type="password" autoComplete="new-password" className={FIELD} />
         </div>
         {error && (
@@ -121,7 +127,7 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
           </div>
         )}
         <div className="sm:col-span-2">
-          <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create link"}</Button>
+          <Button type="submit" disabled={pending}>{pending ? t("creating") : t("create")}</Button>
         </div>
       </form>
     </div>

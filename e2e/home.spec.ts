@@ -15,10 +15,3 @@ test("health endpoint reports database and storage reachable through the running
   expect(response.headers()["cache-control"]).toBe("no-store")
   expect(await response.json()).toEqual({ status: "ok", checks: { database: "ok", storage: "ok" } })
 })
-
-test("the Status link in the header opens the health report", async ({ page }) => {
-  await page.goto("/")
-  await page.getByRole("link", { name: "Status" }).click()
-  await expect(page).toHaveURL(/\/api\/health$/)
-  await expect(page.locator("body")).toContainText('"status":"ok"')
-})

@@ -1,4 +1,5 @@
 import type { AccountUser } from "@/lib/accounts"
+import { recordAction } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
@@ -44,7 +45,7 @@ async function grantedExpiry(user: AccountUser & { tokenId?: string }, input: Cr
 }
 
 export async function createApiToken(
-  user: AccountUser & { tokenId?: string },
+  user: AccountUser & { tokenId?: string; via?: "session" | "token" },
   input: CreateApiTokenInput,
 ): Promise<ApiTokenSummary & { secret: string }> {
   const db = getDb()
@@ -65,6 +66,10 @@ export async function createApiToken(
     },
     select: TOKEN_SELECT,
   })
+  await recordAction(
+    { id: user.id, via: user.via ?? "session" },
+    { action: "token.create", details: { tokenId: token.id, name: token.name, prefix: token.prefix } },
+  )
   return { ...token, secret }
 }
 

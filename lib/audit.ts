@@ -33,6 +33,17 @@ export async function recordAction(actor: AuditActor, action: AuditAction, db: D
   await db.auditEvent.create({ data: { ...action, actorId: actor.id, via: actor.via } })
 }
 
+/**
+ * A sign-in attempt with a password: who it was for and whether it worked. A failed one has no
+ * actor (the email may name nobody); the email is kept so an admin can see who is being tried.
+ */
+export async function recordSignIn(email: string, accountId: string | null): Promise<void> {
+  await recordAction(
+    { id: accountId, via: "session" },
+    { action: accountId ? "auth.sign_in" : "auth.sign_in_failed", details: { email: email.toLowerCase(), method: "password" } },
+  )
+}
+
 /** An administrator's change to someone else's account or data ("admin.user.update", …). */
 export async function recordAdminAction(
   admin: { id: string; via: "session" | "token" },

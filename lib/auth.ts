@@ -10,6 +10,7 @@ import { accountForOidcIdentity, findActiveAccount, type AccountUser } from "@/l
 import { endAllSessions } from "@/lib/accounts/sessions"
 import { signInWithPassword } from "@/lib/accounts/sign-in"
 import { authenticateApiToken } from "@/lib/api-tokens"
+import { recordSignIn } from "@/lib/audit"
 import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
 import { assertHashCapacity } from "@/lib/passwords"
@@ -87,6 +88,7 @@ export function getAuthOptions(): AuthOptions {
             )
             if (!input.success) return null
             const user = await signInWithPassword(input.data)
+            await recordSignIn(input.data.email, user?.id ?? null)
             if (user && accountKey) await resetRateLimit(accountKey)
             return user
           })

@@ -103,7 +103,14 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
   const db = getDb()
   const file = await db.file.findFirst({
     where: user.role === "ADMIN" ? { id: fileId } : { id: fileId, ownerId: user.id },
-    select: { id: true, ownerId: true, objectKey: true, uploadId: true, upload: { select: { keysExpireAt: true } } },
+    select: {
+      id: true,
+      ownerId: true,
+      objectKey: true,
+      name: true,
+      uploadId: true,
+      upload: { select: { keysExpireAt: true } },
+    },
   })
   if (!file) throw notFound("File")
   await db.$transaction(
@@ -118,7 +125,12 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
       await tx.upload.update({ where: { id: file.uploadId }, data: { sweepDueAt: file.upload.keysExpireAt } })
       await recordAction(
         { id: user.id, via: user.via },
-        { action: "file.delete", objectKey: file.objectKey, fileId: file.id, details: { ownerId: file.ownerId, revokedShares: revoked.count } },
+        {
+          action: "file.delete",
+          objectKey: file.objectKey,
+          fileId: file.id,
+          details: { ownerId: file.ownerId, fileName: file.name, revokedShares: revoked.count },
+        },
         tx,
       )
       await deleteObject(file.objectKey)

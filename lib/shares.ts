@@ -166,8 +166,9 @@ export async function createShare(
   const fileIds = [...new Set(input.fileIds)]
   if (fileIds.length === 0 || !fileIds.every(isResourceId)) throw notFound("File")
   const db = getDb()
-  const owned = await db.file.count({ where: { id: { in: fileIds }, ownerId: user.id } })
-  if (owned !== fileIds.length) throw notFound("File")
+  const owned = await db.file.findMany({ where: { id: { in: fileIds }, ownerId: user.id }, select: { id: true, name: true } })
+  if (owned.length !== fileIds.length) throw notFound("File")
+  const firstName = owned.find((file) => file.id === fileIds[0])?.name
   const token = mintToken()
   const passwordHash = input.password ? await hashPassword(input.password) : null
   const share = await db.$transaction(async (tx) => {
@@ -188,7 +189,18 @@ export async function createShare(
     })
     await recordAction(
       { id: user.id, via: user.via },
-      { action: "share.create", fileId: fileIds[0], details: { shareId: created.id, files: fileIds.length } },
+      {
+        action: "share.create",
+        fileId: fileIds[0],
+        details: {
+          shareId: created.id,
+          files: fileIds.length,
+          fileName: firstName ?? null,
+          expiresAt: expiresAt?.toISOString() ?? null,
+          maxDownloads: input.maxDownloads ?? null,
+          password: Boolean(input.password),
+        },
+      },
       tx,
     )
     return created

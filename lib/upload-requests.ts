@@ -1,3 +1,4 @@
+import { recordAction } from "@/lib/audit"
 import type { AuthUser } from "@/lib/auth"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
@@ -90,6 +91,10 @@ export async function createUploadRequest(user: AuthUser, input: CreateUploadReq
     },
     select: REQUEST_SELECT,
   })
+  await recordAction(
+    { id: user.id, via: user.via },
+    { action: "upload_request.create", details: { requestId: request.id, title: request.title, password: Boolean(input.password) } },
+  )
   return { ...toSummary(request, { files: 0, bytes: 0 }), url: uploadRequestUrl(token) }
 }
 

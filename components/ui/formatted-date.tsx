@@ -1,17 +1,18 @@
 "use client"
 
-const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" })
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" })
+import { useLocale } from "next-intl"
 
 /**
- * A date in the reader's own locale and time zone. The server renders it in its own, so the text
- * may change on hydration; suppressHydrationWarning lets it, for this element only.
+ * A date in the page's language and the reader's time zone. The server renders it in its own
+ * zone, so the text may change on hydration; suppressHydrationWarning lets it, for this element only.
  */
 export function FormattedDate({ value, withTime = false }: { value: string; withTime?: boolean }) {
+  const locale = useLocale()
   const date = new Date(value)
+  const full = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" })
   return (
-    <time dateTime={value} title={DATE_TIME.format(date)} suppressHydrationWarning>
-      {(withTime ? DATE_TIME : DATE).format(date)}
+    <time dateTime={value} title={full.format(date)} suppressHydrationWarning>
+      {(withTime ? full : new Intl.DateTimeFormat(locale, { dateStyle: "medium" })).format(date)}
     </time>
   )
 }

@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useState, type ComponentProps, type ReactNode } from "react"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 
@@ -22,12 +23,13 @@ export function TextField({ id, label, hint, error, optional, trailing, classNam
   const hintId = `${id}-hint`
   const errorId = `${id}-error`
   const describedBy = [error ? errorId : hint ? hintId : undefined, inputProps["aria-describedby"]].filter(Boolean).join(" ")
+  const t = useTranslations("form")
   const border = error ? "border-red-500 dark:border-red-500" : "border-slate-300 dark:border-slate-700"
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
         {label}
-        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
+        {optional && <span className="font-normal text-slate-500 dark:text-slate-400"> {t("optional")}</span>}
       </label>
       <div className="relative mt-1">
         <input
@@ -35,9 +37,9 @@ export function TextField({ id, label, hint, error, optional, trailing, classNam
           {...inputProps}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy || undefined}
-          className={`${INPUT_CLASSES} ${border} ${trailing ? "pr-11" : ""}`}
+          className={`${INPUT_CLASSES} ${border} ${trailing ? "pe-11" : ""}`}
         />
-        {trailing && <div className="absolute inset-y-0 right-0 flex items-center pr-1.5">{trailing}</div>}
+        {trailing && <div className="absolute inset-y-0 end-0 flex items-center pe-1.5">{trailing}</div>}
       </div>
       {error ? (
         <p id={errorId} className="mt-1.5 text-sm text-red-600 dark:text-red-400">
@@ -72,6 +74,7 @@ export function EmailField(props: Omit<TextFieldProps, "type" | "label">) {
 }
 
 export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) {
+  const t = useTranslations("form")
   const [visible, setVisible] = useState(false)
   return (
     <TextField
@@ -86,9 +89,9 @@ export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) 
           type="button"
           onClick={() => setVisible((shown) => !shown)}
           aria-pressed={visible}
-          aria-label="Show password"
-          title={visible ? "Hide password" : "Show password"}
-          className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+          aria-label={t("showPassword")}
+          title={visible ? t("hidePassword") : t("showPassword")}
+          className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200 dark:text-slate-400"
         >
           {visible ? <EyeOffIcon /> : <EyeIcon />}
         </button>

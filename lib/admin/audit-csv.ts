@@ -1,7 +1,22 @@
 import { AUDIT_CSV_MAX_ROWS, type AdminAuditQuery } from "@/lib/shared/validations/admin"
 import { listAuditEvents } from "@/lib/admin/audit"
 
-const CSV_COLUMNS = ["time", "action", "actor", "actor_id", "via", "method", "object_key", "key_expires_at", "upload_id", "file_id", "details"] as const
+// New columns go last, so scripts reading the older ones by position keep working.
+const CSV_COLUMNS = [
+  "time",
+  "action",
+  "actor",
+  "actor_id",
+  "via",
+  "method",
+  "object_key",
+  "key_expires_at",
+  "upload_id",
+  "file_id",
+  "details",
+  "subject",
+  "actor_name",
+] as const
 
 /**
  * One CSV field (RFC 4180). A leading = + - @ or tab would make a spreadsheet run the cell as a
@@ -33,6 +48,8 @@ export async function exportAuditCsv(query: AdminAuditQuery): Promise<string> {
           event.uploadId ?? "",
           event.fileId ?? "",
           event.details === null ? "" : JSON.stringify(event.details),
+          event.subject ?? "",
+          event.actor?.name ?? "",
         ]
           .map(csvField)
           .join(","),

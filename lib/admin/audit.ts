@@ -7,7 +7,7 @@ export type AuditRow = {
   id: string
   createdAt: Date
   action: string
-  actor: { id: string; email: string } | null
+  actor: { id: string; email: string; name: string | null } | null
   via: string | null
   method: string | null
   objectKey: string | null
@@ -15,6 +15,11 @@ export type AuditRow = {
   uploadId: string | null
   fileId: string | null
   details: Prisma.JsonValue
+  /**
+   * What the event is about in words: the file's name (from the event, the file, or the upload
+   * that made it), else the link, token or request it names. Null when there is nothing to name.
+   */
+  subject: string | null
 }
 
 function auditWhere(query: AdminAuditQuery): Prisma.AuditEventWhereInput {
@@ -41,8 +46,48 @@ const AUDIT_SELECT = {
   uploadId: true,
   fileId: true,
   details: true,
-  actor: { select: { id: true, email: true } },
+  actor: { select: { id: true, email: true, name: true } },
 } as const
+
+const detailText = (details: Prisma.JsonValue, key: string): string | undefined => {
+  if (typeof details !== "object" || details === null || Array.isArray(details)) return undefined
+  const value = details[key]
+  return typeof value === "string" && value ? value : undefined
+}
+
+/** Names for a page of events: two queries, however many rows. */
+async function withSubjects(rows: Omit<AuditRow, "subject">[]): Promise<AuditRow[]> {
+  const present = (values: (string | null)[]) => [...new Set(values.filter((value): value is string => Boolean(value)))]
+  const fileIds = present(rows.map((row) => row.fileId))
+  const uploadIds = present(rows.map((row) => row.uploadId))
+  const objectKeys = present(rows.map((row) => row.objectKey))
+  const db = getDb()
+  const [files, uploads] = await Promise.all([
+    fileIds.length ? db.file.findMany({ where: { id: { in: fileIds } }, select: { id: true, name: true } }) : [],
+    uploadIds.length || objectKeys.length
+      ? db.upload.findMany({
+          where: { OR: [{ id: { in: uploadIds } }, { objectKey: { in: objectKeys } }] },
+          select: { id: true, objectKey: true, fileName: true },
+        })
+      : [],
+  ])
+  const fileNames = new Map(files.map((file) => [file.id, file.name]))
+  const uploadNames = new Map(
+    uploads.flatMap((upload) => [[upload.id, upload.fileName] as const, [upload.objectKey, upload.fileName] as const]),
+  )
+  return rows.map((row) => ({
+    ...row,
+    subject:
+      detailText(row.details, "fileName") ??
+      (row.fileId ? fileNames.get(row.fileId) : undefined) ??
+      (row.uploadId ? uploadNames.get(row.uploadId) : undefined) ??
+      (row.objectKey ? uploadNames.get(row.objectKey) : undefined) ??
+      detailText(row.details, "title") ??
+      detailText(row.details, "name") ??
+      detailText(row.details, "email") ??
+      null,
+  }))
+}
 
 /** Audit events, newest first, a page at a time. */
 export async function listAuditEvents(query: AdminAuditQuery): Promise<{ events: AuditRow[]; nextCursor: string | null }> {
@@ -53,5 +98,5 @@ export async function listAuditEvents(query: AdminAuditQuery): Promise<{ events:
     select: AUDIT_SELECT,
   })
   const { rows: shown, nextCursor } = pageOf(rows, query.limit)
-  return { events: shown, nextCursor }
+  return { events: await withSubjects(shown), nextCursor }
 }

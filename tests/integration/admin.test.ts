@@ -439,10 +439,15 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect(response.headers.get("content-type")).toMatch(/^text\/csv/)
       expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="valet-audit-\d{4}-\d{2}-\d{2}\.csv"$/)
       const lines = (await response.text()).trimEnd().split("\r\n")
-      expect(lines[0]).toBe("time,action,actor,actor_id,via,method,object_key,key_expires_at,upload_id,file_id,details")
+      // subject and actor_name came last, so scripts reading the older columns by position still work.
+      expect(lines[0]).toBe(
+        "time,action,actor,actor_id,via,method,object_key,key_expires_at,upload_id,file_id,details,subject,actor_name",
+      )
       expect(lines).toHaveLength((await count("AuditEvent", `action LIKE 'admin.user.%'`)) + 1)
       expect(lines.slice(1).every((line) => /^\d{4}-\d{2}-\d{2}T[^,]+Z,admin\.user\.(create|update),(admin|other)@example\.com,c\w+,session,,,,,,"\{/.test(line))).toBe(true)
       expect(lines.find((line) => line.includes("new@example.com"))).toContain(`""email"":""new@example.com""`)
+      // The subject column names what the event is about: here the created account's address.
+      expect(lines.find((line) => line.includes("new@example.com"))).toMatch(/,new@example\.com,[^,]*$/)
     })
 
     it("defuses spreadsheet formulas: a cell that starts with + = - @ is exported with a leading quote", async () => {

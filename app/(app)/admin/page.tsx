@@ -20,19 +20,19 @@ export default async function AdminOverviewPage() {
   return (
     <div className="space-y-8">
       <section aria-labelledby="totals-heading" className="space-y-3">
-        <h2 id="totals-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Totals</h2>
+        <h2 id="totals-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Totals</h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
           {totals.map((total) => (
             <div key={total.label} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{total.label}</dt>
+              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{total.label}</dt>
               <dd className="mt-1 text-2xl font-semibold">{total.value}</dd>
-              {total.hint && <dd className="text-xs text-slate-500">{total.hint}</dd>}
+              {total.hint && <dd className="text-xs text-slate-500 dark:text-slate-400">{total.hint}</dd>}
             </div>
           ))}
         </dl>
       </section>
       <section aria-labelledby="activity-heading" className="space-y-3">
-        <h2 id="activity-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+        <h2 id="activity-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
           Last {OVERVIEW_DAYS} days
         </h2>
         <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">

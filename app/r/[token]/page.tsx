@@ -33,18 +33,18 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
   return (
     <section className="mx-auto max-w-3xl space-y-6">
       <header className="space-y-2">
-        <p className="text-sm text-slate-500">Someone asked you to send files</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">Someone asked you to send files</p>
         <h1 className="break-words text-3xl font-semibold tracking-tight">{request.title}</h1>
         {request.message && <p className="whitespace-pre-line text-slate-600 dark:text-slate-300">{request.message}</p>}
       </header>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-        <dt className="text-slate-500">Files left</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Files left</dt>
         <dd>{request.filesLeft}</dd>
-        <dt className="text-slate-500">Space left</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Space left</dt>
         <dd>{formatBytes(request.bytesLeft)} (up to {formatBytes(request.maxFileSize)} per file)</dd>
-        <dt className="text-slate-500">Accepted</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Accepted</dt>
         <dd>{types}</dd>
-        <dt className="text-slate-500">Open until</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Open until</dt>
         <dd>{request.expiresAt ? <FormattedDate value={request.expiresAt.toISOString()} withTime /> : "closed by its owner"}</dd>
       </dl>
       {request.filesLeft === 0 ? (

@@ -29,7 +29,7 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
   }
   return (
     <section aria-labelledby="files-heading" className="space-y-3">
-      <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Files</h2>
+      <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Files</h2>
       <AdminFilters
         action="/admin/files"
         label="Filter files"
@@ -41,7 +41,7 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
         ]}
       />
       {files.length === 0 ? (
-        <p className="text-sm text-slate-500">No file matches.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No file matches.</p>
       ) : (
         <AdminFilesTable files={files.map((file) => ({ ...file, createdAt: file.createdAt.toISOString() }))} />
       )}

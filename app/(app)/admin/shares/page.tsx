@@ -19,7 +19,7 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
   const filters = { state: query.state, owner: query.owner, q: query.q }
   return (
     <section aria-labelledby="shares-heading" className="space-y-3">
-      <h2 id="shares-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Shares</h2>
+      <h2 id="shares-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Shares</h2>
       <AdminFilters
         action="/admin/shares"
         label="Filter shares"
@@ -42,7 +42,7 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
         ]}
       />
       {shares.length === 0 ? (
-        <p className="text-sm text-slate-500">No link matches.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No link matches.</p>
       ) : (
         <AdminSharesTable
           shares={shares.map((share) => ({ ...share, expiresAt: share.expiresAt?.toISOString() ?? null, createdAt: share.createdAt.toISOString() }))}

@@ -24,10 +24,10 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
   return (
     <div className="space-y-8">
       <section aria-labelledby="users-heading" className="space-y-3">
-        <h2 id="users-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Users</h2>
+        <h2 id="users-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Users</h2>
         <AdminFilters action="/admin/users" label="Filter users" fields={[{ name: "q", label: "Email or name", type: "text", value: query.q }]} />
         {users.length === 0 ? (
-          <p className="text-sm text-slate-500">No account matches.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">No account matches.</p>
         ) : (
           <AdminUsersTable users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))} currentUserId={admin.id} />
         )}
@@ -38,7 +38,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
         <AdminInviteForm mailAvailable={isMailConfigured()} />
       </section>
       <section aria-labelledby="create-heading" className="space-y-3">
-        <h2 id="create-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Create a user</h2>
+        <h2 id="create-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Create a user</h2>
         <AdminCreateUserForm />
       </section>
     </div>

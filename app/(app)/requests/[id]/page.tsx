@@ -21,7 +21,7 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
   return (
     <div className="space-y-8">
       <header className="space-y-2">
-        <Link href="/requests" className="text-sm text-brand-600 hover:text-brand-700">← Upload requests</Link>
+        <Link href="/requests" className="text-sm text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">← Upload requests</Link>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h1 className="break-words text-3xl font-semibold tracking-tight">{request.title}</h1>
           {request.state === "open" && <UploadRequestCloseButton id={request.id} title={request.title} />}
@@ -32,7 +32,7 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
         </p>
       </header>
       {files.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700">
+        <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
           <p className="font-medium text-slate-700 dark:text-slate-200">Nothing received yet</p>
           <p className="mt-1 text-sm">Files appear here, and in My files, once storage has confirmed every byte.</p>
         </div>
@@ -42,11 +42,11 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
             <li key={file.id} className="flex items-center justify-between gap-4 px-4 py-3 text-sm">
               <span className="min-w-0">
                 <span className="block truncate font-medium">{file.name}</span>
-                <span className="text-slate-500">
+                <span className="text-slate-500 dark:text-slate-400">
                   {formatBytes(file.size)} · <FormattedDate value={file.createdAt.toISOString()} withTime />
                 </span>
               </span>
-              <a href={`/api/files/${file.id}/download`} className="font-medium text-brand-600 hover:text-brand-700" aria-label={`Download ${file.name}`}>
+              <a href={`/api/files/${file.id}/download`} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
                 Download
               </a>
             </li>

@@ -1,0 +1,26 @@
+"use client"
+
+import { useTranslations } from "next-intl"
+import type { ApiFailure } from "@/lib/shared/api-client"
+import { ERROR_CODES, type ErrorCode } from "@/lib/shared/error-codes"
+
+const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code)
+
+/** Codes whose server message carries the detail a person needs (which field, which request id). */
+const KEEP_SERVER_DETAIL: ReadonlySet<ErrorCode> = new Set(["invalid_request", "internal_error"])
+
+/**
+ * A failure as a sentence in the reader's language: each ErrorCode has a message key
+ * (messages/*.json → errors.*); an answer that is not Valet's reads as "unexpected".
+ */
+export function useApiErrorMessage() {
+  const t = useTranslations("errors")
+  return (failure: ApiFailure | "network"): string => {
+    if (failure === "network") return t("network")
+    const retry = failure.retryAfterSeconds
+    if (!isErrorCode(failure.code)) return t("unexpected", { status: failure.status })
+    const message = t(failure.code, { minutes: retry ? Math.ceil(retry / 60) : 0 })
+    const detail = failure.issues[0] ? `${failure.issues[0].path}: ${failure.issues[0].message}` : failure.message
+    return KEEP_SERVER_DETAIL.has(failure.code) ? `${message} (${detail})` : message
+  }
+}
