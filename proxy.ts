@@ -50,7 +50,7 @@ export const config = {
     {
       // Pages only. Not: route handlers under /api (JSON; their static headers come from
       // next.config.mjs), the share download redirect (a hot path with no page), build assets.
-      source: "/((?!api/|_next/static/|_next/image|favicon\\.ico|s/[^/]+/download).*)",
+      source: "/((?!api/|_next/static/|_next/image|favicon\\.ico|s/[^/]+/(?:download|download-all|unlock|files/)).*)",
       // Prefetches fetch RSC payloads, not documents: they need no policy of their own.
       missing: [
         { type: "header", key: "next-router-prefetch" },

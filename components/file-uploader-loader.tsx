@@ -1,7 +1,7 @@
 "use client"
 
 import dynamic from "next/dynamic"
-import type { UploadSettings, UploadTarget } from "@/components/file-uploader"
+import type { StoredFile, UploadSettings, UploadTarget } from "@/components/file-uploader"
 
 // Uppy works on browser objects only (File, IndexedDB, XHR); it is never rendered on the server.
 const FileUploader = dynamic(() => import("@/components/file-uploader").then((module) => module.FileUploader), {
@@ -13,6 +13,6 @@ const FileUploader = dynamic(() => import("@/components/file-uploader").then((mo
   ),
 })
 
-export function FileUploaderLoader(props: { settings: UploadSettings; target?: UploadTarget; note?: string }) {
+export function FileUploaderLoader(props: { settings: UploadSettings; target?: UploadTarget; note?: string; onStored?: (files: StoredFile[]) => void }) {
   return <FileUploader {...props} />
 }

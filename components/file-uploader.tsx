@@ -33,7 +33,10 @@ export type UploadTarget = {
 }
 
 /** Per-file state Uppy keeps (and Golden Retriever restores after a reload). */
-type ValetMeta = { valetUploadId?: string; valetSinglePut?: boolean; valetCompleted?: boolean }
+type ValetMeta = { valetUploadId?: string; valetSinglePut?: boolean; valetCompleted?: boolean; valetFileId?: string }
+
+/** A file the server has verified and recorded: what "upload and share" shares. */
+export type StoredFile = { id: string; name: string }
 /** The little of an Uppy file a grant needs. */
 type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size" | "type">
 
@@ -64,7 +67,7 @@ async function callApi<T>(path: string, init: { method: string; body?: unknown; 
 
 const declaredType = (file: FileFacts) => file.type || "application/octet-stream"
 
-function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored: () => void) {
+function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored: (files: StoredFile[]) => void) {
   const api = <T,>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }) =>
     callApi<T>(`${target.apiBase}${path}`, { ...init, headers: target.headers })
   const grantUpload = async (file: FileFacts) =>
@@ -127,12 +130,12 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     },
 
     async completeMultipartUpload(file, { uploadId, parts, signal }) {
-      await api(`/${uploadId}/complete`, {
+      const completed = await api<{ file?: { id: string } }>(`/${uploadId}/complete`, {
         method: "POST",
         body: { parts: parts.map((part) => ({ partNumber: part.PartNumber, etag: part.ETag })) },
         signal,
       })
-      uppy.setFileMeta(file.id, { valetCompleted: true })
+      uppy.setFileMeta(file.id, { valetCompleted: true, valetFileId: completed?.file?.id })
       return {}
     },
 
@@ -151,8 +154,8 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
         if (!file?.meta.valetSinglePut || !file.meta.valetUploadId || file.meta.valetCompleted || !file.progress.uploadComplete) return
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
         try {
-          await api(`/${file.meta.valetUploadId}/complete`, { method: "POST" })
-          uppy.setFileMeta(fileID, { valetCompleted: true })
+          const completed = await api<{ file?: { id: string } }>(`/${file.meta.valetUploadId}/complete`, { method: "POST" })
+          uppy.setFileMeta(fileID, { valetCompleted: true, valetFileId: completed?.file?.id })
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error)
           uppy.setFileState(fileID, { error: message })
@@ -171,7 +174,11 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     }
   })
   uppy.on("complete", (result) => {
-    if ((result.successful ?? []).length > 0) onFileStored()
+    const stored = (result.successful ?? []).flatMap((file) => {
+      const id = uppy.getFile(file.id)?.meta.valetFileId
+      return id ? [{ id, name: file.name ?? "file" }] : []
+    })
+    if ((result.successful ?? []).length > 0) onFileStored(stored)
   })
 
   // Keeps files and multipart upload ids across a reload, so a big upload resumes where it was.
@@ -182,21 +189,38 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
 const OWNER_TARGET: UploadTarget = { apiBase: "/api/uploads", id: "valet-uploader", refreshWhenStored: true }
 
 /** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
-export function FileUploader({ settings, target = OWNER_TARGET, note }: { settings: UploadSettings; target?: UploadTarget; note?: string }) {
+export function FileUploader({
+  settings,
+  target = OWNER_TARGET,
+  note,
+  onStored,
+}: {
+  settings: UploadSettings
+  target?: UploadTarget
+  note?: string
+  /** Called with the files of a finished batch ("upload and share" offers one link for them). */
+  onStored?: (files: StoredFile[]) => void
+}) {
   const element = useRef<HTMLDivElement>(null)
   // Stable for the page's lifetime in the App Router, so it does not re-create Uppy.
   const router = useRouter()
   const { maxFileSize, multipartThreshold, partSize } = settings
   // The target as a string: an equal but new object on a re-render must not re-create Uppy.
   const targetKey = JSON.stringify(target)
+  // A ref, so a new callback on a re-render does not re-create Uppy.
+  const storedCallback = useRef(onStored)
+  useEffect(() => {
+    storedCallback.current = onStored
+  }, [onStored])
 
   // Keyed on values, not objects: refreshing the file list re-renders the page with equal but
   // new props, and re-creating Uppy then would wipe the finished uploads.
   useEffect(() => {
     if (!element.current) return
     const uploadTarget = JSON.parse(targetKey) as UploadTarget
-    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, uploadTarget, () => {
+    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, uploadTarget, (stored) => {
       if (uploadTarget.refreshWhenStored) router.refresh()
+      storedCallback.current?.(stored)
     })
     uppy.use(Dashboard, {
       inline: true,

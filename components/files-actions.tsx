@@ -47,7 +47,7 @@ export function FileActions({ file, shareSettings }: { file: { id: string; name:
       <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(true)} aria-label={`Delete ${file.name}`}>
         Delete
       </Button>
-      {sharing && <ShareDialog file={file} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />}
+      {sharing && <ShareDialog files={[file]} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />}
       <ConfirmDialog
         open={confirming}
         title={`Delete ${file.name}?`}

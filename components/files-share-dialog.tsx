@@ -30,13 +30,14 @@ async function fetchShares(fileId: string): Promise<ShareView[] | undefined> {
 const FIELD_LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-200"
 const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
 
+/** Creates one link for one or several files (title and message shown to the recipient). */
 export function ShareDialog({
-  file,
+  files,
   settings,
   onClose,
   onChanged,
 }: {
-  file: { id: string; name: string }
+  files: { id: string; name: string }[]
   settings: ShareSettings
   onClose: () => void
   onChanged: () => void
@@ -55,21 +56,27 @@ export function ShareDialog({
       (settings.maxExpirySeconds === null || Number.isNaN(Number(option.value)) || Number(option.value) <= settings.maxExpirySeconds),
   )
 
+  // One file: its existing links are listed under the form.
+  const single = files.length === 1 ? files[0] : undefined
+  const singleId = single?.id
   const loadShares = useCallback(async () => {
-    const list = await fetchShares(file.id)
+    if (!singleId) return
+    const list = await fetchShares(singleId)
     if (list) setShares(list)
-  }, [file.id])
+  }, [singleId])
 
   useEffect(() => {
     dialogRef.current?.showModal()
     let current = true
-    void fetchShares(file.id).then((list) => {
-      if (current && list) setShares(list)
-    })
+    if (singleId) {
+      void fetchShares(singleId).then((list) => {
+        if (current && list) setShares(list)
+      })
+    }
     return () => {
       current = false
     }
-  }, [file.id])
+  }, [singleId])
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -78,6 +85,9 @@ export function ShareDialog({
     const expiresIn = preset === "never" ? null : preset === "custom" ? Math.round(days * DAY) : Number(preset)
     const limit = String(form.get("maxDownloads") ?? "").trim()
     const body = {
+      fileIds: files.map((file) => file.id),
+      title: String(form.get("title") ?? "").trim() || undefined,
+      message: String(form.get("message") ?? "").trim() || undefined,
       expiresIn,
       maxDownloads: limit === "" ? null : Number(limit),
       password: String(form.get("password") ?? "") || undefined,
@@ -85,7 +95,7 @@ export function ShareDialog({
     setPending(true)
     setError(undefined)
     try {
-      const response = await fetch(`/api/files/${encodeURIComponent(file.id)}/shares`, {
+      const response = await fetch("/api/shares", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -112,11 +122,17 @@ export function ShareDialog({
         // React passes a nested dialog's close (the revoke confirmation) up the component tree.
         if (event.target === event.currentTarget) onClose()
       }}
-      className="m-auto w-[min(40rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+      // text-start: the dialog is rendered inside a right-aligned table cell and must not inherit it.
+      className="m-auto w-[min(40rem,calc(100%-2rem))] text-start rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
-        Share {file.name}
+        {single ? `Share ${single.name}` : `Share ${files.length} files in one link`}
       </h2>
+      {!single && (
+        <p className="mt-1 truncate text-sm text-slate-600 dark:text-slate-300" title={files.map((file) => file.name).join(", ")}>
+          {files.map((file) => file.name).join(", ")}
+        </p>
+      )}
       {created ? (
         <div className="mt-4 space-y-2">
           <p className="text-sm text-slate-600 dark:text-slate-300">
@@ -133,6 +149,18 @@ export function ShareDialog({
         </div>
       ) : (
         <form onSubmit={create} className="mt-4 grid gap-4 sm:grid-cols-2">
+          <div className="sm:col-span-2">
+            <label htmlFor="share-title" className={FIELD_LABEL}>
+              Title <span className="font-normal text-slate-500">(optional)</span>
+            </label>
+            <input id="share-title" name="title" maxLength={120} className={FIELD} />
+          </div>
+          <div className="sm:col-span-2">
+            <label htmlFor="share-message" className={FIELD_LABEL}>
+              Message <span className="font-normal text-slate-500">(optional)</span>
+            </label>
+            <textarea id="share-message" name="message" maxLength={2000} rows={2} className={FIELD} />
+          </div>
           <div>
             <label htmlFor="share-expiry" className={FIELD_LABEL}>Expires after</label>
             <select id="share-expiry" value={preset} onChange={(event) => setPreset(event.target.value)} className={FIELD}>
@@ -173,6 +201,7 @@ export function ShareDialog({
           </div>
         </form>
       )}
+      {single && (
       <section className="mt-6 space-y-2" aria-label="Links to this file">
         <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Links to this file</h3>
         {shares ? (
@@ -187,6 +216,7 @@ export function ShareDialog({
           <p className="text-sm text-slate-500">Loading…</p>
         )}
       </section>
+      )}
       <div className="mt-6 flex justify-end">
         <Button variant="secondary" onClick={() => dialogRef.current?.close()}>
           Close

@@ -1,6 +1,7 @@
 import { DataTable, Th } from "@/components/ui/data-table"
 import Link from "next/link"
 import { FileActions } from "@/components/files-actions"
+import { FileSelectBox } from "@/components/files-selection"
 import type { ShareSettings } from "@/components/files-share-dialog"
 import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormattedDate } from "@/components/ui/formatted-date"
@@ -22,6 +23,7 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
       caption="Your files, newest first"
       head={
         <>
+          <Th srOnly>Select</Th>
           <Th>Name</Th>
           <Th>Size</Th>
           <Th className="hidden sm:table-cell">Type</Th>
@@ -33,6 +35,9 @@ export function FilesTable({ files, shareSettings }: { files: FileListItem[]; sh
     >
           {files.map((file) => (
             <tr key={file.id}>
+              <td className="w-8 py-3 pl-4">
+                <FileSelectBox file={{ id: file.id, name: file.name }} />
+              </td>
               <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
                 <FileNameWithIcon name={file.name} type={file.type} />
                 {file.fromRequest && (

@@ -2,15 +2,20 @@
 
 import { DataTable, Th } from "@/components/ui/data-table"
 import { useState } from "react"
+import { ShareDetailDialog } from "@/components/shares-detail-dialog"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
+import { CopyButton } from "@/components/ui/copy-button"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/api-client"
 import type { ShareState } from "@/lib/shares"
 
-/** A share as the browser gets it: dates as ISO strings, never a token (only its hash exists). */
+/** A share as the browser gets it: dates as ISO strings; its URL only for its owner. */
 export type ShareView = {
   id: string
+  title?: string | null
+  url?: string | null
+  files?: { id: string; name: string }[]
   fileId: string | null
   fileName: string | null
   state: ShareState
@@ -36,6 +41,7 @@ export function ShareStateBadge({ state }: { state: ShareState }) {
 /** Links with their state, download count and a revoke button; `showFile` adds the file's name. */
 export function SharesList({ shares, showFile = false, onRevoked }: { shares: ShareView[]; showFile?: boolean; onRevoked: (id: string) => void }) {
   const [confirming, setConfirming] = useState<ShareView>()
+  const [details, setDetails] = useState<string>()
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
 
@@ -76,8 +82,11 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
             {shares.map((share) => (
               <tr key={share.id} data-share-id={share.id}>
                 {showFile && (
-                  <td className="max-w-xs truncate px-3 py-2 font-medium" title={share.fileName ?? undefined}>
-                    {share.fileName ?? <span className="text-slate-500">Deleted file</span>}
+                  <td className="max-w-xs truncate px-3 py-2 font-medium" title={share.files?.map((file) => file.name).join(", ") ?? share.fileName ?? undefined}>
+                    {share.title ??
+                      (share.files && share.files.length > 1
+                        ? `${share.files[0]?.name} and ${share.files.length - 1} more`
+                        : (share.fileName ?? <span className="text-slate-500">Deleted file</span>))}
                   </td>
                 )}
                 <td className="px-3 py-2">
@@ -90,7 +99,13 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
                 </td>
                 <td className="whitespace-nowrap px-3 py-2">{share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}</td>
                 <td className="whitespace-nowrap px-3 py-2"><FormattedDate value={share.createdAt} /></td>
-                <td className="px-3 py-2 text-right">
+                <td className="whitespace-nowrap px-3 py-2 text-right">
+                  {share.url && share.state === "active" && <CopyButton text={share.url} label="Copy link" />}
+                  {share.url !== undefined && (
+                    <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
+                      Details
+                    </Button>
+                  )}
                   {share.state === "active" && (
                     <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
                       Revoke
@@ -100,6 +115,7 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
               </tr>
             ))}
       </DataTable>
+      {details && <ShareDetailDialog shareId={details} onClose={() => setDetails(undefined)} onChanged={() => onRevoked(details)} />}
       <ConfirmDialog
         open={confirming !== undefined}
         title="Revoke this link?"

@@ -49,21 +49,27 @@ test("owner shares with a password and a limit of 1; a stranger downloads once; 
   const visitor = await recipient.newPage()
   const shareResponse = await visitor.goto(limited)
   expect(shareResponse?.status()).toBe(200)
-  await expect(visitor.getByRole("heading", { name: "plans (final).pdf" })).toBeVisible()
-  await expect(visitor.getByText("Downloads left")).toBeVisible()
+  await expect(visitor.getByRole("heading", { name: "Password protected" })).toBeVisible()
+  await expect(visitor.getByText("plans (final).pdf")).toHaveCount(0)
 
   await visitor.getByLabel("Password").fill("not-the-password")
-  await visitor.getByRole("button", { name: "Download" }).click()
+  await visitor.getByRole("button", { name: "Open" }).click()
   await expect(visitor.getByText("That password is not right.")).toBeVisible()
+  // The right password unlocks the page at its clean URL: no stale error, the real count (issue 19).
+  await visitor.getByLabel("Password").fill("tangerine-42")
+  await visitor.getByRole("button", { name: "Open" }).click()
+  await expect(visitor.getByRole("heading", { name: "plans (final).pdf" })).toBeVisible()
+  await expect(visitor.getByText("That password is not right.")).toHaveCount(0)
+  await expect(visitor.getByTestId("downloads-left")).toHaveText("1")
 
   const storageReferers: (string | undefined)[] = []
   visitor.on("request", (request) => {
     if (!request.url().startsWith(origin)) storageReferers.push(request.headers()["referer"])
   })
-  await visitor.getByLabel("Password").fill("tangerine-42")
   const downloadStarted = visitor.waitForEvent("download")
-  await visitor.getByRole("button", { name: "Download" }).click()
+  await visitor.getByRole("button", { name: "Download plans (final).pdf" }).click()
   const download = await downloadStarted
+  await expect(visitor.getByTestId("downloads-left")).toHaveText("0")
   expect(download.suggestedFilename()).toBe("plans (final).pdf")
   expect(sha256(await readFile(await download.path()))).toBe(sha256(data))
   // The share page's URL (with its token) never reaches storage as a Referer.
@@ -112,8 +118,8 @@ test("deleting a file asks first, then its links answer 410", async ({ page, bas
   const link = await createLink(page)
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click()
   const row = page.getByRole("table", { name: "Your files, newest first" }).getByRole("row").filter({ hasText: "short-lived.pdf" })
-  // Columns: name, size, type, uploaded, active links.
-  await expect(row.getByRole("cell").nth(4)).toHaveText("1")
+  // Columns: select, name, size, type, uploaded, active links.
+  await expect(row.getByRole("cell").nth(5)).toHaveText("1")
 
   await page.getByRole("button", { name: "Delete short-lived.pdf" }).click()
   await page.getByRole("button", { name: "Delete file" }).click()

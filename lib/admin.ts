@@ -32,15 +32,15 @@ function shareStateWhere(state: ShareState, now: Date): Prisma.ShareWhereInput {
   switch (state) {
     case "active":
       return activeShareWhere(now)
-    // A deleted file's links were revoked with it; fileId null is the same state.
+    // A deleted file's links were revoked with it; a link holding no file is the same state.
     case "revoked":
-      return { OR: [{ revokedAt: { not: null } }, { fileId: null }] }
+      return { OR: [{ revokedAt: { not: null } }, { files: { none: {} } }] }
     case "expired":
-      return { revokedAt: null, fileId: { not: null }, expiresAt: { lte: now } }
+      return { revokedAt: null, files: { some: {} }, expiresAt: { lte: now } }
     case "used_up":
       return {
         revokedAt: null,
-        fileId: { not: null },
+        files: { some: {} },
         OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
         maxDownloads: { not: null },
         downloads: { gte: db.share.fields.maxDownloads },
@@ -191,7 +191,7 @@ export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: 
       AND: [
         query.state ? shareStateWhere(query.state, now) : {},
         query.owner ? { owner: { email: contains(query.owner) } } : {},
-        query.q ? { file: { name: contains(query.q) } } : {},
+        query.q ? { files: { some: { file: { name: contains(query.q) } } } } : {},
       ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -213,7 +213,7 @@ export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: 
 export async function revokeShares(admin: AuthUser, shareIds: string[]): Promise<number> {
   const ids = [...new Set(shareIds)]
   return getDb().$transaction(async (tx) => {
-    const found = await tx.share.findMany({ where: { id: { in: ids } }, select: { id: true, ownerId: true, fileId: true, revokedAt: true } })
+    const found = await tx.share.findMany({ where: { id: { in: ids } }, select: { id: true, ownerId: true, revokedAt: true } })
     if (found.length !== ids.length) throw notFound("Share")
     const now = new Date()
     const pending = found.filter((share) => share.revokedAt === null)
@@ -222,7 +222,7 @@ export async function revokeShares(admin: AuthUser, shareIds: string[]): Promise
     for (const share of pending) {
       await recordAction(
         { id: admin.id, via: admin.via },
-        { action: "share.revoke", fileId: share.fileId ?? undefined, details: { shareId: share.id, ownerId: share.ownerId, bulk: true } },
+        { action: "share.revoke", details: { shareId: share.id, ownerId: share.ownerId, bulk: true } },
         tx,
       )
     }
@@ -264,7 +264,7 @@ export async function listAllFiles(query: AdminFilesQuery): Promise<{ files: Adm
       contentType: true,
       createdAt: true,
       owner: { select: { id: true, email: true } },
-      _count: { select: { shares: { where: activeShareWhere(now) } } },
+      _count: { select: { shares: { where: { share: activeShareWhere(now) } } } },
     },
   })
   const { rows: shown, nextCursor } = pageOf(rows, query.limit)

@@ -52,6 +52,13 @@ export const serverEnvSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   PART_URL_TTL_SECONDS: ttlSeconds(15 * 60),
   DOWNLOAD_URL_TTL_SECONDS: ttlSeconds(60),
+  /**
+   * Lifetime of an inline preview key on a share page. A video or audio player sends a Range
+   * request for every seek and buffer refill against the same URL, so the key must outlive a few
+   * minutes of watching; the page asks for a fresh key when one expires mid-play. It also bounds
+   * how long a revoked link's already-minted preview keeps working, hence minutes, not hours.
+   */
+  PREVIEW_URL_TTL_SECONDS: ttlSeconds(10 * 60),
   /** Lifetime of a share link created without an explicit expiry. */
   SHARE_DEFAULT_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 60 * 60).default(7 * 24 * 60 * 60),
   /**

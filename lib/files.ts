@@ -53,7 +53,7 @@ export async function listFiles(
       // Links that would serve a download right now (shareStateOf's "active", in SQL).
       _count: {
         select: {
-          shares: { where: activeShareWhere(now) },
+          shares: { where: { share: activeShareWhere(now) } },
         },
       },
     },
@@ -109,10 +109,10 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
   await db.$transaction(
     async (tx) => {
       const revoked = await tx.share.updateMany({
-        where: { fileId: file.id, revokedAt: null },
+        where: { files: { some: { fileId: file.id } }, revokedAt: null },
         data: { revokedAt: new Date(), revokedById: user.id },
       })
-      // Shares keep their rows (fileId becomes null) so their links can say "revoked".
+      // Shares keep their rows (their ShareFile row goes with the file) so their links say "revoked".
       await tx.file.delete({ where: { id: file.id } })
       await recordAction(
         { id: user.id, via: user.via },

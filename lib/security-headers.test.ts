@@ -61,7 +61,11 @@ describe("page security headers", () => {
     const policy = directives(buildContentSecurityPolicy(envWith({ NODE_ENV: "production" }), nonce))
     expect(policy.get("script-src")).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"])
     expect(policy.get("style-src")).toEqual(["'self'", `'nonce-${nonce}'`])
-    expect(policy.get("img-src")).toEqual(["'self'", "blob:", "data:"])
+    // Storage only for what a share page previews: images, players and the PDF viewer's frame.
+    const storage = "https://s3.us-east-1.amazonaws.com"
+    expect(policy.get("img-src")).toEqual(["'self'", "blob:", "data:", storage])
+    expect(policy.get("media-src")).toEqual(["'self'", storage])
+    expect(policy.get("frame-src")).toEqual(["'self'", storage])
     expect(policy.get("object-src")).toEqual(["'none'"])
     expect(policy.get("base-uri")).toEqual(["'none'"])
     expect(policy.get("frame-ancestors")).toEqual(["'none'"])

@@ -55,8 +55,14 @@ export function buildContentSecurityPolicy(env: SecurityHeaderEnv, nonce: string
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
     // `next dev` injects CSS as <style> tags without a nonce while hot-reloading.
     isDev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
-    // Uppy previews chosen images as blob: URLs; data: for small inline images and icons.
-    "img-src 'self' blob: data:",
+    // Uppy previews chosen images as blob: URLs; data: for small inline images and icons. A share
+    // page shows previews from storage (inline keys, reached through the app's 302): images,
+    // players and the PDF viewer's frame.
+    `img-src 'self' blob: data: ${storage}`,
+    `media-src 'self' ${storage}`,
+    `frame-src 'self' ${storage}`,
+    // The share page's "Download all" streams through its own service worker (public/share-zip-sw.js).
+    "worker-src 'self'",
     "font-src 'self'",
     // Uploads (PUT, multipart calls) go from the browser straight to storage.
     `connect-src 'self' ${storage}`,

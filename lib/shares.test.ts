@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { hashShareToken, shareStateOf } from "@/lib/shares"
+import { hashShareToken, shareStateOf, truncateIp } from "@/lib/shares"
 import { createShareSchema } from "@/lib/validations/shares"
 
 describe("shareStateOf", () => {
@@ -35,5 +35,19 @@ describe("createShareSchema", () => {
   it("tells a missing expiry (the default) from null (never)", () => {
     expect(createShareSchema.parse({}).expiresIn).toBeUndefined()
     expect(createShareSchema.parse({ expiresIn: null }).expiresIn).toBeNull()
+  })
+})
+
+describe("truncateIp", () => {
+  it.each([
+    ["203.0.113.77", "203.0.113.0/24"],
+    ["::ffff:198.51.100.9", "198.51.100.0/24"],
+    ["2001:db8:abcd:12:34:56:78:9", "2001:db8:abcd::/48"],
+    ["2001:db8::1", "2001:db8:0::/48"],
+    ["::1", "0:0:0::/48"],
+    ["unknown", "unknown"],
+    ["not an address", "unknown"],
+  ])("%s → %s", (ip, expected) => {
+    expect(truncateIp(ip)).toBe(expected)
   })
 })

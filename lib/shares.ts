@@ -1,25 +1,35 @@
-import { createHash, randomBytes } from "node:crypto"
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
+import { isIPv4, isIPv6 } from "node:net"
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys, type AuditActor } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
-import type { Prisma } from "@/lib/generated/prisma/client"
+import type { Prisma, ShareEventKind } from "@/lib/generated/prisma/client"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
-import { presignGet, type PresignedRequest } from "@/lib/storage"
-import type { CreateShareInput } from "@/lib/validations/shares"
+import { previewContentType } from "@/lib/shared/previews"
+import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
+import type { CreateShareInput, UpdateShareInput } from "@/lib/validations/shares"
 import { isResourceId } from "@/lib/validations/text"
 
 export type ShareState = "active" | "expired" | "used_up" | "revoked"
 
 type StateFields = { revokedAt: Date | null; expiresAt: Date | null; maxDownloads: number | null; downloads: number }
 
+/** One file of a link, as its owner and its recipients see it. */
+export type ShareFileSummary = { id: string; name: string; size: number; type: string }
+
 /** A share as its owner sees it; never its token (only the hash is stored). */
 export type ShareSummary = {
   id: string
+  title: string | null
+  message: string | null
+  /** The first file (the only one of a one-file link); null once the link holds none. */
   fileId: string | null
   fileName: string | null
+  files: ShareFileSummary[]
+  totalSize: number
   state: ShareState
   expiresAt: Date | null
   maxDownloads: number | null
@@ -31,7 +41,17 @@ export type ShareSummary = {
 
 /** What the public share page may show about a link. */
 export type PublicShare =
-  | { state: "active"; fileName: string; size: number; expiresAt: Date | null; remainingDownloads: number | null; hasPassword: boolean }
+  | {
+      state: "active"
+      id: string
+      title: string | null
+      message: string | null
+      files: ShareFileSummary[]
+      totalSize: number
+      expiresAt: Date | null
+      remainingDownloads: number | null
+      hasPassword: boolean
+    }
   | { state: Exclude<ShareState, "active"> }
 
 /** 32 random bytes: 256 bits, 43 URL-safe characters. */
@@ -43,6 +63,30 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
  * token cannot be guessed from its hash, so a database leak does not leak working links.
  */
 export const hashShareToken = (token: string) => createHash("sha256").update(token).digest("hex")
+
+const sealKey = () => Buffer.from(hkdfSync("sha256", getEnv().AUTH_SECRET, "", "valet share link seal", 32))
+
+/** The token, encrypted so only this server can give its owner the link again. */
+export function sealShareToken(token: string): string {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv("aes-256-gcm", sealKey(), iv)
+  const sealed = Buffer.concat([cipher.update(token, "utf8"), cipher.final()])
+  return [iv, sealed, cipher.getAuthTag()].map((part) => part.toString("base64url")).join(".")
+}
+
+/** The link's URL from its sealed token, or null (an older link, or a changed AUTH_SECRET). */
+export function unsealShareUrl(sealed: string | null): string | null {
+  if (!sealed) return null
+  try {
+    const [iv = "", data = "", tag = ""] = sealed.split(".")
+    const decipher = createDecipheriv("aes-256-gcm", sealKey(), Buffer.from(iv, "base64url"))
+    decipher.setAuthTag(Buffer.from(tag, "base64url"))
+    const token = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8")
+    return TOKEN_PATTERN.test(token) ? shareUrl(token) : null
+  } catch {
+    return null
+  }
+}
 
 export const shareUrl = (token: string) => new URL(`/s/${token}`, getEnv().APP_URL).toString()
 
@@ -72,7 +116,6 @@ const linkNotFound = () => new ApiError("not_found", "This link does not exist")
 export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
   return {
     revokedAt: null,
-    fileId: { not: null },
     AND: [
       { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       { OR: [{ maxDownloads: null }, { downloads: { lt: getDb().share.fields.maxDownloads } }] },
@@ -80,27 +123,43 @@ export function activeShareWhere(now: Date): Prisma.ShareWhereInput {
   }
 }
 
+const SHARE_FILES_SELECT = {
+  orderBy: { position: "asc" },
+  select: { file: { select: { id: true, name: true, size: true, contentType: true } } },
+} as const
+
 export const SHARE_SUMMARY_SELECT = {
   id: true,
-  fileId: true,
+  title: true,
+  message: true,
   passwordHash: true,
   expiresAt: true,
   maxDownloads: true,
   downloads: true,
   revokedAt: true,
   createdAt: true,
-  file: { select: { name: true } },
+  files: SHARE_FILES_SELECT,
 } as const
 
 type SummaryRow = Prisma.ShareGetPayload<{ select: typeof SHARE_SUMMARY_SELECT }>
 
-/** What owners and admins see of a link. A link whose file was deleted reads as revoked. */
+type FileRow = { file: { id: string; name: string; size: bigint; contentType: string } }
+
+const toFileSummaries = (rows: FileRow[]): ShareFileSummary[] =>
+  rows.map(({ file }) => ({ id: file.id, name: file.name, size: Number(file.size), type: file.contentType }))
+
+/** What owners and admins see of a link. A link that holds no file any more reads as revoked. */
 export function toShareSummary(share: SummaryRow, now = new Date()): ShareSummary {
+  const files = toFileSummaries(share.files)
   return {
     id: share.id,
-    fileId: share.fileId,
-    fileName: share.file?.name ?? null,
-    state: share.fileId === null ? "revoked" : shareStateOf(share, now),
+    title: share.title,
+    message: share.message,
+    fileId: files[0]?.id ?? null,
+    fileName: files[0]?.name ?? null,
+    files,
+    totalSize: files.reduce((sum, file) => sum + file.size, 0),
+    state: files.length === 0 ? "revoked" : shareStateOf(share, now),
     expiresAt: share.expiresAt,
     maxDownloads: share.maxDownloads,
     downloads: share.downloads,
@@ -125,31 +184,114 @@ function expiryFor(expiresIn: number | null | undefined, now: Date): Date | null
   return new Date(now.getTime() + seconds * 1000)
 }
 
-/** Creates a link to one of the user's files. The URL (with the token) is returned only here, once. */
-export async function createShare(user: AuthUser, fileId: string, input: CreateShareInput): Promise<ShareSummary & { url: string }> {
+/**
+ * Creates a link to 1..500 of the user's files, in the order given. Every id must be the caller's
+ * file, else 404 and nothing is created. The URL (with the token) is returned only here, once.
+ */
+export async function createShare(
+  user: AuthUser,
+  input: CreateShareInput & { fileIds: string[]; title?: string; message?: string },
+): Promise<ShareSummary & { url: string }> {
   const now = new Date()
   const expiresAt = expiryFor(input.expiresIn, now)
-  if (!isResourceId(fileId)) throw notFound("File")
+  const fileIds = [...new Set(input.fileIds)]
+  if (fileIds.length === 0 || !fileIds.every(isResourceId)) throw notFound("File")
   const db = getDb()
-  const file = await db.file.findFirst({ where: { id: fileId, ownerId: user.id }, select: { id: true } })
-  if (!file) throw notFound("File")
+  const owned = await db.file.count({ where: { id: { in: fileIds }, ownerId: user.id } })
+  if (owned !== fileIds.length) throw notFound("File")
   const token = randomBytes(TOKEN_BYTES).toString("base64url")
-  const share = await db.share.create({
-    data: {
-      ownerId: user.id,
-      fileId: file.id,
-      tokenHash: hashShareToken(token),
-      passwordHash: input.password ? await hashPassword(input.password) : null,
-      expiresAt,
-      maxDownloads: input.maxDownloads ?? null,
-    },
-    select: SHARE_SUMMARY_SELECT,
+  const passwordHash = input.password ? await hashPassword(input.password) : null
+  const share = await db.$transaction(async (tx) => {
+    const created = await tx.share.create({
+      data: {
+        ownerId: user.id,
+        title: input.title ?? null,
+        message: input.message ?? null,
+        tokenHash: hashShareToken(token),
+        tokenSealed: sealShareToken(token),
+        passwordHash,
+        expiresAt,
+        maxDownloads: input.maxDownloads ?? null,
+        // A file deleted between the count and here fails the foreign key: the transaction rolls back.
+        files: { create: fileIds.map((fileId, position) => ({ fileId, position })) },
+      },
+      select: SHARE_SUMMARY_SELECT,
+    })
+    await recordAction(
+      { id: user.id, via: user.via },
+      { action: "share.create", fileId: fileIds[0], details: { shareId: created.id, files: fileIds.length } },
+      tx,
+    )
+    return created
   })
   return { ...toShareSummary(share, now), url: shareUrl(token) }
 }
 
+/** The share an owner (or any, for an admin) may manage, or a 404. */
+async function findManagedShare(user: AuthUser, shareId: string) {
+  if (!isResourceId(shareId)) throw notFound("Share")
+  const share = await getDb().share.findFirst({
+    where: user.role === "ADMIN" ? { id: shareId } : { id: shareId, ownerId: user.id },
+    select: { id: true, ownerId: true, createdAt: true },
+  })
+  if (!share) throw notFound("Share")
+  return share
+}
+
+/**
+ * Edits a live link: title, message, expiry (counted from now, as at creation), download limit
+ * and password (null removes it). A revoked, expired or used-up link cannot be edited back to life
+ * (409 share_not_active); lowering the limit below the downloads already made uses the link up.
+ */
+export async function updateShare(user: AuthUser, shareId: string, input: UpdateShareInput): Promise<ShareSummary> {
+  const found = await findManagedShare(user, shareId)
+  const now = new Date()
+  const db = getDb()
+  const data: Prisma.ShareUpdateManyMutationInput = {}
+  if (input.title !== undefined) data.title = input.title
+  if (input.message !== undefined) data.message = input.message
+  if (input.expiresIn !== undefined) data.expiresAt = expiryFor(input.expiresIn, now)
+  if (input.maxDownloads !== undefined) data.maxDownloads = input.maxDownloads
+  if (input.password !== undefined) data.passwordHash = input.password === null ? null : await hashPassword(input.password)
+  // Conditional on the link being active, so an edit racing a revocation cannot revive it.
+  const { count } = await db.share.updateMany({ where: { id: found.id, ...activeShareWhere(now) }, data })
+  if (count === 0) throw new ApiError("share_not_active", "Only a live link can be edited")
+  await recordAction(
+    { id: user.id, via: user.via },
+    { action: "share.update", details: { shareId: found.id, ownerId: found.ownerId, fields: Object.keys(data) } },
+  )
+  const share = await db.share.findUniqueOrThrow({ where: { id: found.id }, select: SHARE_SUMMARY_SELECT })
+  return toShareSummary(share, now)
+}
+
+export type ShareEventRow = { id: string; at: Date; kind: ShareEventKind; fileId: string | null; ip: string; userAgent: string | null }
+
+/** A link with a page of its access log, newest first. */
+export async function getShareDetail(
+  user: AuthUser,
+  shareId: string,
+  page: { cursor?: string; limit: number },
+): Promise<{ share: ShareSummary & { url: string | null }; events: ShareEventRow[]; nextCursor: string | null }> {
+  const found = await findManagedShare(user, shareId)
+  const db = getDb()
+  const [share, rows] = await Promise.all([
+    db.share.findUniqueOrThrow({ where: { id: found.id }, select: { ...SHARE_SUMMARY_SELECT, ownerId: true, tokenSealed: true } }),
+    db.shareEvent.findMany({
+      where: { shareId: found.id },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      take: page.limit + 1,
+      ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
+      select: { id: true, at: true, kind: true, fileId: true, ip: true, userAgent: true },
+    }),
+  ])
+  const events = rows.slice(0, page.limit)
+  const { ownerId, tokenSealed, ...summary } = share
+  const url = ownerId === user.id ? unsealShareUrl(tokenSealed) : null
+  return { share: { ...toShareSummary(summary), url }, events, nextCursor: rows.length > page.limit ? (events.at(-1)?.id ?? null) : null }
+}
+
 /** The user's links, newest first, optionally for one file; links of deleted files stay listed as revoked. */
-export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<ShareSummary[]> {
+export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<(ShareSummary & { url: string | null })[]> {
   const db = getDb()
   // One file's links: the file must be the caller's, or the answer is a 404 like everywhere else
   // (an empty list would be the same for "not yours" and "no links", but not for "no such file").
@@ -157,13 +299,14 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
     throw notFound("File")
   }
   const shares = await db.share.findMany({
-    where: { ownerId: user.id, ...(filter.fileId ? { fileId: filter.fileId } : {}) },
+    where: { ownerId: user.id, ...(filter.fileId ? { files: { some: { fileId: filter.fileId } } } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 500,
-    select: SHARE_SUMMARY_SELECT,
+    select: { ...SHARE_SUMMARY_SELECT, tokenSealed: true },
   })
   const now = new Date()
-  return shares.map((share) => toShareSummary(share, now))
+  // Only the owner gets the link again (this list is the owner's own); admins manage, not share.
+  return shares.map(({ tokenSealed, ...share }) => ({ ...toShareSummary(share, now), url: unsealShareUrl(tokenSealed) }))
 }
 
 /**
@@ -176,9 +319,10 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
   const db = getDb()
   const share = await db.share.findFirst({
     where: user.role === "ADMIN" ? { id: shareId } : { id: shareId, ownerId: user.id },
-    select: { id: true, ownerId: true, fileId: true },
+    select: { id: true, ownerId: true, files: { take: 1, orderBy: { position: "asc" }, select: { fileId: true } } },
   })
   if (!share) throw notFound("Share")
+  const fileId = share.files[0]?.fileId
   await db.$transaction(async (tx) => {
     const { count } = await tx.share.updateMany({
       where: { id: share.id, revokedAt: null },
@@ -187,7 +331,7 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
     if (count === 0) return
     await recordAction(
       { id: user.id, via: user.via },
-      { action: "share.revoke", fileId: share.fileId ?? undefined, details: { shareId: share.id, ownerId: share.ownerId } },
+      { action: "share.revoke", fileId, details: { shareId: share.id, ownerId: share.ownerId } },
       tx,
     )
   })
@@ -200,84 +344,285 @@ async function findShareByToken(token: string) {
     where: { tokenHash: hashShareToken(token) },
     select: {
       id: true,
+      title: true,
+      message: true,
       passwordHash: true,
       expiresAt: true,
       maxDownloads: true,
       downloads: true,
       revokedAt: true,
-      file: { select: { id: true, name: true, size: true, objectKey: true } },
+      files: {
+        orderBy: { position: "asc" },
+        select: { file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true } } },
+      },
     },
   })
 }
+
+type LinkRow = NonNullable<Awaited<ReturnType<typeof findShareByToken>>>
+
+/** A link that holds no file any more had them deleted, which revoked it. */
+const stateOfLink = (share: LinkRow, now = new Date()): ShareState => (share.files.length === 0 ? "revoked" : shareStateOf(share, now))
 
 /** What an anonymous visitor of `/s/:token` may learn, or null for an unknown link. */
 export async function describeShare(token: string): Promise<PublicShare | null> {
   const share = await findShareByToken(token)
   if (!share) return null
-  if (!share.file) return { state: "revoked" }
-  const state = shareStateOf(share)
+  const state = stateOfLink(share)
   if (state !== "active") return { state }
+  const files = toFileSummaries(share.files)
   return {
     state,
-    fileName: share.file.name,
-    size: Number(share.file.size),
+    id: share.id,
+    title: share.title,
+    message: share.message,
+    files,
+    totalSize: files.reduce((sum, file) => sum + file.size, 0),
     expiresAt: share.expiresAt,
     remainingDownloads: share.maxDownloads === null ? null : share.maxDownloads - share.downloads,
     hasPassword: share.passwordHash !== null,
   }
 }
 
+// ---------------------------------------------------------------- signed unlocks and zip tickets
+
+/** How long a right password unlocks a link's page in one browser, so no file asks for it again. */
+export const SHARE_UNLOCK_SECONDS = 30 * 60
+/** How long a started "download all" may keep fetching its files (each through its own fresh key). */
+export const ZIP_TICKET_SECONDS = 6 * 60 * 60
+export const SHARE_UNLOCK_COOKIE = "valet_share_unlock"
+
+function signature(purpose: string, parts: string[], expiresAt: number): string {
+  return createHmac("sha256", getEnv().AUTH_SECRET).update([purpose, ...parts, String(expiresAt)].join("\n")).digest("base64url")
+}
+
+function issueSigned(purpose: string, parts: string[], seconds: number): string {
+  const expiresAt = Math.floor(Date.now() / 1000) + seconds
+  return `${expiresAt}.${signature(purpose, parts, expiresAt)}`
+}
+
+function verifySigned(purpose: string, parts: string[], value: string): boolean {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value)
+  if (!match) return false
+  const expiresAt = Number(match[1])
+  if (expiresAt <= Date.now() / 1000) return false
+  const expected = Buffer.from(signature(purpose, parts, expiresAt))
+  const given = Buffer.from(match[2] ?? "")
+  return expected.length === given.length && timingSafeEqual(expected, given)
+}
+
+// The unlock is bound to the link and to its password hash: a new or removed password ends it.
+const unlockParts = (share: { id: string; passwordHash: string | null }) => [share.id, share.passwordHash ?? ""]
+
 /**
- * A download through a link (DESIGN §3.7): checks the link and its password, counts the download
- * with one conditional UPDATE, and only then mints a fresh short GET for the object. 404 unknown,
- * 410 revoked/expired/used up, 401 missing or wrong password, 429 too many wrong passwords.
+ * The unlock cookie: httpOnly, scoped to the link's own path (so it goes nowhere else), Lax, and
+ * Secure on https.
+ */
+export function shareUnlockCookie(token: string, value: string): string {
+  const secure = new URL(getEnv().APP_URL).protocol === "https:" ? "; Secure" : ""
+  return `${SHARE_UNLOCK_COOKIE}=${value}; Path=/s/${token}; Max-Age=${SHARE_UNLOCK_SECONDS}; HttpOnly; SameSite=Lax${secure}`
+}
+
+/** The unlock cookie's value in a Cookie header, if any. */
+export function readUnlockCookie(cookieHeader: string | null): string | undefined {
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=")
+    if (name === SHARE_UNLOCK_COOKIE) return value.join("=")
+  }
+  return undefined
+}
+
+// ---------------------------------------------------------------- recipient requests
+
+/** What a recipient's request brings: the link, who asks (for limits and the log) and its proofs. */
+export type RecipientRequest = {
+  token: string
+  ip: string
+  userAgent: string | null
+  password?: string
+  /** The unlock cookie's value. */
+  unlock?: string
+  /** A "download all" ticket. */
+  ticket?: string
+}
+
+/** An IP address cut to its network (/24 IPv4, /48 IPv6) for the access log. */
+export function truncateIp(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  const address = mapped?.[1] ?? ip
+  if (isIPv4(address)) return `${address.split(".").slice(0, 3).join(".")}.0/24`
+  if (!isIPv6(address)) return "unknown"
+  const [head = "", tail = ""] = address.split("::")
+  const headGroups = head ? head.split(":") : []
+  const tailGroups = tail ? tail.split(":") : []
+  const groups = address.includes("::")
+    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups]
+    : headGroups
+  const network = groups.slice(0, 3).map((group) => (parseInt(group, 16) || 0).toString(16))
+  return `${network.join(":")}::/48`
+}
+
+async function recordShareEvent(shareId: string, kind: ShareEventKind, request: RecipientRequest, fileId?: string) {
+  await getDb().shareEvent.create({
+    data: { shareId, kind, fileId: fileId ?? null, ip: truncateIp(request.ip), userAgent: request.userAgent?.slice(0, 512) || null },
+  })
+}
+
+/** Checks a link's password with the rate limits that stop guessing; 401 missing or wrong, 429. */
+async function checkPassword(share: { id: string; passwordHash: string }, password: string | undefined, ip: string) {
+  if (!password) throw new ApiError("password_required", "This link needs a password")
+  const perShareKey = `share-password:${share.id}:ip:${ip}`
+  // Counted before the check so a guesser is stopped at the limit whatever it guesses.
+  await enforceRateLimits(
+    [
+      { key: perShareKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
+      { key: `share-password:ip:${ip}`, ...RATE_LIMITS.linkPasswordPerIp },
+    ],
+    "Too many password attempts",
+  )
+  if (!(await verifyPassword(share.passwordHash, password))) throw new ApiError("wrong_password", "The password is not right")
+  await resetRateLimit(perShareKey)
+}
+
+/**
+ * Opens a link for one recipient request: 404 unknown, 410 revoked/expired/used up, 401/429 on
+ * the password unless the unlock cookie or a zip ticket proves it was given. A valid ticket also
+ * admits a used-up link: its "download all" was counted when it started, possibly as the last one.
+ */
+async function openLink(request: RecipientRequest, options: { acceptTicket?: boolean } = {}) {
+  const share = await findShareByToken(request.token)
+  if (!share) throw linkNotFound()
+  const viaTicket = Boolean(options.acceptTicket && request.ticket && verifySigned("zip", [share.id], request.ticket))
+  const state = stateOfLink(share)
+  if (state !== "active" && !(viaTicket && state === "used_up")) throw shareGone(state)
+  const unlocked = request.unlock !== undefined && verifySigned("unlock", unlockParts(share), request.unlock)
+  if (share.passwordHash && !viaTicket && !unlocked) await checkPassword({ id: share.id, passwordHash: share.passwordHash }, request.password, request.ip)
+  return { share, viaTicket }
+}
+
+function fileOf(share: LinkRow, fileId: string) {
+  const file = isResourceId(fileId) ? share.files.find((row) => row.file.id === fileId)?.file : undefined
+  if (!file) throw notFound("File")
+  return file
+}
+
+/**
+ * Takes one download from the link's limit. One conditional UPDATE: PostgreSQL re-checks the
+ * WHERE clause on the row it locks, so under any concurrency, whichever files the requests are
+ * for, a limit of N admits exactly N (DESIGN §3.7).
+ */
+async function countDownload(shareId: string): Promise<void> {
+  const db = getDb()
+  const now = new Date()
+  const { count } = await db.share.updateMany({
+    where: { id: shareId, ...activeShareWhere(now) },
+    data: { downloads: { increment: 1 } },
+  })
+  if (count > 0) return
+  // Something changed since the read (revoked, expired or the last download went to another request).
+  const current = await db.share.findUnique({
+    where: { id: shareId },
+    select: { revokedAt: true, expiresAt: true, maxDownloads: true, downloads: true, _count: { select: { files: true } } },
+  })
+  const latest = current && current._count.files > 0 ? shareStateOf(current) : "revoked"
+  throw shareGone(latest === "active" ? "used_up" : latest)
+}
+
+const SHARE_ACTOR: AuditActor = { id: null, via: "share" }
+
+/**
+ * GET|POST /s/:token/files/:fileId/download: counts one download (unless the request belongs to
+ * a counted "download all") and only then mints a fresh short attachment GET for that one object.
+ */
+export async function downloadShareFile(request: RecipientRequest & { fileId: string }): Promise<PresignedRequest> {
+  const { share, viaTicket } = await openLink(request, { acceptTicket: true })
+  const file = fileOf(share, request.fileId)
+  if (!viaTicket) {
+    await countDownload(share.id)
+    await recordShareEvent(share.id, "download", request, file.id)
+  }
+  const get = await presignGet({ key: file.objectKey, filename: file.name })
+  await recordMintedKeys(SHARE_ACTOR, [
+    {
+      action: "share.download",
+      method: "GET",
+      objectKey: file.objectKey,
+      expiresAt: get.expiresAt,
+      fileId: file.id,
+      details: { shareId: share.id, ...(viaTicket ? { downloadAll: true } : {}) },
+    },
+  ])
+  return get
+}
+
+/**
+ * GET|POST /s/:token/files/:fileId/preview: an inline key for types that cannot run script
+ * (lib/shared/previews.ts), its Content-Type pinned; 404 no_preview for anything else. Never counted.
+ */
+export async function previewShareFile(request: RecipientRequest & { fileId: string }): Promise<PresignedRequest> {
+  const { share } = await openLink(request)
+  const file = fileOf(share, request.fileId)
+  const contentType = previewContentType(file.contentType)
+  if (!contentType) throw new ApiError("no_preview", "This file has no preview; download it instead")
+  const key = await presignPreview({ key: file.objectKey, filename: file.name, contentType })
+  await recordShareEvent(share.id, "preview", request, file.id)
+  await recordMintedKeys(SHARE_ACTOR, [
+    { action: "share.preview", method: "GET", objectKey: file.objectKey, expiresAt: key.expiresAt, fileId: file.id, details: { shareId: share.id } },
+  ])
+  return key
+}
+
+/**
+ * POST /s/:token/download-all: counts the whole zip as one download and hands back a ticket with
+ * which the browser fetches each file (through its own fresh key) without counting again.
+ */
+export async function startDownloadAll(
+  request: RecipientRequest,
+): Promise<{ ticket: string; expiresAt: Date; files: ShareFileSummary[]; remainingDownloads: number | null }> {
+  const { share } = await openLink(request)
+  await countDownload(share.id)
+  await recordShareEvent(share.id, "download_all", request)
+  const ticket = issueSigned("zip", [share.id], ZIP_TICKET_SECONDS)
+  const remaining = share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloads - 1)
+  return { ticket, expiresAt: new Date(Date.now() + ZIP_TICKET_SECONDS * 1000), files: toFileSummaries(share.files), remainingDownloads: remaining }
+}
+
+/** POST /s/:token/unlock: a right password unlocks the link's page for SHARE_UNLOCK_SECONDS. */
+export async function unlockShare(request: RecipientRequest): Promise<string> {
+  const { share } = await openLink({ ...request, unlock: undefined, ticket: undefined })
+  return issueSigned("unlock", unlockParts(share), SHARE_UNLOCK_SECONDS)
+}
+
+/** Whether the unlock cookie opens this link now (the page shows its files only then). */
+export async function isShareUnlocked(token: string, unlock: string | undefined): Promise<boolean> {
+  if (!unlock) return false
+  const share = await findShareByToken(token)
+  return share !== null && verifySigned("unlock", unlockParts(share), unlock)
+}
+
+/** A page view of a live link, for its access log. Never counted as a download. */
+export async function recordShareView(request: RecipientRequest): Promise<void> {
+  const share = await findShareByToken(request.token)
+  if (share && stateOfLink(share) === "active") await recordShareEvent(share.id, "view", request)
+}
+
+/** Where the page's numbers stand now: downloads left after a download, or the link's new state. */
+export async function shareStatus(token: string): Promise<{ state: ShareState; remainingDownloads: number | null } | null> {
+  const share = await findShareByToken(token)
+  if (!share) return null
+  return { state: stateOfLink(share), remainingDownloads: share.maxDownloads === null ? null : share.maxDownloads - share.downloads }
+}
+
+/**
+ * GET|POST /s/:token/download, the one-file route from before links held several files: downloads
+ * that one file; a link with several answers 409 (its page offers each file and "download all").
  */
 export async function redeemShare(input: { token: string; password?: string; ip: string }): Promise<PresignedRequest> {
   const share = await findShareByToken(input.token)
   if (!share) throw linkNotFound()
-  const file = share.file
-  // A deleted file's links were revoked with it; the null check is for the type as much as that.
-  if (!file) throw shareGone("revoked")
-  const state = shareStateOf(share)
+  const state = stateOfLink(share)
   if (state !== "active") throw shareGone(state)
-
-  if (share.passwordHash) {
-    if (!input.password) throw new ApiError("password_required", "This link needs a password")
-    const perShareKey = `share-password:${share.id}:ip:${input.ip}`
-    // Counted before the check so a guesser is stopped at the limit whatever it guesses.
-    await enforceRateLimits(
-      [
-        { key: perShareKey, ...RATE_LIMITS.linkPasswordPerLinkAndIp },
-        { key: `share-password:ip:${input.ip}`, ...RATE_LIMITS.linkPasswordPerIp },
-      ],
-      "Too many password attempts",
-    )
-    if (!(await verifyPassword(share.passwordHash, input.password))) throw new ApiError("wrong_password", "The password is not right")
-    await resetRateLimit(perShareKey)
-  }
-
-  const db = getDb()
-  const now = new Date()
-  // The count is taken by one conditional UPDATE: PostgreSQL re-checks the WHERE clause on the
-  // row it locks, so under any concurrency a limit of 5 admits exactly 5 (DESIGN §3.7).
-  const { count } = await db.share.updateMany({
-    where: { id: share.id, ...activeShareWhere(now) },
-    data: { downloads: { increment: 1 } },
-  })
-  if (count === 0) {
-    // Something changed since the read (revoked, expired or the last download went to another request).
-    const current = await db.share.findUnique({
-      where: { id: share.id },
-      select: { revokedAt: true, expiresAt: true, maxDownloads: true, downloads: true, fileId: true },
-    })
-    const latest = current?.fileId ? shareStateOf(current) : "revoked"
-    throw shareGone(latest === "active" ? "used_up" : latest)
-  }
-
-  const get = await presignGet({ key: file.objectKey, filename: file.name })
-  const actor: AuditActor = { id: null, via: "share" }
-  await recordMintedKeys(actor, [
-    { action: "share.download", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id, details: { shareId: share.id } },
-  ])
-  return get
+  const [first, ...others] = share.files
+  if (!first || others.length > 0) throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
+  return downloadShareFile({ token: input.token, fileId: first.file.id, password: input.password, ip: input.ip, userAgent: null })
 }

@@ -200,6 +200,24 @@ export async function presignGet(input: { key: string; filename: string; expires
   return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
 }
 
+/**
+ * An inline URL for a share page's preview: the Content-Type is pinned to the one given (the
+ * caller allows only types that cannot run script) and the disposition is `inline`, so an image,
+ * a player or a PDF viewer shows it. Range requests work on it like on any GET.
+ */
+export async function presignPreview(input: { key: string; filename: string; contentType: string; expiresIn?: number }): Promise<PresignedRequest> {
+  const expiresIn = capTtl(input.expiresIn ?? getEnv().PREVIEW_URL_TTL_SECONDS)
+  const name = input.filename.replace(/[/\\]/g, "_")
+  const command = new GetObjectCommand({
+    Bucket: bucket(),
+    Key: input.key,
+    ResponseContentType: input.contentType,
+    ResponseContentDisposition: contentDisposition(name, { type: "inline", fallback: asciiFilename(name) }),
+  })
+  const url = await getSignedUrl(presignClient(), command, { expiresIn })
+  return { url, headers: {}, expiresAt: expiresAtAfter(expiresIn) }
+}
+
 /** What storage really holds under a key, or null when nothing is there. */
 export async function headObject(key: string): Promise<StoredObject | null> {
   try {
@@ -356,8 +374,8 @@ export async function checkStorage(): Promise<void> {
 
 /**
  * Creates the bucket if needed and sets the CORS rule browsers need to talk to storage directly:
- * only the app's origin, the methods valet keys use, and `ETag` exposed (multipart completion
- * needs each part's ETag). Used at boot for embedded/test storage and by operators once.
+ * only the app's origin, the methods valet keys use, and `ETag`, `Content-Range` and
+ * `Content-Length` exposed (multipart completion needs each part's ETag; previews read ranges). Used at boot for embedded/test storage and by operators once.
  */
 export async function ensureBucket(input: { corsOrigins: string[] }): Promise<void> {
   try {
@@ -377,7 +395,9 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
               AllowedOrigins: input.corsOrigins,
               AllowedMethods: ["GET", "PUT", "POST", "HEAD", "DELETE"],
               AllowedHeaders: ["*"],
-              ExposeHeaders: ["ETag"],
+              // ETag for multipart completion; Content-Range and Content-Length so a share page's
+              // player, text preview and browser-side zip can read ranged and whole GETs.
+              ExposeHeaders: ["ETag", "Content-Range", "Content-Length"],
               MaxAgeSeconds: 3600,
             },
           ],

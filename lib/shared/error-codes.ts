@@ -46,6 +46,9 @@ export const ERROR_CODES = {
   share_revoked: { status: 410, description: "The link was revoked." },
   share_expired: { status: 410, description: "The link has expired." },
   share_used_up: { status: 410, description: "The link has reached its download limit." },
+  no_preview: { status: 404, description: "The file's type is not shown inline (only images, mp4/webm, audio, PDF and text are)." },
+  share_not_active: { status: 409, description: "Only a live link can be edited (it was revoked, has expired or is used up)." },
+  share_has_many_files: { status: 409, description: "The one-file download route was called for a link holding several files." },
   // 411-415: the body's size or kind
   length_required: { status: 411, description: "The request must declare its Content-Length." },
   file_too_large: { status: 413, description: "The file is larger than the server or the link allows." },

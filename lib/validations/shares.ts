@@ -1,11 +1,15 @@
 import { z } from "zod"
-import { resourceIdSchema } from "@/lib/validations/text"
+import { displaySafe, resourceIdSchema } from "@/lib/validations/text"
 
 export const SHARE_PASSWORD_MIN_LENGTH = 4
 export const SHARE_PASSWORD_MAX_LENGTH = 256
 /** Ten years: a bound for "custom" expiries so a typo cannot overflow a date. */
 export const SHARE_EXPIRY_MAX_SECONDS = 10 * 365 * 24 * 60 * 60
 export const SHARE_MAX_DOWNLOADS = 1_000_000
+/** Files one link may hold. */
+export const SHARE_MAX_FILES = 500
+export const SHARE_TITLE_MAX_LENGTH = 120
+export const SHARE_MESSAGE_MAX_LENGTH = 2000
 
 export const createShareSchema = z.object({
   /** Seconds until the link stops working; null for a link that never expires, absent for the default. */
@@ -31,6 +35,58 @@ export const createShareSchema = z.object({
 })
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
+
+const titleSchema = displaySafe(z.string().trim().max(SHARE_TITLE_MAX_LENGTH, `Use at most ${SHARE_TITLE_MAX_LENGTH} characters`), "The title")
+const messageSchema = displaySafe(
+  z.string().trim().max(SHARE_MESSAGE_MAX_LENGTH, `Use at most ${SHARE_MESSAGE_MAX_LENGTH} characters`),
+  "The message",
+  { multiline: true },
+)
+
+/** POST /api/shares: one link for 1..500 of the caller's files, in the order given. */
+export const createMultiShareSchema = createShareSchema.extend({
+  fileIds: z
+    .array(resourceIdSchema)
+    .min(1, "Choose at least one file")
+    .max(SHARE_MAX_FILES, `A link holds at most ${SHARE_MAX_FILES} files`)
+    .refine((ids) => new Set(ids).size === ids.length, "A file may appear once in a link"),
+  // An empty field means "none".
+  title: titleSchema.optional().transform((title) => title || undefined),
+  message: messageSchema.optional().transform((message) => message || undefined),
+})
+
+export type CreateMultiShareInput = z.infer<typeof createMultiShareSchema>
+
+/**
+ * PATCH /api/shares/:id: absent fields stay as they are; null clears (no expiry, no limit, no
+ * password, no title or message).
+ */
+export const updateShareSchema = z
+  .object({
+    title: titleSchema.nullish().transform((title) => (title === "" ? null : title)),
+    message: messageSchema.nullish().transform((message) => (message === "" ? null : message)),
+    expiresIn: createShareSchema.shape.expiresIn,
+    maxDownloads: createShareSchema.shape.maxDownloads,
+    password: z
+      .string()
+      .min(SHARE_PASSWORD_MIN_LENGTH, `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`)
+      .max(SHARE_PASSWORD_MAX_LENGTH, `Use at most ${SHARE_PASSWORD_MAX_LENGTH} characters`)
+      .nullish(),
+  })
+  .strict()
+
+export type UpdateShareInput = z.infer<typeof updateShareSchema>
+
+export const shareEventsQuerySchema = z.object({
+  cursor: resourceIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+/** What a recipient's request may carry: the password, or the ticket a "download all" was given. */
+export const recipientAccessSchema = z.object({
+  password: z.string().max(SHARE_PASSWORD_MAX_LENGTH).optional(),
+  ticket: z.string().max(200).optional(),
+})
 
 export const redeemShareSchema = z.object({
   password: z.string().max(SHARE_PASSWORD_MAX_LENGTH).optional(),

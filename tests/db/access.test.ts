@@ -65,7 +65,7 @@ async function seedForeignResources(owner: { id: string }): Promise<Record<strin
   const file = await db.file.create({
     data: { ownerId: owner.id, uploadId: completed.id, objectKey: completed.objectKey, name: "done.bin", contentType: "application/octet-stream", size: 10n },
   })
-  const share = await db.share.create({ data: { ownerId: owner.id, fileId: file.id, tokenHash: "f".repeat(64) } })
+  const share = await db.share.create({ data: { ownerId: owner.id, tokenHash: "f".repeat(64), files: { create: [{ fileId: file.id, position: 0 }] } } })
   const token = await db.apiToken.create({ data: { userId: owner.id, name: "theirs", tokenHash: "e".repeat(64), prefix: "vlt_eeee" } })
   const uploadRequest = await db.uploadRequest.create({
     data: { ownerId: owner.id, title: "Theirs", tokenHash: "d".repeat(64), maxFiles: 1, maxFileSize: 10n, maxTotalSize: 10n },

@@ -35,7 +35,8 @@ type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyRe
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
-  const start = source.search(new RegExp(`export ((async )?function ${method}\\(|const ${method} = route\\()`))
+  // `export async function POST(` or, with lib/route.ts, `export const POST = route(`.
+  const start = source.search(new RegExp(`export ((async )?function ${method}\\(|const ${method} = )`))
   if (start < 0) return "none"
   const next = source.slice(start + 1).search(/\nexport /)
   const text = next < 0 ? source.slice(start) : source.slice(start, start + 1 + next)
@@ -399,6 +400,31 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
         expiresIn: ["60", 59, 0, -1, 1.5, true, [], 10 * 366 * 24 * 3600, ...TOO_BIG_INTEGERS],
         maxDownloads: ["5", 0, -1, 1.5, 1_000_001, ...TOO_BIG_INTEGERS],
         password: [1234, [], "abc", "x".repeat(257)],
+      },
+    },
+    "POST shares": {
+      valid: { fileIds: ["no-such-file"] },
+      schema: shares.createMultiShareSchema,
+      fields: {
+        fileIds: [MISSING, ...WRONG_TYPES, "x", [], [1], [""], ["a\u0000b"], ["../x"], ["x", "x"], Array.from({ length: 501 }, (_, index) => `id${index}`)],
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "x".repeat(257)],
+      },
+      others: [{ body: { fileIds: ["no-such-file"] }, status: 404, code: "not_found" }],
+    },
+    "PATCH shares/[id]": {
+      valid: { title: "Renamed" },
+      schema: shares.updateShareSchema,
+      fields: {
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "", "x".repeat(257)],
+        sneaky: [1, "x"],
       },
     },
     "POST tokens": {

@@ -123,3 +123,31 @@ describe("applyMigrations", () => {
     })
   })
 })
+
+describe("20261129120000_multi_file_shares", () => {
+  it("moves each one-file link into ShareFile and keeps a link whose file was deleted revoked", async () => {
+    const url = await freshDatabase()
+    const MIGRATION = "20261129120000_multi_file_shares"
+    const dir = await mkdtemp(path.join(tmpdir(), "valet-migrations-"))
+    try {
+      await cp(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(dir, "migration_lock.toml"))
+      for (const name of ALL_MIGRATIONS.filter((each) => each < MIGRATION)) await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true })
+      await applyMigrations(url, dir)
+      await query(url, `INSERT INTO "User" (id, email, "updatedAt") VALUES ('u1', 'a@example.com', now())`)
+      await query(url, `INSERT INTO "Upload" (id, "ownerId", "objectKey", "fileName", "contentType", size, "expiresAt") VALUES ('up1', 'u1', 'u/u1/up1', 'a.txt', 'text/plain', 1, now())`)
+      await query(url, `INSERT INTO "File" (id, "ownerId", "uploadId", "objectKey", name, "contentType", size) VALUES ('f1', 'u1', 'up1', 'u/u1/up1', 'a.txt', 'text/plain', 1)`)
+      await query(url, `INSERT INTO "Share" (id, "ownerId", "fileId", "tokenHash") VALUES ('s1', 'u1', 'f1', 'h1'), ('s2', 'u1', NULL, 'h2')`)
+
+      await cp(path.join(MIGRATIONS_DIR, MIGRATION), path.join(dir, MIGRATION), { recursive: true })
+      expect(await applyMigrations(url, dir)).toEqual([MIGRATION])
+      expect(await query(url, `SELECT "shareId", "fileId", position FROM "ShareFile"`)).toEqual([{ shareId: "s1", fileId: "f1", position: 0 }])
+      const shares = await query<{ id: string; revokedAt: Date | null }>(url, `SELECT id, "revokedAt" FROM "Share" ORDER BY id`)
+      expect(shares.map((share) => [share.id, share.revokedAt !== null])).toEqual([
+        ["s1", false],
+        ["s2", true],
+      ])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

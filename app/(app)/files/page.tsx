@@ -1,7 +1,7 @@
 import type { Metadata } from "next"
 import Link from "next/link"
 import { FilesFilters } from "@/components/files-filters"
-import { FileUploaderLoader } from "@/components/file-uploader-loader"
+import { FilesSelectionProvider, ShareSelectedBar, UploadAndShare } from "@/components/files-selection"
 import { FilesTable } from "@/components/files-table"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
@@ -31,7 +31,9 @@ export default async function FilesPage({ searchParams }: PageProps) {
     multipartThreshold: env.MULTIPART_THRESHOLD_BYTES,
     partSize: env.MULTIPART_PART_SIZE_BYTES,
   }
+  const shareSettings = { maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }
   return (
+    <FilesSelectionProvider>
     <div className="space-y-10">
       <header className="space-y-2">
         <h1 className="text-3xl font-semibold tracking-tight">My files</h1>
@@ -41,15 +43,16 @@ export default async function FilesPage({ searchParams }: PageProps) {
       </header>
       <section aria-labelledby="upload-heading" className="space-y-3">
         <h2 id="upload-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Upload</h2>
-        <FileUploaderLoader settings={settings} />
+        <UploadAndShare uploadSettings={settings} shareSettings={shareSettings} />
       </section>
       <section aria-labelledby="files-heading" className="space-y-3">
         <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Files</h2>
         <FilesFilters q={query.q} sort={query.sort} />
+        <ShareSelectedBar settings={shareSettings} />
         {files.length === 0 && query.q ? (
           <p className="text-sm text-slate-500">No file name contains “{query.q}”.</p>
         ) : (
-          <FilesTable files={files} shareSettings={{ maxExpirySeconds: env.SHARE_MAX_EXPIRY_SECONDS ?? null }} />
+          <FilesTable files={files} shareSettings={shareSettings} />
         )}
         <nav aria-label="Pages" className="flex justify-between text-sm">
           {query.cursor ? (
@@ -67,5 +70,6 @@ export default async function FilesPage({ searchParams }: PageProps) {
         </nav>
       </section>
     </div>
+    </FilesSelectionProvider>
   )
 }

@@ -1,27 +1,16 @@
-import { requireUser } from "@/lib/auth"
-import { handleApiError, readOptionalJson } from "@/lib/errors"
+import { readOptionalJson } from "@/lib/errors"
+import { route } from "@/lib/route"
 import { createShare, listShares } from "@/lib/shares"
 import { createShareSchema } from "@/lib/validations/shares"
 
-// POST /api/files/:id/shares — create a link to one of the caller's files (the URL is shown once)
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const user = await requireUser(request)
-    const input = createShareSchema.parse(await readOptionalJson(request))
-    const share = await createShare(user, (await params).id, input)
-    return Response.json({ share }, { status: 201, headers: { "Cache-Control": "no-store" } })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+// POST /api/files/:id/shares — the one-file shorthand of POST /api/shares (the URL is shown once)
+export const POST = route("user", async ({ request, user, params }) => {
+  const input = createShareSchema.parse(await readOptionalJson(request))
+  const share = await createShare(user, { ...input, fileIds: [params.id] })
+  return Response.json({ share }, { status: 201 })
+})
 
-// GET /api/files/:id/shares — the caller's links to one file
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const user = await requireUser(request)
-    const shares = await listShares(user, { fileId: (await params).id })
-    return Response.json({ shares }, { headers: { "Cache-Control": "no-store" } })
-  } catch (error) {
-    return handleApiError(error)
-  }
-}
+// GET /api/files/:id/shares — the caller's links holding one file
+export const GET = route("user", async ({ user, params }) => {
+  return Response.json({ shares: await listShares(user, { fileId: params.id }) })
+})
