@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { AuthUser } from "@/lib/auth"
 import { recordMintedKeys, type AuditActor } from "@/lib/audit"
 import { getDb } from "@/lib/db"
+import { onFileUploaded } from "@/lib/notifications"
 import { ApiError, notFound } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
@@ -386,6 +387,7 @@ export async function completeUpload(
     await tx.auditEvent.create({
       data: { action: "upload.complete", actorId: actor.id, via: actor.via, objectKey: upload.objectKey, uploadId: upload.id, fileId: file.id },
     })
+    await onFileUploaded(tx, file.ownerId, file, isRequestUploader(uploader) ? uploader.request.id : undefined)
     return { file: toFileSummary(file), created: true }
   })
 }

@@ -1,4 +1,7 @@
 import { readJson } from "@/lib/errors"
+import { assertMailAvailable } from "@/lib/mail/outbox"
+import { mailShareLink } from "@/lib/share-mail"
+import { shareRecipientsSchema } from "@/lib/validations/notifications"
 import { route } from "@/lib/route"
 import { createShare, listShares } from "@/lib/shares"
 import { createMultiShareSchema, listSharesQuerySchema } from "@/lib/validations/shares"
@@ -9,10 +12,15 @@ export const GET = route("user", async ({ request, user }) => {
   return Response.json({ shares: await listShares(user, filter) })
 })
 
-// POST /api/shares {fileIds[1..500], title?, message?, expiresIn?, maxDownloads?, password?} — one
-// link for several of the caller's files; a foreign id is a 404 and nothing is created
+// POST /api/shares {fileIds[1..500], title?, message?, expiresIn?, maxDownloads?, password?,
+// recipients?[..20], recipientMessage?} — one link for several of the caller's files; a foreign id is a
+// 404 and nothing is created; recipients get the link by mail
 export const POST = route("user", async ({ request, user }) => {
-  const input = createMultiShareSchema.parse(await readJson(request))
+  const body = await readJson(request)
+  const input = createMultiShareSchema.parse(body)
+  const mailing = shareRecipientsSchema.parse(body)
+  if (mailing.recipients.length > 0) assertMailAvailable()
   const share = await createShare(user, input)
-  return Response.json({ share }, { status: 201 })
+  const sentTo = await mailShareLink(user, share.id, mailing)
+  return Response.json({ share: { ...share, sentTo } }, { status: 201 })
 })
