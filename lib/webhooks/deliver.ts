@@ -75,6 +75,9 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
   const windowMs = env.WEBHOOK_RETRY_WINDOW_SECONDS * 1000
   const givingUp = !ok && now.getTime() - delivery.createdAt.getTime() >= windowMs
   await db.$transaction(async (tx) => {
+    // Attempts of one webhook settle one at a time (webhook row first, then deliveries): a pause
+    // touching its other deliveries must not deadlock with their own settlement.
+    await tx.$queryRaw`SELECT 1 FROM "Webhook" WHERE "id" = ${webhook.id} FOR UPDATE`
     await tx.webhookAttempt.create({
       data: { deliveryId: delivery.id, startedAt: now, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error },
     })
@@ -116,7 +119,15 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
 /** One pass: claims a batch and sends it concurrently (a slow receiver holds one slot, not the batch). */
 export async function processWebhookDeliveriesOnce(): Promise<{ delivered: number; failed: number }> {
   const claimed = await claimDeliveries(getEnv().WEBHOOK_LEASE_SECONDS)
-  const results = await Promise.all(claimed.map(attemptDelivery))
+  const results = await Promise.all(
+    claimed.map((delivery) =>
+      attemptDelivery(delivery).catch((error: unknown) => {
+        // Unsettled: the lease runs out and the delivery is tried again (at least once).
+        console.error(`[webhooks] delivery ${delivery.id} could not be settled: ${error instanceof Error ? error.message : String(error)}`)
+        return false
+      }),
+    ),
+  )
   const delivered = results.filter(Boolean).length
   return { delivered, failed: claimed.length - delivered }
 }
