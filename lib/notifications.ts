@@ -252,7 +252,7 @@ export async function listShareRecipients(user: AuthUser, shareId: string): Prom
 
 export type NotificationSettings = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }
 
-export async function getNotificationSettings(user: AuthUser): Promise<NotificationSettings> {
+export async function getNotificationSettings(user: { id: string }): Promise<NotificationSettings> {
   return getDb().user.findUniqueOrThrow({
     where: { id: user.id },
     select: { notifyDownloads: true, notifyUploadRequests: true, notifyExpiry: true },

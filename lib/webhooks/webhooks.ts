@@ -69,7 +69,7 @@ export async function createWebhook(
   return { ...toWebhookSummary(created), secret }
 }
 
-export async function listWebhooks(user: AuthUser): Promise<WebhookSummary[]> {
+export async function listWebhooks(user: { id: string }): Promise<WebhookSummary[]> {
   const rows = await getDb().webhook.findMany({ where: { ownerId: user.id }, orderBy: { createdAt: "asc" }, select: WEBHOOK_SELECT })
   return rows.map(toWebhookSummary)
 }
