@@ -141,6 +141,8 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     APP_URL: appUrl,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    // The notifications spec's webhook receiver listens on loopback.
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
   }
   // The embedded bucket's CORS rule must name this run's app origin.
   if ((await run(TSX, ["scripts/setup-bucket.ts"], appEnv)) !== 0) throw new Error("bucket setup for e2e failed")
