@@ -51,7 +51,7 @@ export function NotificationTogglesForm({ initial, mailAvailable }: { initial: N
         <label key={toggle_.key} className="flex items-start gap-3 text-sm">
           <input
             type="checkbox"
-            className="mt-0.5 size-4 accent-brand-600"
+            className="mt-0.5 size-4 shrink-0 accent-brand-600"
             checked={values[toggle_.key]}
             onChange={(event) => void toggle(toggle_.key, event.target.checked)}
           />
@@ -216,7 +216,7 @@ export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
             <label key={name} className="flex items-center gap-2 text-sm">
               <input
                 type="checkbox"
-                className="size-4 accent-brand-600"
+                className="size-4 shrink-0 accent-brand-600"
                 checked={events.includes(name)}
                 onChange={(event) => setEvents((current) => (event.target.checked ? [...current, name] : current.filter((each) => each !== name)))}
               />

@@ -239,15 +239,22 @@ export async function sendShareByEmail(
   return input.recipients
 }
 
-/** Who a link was mailed to (owner only), newest first. */
-export async function listShareRecipients(user: AuthUser, shareId: string): Promise<{ email: string; sentAt: string }[]> {
+/** Who a link was mailed to (owner only), newest first, with the link's own mail switches. */
+export async function listShareRecipients(
+  user: AuthUser,
+  shareId: string,
+): Promise<{ recipients: { email: string; sentAt: string }[]; notifyDownloads: boolean; notifyExpiry: boolean }> {
   if (!isResourceId(shareId)) throw notFound("Share")
   const share = await getDb().share.findFirst({
     where: { id: shareId, ownerId: user.id },
-    select: { recipients: { orderBy: { sentAt: "desc" }, select: { email: true, sentAt: true } } },
+    select: { notifyDownloads: true, notifyExpiry: true, recipients: { orderBy: { sentAt: "desc" }, select: { email: true, sentAt: true } } },
   })
   if (!share) throw notFound("Share")
-  return share.recipients.map((recipient) => ({ email: recipient.email, sentAt: recipient.sentAt.toISOString() }))
+  return {
+    recipients: share.recipients.map((recipient) => ({ email: recipient.email, sentAt: recipient.sentAt.toISOString() })),
+    notifyDownloads: share.notifyDownloads,
+    notifyExpiry: share.notifyExpiry,
+  }
 }
 
 export type NotificationSettings = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }

@@ -28,7 +28,8 @@ describe(`webhook deliveries across app instances on ${PROFILE} storage`, () => 
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver()
-    database = await useFreshDatabase()
+    // The in-process setup registers a webhook to the loopback receiver too.
+    database = await useFreshDatabase({ WEBHOOK_ALLOWED_HOSTS: "127.0.0.1" })
     env = {
       DATABASE_URL: database.url,
       REAPER_INTERVAL_SECONDS: "3600",

@@ -395,6 +395,7 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     }
     const listed = await (await routes.recipients.GET(apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(owner.id) }), params({ id: share.id }))).json()
     expect(listed.recipients.map((recipient: { email: string }) => recipient.email).sort()).toEqual([...to].sort())
+    expect(listed).toMatchObject({ notifyDownloads: true, notifyExpiry: true })
     expect((await routes.recipients.GET(apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(stranger.id) }), params({ id: share.id }))).status).toBe(404)
 
     // More than 20 at once, or a bad address: 400 and nothing is created or sent.
