@@ -207,6 +207,31 @@ export async function remindExpiringLinks(now = new Date()): Promise<number> {
   return sent
 }
 
+const shareEmailRule = (userId: string) => ({ key: `share-email:user:${userId}`, limit: getEnv().SHARE_EMAIL_DAILY_LIMIT, windowSeconds: 24 * 60 * 60 })
+
+/**
+ * Counts `count` addresses against the user's daily allowance, or throws 429 (and counts nothing) when
+ * they do not fit, or 503 when this server has no mail. Callers charge before creating anything.
+ */
+export async function chargeShareEmails(user: { id: string }, count: number): Promise<void> {
+  if (count === 0) return
+  assertMailAvailable()
+  const rule = shareEmailRule(user.id)
+  const result = await consumeRateLimit(rule, count)
+  if (!result.allowed) {
+    // Refused sends do not count: a request of 20 at 95 of 100 must still let 5 through later.
+    await consumeRateLimit(rule, -count)
+    throw new ApiError("rate_limited", `You may mail links to ${rule.limit} addresses a day; try again later`, {
+      "Retry-After": String(result.retryAfterSeconds),
+    })
+  }
+}
+
+/** Gives back a charge when what it was for did not happen (the link could not be created). */
+export async function refundShareEmails(user: { id: string }, count: number): Promise<void> {
+  if (count > 0) await consumeRateLimit(shareEmailRule(user.id), -count)
+}
+
 /**
  * Mails a link to up to 20 addresses (the link's own URL, never a presigned one) and records who
  * got it. Each address counts against the sender's daily allowance (SHARE_EMAIL_DAILY_LIMIT); over
@@ -216,18 +241,10 @@ export async function sendShareByEmail(
   user: AuthUser,
   share: { id: string; url: string; title: string | null; firstFileName?: string },
   input: ShareRecipientsInput,
+  options: { charged?: boolean } = {},
 ): Promise<string[]> {
   if (input.recipients.length === 0) return []
-  assertMailAvailable()
-  const limit = getEnv().SHARE_EMAIL_DAILY_LIMIT
-  const result = await consumeRateLimit({ key: `share-email:user:${user.id}`, limit, windowSeconds: 24 * 60 * 60 }, input.recipients.length)
-  if (!result.allowed) {
-    // Refused sends do not count: a request of 20 at 95 of 100 must still let 5 through later.
-    await consumeRateLimit({ key: `share-email:user:${user.id}`, limit, windowSeconds: 24 * 60 * 60 }, -input.recipients.length)
-    throw new ApiError("rate_limited", `You may mail links to ${limit} addresses a day; try again later`, {
-      "Retry-After": String(result.retryAfterSeconds),
-    })
-  }
+  if (!options.charged) await chargeShareEmails(user, input.recipients.length)
   const sender = user.name ? `${user.name} (${user.email})` : user.email
   const linkName = share.title ?? share.firstFileName ?? "Files"
   await getDb().$transaction(async (tx) => {

@@ -10,7 +10,12 @@ import { isResourceId } from "@/lib/validations/text"
  * Mails one of the caller's live links to recipients: the link's own URL from its sealed token,
  * never a presigned URL. 404 for another's link, 409 when the link is not live or predates sealing.
  */
-export async function mailShareLink(user: AuthUser, shareId: string, input: ShareRecipientsInput): Promise<string[]> {
+export async function mailShareLink(
+  user: AuthUser,
+  shareId: string,
+  input: ShareRecipientsInput,
+  options: { charged?: boolean } = {},
+): Promise<string[]> {
   if (input.recipients.length === 0) return []
   if (!isResourceId(shareId)) throw notFound("Share")
   const db = getDb()
@@ -27,5 +32,6 @@ export async function mailShareLink(user: AuthUser, shareId: string, input: Shar
     user,
     { id: share.id, url, title: share.title, firstFileName: share.files[0]?.file.name },
     input,
+    options,
   )
 }

@@ -418,6 +418,10 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     const fits = await edit(six.slice(0, 5))
     expect(fits.status, await fits.clone().text()).toBe(200)
     expect((await edit([address("one-more")])).status).toBe(429)
+    // Creating a link with recipients over the allowance: 429 and no link is left behind.
+    const [{ count: linksBefore = "0" } = {}] = await query<{ count: string }>(database.url, `SELECT count(*) FROM "Share"`)
+    expect((await createShare({ fileIds: [file.id], recipients: [address("late")] })).status).toBe(429)
+    expect((await query<{ count: string }>(database.url, `SELECT count(*) FROM "Share"`))[0]?.count).toBe(linksBefore)
     await drainMail()
     expect(await mailsTo(six[5] ?? "", undefined)).toHaveLength(0)
   })

@@ -1,5 +1,5 @@
 import { readJson } from "@/lib/errors"
-import { assertMailAvailable } from "@/lib/mail/outbox"
+import { chargeShareEmails, refundShareEmails } from "@/lib/notifications"
 import { mailShareLink } from "@/lib/share-mail"
 import { shareRecipientsSchema } from "@/lib/validations/notifications"
 import { route } from "@/lib/route"
@@ -19,8 +19,12 @@ export const POST = route("user", async ({ request, user }) => {
   const body = await readJson(request)
   const input = createMultiShareSchema.parse(body)
   const mailing = shareRecipientsSchema.parse(body)
-  if (mailing.recipients.length > 0) assertMailAvailable()
-  const share = await createShare(user, input)
-  const sentTo = await mailShareLink(user, share.id, mailing)
+  // Charged first: a 429 or 503 must not leave a link behind that the client thinks was not made.
+  await chargeShareEmails(user, mailing.recipients.length)
+  const share = await createShare(user, input).catch(async (error: unknown) => {
+    await refundShareEmails(user, mailing.recipients.length)
+    throw error
+  })
+  const sentTo = await mailShareLink(user, share.id, mailing, { charged: true })
   return Response.json({ share: { ...share, sentTo } }, { status: 201 })
 })
