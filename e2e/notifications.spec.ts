@@ -75,10 +75,14 @@ test("owner adds a webhook and sees a test delivery; a mailed link is downloaded
     const dialog = page.getByRole("dialog")
     await dialog.getByLabel("Send to").fill(friend)
     await dialog.getByLabel("Message").fill("Notes from today")
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme })
-      await page.screenshot({ path: path.join(dir, `share-dialog-recipients-desktop-${colorScheme}.png`) })
+    for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+      for (const colorScheme of ["light", "dark"] as const) {
+        await page.setViewportSize(viewport)
+        await page.emulateMedia({ colorScheme })
+        await page.screenshot({ path: path.join(dir, `share-dialog-recipients-${label}-${colorScheme}.png`) })
+      }
     }
+    await page.setViewportSize({ width: 1280, height: 800 })
     await page.emulateMedia({ colorScheme: "light" })
     await dialog.getByRole("button", { name: "Create link" }).click()
     const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue()
@@ -103,6 +107,17 @@ test("owner adds a webhook and sees a test delivery; a mailed link is downloaded
     await expect(async () => {
       expect(receiver.received.some((hook) => hook.headers["x-valet-event"] === "share.downloaded")).toBe(true)
     }).toPass({ timeout: 30_000 })
+
+    // The owner sees who the link went to, and its own mail switches, in its details.
+    await page.goto("/shares")
+    await page.getByRole("button", { name: "Details" }).first().click()
+    const details = page.getByRole("region", { name: "Notifications for this link" })
+    await expect(details.getByRole("list", { name: "Sent to" })).toContainText(friend)
+    await expect(details.getByLabel("Mail me when it is downloaded")).toBeChecked()
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme })
+      await page.screenshot({ path: path.join(dir, `share-details-notifications-desktop-${colorScheme}.png`) })
+    }
   } finally {
     await receiver.stop()
   }
