@@ -93,7 +93,7 @@ const shareData = (share: ShareEventSummary) => ({
 export const onShareCreated = (tx: Tx, ownerId: string, share: ShareEventSummary) =>
   emitWebhookEvent(ownerId, "share.created", { share: shareData(share) }, tx)
 
-export const onShareRevoked = (tx: Tx, ownerId: string, shareId: string, revokedBy: "owner" | "admin") =>
+export const onShareRevoked = (tx: Tx, ownerId: string, shareId: string, revokedBy: "owner" | "admin" | "file_deleted") =>
   emitWebhookEvent(ownerId, "share.revoked", { share: { id: shareId }, revokedBy }, tx)
 
 /**

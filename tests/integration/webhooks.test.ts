@@ -208,6 +208,18 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     expect((await routes.deleteWebhook(apiRequest("DELETE", `/api/webhooks/${id}`, { headers: await browserHeaders(owner.id) }), params({ id }))).status).toBe(204)
   })
 
+  it("fires share.revoked when deleting a file revokes its links", async () => {
+    const { body } = await addWebhook(receiver.url("/deleted"), ["share.revoked"])
+    expect(body.webhook.id).toBeTruthy()
+    const file = await uploadFile("doomed.txt")
+    const share = (await (await createShare({ fileIds: [file.id] })).json()).share as { id: string }
+    const { DELETE } = await import("@/app/api/files/[id]/route")
+    expect((await DELETE(apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(owner.id) }), params({ id: file.id }))).status).toBe(204)
+    await drainWebhooks()
+    const revoked = receiver.received.filter((hook) => hook.path === "/deleted").map((hook) => JSON.parse(hook.body).data)
+    expect(revoked).toEqual([{ share: { id: share.id }, revokedBy: "file_deleted" }])
+  })
+
   it("retries after a 500 and after the receiver was down, with backoff, logging each attempt", async () => {
     const { body } = await addWebhook(receiver.url("/flaky"), ["share.created"])
     const id = body.webhook.id as string
