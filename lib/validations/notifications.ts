@@ -29,6 +29,12 @@ export const shareRecipientsSchema = z.object({
 
 export type ShareRecipientsInput = z.infer<typeof shareRecipientsSchema>
 
+/** POST /api/shares/:id/recipients: sending a link needs someone to send it to. */
+export const sendShareRecipientsSchema = shareRecipientsSchema.refine((input) => input.recipients.length > 0, {
+  path: ["recipients"],
+  message: "Enter at least one address",
+})
+
 /** PATCH /api/account/notifications */
 export const notificationSettingsSchema = z.strictObject({
   notifyDownloads: z.boolean().optional(),

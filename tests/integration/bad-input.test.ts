@@ -440,9 +440,9 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     },
     "POST shares/[id]/recipients": {
       valid: { recipients: ["someone@example.com"] },
-      schema: notifications.shareRecipientsSchema,
+      schema: notifications.sendShareRecipientsSchema,
       fields: {
-        recipients: [42, "someone@example.com", {}, ["not-an-address"], [1], Array.from({ length: 21 }, (_, index) => `r${index}@example.com`)],
+        recipients: [MISSING, [], 42, "someone@example.com", {}, ["not-an-address"], [1], Array.from({ length: 21 }, (_, index) => `r${index}@example.com`)],
         recipientMessage: [42, [], "x".repeat(1001), "a\u202eb"],
       },
     },
