@@ -17,8 +17,16 @@ import {
 export type NotificationToggles = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }
 
 const TOGGLES: { key: keyof NotificationToggles; label: string; hint: string }[] = [
-  { key: "notifyDownloads", label: "My link was downloaded", hint: "At most one mail per link every 10 minutes, summing up the downloads." },
-  { key: "notifyUploadRequests", label: "Files arrived through my upload request", hint: "One mail per file received." },
+  {
+    key: "notifyDownloads",
+    label: "My link was downloaded",
+    hint: "At most one mail per link every 10 minutes, summing up the downloads.",
+  },
+  {
+    key: "notifyUploadRequests",
+    label: "Files arrived through my upload request",
+    hint: "One mail per file received.",
+  },
   { key: "notifyExpiry", label: "A link expires tomorrow", hint: "For links that live longer than two days." },
 ]
 
@@ -31,7 +39,13 @@ const EVENT_LABELS: Record<WebhookEvent, string> = {
 }
 
 /** Mail switches: each change is saved at once. */
-export function NotificationTogglesForm({ initial, mailAvailable }: { initial: NotificationToggles; mailAvailable: boolean }) {
+export function NotificationTogglesForm({
+  initial,
+  mailAvailable,
+}: {
+  initial: NotificationToggles
+  mailAvailable: boolean
+}) {
   const [values, setValues] = useState(initial)
   const [error, setError] = useState<string>()
   async function toggle(key: keyof NotificationToggles, value: boolean) {
@@ -106,7 +120,10 @@ function Deliveries({ webhookId }: { webhookId: string }) {
       {deliveries.length === 0 ? (
         <p className="text-sm text-slate-500 dark:text-slate-400">No deliveries yet.</p>
       ) : (
-        <ul aria-label="Deliveries" className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800">
+        <ul
+          aria-label="Deliveries"
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800"
+        >
           {deliveries.map((delivery) => {
             const last = delivery.log.at(-1)
             return (
@@ -120,7 +137,9 @@ function Deliveries({ webhookId }: { webhookId: string }) {
                 <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
                   <FormattedDate value={delivery.createdAt} withTime />
                 </span>
-                {last?.error && <span className="w-full break-all text-xs text-red-700 dark:text-red-400">{last.error}</span>}
+                {last?.error && (
+                  <span className="w-full break-all text-xs text-red-700 dark:text-red-400">{last.error}</span>
+                )}
               </li>
             )
           })}
@@ -136,7 +155,11 @@ function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDelete
   async function test() {
     setBusy(true)
     const result = await sendJson("POST", `/api/webhooks/${webhook.id}/test`)
-    setMessage(result.ok ? { tone: "info", text: "Test delivery queued; it arrives within seconds." } : { tone: "error", text: failureMessage(result.failure) })
+    setMessage(
+      result.ok
+        ? { tone: "info", text: "Test delivery queued; it arrives within seconds." }
+        : { tone: "error", text: failureMessage(result.failure) },
+    )
     setBusy(false)
   }
   async function remove() {
@@ -152,13 +175,23 @@ function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDelete
         <div className="min-w-0">
           <p className="break-all font-mono text-sm">{webhook.url}</p>
           <p className="text-xs text-slate-500 dark:text-slate-400">{webhook.events.join(", ")}</p>
-          {webhook.pausedAt && <p className="text-xs font-medium text-red-700 dark:text-red-400">Paused after failing for a day: send a test to resume.</p>}
+          {webhook.pausedAt && (
+            <p className="text-xs font-medium text-red-700 dark:text-red-400">
+              Paused after failing for a day: send a test to resume.
+            </p>
+          )}
         </div>
         <div className="flex gap-2">
           <Button variant="secondary" size="sm" disabled={busy} onClick={() => void test()}>
             Send test
           </Button>
-          <Button variant="danger-ghost" size="sm" disabled={busy} onClick={() => void remove()} aria-label={`Delete webhook ${webhook.url}`}>
+          <Button
+            variant="danger-ghost"
+            size="sm"
+            disabled={busy}
+            onClick={() => void remove()}
+            aria-label={`Delete webhook ${webhook.url}`}
+          >
             Delete
           </Button>
         </div>
@@ -218,7 +251,11 @@ export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
                 type="checkbox"
                 className="size-4 shrink-0 accent-brand-600"
                 checked={events.includes(name)}
-                onChange={(event) => setEvents((current) => (event.target.checked ? [...current, name] : current.filter((each) => each !== name)))}
+                onChange={(event) =>
+                  setEvents((current) =>
+                    event.target.checked ? [...current, name] : current.filter((each) => each !== name),
+                  )
+                }
               />
               {EVENT_LABELS[name]} <span className="font-mono text-xs text-slate-500">{name}</span>
             </label>
@@ -246,7 +283,11 @@ export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
       ) : (
         <ul aria-label="Webhooks" className="space-y-3">
           {webhooks.map((webhook) => (
-            <WebhookItem key={webhook.id} webhook={webhook} onDeleted={() => setWebhooks((current) => current.filter((each) => each.id !== webhook.id))} />
+            <WebhookItem
+              key={webhook.id}
+              webhook={webhook}
+              onDeleted={() => setWebhooks((current) => current.filter((each) => each.id !== webhook.id))}
+            />
           ))}
         </ul>
       )}

@@ -64,11 +64,21 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
       <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">Mail</h3>
       <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
         <label className="flex items-center gap-2">
-          <input type="checkbox" className="size-4 shrink-0 accent-brand-600" checked={panel.notifyDownloads} onChange={(event) => void toggle("notifyDownloads", event.target.checked)} />
+          <input
+            type="checkbox"
+            className="size-4 shrink-0 accent-brand-600"
+            checked={panel.notifyDownloads}
+            onChange={(event) => void toggle("notifyDownloads", event.target.checked)}
+          />
           Mail me when it is downloaded
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" className="size-4 shrink-0 accent-brand-600" checked={panel.notifyExpiry} onChange={(event) => void toggle("notifyExpiry", event.target.checked)} />
+          <input
+            type="checkbox"
+            className="size-4 shrink-0 accent-brand-600"
+            checked={panel.notifyExpiry}
+            onChange={(event) => void toggle("notifyExpiry", event.target.checked)}
+          />
           Mail me the day before it expires
         </label>
       </div>
@@ -77,7 +87,10 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
           <p className="font-medium">Sent to</p>
           <ul aria-label="Sent to" className="mt-1 space-y-0.5 text-slate-600 dark:text-slate-300">
             {panel.recipients.map((recipient) => (
-              <li key={`${recipient.email}-${recipient.sentAt}`} className="flex flex-wrap justify-between gap-x-3 wrap-anywhere">
+              <li
+                key={`${recipient.email}-${recipient.sentAt}`}
+                className="flex flex-wrap justify-between gap-x-3 wrap-anywhere"
+              >
                 <span>{recipient.email}</span>
                 <span className="text-xs text-slate-500">
                   <FormattedDate value={recipient.sentAt} withTime />
@@ -88,7 +101,11 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
         </div>
       )}
       {live && (
-        <form onSubmit={(event) => void send(event)} className="flex flex-wrap items-end gap-2" aria-label="Send the link by mail">
+        <form
+          onSubmit={(event) => void send(event)}
+          className="flex flex-wrap items-end gap-2"
+          aria-label="Send the link by mail"
+        >
           <label className="min-w-0 flex-1 text-sm font-medium">
             Send to
             <input

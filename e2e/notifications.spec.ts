@@ -15,7 +15,10 @@ import { recordLinkToken, recordSecret } from "./support/secrets"
  */
 async function uploadThroughApi(request: APIRequestContext, origin: string, name: string) {
   const data = randomBytes(2048)
-  const granted = await request.post("/api/uploads", { data: { name, size: data.length, type: "text/plain" }, headers: { origin } })
+  const granted = await request.post("/api/uploads", {
+    data: { name, size: data.length, type: "text/plain" },
+    headers: { origin },
+  })
   expect(granted.status(), await granted.text()).toBe(201)
   const { upload } = await granted.json()
   expect((await request.put(upload.url, { data, headers: upload.headers })).status()).toBe(200)
@@ -24,7 +27,12 @@ async function uploadThroughApi(request: APIRequestContext, origin: string, name
   return (await completed.json()).file as { id: string; name: string }
 }
 
-test("owner adds a webhook and sees a test delivery; a mailed link is downloaded and the owner gets the mail", async ({ page, browser, baseURL, clientIp }) => {
+test("owner adds a webhook and sees a test delivery; a mailed link is downloaded and the owner gets the mail", async ({
+  page,
+  browser,
+  baseURL,
+  clientIp,
+}) => {
   const origin = new URL(baseURL ?? "").origin
   const receiver = await startWebhookReceiver()
   try {
@@ -57,7 +65,10 @@ test("owner adds a webhook and sees a test delivery; a mailed link is downloaded
     // Screenshots of the section, desktop and phone, light and dark.
     const dir = path.resolve("test-results/screenshots")
     await mkdir(dir, { recursive: true })
-    for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+    for (const [label, viewport] of [
+      ["desktop", { width: 1280, height: 800 }],
+      ["phone", { width: 390, height: 844 }],
+    ] as const) {
       for (const colorScheme of ["light", "dark"] as const) {
         await page.setViewportSize(viewport)
         await page.emulateMedia({ colorScheme })
@@ -75,7 +86,10 @@ test("owner adds a webhook and sees a test delivery; a mailed link is downloaded
     const dialog = page.getByRole("dialog")
     await dialog.getByLabel("Send to").fill(friend)
     await dialog.getByLabel("Message").fill("Notes from today")
-    for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+    for (const [label, viewport] of [
+      ["desktop", { width: 1280, height: 800 }],
+      ["phone", { width: 390, height: 844 }],
+    ] as const) {
       for (const colorScheme of ["light", "dark"] as const) {
         await page.setViewportSize(viewport)
         await page.emulateMedia({ colorScheme })

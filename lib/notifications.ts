@@ -54,15 +54,30 @@ const fileData = (file: CompletedFile) => ({
  * In the transaction that records an uploaded file: file.uploaded, and for an upload request's
  * file also upload_request.received plus the owner's mail (when switched on).
  */
-export async function onFileUploaded(tx: Tx, ownerId: string, file: CompletedFile, uploadRequestId?: string): Promise<void> {
-  await emitWebhookEvent(ownerId, "file.uploaded", { file: fileData(file), via: uploadRequestId ? "upload_request" : "owner" }, tx)
+export async function onFileUploaded(
+  tx: Tx,
+  ownerId: string,
+  file: CompletedFile,
+  uploadRequestId?: string,
+): Promise<void> {
+  await emitWebhookEvent(
+    ownerId,
+    "file.uploaded",
+    { file: fileData(file), via: uploadRequestId ? "upload_request" : "owner" },
+    tx,
+  )
   if (!uploadRequestId) return
   const request = await tx.uploadRequest.findUnique({
     where: { id: uploadRequestId },
     select: { id: true, title: true, owner: { select: { email: true, notifyUploadRequests: true } } },
   })
   if (!request) return
-  await emitWebhookEvent(ownerId, "upload_request.received", { uploadRequest: { id: request.id, title: request.title }, file: fileData(file) }, tx)
+  await emitWebhookEvent(
+    ownerId,
+    "upload_request.received",
+    { uploadRequest: { id: request.id, title: request.title }, file: fileData(file) },
+    tx,
+  )
   if (request.owner.notifyUploadRequests && isMailConfigured()) {
     const mail = uploadRequestReceivedMail(request.owner.email, {
       appUrl: getEnv().APP_URL,
@@ -93,15 +108,22 @@ const shareData = (share: ShareEventSummary) => ({
 export const onShareCreated = (tx: Tx, ownerId: string, share: ShareEventSummary) =>
   emitWebhookEvent(ownerId, "share.created", { share: shareData(share) }, tx)
 
-export const onShareRevoked = (tx: Tx, ownerId: string, shareId: string, revokedBy: "owner" | "admin" | "file_deleted") =>
-  emitWebhookEvent(ownerId, "share.revoked", { share: { id: shareId }, revokedBy }, tx)
+export const onShareRevoked = (
+  tx: Tx,
+  ownerId: string,
+  shareId: string,
+  revokedBy: "owner" | "admin" | "file_deleted",
+) => emitWebhookEvent(ownerId, "share.revoked", { share: { id: shareId }, revokedBy }, tx)
 
 /**
  * After a counted download (one file, or a whole "download all"): the share.downloaded event and
  * the owner's digest mail, at most one per link per DOWNLOAD_MAIL_INTERVAL_SECONDS. The flag
  * downloadMailPending is set by a conditional update, so concurrent downloads queue one mail.
  */
-export async function onShareDownloaded(shareId: string, input: { kind: "file" | "all"; file?: { id: string; name: string } }): Promise<void> {
+export async function onShareDownloaded(
+  shareId: string,
+  input: { kind: "file" | "all"; file?: { id: string; name: string } },
+): Promise<void> {
   const db = getDb()
   const share = await db.share.findUnique({
     where: { id: shareId },
@@ -120,7 +142,10 @@ export async function onShareDownloaded(shareId: string, input: { kind: "file" |
       data: { downloadMailPending: true },
     })
     if (count === 0) return
-    const { downloadsNotifiedAt } = await tx.share.findUniqueOrThrow({ where: { id: shareId }, select: { downloadsNotifiedAt: true } })
+    const { downloadsNotifiedAt } = await tx.share.findUniqueOrThrow({
+      where: { id: shareId },
+      select: { downloadsNotifiedAt: true },
+    })
     const due = downloadsNotifiedAt ? downloadsNotifiedAt.getTime() + getEnv().DOWNLOAD_MAIL_INTERVAL_SECONDS * 1000 : 0
     await tx.outboxMessage.create({
       data: { kind: DOWNLOAD_DIGEST_KIND, payload: { shareId }, nextAttemptAt: new Date(Math.max(Date.now(), due)) },
@@ -159,7 +184,8 @@ registerOutboxHandler(DOWNLOAD_DIGEST_KIND, async (payload) => {
     const names = new Map(share.files.map(({ file }) => [file.id, file.name]))
     const perFile = new Map<string, number>()
     for (const event of events) {
-      const name = event.kind === "download_all" ? "Download all (zip)" : (names.get(event.fileId ?? "") ?? "A deleted file")
+      const name =
+        event.kind === "download_all" ? "Download all (zip)" : (names.get(event.fileId ?? "") ?? "A deleted file")
       perFile.set(name, (perFile.get(name) ?? 0) + 1)
     }
     const mail = linkDownloadedMail(share.owner.email, {
@@ -191,23 +217,40 @@ export async function remindExpiringLinks(now = new Date()): Promise<number> {
       expiresAt: { gt: now, lte: new Date(now.getTime() + DAY_MS) },
       createdAt: { lt: new Date(now.getTime() - DAY_MS) },
     },
-    select: { id: true, title: true, expiresAt: true, owner: { select: { email: true } }, files: { take: 1, orderBy: { position: "asc" }, select: { file: { select: { name: true } } } } },
+    select: {
+      id: true,
+      title: true,
+      expiresAt: true,
+      owner: { select: { email: true } },
+      files: { take: 1, orderBy: { position: "asc" }, select: { file: { select: { name: true } } } },
+    },
     take: 100,
   })
   let sent = 0
   for (const share of candidates) {
     await db.$transaction(async (tx) => {
-      const { count } = await tx.share.updateMany({ where: { id: share.id, expiryNotifiedAt: null }, data: { expiryNotifiedAt: now } })
+      const { count } = await tx.share.updateMany({
+        where: { id: share.id, expiryNotifiedAt: null },
+        data: { expiryNotifiedAt: now },
+      })
       if (count === 0 || !share.expiresAt) return
       const linkName = share.title ?? share.files[0]?.file.name ?? "Untitled link"
-      await enqueueOutbox(MAIL_KIND, linkExpiresMail(share.owner.email, { appUrl: getEnv().APP_URL, linkName, expiresAt: share.expiresAt }), tx)
+      await enqueueOutbox(
+        MAIL_KIND,
+        linkExpiresMail(share.owner.email, { appUrl: getEnv().APP_URL, linkName, expiresAt: share.expiresAt }),
+        tx,
+      )
       sent++
     })
   }
   return sent
 }
 
-const shareEmailRule = (userId: string) => ({ key: `share-email:user:${userId}`, limit: getEnv().SHARE_EMAIL_DAILY_LIMIT, windowSeconds: 24 * 60 * 60 })
+const shareEmailRule = (userId: string) => ({
+  key: `share-email:user:${userId}`,
+  limit: getEnv().SHARE_EMAIL_DAILY_LIMIT,
+  windowSeconds: 24 * 60 * 60,
+})
 
 /**
  * Counts `count` addresses against the user's daily allowance, or throws 429 (and counts nothing) when
@@ -250,7 +293,11 @@ export async function sendShareByEmail(
   await getDb().$transaction(async (tx) => {
     await tx.shareRecipient.createMany({ data: input.recipients.map((email) => ({ shareId: share.id, email })) })
     for (const email of input.recipients) {
-      await enqueueOutbox(MAIL_KIND, sharedLinkMail(email, { sender, linkName, url: share.url, message: input.recipientMessage }), tx)
+      await enqueueOutbox(
+        MAIL_KIND,
+        sharedLinkMail(email, { sender, linkName, url: share.url, message: input.recipientMessage }),
+        tx,
+      )
     }
   })
   return input.recipients
@@ -264,11 +311,18 @@ export async function listShareRecipients(
   if (!isResourceId(shareId)) throw notFound("Share")
   const share = await getDb().share.findFirst({
     where: { id: shareId, ownerId: user.id },
-    select: { notifyDownloads: true, notifyExpiry: true, recipients: { orderBy: { sentAt: "desc" }, select: { email: true, sentAt: true } } },
+    select: {
+      notifyDownloads: true,
+      notifyExpiry: true,
+      recipients: { orderBy: { sentAt: "desc" }, select: { email: true, sentAt: true } },
+    },
   })
   if (!share) throw notFound("Share")
   return {
-    recipients: share.recipients.map((recipient) => ({ email: recipient.email, sentAt: recipient.sentAt.toISOString() })),
+    recipients: share.recipients.map((recipient) => ({
+      email: recipient.email,
+      sentAt: recipient.sentAt.toISOString(),
+    })),
     notifyDownloads: share.notifyDownloads,
     notifyExpiry: share.notifyExpiry,
   }
@@ -283,7 +337,10 @@ export async function getNotificationSettings(user: { id: string }): Promise<Not
   })
 }
 
-export async function updateNotificationSettings(user: AuthUser, input: Partial<NotificationSettings>): Promise<NotificationSettings> {
+export async function updateNotificationSettings(
+  user: AuthUser,
+  input: Partial<NotificationSettings>,
+): Promise<NotificationSettings> {
   return getDb().user.update({
     where: { id: user.id },
     data: input,
@@ -300,5 +357,8 @@ export async function updateShareNotifications(
   if (!isResourceId(shareId)) throw notFound("Share")
   const { count } = await getDb().share.updateMany({ where: { id: shareId, ownerId: user.id }, data: input })
   if (count === 0) throw notFound("Share")
-  return getDb().share.findUniqueOrThrow({ where: { id: shareId }, select: { notifyDownloads: true, notifyExpiry: true } })
+  return getDb().share.findUniqueOrThrow({
+    where: { id: shareId },
+    select: { notifyDownloads: true, notifyExpiry: true },
+  })
 }

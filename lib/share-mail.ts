@@ -21,13 +21,19 @@ export async function mailShareLink(
   const db = getDb()
   const share = await db.share.findFirst({
     where: { id: shareId, ownerId: user.id },
-    select: { id: true, title: true, tokenSealed: true, files: { take: 1, orderBy: { position: "asc" }, select: { file: { select: { name: true } } } } },
+    select: {
+      id: true,
+      title: true,
+      tokenSealed: true,
+      files: { take: 1, orderBy: { position: "asc" }, select: { file: { select: { name: true } } } },
+    },
   })
   if (!share) throw notFound("Share")
   const live = await db.share.count({ where: { id: share.id, ...activeShareWhere(new Date()) } })
   if (live === 0) throw new ApiError("share_not_active", "Only a live link can be sent")
   const url = unsealShareUrl(share.tokenSealed)
-  if (!url) throw new ApiError("share_not_active", "This link was made before links could be sent again; create a new one")
+  if (!url)
+    throw new ApiError("share_not_active", "This link was made before links could be sent again; create a new one")
   return sendShareByEmail(
     user,
     { id: share.id, url, title: share.title, firstFileName: share.files[0]?.file.name },

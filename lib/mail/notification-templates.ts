@@ -16,10 +16,20 @@ export type DownloadDigestLine = { name: string; count: number }
 
 export const linkDownloadedMail = (
   to: string,
-  input: { appUrl: string; linkName: string; downloads: number; total: number; files: DownloadDigestLine[]; since: Date },
+  input: {
+    appUrl: string
+    linkName: string
+    downloads: number
+    total: number
+    files: DownloadDigestLine[]
+    since: Date
+  },
 ) =>
   render(to, {
-    subject: input.downloads === 1 ? `Your link "${input.linkName}" was downloaded` : `Your link "${input.linkName}" was downloaded ${input.downloads} times`,
+    subject:
+      input.downloads === 1
+        ? `Your link "${input.linkName}" was downloaded`
+        : `Your link "${input.linkName}" was downloaded ${input.downloads} times`,
     paragraphs: [
       `Since ${input.since.toUTCString()}: ${input.downloads} download${input.downloads === 1 ? "" : "s"} (${input.total} in all).`,
       ...input.files.map((file) => `${file.name}: ${file.count}`),
@@ -28,7 +38,10 @@ export const linkDownloadedMail = (
     footer: SWITCH_OFF,
   })
 
-export const uploadRequestReceivedMail = (to: string, input: { appUrl: string; requestName: string; fileName: string; size: string }) =>
+export const uploadRequestReceivedMail = (
+  to: string,
+  input: { appUrl: string; requestName: string; fileName: string; size: string },
+) =>
   render(to, {
     subject: `Files arrived through "${input.requestName}"`,
     paragraphs: [`${input.fileName} (${input.size}) was uploaded through your upload request "${input.requestName}".`],
@@ -44,7 +57,10 @@ export const linkExpiresMail = (to: string, input: { appUrl: string; linkName: s
     footer: SWITCH_OFF,
   })
 
-export const sharedLinkMail = (to: string, input: { sender: string; linkName: string; url: string; message?: string }) =>
+export const sharedLinkMail = (
+  to: string,
+  input: { sender: string; linkName: string; url: string; message?: string },
+) =>
   render(to, {
     subject: `${input.sender} shared "${input.linkName}" with you`,
     paragraphs: [

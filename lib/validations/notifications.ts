@@ -49,4 +49,7 @@ export const shareNotificationsSchema = z.strictObject({
 })
 
 /** A PATCH body split in two: recipient fields here, the rest left for the strict edit schema. */
-export const shareRecipientsBodySchema = z.looseObject({ recipients: z.unknown().optional(), recipientMessage: z.unknown().optional() })
+export const shareRecipientsBodySchema = z.looseObject({
+  recipients: z.unknown().optional(),
+  recipientMessage: z.unknown().optional(),
+})

@@ -17,7 +17,15 @@ export function webhookBackoffSeconds(attempts: number, base: number, random = M
   return seconds * (0.8 + 0.4 * random)
 }
 
-type Claimed = { id: string; webhookId: string; eventId: string; type: string; payload: Prisma.JsonValue; attempts: number; createdAt: Date }
+type Claimed = {
+  id: string
+  webhookId: string
+  eventId: string
+  type: string
+  payload: Prisma.JsonValue
+  attempts: number
+  createdAt: Date
+}
 
 /**
  * Claims due deliveries (FOR UPDATE SKIP LOCKED: two instances never claim the same row) and pushes
@@ -68,7 +76,12 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
     })
   } catch (error) {
     // Only unsealing can throw here (sendWebhook reports failures in its result).
-    result = { statusCode: null, latencyMs: 0, bodyBytes: 0, error: `cannot read the signing secret: ${String(error)}`.slice(0, 500) }
+    result = {
+      statusCode: null,
+      latencyMs: 0,
+      bodyBytes: 0,
+      error: `cannot read the signing secret: ${String(error)}`.slice(0, 500),
+    }
   }
   const now = new Date()
   const ok = result.error === null
@@ -79,7 +92,13 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
     // touching its other deliveries must not deadlock with their own settlement.
     await tx.$queryRaw`SELECT 1 FROM "Webhook" WHERE "id" = ${webhook.id} FOR UPDATE`
     await tx.webhookAttempt.create({
-      data: { deliveryId: delivery.id, startedAt: now, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error },
+      data: {
+        deliveryId: delivery.id,
+        startedAt: now,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        error: result.error,
+      },
     })
     await tx.webhookDelivery.update({
       where: { id: delivery.id },
@@ -90,11 +109,18 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
             lastError: result.error,
             ...(givingUp
               ? { status: "failed", failedAt: now }
-              : { nextAttemptAt: new Date(now.getTime() + webhookBackoffSeconds(delivery.attempts, env.WEBHOOK_BACKOFF_BASE_SECONDS) * 1000) }),
+              : {
+                  nextAttemptAt: new Date(
+                    now.getTime() + webhookBackoffSeconds(delivery.attempts, env.WEBHOOK_BACKOFF_BASE_SECONDS) * 1000,
+                  ),
+                }),
           },
     })
     if (ok) {
-      await tx.webhook.updateMany({ where: { id: webhook.id, failingSince: { not: null } }, data: { failingSince: null } })
+      await tx.webhook.updateMany({
+        where: { id: webhook.id, failingSince: { not: null } },
+        data: { failingSince: null },
+      })
       return
     }
     await tx.webhook.updateMany({ where: { id: webhook.id, failingSince: null }, data: { failingSince: now } })
@@ -123,7 +149,9 @@ export async function processWebhookDeliveriesOnce(): Promise<{ delivered: numbe
     claimed.map((delivery) =>
       attemptDelivery(delivery).catch((error: unknown) => {
         // Unsettled: the lease runs out and the delivery is tried again (at least once).
-        console.error(`[webhooks] delivery ${delivery.id} could not be settled: ${error instanceof Error ? error.message : String(error)}`)
+        console.error(
+          `[webhooks] delivery ${delivery.id} could not be settled: ${error instanceof Error ? error.message : String(error)}`,
+        )
         return false
       }),
     ),

@@ -43,9 +43,14 @@ export function webhookUrlProblem(raw: string, allowedHosts: readonly string[]):
  * Resolves the host now and returns the one address to connect to, refusing when any address the
  * name has is internal (a name mixing public and private answers is a rebinding setup).
  */
-async function vetAddress(hostname: string, allowedHosts: readonly string[]): Promise<{ address: string; family: number }> {
+async function vetAddress(
+  hostname: string,
+  allowedHosts: readonly string[],
+): Promise<{ address: string; family: number }> {
   const host = hostname.replace(/^\[|\]$/g, "")
-  const answers = isIP(host) ? [{ address: host, family: isIP(host) }] : await dnsLookup(host, { all: true, verbatim: true })
+  const answers = isIP(host)
+    ? [{ address: host, family: isIP(host) }]
+    : await dnsLookup(host, { all: true, verbatim: true })
   const first = answers[0]
   if (!first) throw new Error(`${host} does not resolve`)
   if (!isAllowedHost(host, allowedHosts)) {
@@ -77,7 +82,9 @@ export async function sendWebhook(input: {
     if (problem) throw new Error(`refused: the URL ${problem}`)
     const vetted = await Promise.race([
       vetAddress(url.hostname, input.allowedHosts),
-      new Promise<never>((_, reject) => deadline.addEventListener("abort", () => reject(new Error("timed out resolving")))),
+      new Promise<never>((_, reject) =>
+        deadline.addEventListener("abort", () => reject(new Error("timed out resolving"))),
+      ),
     ])
     const pinned: LookupFunction = (_hostname, options, callback) => {
       // Node asks for every address when it may race IPv4 and IPv6 (autoSelectFamily).
@@ -85,37 +92,47 @@ export async function sendWebhook(input: {
       else callback(null, vetted.address, vetted.family)
     }
     const client = url.protocol === "https:" ? https : http
-    const { statusCode, bodyBytes } = await new Promise<{ statusCode: number; bodyBytes: number }>((resolve, reject) => {
-      const request = client.request(
-        url,
-        {
-          method: "POST",
-          lookup: pinned,
-          signal: deadline,
-          agent: false,
-          headers: { ...input.headers, "content-type": "application/json", "content-length": Buffer.byteLength(input.body) },
-        },
-        (response) => {
-          let bodyBytes = 0
-          response.on("data", (chunk: Buffer) => {
-            bodyBytes += chunk.length
-            // Enough read: the status is all that counts; stop a receiver that streams forever.
-            if (bodyBytes >= MAX_RESPONSE_BYTES) {
-              response.destroy()
-              resolve({ statusCode: response.statusCode ?? 0, bodyBytes: MAX_RESPONSE_BYTES })
-            }
-          })
-          response.on("end", () => resolve({ statusCode: response.statusCode ?? 0, bodyBytes }))
-          response.on("error", reject)
-        },
-      )
-      request.on("error", reject)
-      request.end(input.body)
-    })
+    const { statusCode, bodyBytes } = await new Promise<{ statusCode: number; bodyBytes: number }>(
+      (resolve, reject) => {
+        const request = client.request(
+          url,
+          {
+            method: "POST",
+            lookup: pinned,
+            signal: deadline,
+            agent: false,
+            headers: {
+              ...input.headers,
+              "content-type": "application/json",
+              "content-length": Buffer.byteLength(input.body),
+            },
+          },
+          (response) => {
+            let bodyBytes = 0
+            response.on("data", (chunk: Buffer) => {
+              bodyBytes += chunk.length
+              // Enough read: the status is all that counts; stop a receiver that streams forever.
+              if (bodyBytes >= MAX_RESPONSE_BYTES) {
+                response.destroy()
+                resolve({ statusCode: response.statusCode ?? 0, bodyBytes: MAX_RESPONSE_BYTES })
+              }
+            })
+            response.on("end", () => resolve({ statusCode: response.statusCode ?? 0, bodyBytes }))
+            response.on("error", reject)
+          },
+        )
+        request.on("error", reject)
+        request.end(input.body)
+      },
+    )
     const ok = statusCode >= 200 && statusCode < 300
     return { statusCode, latencyMs: elapsed(), bodyBytes, error: ok ? null : `receiver answered ${statusCode}` }
   } catch (error) {
-    const message = deadline.aborted ? `timed out after ${input.timeoutMs} ms` : error instanceof Error ? error.message : String(error)
+    const message = deadline.aborted
+      ? `timed out after ${input.timeoutMs} ms`
+      : error instanceof Error
+        ? error.message
+        : String(error)
     return { statusCode: null, latencyMs: elapsed(), bodyBytes: 0, error: message.slice(0, 500) }
   }
 }

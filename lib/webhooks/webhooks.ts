@@ -33,7 +33,14 @@ export function unsealSecret(sealed: string): string {
   return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8")
 }
 
-const WEBHOOK_SELECT = { id: true, url: true, events: true, createdAt: true, failingSince: true, pausedAt: true } as const
+const WEBHOOK_SELECT = {
+  id: true,
+  url: true,
+  events: true,
+  createdAt: true,
+  failingSince: true,
+  pausedAt: true,
+} as const
 type WebhookRow = Prisma.WebhookGetPayload<{ select: typeof WEBHOOK_SELECT }>
 
 export const toWebhookSummary = (row: WebhookRow): WebhookSummary => ({
@@ -70,7 +77,11 @@ export async function createWebhook(
 }
 
 export async function listWebhooks(user: { id: string }): Promise<WebhookSummary[]> {
-  const rows = await getDb().webhook.findMany({ where: { ownerId: user.id }, orderBy: { createdAt: "asc" }, select: WEBHOOK_SELECT })
+  const rows = await getDb().webhook.findMany({
+    where: { ownerId: user.id },
+    orderBy: { createdAt: "asc" },
+    select: WEBHOOK_SELECT,
+  })
   return rows.map(toWebhookSummary)
 }
 
@@ -89,7 +100,11 @@ export async function deleteWebhook(user: AuthUser, webhookId: string): Promise<
 }
 
 /** The latest deliveries of a webhook with every attempt, newest first. */
-export async function listWebhookDeliveries(user: AuthUser, webhookId: string, limit = 50): Promise<WebhookDeliverySummary[]> {
+export async function listWebhookDeliveries(
+  user: AuthUser,
+  webhookId: string,
+  limit = 50,
+): Promise<WebhookDeliverySummary[]> {
   const webhook = await findOwnWebhook(user, webhookId)
   const rows = await getDb().webhookDelivery.findMany({
     where: { webhookId: webhook.id },
@@ -104,7 +119,10 @@ export async function listWebhookDeliveries(user: AuthUser, webhookId: string, l
       createdAt: true,
       deliveredAt: true,
       nextAttemptAt: true,
-      log: { orderBy: { startedAt: "asc" }, select: { startedAt: true, statusCode: true, latencyMs: true, error: true } },
+      log: {
+        orderBy: { startedAt: "asc" },
+        select: { startedAt: true, statusCode: true, latencyMs: true, error: true },
+      },
     },
   })
   return rows.map((row) => ({
@@ -154,7 +172,12 @@ type Db = Pick<Prisma.TransactionClient, "webhook" | "webhookDelivery">
  * caller's transaction when given one (so the event exists exactly when the change does).
  * `data` is a summary: never an object key, a presigned URL or a link token.
  */
-export async function emitWebhookEvent(ownerId: string, type: WebhookEvent, data: Prisma.InputJsonValue, db: Db = getDb()): Promise<number> {
+export async function emitWebhookEvent(
+  ownerId: string,
+  type: WebhookEvent,
+  data: Prisma.InputJsonValue,
+  db: Db = getDb(),
+): Promise<number> {
   const hooks = await db.webhook.findMany({
     where: { ownerId, pausedAt: null, events: { has: type } },
     select: { id: true },

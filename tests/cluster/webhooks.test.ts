@@ -54,7 +54,8 @@ describe(`webhook deliveries across app instances on ${PROFILE} storage`, () => 
 
   it("two instances deliver each of 30 events exactly once", async () => {
     const { emitWebhookEvent } = await import("@/lib/webhooks/webhooks")
-    for (let index = 0; index < 30; index++) await emitWebhookEvent(ownerId, "share.created", { share: { id: `s${index}` } })
+    for (let index = 0; index < 30; index++)
+      await emitWebhookEvent(ownerId, "share.created", { share: { id: `s${index}` } })
     await waitFor(() => receiver.received.length >= 30, 60_000, "30 deliveries")
     // A little longer: a duplicate would arrive now.
     await new Promise((resolve) => setTimeout(resolve, 1500))
@@ -84,8 +85,12 @@ describe(`webhook deliveries across app instances on ${PROFILE} storage`, () => 
     expect(attempts[1]?.headers["x-valet-delivery"]).toBe(attempts[0]?.headers["x-valet-delivery"])
     await waitFor(
       async () =>
-        (await query<{ status: string }>(database.url, `SELECT status FROM "WebhookDelivery" WHERE payload->'data'->'share'->>'id' = 'crash'`))[0]
-          ?.status === "delivered",
+        (
+          await query<{ status: string }>(
+            database.url,
+            `SELECT status FROM "WebhookDelivery" WHERE payload->'data'->'share'->>'id' = 'crash'`,
+          )
+        )[0]?.status === "delivered",
       10_000,
       "the delivery to be settled",
     )

@@ -57,11 +57,16 @@ const drainMail = () => outbox.processOutboxOnce(["mail", "share-downloads"])
 async function uploadFile(name: string, userId = owner.id) {
   const data = new Uint8Array(randomBytes(64))
   const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type: "text/plain" }, headers }))
+  const granted = await routes.grant(
+    apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type: "text/plain" }, headers }),
+  )
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params({ id: upload.id }))
+  const completed = await routes.complete(
+    apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+    params({ id: upload.id }),
+  )
   expect(completed.status).toBe(201)
   return (await completed.json()).file as { id: string; name: string }
 }
@@ -71,7 +76,9 @@ async function createShare(body: Record<string, unknown>, userId = owner.id) {
 }
 
 async function addWebhook(url: string, events: string[], userId = owner.id) {
-  const response = await routes.webhooks.POST(apiRequest("POST", "/api/webhooks", { body: { url, events }, headers: await browserHeaders(userId) }))
+  const response = await routes.webhooks.POST(
+    apiRequest("POST", "/api/webhooks", { body: { url, events }, headers: await browserHeaders(userId) }),
+  )
   return { status: response.status, body: await response.json() }
 }
 
@@ -132,7 +139,9 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     const { secret, id } = created.body.webhook as { secret: string; id: string }
     expect(secret).toMatch(/^whsec_/)
     // The secret is shown once: the list never has it.
-    const listed = await (await routes.webhooks.GET(apiRequest("GET", "/api/webhooks", { headers: await browserHeaders(owner.id) }))).json()
+    const listed = await (
+      await routes.webhooks.GET(apiRequest("GET", "/api/webhooks", { headers: await browserHeaders(owner.id) }))
+    ).json()
     expect(JSON.stringify(listed)).not.toContain(secret)
 
     const file = await uploadFile("report.txt")
@@ -140,28 +149,55 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     expect(shareResponse.status).toBe(201)
     const share = (await shareResponse.json()).share as { id: string; url: string }
     const token = tokenOf(share.url)
-    const download = await routes.fileDownload(apiRequest("GET", `/s/${token}/files/${file.id}/download`, { headers: recipientHeaders }), params({ token, fileId: file.id }))
+    const download = await routes.fileDownload(
+      apiRequest("GET", `/s/${token}/files/${file.id}/download`, { headers: recipientHeaders }),
+      params({ token, fileId: file.id }),
+    )
     expect(download.status).toBe(302)
-    const zip = await routes.downloadAll(apiRequest("POST", `/s/${token}/download-all`, { headers: recipientHeaders }), params({ token }))
+    const zip = await routes.downloadAll(
+      apiRequest("POST", `/s/${token}/download-all`, { headers: recipientHeaders }),
+      params({ token }),
+    )
     expect(zip.status).toBe(200)
-    expect((await routes.revoke(apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }), params({ id: share.id }))).status).toBe(204)
+    expect(
+      (
+        await routes.revoke(
+          apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }),
+          params({ id: share.id }),
+        )
+      ).status,
+    ).toBe(204)
 
-    const requestResponse = await routes.createRequest(apiRequest("POST", "/api/upload-requests", { body: { title: "Send slides" }, headers: await browserHeaders(owner.id) }))
+    const requestResponse = await routes.createRequest(
+      apiRequest("POST", "/api/upload-requests", {
+        body: { title: "Send slides" },
+        headers: await browserHeaders(owner.id),
+      }),
+    )
     expect(requestResponse.status).toBe(201)
     const requestToken = tokenOf((await requestResponse.json()).uploadRequest.url)
     const data = new Uint8Array(randomBytes(32))
     const outsider = { "x-forwarded-for": "198.51.100.9" }
     const granted = await routes.requestGrant(
-      apiRequest("POST", `/api/r/${requestToken}/uploads`, { body: { name: "slides.txt", size: data.length, type: "text/plain" }, headers: outsider }),
+      apiRequest("POST", `/api/r/${requestToken}/uploads`, {
+        body: { name: "slides.txt", size: data.length, type: "text/plain" },
+        headers: outsider,
+      }),
       params({ token: requestToken }),
     )
     expect(granted.status, await granted.clone().text()).toBe(201)
     const { upload } = await granted.json()
     expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
-    const done = await routes.requestComplete(apiRequest("POST", `/api/r/${requestToken}/uploads/${upload.id}/complete`, { headers: outsider }), params({ token: requestToken, id: upload.id }))
+    const done = await routes.requestComplete(
+      apiRequest("POST", `/api/r/${requestToken}/uploads/${upload.id}/complete`, { headers: outsider }),
+      params({ token: requestToken, id: upload.id }),
+    )
     expect(done.status).toBe(201)
 
-    const arrived = await waitForMail(owner.email, { subject: 'Files arrived through "Send slides"', deliver: drainMail })
+    const arrived = await waitForMail(owner.email, {
+      subject: 'Files arrived through "Send slides"',
+      deliver: drainMail,
+    })
     expect(arrived.text).toContain("slides.txt")
 
     // A stranger's activity never reaches the owner's webhook.
@@ -171,7 +207,15 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     const hooks = receiver.received.filter((hook) => hook.path === "/all")
     const types = hooks.map((hook) => hook.headers["x-valet-event"]).sort()
     expect(types).toEqual(
-      ["file.uploaded", "file.uploaded", "share.created", "share.downloaded", "share.downloaded", "share.revoked", "upload_request.received"].sort(),
+      [
+        "file.uploaded",
+        "file.uploaded",
+        "share.created",
+        "share.downloaded",
+        "share.downloaded",
+        "share.revoked",
+        "upload_request.received",
+      ].sort(),
     )
     const deliveryIds = new Set(hooks.map((hook) => hook.headers["x-valet-delivery"]))
     expect(deliveryIds.size).toBe(hooks.length)
@@ -186,7 +230,9 @@ describe(`webhooks on ${PROFILE} storage`, () => {
       expect(hook.body).not.toContain(token)
       expect(hook.body).not.toContain(requestToken)
     }
-    const downloaded = hooks.filter((hook) => hook.headers["x-valet-event"] === "share.downloaded").map((hook) => JSON.parse(hook.body).data)
+    const downloaded = hooks
+      .filter((hook) => hook.headers["x-valet-event"] === "share.downloaded")
+      .map((hook) => JSON.parse(hook.body).data)
     expect(downloaded).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "file", file: { id: file.id, name: "report.txt" } }),
@@ -194,18 +240,44 @@ describe(`webhooks on ${PROFILE} storage`, () => {
       ]),
     )
     // Each delivery is in the log with its attempt, status and latency.
-    const log = await (await routes.deliveries(apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: await browserHeaders(owner.id) }), params({ id }))).json()
+    const log = await (
+      await routes.deliveries(
+        apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: await browserHeaders(owner.id) }),
+        params({ id }),
+      )
+    ).json()
     expect(log.deliveries).toHaveLength(hooks.length)
     for (const delivery of log.deliveries) {
       expect(delivery).toMatchObject({ status: "delivered", attempts: 1 })
-      expect(delivery.log).toEqual([expect.objectContaining({ statusCode: 204, error: null, latencyMs: expect.any(Number) })])
+      expect(delivery.log).toEqual([
+        expect.objectContaining({ statusCode: 204, error: null, latencyMs: expect.any(Number) }),
+      ])
     }
     // Another user's webhook is a 404 on every route.
     const foreign = await browserHeaders(stranger.id)
-    expect((await routes.deliveries(apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: foreign }), params({ id }))).status).toBe(404)
-    expect((await routes.test(apiRequest("POST", `/api/webhooks/${id}/test`, { headers: foreign }), params({ id }))).status).toBe(404)
-    expect((await routes.deleteWebhook(apiRequest("DELETE", `/api/webhooks/${id}`, { headers: foreign }), params({ id }))).status).toBe(404)
-    expect((await routes.deleteWebhook(apiRequest("DELETE", `/api/webhooks/${id}`, { headers: await browserHeaders(owner.id) }), params({ id }))).status).toBe(204)
+    expect(
+      (
+        await routes.deliveries(
+          apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: foreign }),
+          params({ id }),
+        )
+      ).status,
+    ).toBe(404)
+    expect(
+      (await routes.test(apiRequest("POST", `/api/webhooks/${id}/test`, { headers: foreign }), params({ id }))).status,
+    ).toBe(404)
+    expect(
+      (await routes.deleteWebhook(apiRequest("DELETE", `/api/webhooks/${id}`, { headers: foreign }), params({ id })))
+        .status,
+    ).toBe(404)
+    expect(
+      (
+        await routes.deleteWebhook(
+          apiRequest("DELETE", `/api/webhooks/${id}`, { headers: await browserHeaders(owner.id) }),
+          params({ id }),
+        )
+      ).status,
+    ).toBe(204)
   })
 
   it("fires share.revoked when deleting a file revokes its links", async () => {
@@ -214,9 +286,18 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     const file = await uploadFile("doomed.txt")
     const share = (await (await createShare({ fileIds: [file.id] })).json()).share as { id: string }
     const { DELETE } = await import("@/app/api/files/[id]/route")
-    expect((await DELETE(apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(owner.id) }), params({ id: file.id }))).status).toBe(204)
+    expect(
+      (
+        await DELETE(
+          apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(owner.id) }),
+          params({ id: file.id }),
+        )
+      ).status,
+    ).toBe(204)
     await drainWebhooks()
-    const revoked = receiver.received.filter((hook) => hook.path === "/deleted").map((hook) => JSON.parse(hook.body).data)
+    const revoked = receiver.received
+      .filter((hook) => hook.path === "/deleted")
+      .map((hook) => JSON.parse(hook.body).data)
     expect(revoked).toEqual([{ share: { id: share.id }, revokedBy: "file_deleted" }])
   })
 
@@ -226,11 +307,23 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     receiver.answer({ kind: "status", status: 500 }, { kind: "status", status: 503 })
     const file = await uploadFile("flaky.txt")
     expect((await createShare({ fileIds: [file.id] })).status).toBe(201)
-    for (let round = 0; round < 40 && !receiver.received.some((hook) => hook.path === "/flaky" && receiver.received.filter((h) => h.path === "/flaky").length >= 3); round++) {
+    for (
+      let round = 0;
+      round < 40 &&
+      !receiver.received.some(
+        (hook) => hook.path === "/flaky" && receiver.received.filter((h) => h.path === "/flaky").length >= 3,
+      );
+      round++
+    ) {
       await deliver.processWebhookDeliveriesOnce()
       await new Promise((resolve) => setTimeout(resolve, 150))
     }
-    const log = await (await routes.deliveries(apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: await browserHeaders(owner.id) }), params({ id }))).json()
+    const log = await (
+      await routes.deliveries(
+        apiRequest("GET", `/api/webhooks/${id}/deliveries`, { headers: await browserHeaders(owner.id) }),
+        params({ id }),
+      )
+    ).json()
     expect(log.deliveries[0]).toMatchObject({ status: "delivered", attempts: 3 })
     expect(log.deliveries[0].log.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([500, 503, 204])
     const flaky = receiver.received.filter((hook) => hook.path === "/flaky")
@@ -269,7 +362,8 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     const before = receiver.received.length
     // The machine's own name resolves to loopback on Debian-like hosts; the check needs such a name.
     const answers = await lookup(hostname(), { all: true }).catch(() => [])
-    const loopbackName = answers.length > 0 && answers.every((answer) => /^127\.|^::1$/.test(answer.address)) ? hostname() : undefined
+    const loopbackName =
+      answers.length > 0 && answers.every((answer) => /^127\.|^::1$/.test(answer.address)) ? hostname() : undefined
     expect(loopbackName ?? "localhost").toBeTruthy()
     const targets = [
       `http://127.0.0.1:${port}/ssrf`,
@@ -303,24 +397,51 @@ describe(`webhooks on ${PROFILE} storage`, () => {
       expect(result, url).toMatchObject({ statusCode: 204, error: null })
     }
     // At creation: obviously internal literals are a 400 at once (127.0.0.1 is allowed in this file).
-    for (const url of ["http://10.1.2.3/x", "http://169.254.169.254/", "http://[::1]/x", "http://localhost/x", "ftp://example.com/", "http://user:pw@example.com/"]) {
+    for (const url of [
+      "http://10.1.2.3/x",
+      "http://169.254.169.254/",
+      "http://[::1]/x",
+      "http://localhost/x",
+      "ftp://example.com/",
+      "http://user:pw@example.com/",
+    ]) {
       const response = await addWebhook(url, ["share.created"])
       expect(response.status, url).toBe(400)
-      expect(response.body.error.code).toBe(url.startsWith("ftp") || url.includes("@") ? "webhook_url_forbidden" : "webhook_url_forbidden")
+      expect(response.body.error.code).toBe(
+        url.startsWith("ftp") || url.includes("@") ? "webhook_url_forbidden" : "webhook_url_forbidden",
+      )
     }
-    for (const body of [{ url: "https://example.com/x", events: [] }, { url: "https://example.com/x", events: ["share.exploded"] }, { url: 5, events: ["share.created"] }]) {
-      const response = await routes.webhooks.POST(apiRequest("POST", "/api/webhooks", { body, headers: await browserHeaders(owner.id) }))
+    for (const body of [
+      { url: "https://example.com/x", events: [] },
+      { url: "https://example.com/x", events: ["share.exploded"] },
+      { url: 5, events: ["share.created"] },
+    ]) {
+      const response = await routes.webhooks.POST(
+        apiRequest("POST", "/api/webhooks", { body, headers: await browserHeaders(owner.id) }),
+      )
       expect(response.status).toBe(400)
     }
   })
 
   it("does not follow redirects, and cuts off oversize and slow receivers", async () => {
     receiver.answer({ kind: "status", status: 302 })
-    const redirected = await send.sendWebhook({ url: receiver.url("/redirect"), body: "{}", headers: {}, timeoutMs: 1500, allowedHosts: ["127.0.0.1"] })
+    const redirected = await send.sendWebhook({
+      url: receiver.url("/redirect"),
+      body: "{}",
+      headers: {},
+      timeoutMs: 1500,
+      allowedHosts: ["127.0.0.1"],
+    })
     expect(redirected).toMatchObject({ statusCode: 302, error: "receiver answered 302" })
 
     receiver.answer({ kind: "huge", bytes: 8 * 1024 * 1024 })
-    const huge = await send.sendWebhook({ url: receiver.url("/huge"), body: "{}", headers: {}, timeoutMs: 5000, allowedHosts: ["127.0.0.1"] })
+    const huge = await send.sendWebhook({
+      url: receiver.url("/huge"),
+      body: "{}",
+      headers: {},
+      timeoutMs: 5000,
+      allowedHosts: ["127.0.0.1"],
+    })
     expect(huge.statusCode).toBe(200)
     expect(huge.bodyBytes).toBe(64 * 1024)
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -328,7 +449,13 @@ describe(`webhooks on ${PROFILE} storage`, () => {
 
     receiver.answer({ kind: "hang" })
     const started = Date.now()
-    const slow = await send.sendWebhook({ url: receiver.url("/slow"), body: "{}", headers: {}, timeoutMs: 1000, allowedHosts: ["127.0.0.1"] })
+    const slow = await send.sendWebhook({
+      url: receiver.url("/slow"),
+      body: "{}",
+      headers: {},
+      timeoutMs: 1000,
+      allowedHosts: ["127.0.0.1"],
+    })
     expect(slow).toMatchObject({ statusCode: null, error: "timed out after 1000 ms" })
     expect(Date.now() - started).toBeLessThan(2500)
   })
@@ -337,7 +464,11 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     const { body } = await addWebhook(receiver.url("/many"), ["share.created"])
     const file = await uploadFile("many.txt")
     for (let index = 0; index < 12; index++) expect((await createShare({ fileIds: [file.id] })).status).toBe(201)
-    await Promise.all([deliver.processWebhookDeliveriesOnce(), deliver.processWebhookDeliveriesOnce(), deliver.processWebhookDeliveriesOnce()])
+    await Promise.all([
+      deliver.processWebhookDeliveriesOnce(),
+      deliver.processWebhookDeliveriesOnce(),
+      deliver.processWebhookDeliveriesOnce(),
+    ])
     await drainWebhooks()
     const many = receiver.received.filter((hook) => hook.path === "/many")
     expect(many).toHaveLength(12)
@@ -366,25 +497,48 @@ describe(`webhooks on ${PROFILE} storage`, () => {
     expect((await createShare({ fileIds: [file.id] })).status).toBe(201)
     expect((await createShare({ fileIds: [file.id] })).status).toBe(201)
     // A day of failures, without waiting a day: the first failure and the deliveries are a day old.
-    await query(database.url, `UPDATE "Webhook" SET "failingSince" = (now() AT TIME ZONE 'UTC') - interval '25 hours' WHERE id = $1`, [id])
-    await query(database.url, `UPDATE "WebhookDelivery" SET "createdAt" = (now() AT TIME ZONE 'UTC') - interval '25 hours' WHERE "webhookId" = $1`, [id])
+    await query(
+      database.url,
+      `UPDATE "Webhook" SET "failingSince" = (now() AT TIME ZONE 'UTC') - interval '25 hours' WHERE id = $1`,
+      [id],
+    )
+    await query(
+      database.url,
+      `UPDATE "WebhookDelivery" SET "createdAt" = (now() AT TIME ZONE 'UTC') - interval '25 hours' WHERE "webhookId" = $1`,
+      [id],
+    )
     receiver.answer({ kind: "status", status: 500 }, { kind: "status", status: 500 })
     await drainWebhooks()
-    const rows = await query<{ status: string }>(database.url, `SELECT status FROM "WebhookDelivery" WHERE "webhookId" = $1`, [id])
+    const rows = await query<{ status: string }>(
+      database.url,
+      `SELECT status FROM "WebhookDelivery" WHERE "webhookId" = $1`,
+      [id],
+    )
     expect(rows.map((row) => row.status)).toEqual(["failed", "failed"])
-    const [hook] = await query<{ pausedAt: Date | null }>(database.url, `SELECT "pausedAt" FROM "Webhook" WHERE id = $1`, [id])
+    const [hook] = await query<{ pausedAt: Date | null }>(
+      database.url,
+      `SELECT "pausedAt" FROM "Webhook" WHERE id = $1`,
+      [id],
+    )
     expect(hook?.pausedAt).toBeInstanceOf(Date)
     const mail = await waitForMail(owner.email, { subject: "A webhook was paused", deliver: drainMail })
     expect(mail.text).toContain(receiver.url("/dead"))
     // Paused: new events are not queued for it; a test-send resumes it.
     expect((await createShare({ fileIds: [file.id] })).status).toBe(201)
     expect((await query(database.url, `SELECT 1 FROM "WebhookDelivery" WHERE "webhookId" = $1`, [id])).length).toBe(2)
-    const tested = await routes.test(apiRequest("POST", `/api/webhooks/${id}/test`, { headers: await browserHeaders(owner.id) }), params({ id }))
+    const tested = await routes.test(
+      apiRequest("POST", `/api/webhooks/${id}/test`, { headers: await browserHeaders(owner.id) }),
+      params({ id }),
+    )
     expect(tested.status).toBe(202)
     await drainWebhooks()
     const testHook = receiver.received.filter((received: ReceivedHook) => received.path === "/dead").at(-1)
     expect(testHook?.headers["x-valet-event"]).toBe("webhook.test")
-    const [resumed] = await query<{ pausedAt: Date | null }>(database.url, `SELECT "pausedAt" FROM "Webhook" WHERE id = $1`, [id])
+    const [resumed] = await query<{ pausedAt: Date | null }>(
+      database.url,
+      `SELECT "pausedAt" FROM "Webhook" WHERE id = $1`,
+      [id],
+    )
     expect(resumed?.pausedAt).toBeNull()
   })
 })
@@ -393,7 +547,12 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
   it("mails a link to recipients (its page URL, never a presigned one), lists them, and limits them per day", async () => {
     const file = await uploadFile("for-you.txt")
     const to = [address("r1"), address("r2"), address("r3")]
-    const response = await createShare({ fileIds: [file.id], title: "For you", recipients: to, recipientMessage: "Here they are" })
+    const response = await createShare({
+      fileIds: [file.id],
+      title: "For you",
+      recipients: to,
+      recipientMessage: "Here they are",
+    })
     expect(response.status, await response.clone().text()).toBe(201)
     const share = (await response.json()).share as { id: string; url: string; sentTo: string[] }
     expect(share.sentTo).toEqual(to)
@@ -405,13 +564,28 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
       expect(mail.links).toEqual([share.url])
       expect(mail.text).not.toMatch(/X-Amz-/)
     }
-    const listed = await (await routes.recipients.GET(apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(owner.id) }), params({ id: share.id }))).json()
+    const listed = await (
+      await routes.recipients.GET(
+        apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(owner.id) }),
+        params({ id: share.id }),
+      )
+    ).json()
     expect(listed.recipients.map((recipient: { email: string }) => recipient.email).sort()).toEqual([...to].sort())
     expect(listed).toMatchObject({ notifyDownloads: true, notifyExpiry: true })
-    expect((await routes.recipients.GET(apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(stranger.id) }), params({ id: share.id }))).status).toBe(404)
+    expect(
+      (
+        await routes.recipients.GET(
+          apiRequest("GET", `/api/shares/${share.id}/recipients`, { headers: await browserHeaders(stranger.id) }),
+          params({ id: share.id }),
+        )
+      ).status,
+    ).toBe(404)
 
     // More than 20 at once, or a bad address: 400 and nothing is created or sent.
-    const [{ count: sharesBefore = "0" } = {}] = await query<{ count: string }>(database.url, `SELECT count(*) FROM "Share"`)
+    const [{ count: sharesBefore = "0" } = {}] = await query<{ count: string }>(
+      database.url,
+      `SELECT count(*) FROM "Share"`,
+    )
     const tooMany = Array.from({ length: 21 }, (_, index) => address(`many${index}`))
     for (const recipients of [tooMany, ["not-an-address"]]) {
       const refused = await createShare({ fileIds: [file.id], recipients })
@@ -421,7 +595,10 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
 
     // The daily allowance is 8 addresses here: 3 used, 5 more pass, then 429 with Retry-After.
     const edit = (recipients: string[]) =>
-      routes.editShare(apiRequest("PATCH", `/api/shares/${share.id}`, { body: { recipients }, headers: browserHeadersSync }), params({ id: share.id }))
+      routes.editShare(
+        apiRequest("PATCH", `/api/shares/${share.id}`, { body: { recipients }, headers: browserHeadersSync }),
+        params({ id: share.id }),
+      )
     const browserHeadersSync = await browserHeaders(owner.id)
     const six = Array.from({ length: 6 }, (_, index) => address(`more${index}`))
     const over = await edit(six)
@@ -431,7 +608,10 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     expect(fits.status, await fits.clone().text()).toBe(200)
     expect((await edit([address("one-more")])).status).toBe(429)
     // Creating a link with recipients over the allowance: 429 and no link is left behind.
-    const [{ count: linksBefore = "0" } = {}] = await query<{ count: string }>(database.url, `SELECT count(*) FROM "Share"`)
+    const [{ count: linksBefore = "0" } = {}] = await query<{ count: string }>(
+      database.url,
+      `SELECT count(*) FROM "Share"`,
+    )
     expect((await createShare({ fileIds: [file.id], recipients: [address("late")] })).status).toBe(429)
     expect((await query<{ count: string }>(database.url, `SELECT count(*) FROM "Share"`))[0]?.count).toBe(linksBefore)
     await drainMail()
@@ -444,7 +624,10 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     const share = (await response.json()).share as { id: string; url: string }
     const token = tokenOf(share.url)
     const downloadOnce = () =>
-      routes.fileDownload(apiRequest("GET", `/s/${token}/files/${file.id}/download`, { headers: recipientHeaders }), params({ token, fileId: file.id }))
+      routes.fileDownload(
+        apiRequest("GET", `/s/${token}/files/${file.id}/download`, { headers: recipientHeaders }),
+        params({ token, fileId: file.id }),
+      )
     expect((await downloadOnce()).status).toBe(302)
     const first = await waitForMail(owner.email, { subject: 'Your link "Popular"', deliver: drainMail })
     expect(first.subject).toContain("was downloaded")
@@ -453,7 +636,11 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     expect((await downloadOnce()).status).toBe(302)
     expect((await downloadOnce()).status).toBe(302)
     await drainMail()
-    expect(await mailsTo(owner.email).then((mails) => mails.filter((mail) => mail.subject.startsWith('Your link "Popular"')))).toHaveLength(1)
+    expect(
+      await mailsTo(owner.email).then((mails) =>
+        mails.filter((mail) => mail.subject.startsWith('Your link "Popular"')),
+      ),
+    ).toHaveLength(1)
     const queued = await query<{ wait: number }>(
       database.url,
       `SELECT EXTRACT(EPOCH FROM ("nextAttemptAt" - (now() AT TIME ZONE 'UTC')))::float AS wait FROM "OutboxMessage"
@@ -462,18 +649,37 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     expect(queued).toHaveLength(1)
     expect(queued[0]?.wait).toBeGreaterThan(590)
     // The interval passes: the summary counts both downloads.
-    await query(database.url, `UPDATE "OutboxMessage" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' WHERE kind = 'share-downloads' AND "sentAt" IS NULL`)
+    await query(
+      database.url,
+      `UPDATE "OutboxMessage" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' WHERE kind = 'share-downloads' AND "sentAt" IS NULL`,
+    )
     const second = await waitForMail(owner.email, { subject: 'Your link "Popular"', count: 2, deliver: drainMail })
     expect(second.subject).toContain("downloaded 2 times")
 
     // Switched off in settings: no more download mail.
-    const off = await routes.settings.PATCH(apiRequest("PATCH", "/api/account/notifications", { body: { notifyDownloads: false }, headers: await browserHeaders(owner.id) }))
-    expect((await off.json()).settings).toMatchObject({ notifyDownloads: false, notifyUploadRequests: true, notifyExpiry: false })
+    const off = await routes.settings.PATCH(
+      apiRequest("PATCH", "/api/account/notifications", {
+        body: { notifyDownloads: false },
+        headers: await browserHeaders(owner.id),
+      }),
+    )
+    expect((await off.json()).settings).toMatchObject({
+      notifyDownloads: false,
+      notifyUploadRequests: true,
+      notifyExpiry: false,
+    })
     await query(database.url, `UPDATE "Share" SET "downloadsNotifiedAt" = NULL WHERE id = $1`, [share.id])
     expect((await downloadOnce()).status).toBe(302)
     await drainMail()
-    expect((await mailsTo(owner.email)).filter((mail) => mail.subject.startsWith('Your link "Popular"'))).toHaveLength(2)
-    await routes.settings.PATCH(apiRequest("PATCH", "/api/account/notifications", { body: { notifyDownloads: true }, headers: await browserHeaders(owner.id) }))
+    expect((await mailsTo(owner.email)).filter((mail) => mail.subject.startsWith('Your link "Popular"'))).toHaveLength(
+      2,
+    )
+    await routes.settings.PATCH(
+      apiRequest("PATCH", "/api/account/notifications", {
+        body: { notifyDownloads: true },
+        headers: await browserHeaders(owner.id),
+      }),
+    )
   })
 
   it("reminds an opted-in owner once that a link expires tomorrow", async () => {
@@ -487,7 +693,12 @@ describe(`mail notifications and share by email on ${PROFILE} storage`, () => {
     const { remindExpiringLinks } = await import("@/lib/notifications")
     // Opt-in: nothing until the owner turns it on.
     expect(await remindExpiringLinks()).toBe(0)
-    await routes.settings.PATCH(apiRequest("PATCH", "/api/account/notifications", { body: { notifyExpiry: true }, headers: await browserHeaders(owner.id) }))
+    await routes.settings.PATCH(
+      apiRequest("PATCH", "/api/account/notifications", {
+        body: { notifyExpiry: true },
+        headers: await browserHeaders(owner.id),
+      }),
+    )
     const [first, again] = await Promise.all([remindExpiringLinks(), remindExpiringLinks()])
     expect((first ?? 0) + (again ?? 0)).toBe(1)
     const mail = await waitForMail(owner.email, { subject: 'Your link "Soon" expires tomorrow', deliver: drainMail })

@@ -15,7 +15,12 @@ export async function startWebhookReceiver(port = 0) {
     const chunks: Buffer[] = []
     request.on("data", (chunk: Buffer) => chunks.push(chunk))
     request.on("end", () => {
-      received.push({ path: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() })
+      received.push({
+        path: request.url ?? "",
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+      })
       const mode = modes.shift() ?? { kind: "status", status: 204 }
       if (mode.kind === "status") {
         response.writeHead(mode.status).end()

@@ -15,11 +15,14 @@ export default async function NotificationsPage() {
       <header className="space-y-2">
         <h1 className="text-3xl font-semibold tracking-tight">Notifications</h1>
         <p className="max-w-2xl text-slate-600 dark:text-slate-300">
-          Mail about your links and upload requests, and webhooks that tell other systems what happens. Each link can turn its own
-          mails off in My shares.
+          Mail about your links and upload requests, and webhooks that tell other systems what happens. Each link can
+          turn its own mails off in My shares.
         </p>
       </header>
-      <section aria-labelledby="mail-heading" className="grid gap-4 border-b border-slate-200 pb-8 md:grid-cols-[14rem_1fr] dark:border-slate-800">
+      <section
+        aria-labelledby="mail-heading"
+        className="grid gap-4 border-b border-slate-200 pb-8 md:grid-cols-[14rem_1fr] dark:border-slate-800"
+      >
         <h2 id="mail-heading" className="text-base font-semibold">
           Mail me when
         </h2>
