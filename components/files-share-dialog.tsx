@@ -30,6 +30,12 @@ async function fetchShares(fileId: string): Promise<ShareView[] | undefined> {
 const FIELD_LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-200"
 const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
 
+/** Addresses typed one per line or separated by commas/spaces; the message goes along in the mail. */
+function recipientsFrom(text: string, message: string): { recipients?: string[]; recipientMessage?: string } {
+  const recipients = text.split(/[\s,;]+/).map((address) => address.trim()).filter(Boolean)
+  return recipients.length === 0 ? {} : { recipients, recipientMessage: message.trim() || undefined }
+}
+
 /** Creates one link for one or several files (title and message shown to the recipient). */
 export function ShareDialog({
   files,
@@ -46,6 +52,7 @@ export function ShareDialog({
   const titleId = useId()
   const [shares, setShares] = useState<ShareView[]>()
   const [created, setCreated] = useState<string>()
+  const [sentTo, setSentTo] = useState<string[]>([])
   const [error, setError] = useState<string>()
   const [pending, setPending] = useState(false)
   const [preset, setPreset] = useState<string>(String(7 * DAY))
@@ -91,6 +98,7 @@ export function ShareDialog({
       expiresIn,
       maxDownloads: limit === "" ? null : Number(limit),
       password: String(form.get("password") ?? "") || undefined,
+      ...recipientsFrom(String(form.get("recipients") ?? ""), String(form.get("message") ?? "")),
     }
     setPending(true)
     setError(undefined)
@@ -101,7 +109,9 @@ export function ShareDialog({
         body: JSON.stringify(body),
       })
       if (response.ok) {
-        setCreated(((await response.json()) as { share: { url: string } }).share.url)
+        const { share } = (await response.json()) as { share: { url: string; sentTo?: string[] } }
+        setCreated(share.url)
+        setSentTo(share.sentTo ?? [])
         await loadShares()
         onChanged()
       } else {
@@ -142,6 +152,9 @@ export function ShareDialog({
             <input readOnly value={created} aria-label="Share link" className={`${FIELD} mt-0 flex-1 font-mono text-xs`} onFocus={(event) => event.currentTarget.select()} />
             <CopyButton text={created} label="Copy link" />
           </div>
+          {sentTo.length > 0 && (
+            <p className="text-sm text-slate-600 dark:text-slate-300 wrap-anywhere">Sent by mail to {sentTo.join(", ")}.</p>
+          )}
           <QrCode value={created} label="QR code of the share link" className="h-40 w-40 rounded border border-slate-200" />
           <Button variant="secondary" size="sm" onClick={() => setCreated(undefined)}>
             Create another link
@@ -160,6 +173,22 @@ export function ShareDialog({
               Message <span className="font-normal text-slate-500">(optional)</span>
             </label>
             <textarea id="share-message" name="message" maxLength={2000} rows={2} className={FIELD} />
+          </div>
+          <div className="sm:col-span-2">
+            <label htmlFor="share-recipients" className={FIELD_LABEL}>
+              Send to <span className="font-normal text-slate-500">(optional, up to 20 addresses)</span>
+            </label>
+            <textarea
+              id="share-recipients"
+              name="recipients"
+              rows={2}
+              placeholder="ada@example.com, grace@example.com"
+              aria-describedby="share-recipients-hint"
+              className={FIELD}
+            />
+            <p id="share-recipients-hint" className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+              Each gets the link and your message by mail.
+            </p>
           </div>
           <div>
             <label htmlFor="share-expiry" className={FIELD_LABEL}>Expires after</label>

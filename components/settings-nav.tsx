@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation"
 const TABS = [
   { href: "/settings", label: "Account" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/notifications", label: "Notifications" },
 ] as const
 
 /** Tabs between the settings pages; the current one is marked for assistive technology. */

@@ -1,6 +1,7 @@
 "use client"
 
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react"
+import { ShareNotificationsPanel } from "@/components/share-notifications-panel"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
@@ -180,6 +181,8 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
               </div>
             </form>
           )}
+
+          <ShareNotificationsPanel shareId={shareId} live={share.state === "active"} />
 
           <section className="space-y-2" aria-label="Access log">
             <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">Access log</h3>

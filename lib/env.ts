@@ -145,6 +145,26 @@ export const serverEnvSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).default("Valet <valet@localhost>"),
   /** How often each app instance delivers due outbox messages (mail, …); 0 turns the worker off. */
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+  /**
+   * Hosts webhooks may reach although they resolve to loopback or private addresses (comma-separated
+   * names, lower-cased), e.g. a chat bridge on the same network. Everything else internal is refused.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  /** How long a webhook delivery is retried (and a webhook may fail before it is paused). */
+  WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
+  /** First retry delay; doubles per attempt up to an hour. Tests shorten it. */
+  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  /** A claimed delivery is invisible to other instances this long (more than the send timeout). */
+  WEBHOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Whole-request limit of one delivery attempt. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(10),
+  /** At most one "your link was downloaded" mail per link per this many seconds. */
+  DOWNLOAD_MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Recipients one user may mail links to per day. */
+  SHARE_EMAIL_DAILY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>

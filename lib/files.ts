@@ -1,6 +1,7 @@
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys } from "@/lib/audit"
 import { getDb } from "@/lib/db"
+import { onShareRevoked } from "@/lib/notifications"
 import { notFound } from "@/lib/errors"
 import { activeShareWhere } from "@/lib/share-state"
 import { deleteObject, presignGet } from "@/lib/storage"
@@ -115,10 +116,12 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
   if (!file) throw notFound("File")
   await db.$transaction(
     async (tx) => {
+      const live = await tx.share.findMany({ where: { files: { some: { fileId: file.id } }, revokedAt: null }, select: { id: true } })
       const revoked = await tx.share.updateMany({
         where: { files: { some: { fileId: file.id } }, revokedAt: null },
         data: { revokedAt: new Date(), revokedById: user.id },
       })
+      for (const share of live) await onShareRevoked(tx, file.ownerId, share.id, "file_deleted")
       // Shares keep their rows (their ShareFile row goes with the file) so their links say "revoked".
       await tx.file.delete({ where: { id: file.id } })
       // The upload's PUT key may still work and could re-create the object: sweep it after the key dies.

@@ -87,6 +87,14 @@ export async function processOutboxOnce(kinds: string[] = [...handlers.keys()]):
   return { sent, failed }
 }
 
+/** Other periodic work the worker runs on each tick after the outbox (webhook deliveries, reminders). */
+export type OutboxPass = () => Promise<unknown>
+const passes = new Map<string, OutboxPass>()
+
+export function registerOutboxPass(name: string, pass: OutboxPass): void {
+  passes.set(name, pass)
+}
+
 const globalForOutbox = globalThis as unknown as { valetOutbox?: NodeJS.Timeout }
 
 /** Runs the outbox worker on an interval inside the app server, like the reaper (every instance may). */
@@ -105,6 +113,11 @@ export function startOutboxWorker(intervalSeconds: number): void {
     } catch (error) {
       // The database being down is retried on the next tick.
       console.error(`[outbox] pass failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    try {
+      for (const [name, pass] of passes) {
+        await pass().catch((error: unknown) => console.error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`))
+      }
     } finally {
       running = false
     }

@@ -34,13 +34,13 @@ export const RATE_LIMITS = {
  * One atomic upsert: concurrent requests on any number of app instances each get a distinct
  * count, so a limit of 10 never lets an 11th through.
  */
-export async function consumeRateLimit(rule: RateLimitRule): Promise<RateLimitResult> {
+export async function consumeRateLimit(rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
   // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
   const [row] = await getDb().$queryRaw<{ hits: number; resetAt: Date }[]>`
     INSERT INTO "RateLimit" ("key", "hits", "resetAt")
-    VALUES (${rule.key}, 1, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${rule.windowSeconds}))
+    VALUES (${rule.key}, ${cost}, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${rule.windowSeconds}))
     ON CONFLICT ("key") DO UPDATE SET
-      "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN 1 ELSE "RateLimit"."hits" + 1 END,
+      "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN ${cost} ELSE "RateLimit"."hits" + ${cost} END,
       "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
     RETURNING "hits", "resetAt"`
   if (!row) throw new Error("rate limit upsert returned no row")

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma, ShareEventKind } from "@/lib/generated/prisma/client"
+import { onShareCreated, onShareDownloaded, onShareRevoked } from "@/lib/notifications"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
@@ -203,6 +204,7 @@ export async function createShare(
       },
       tx,
     )
+    await onShareCreated(tx, user.id, { ...created, files: toFileSummaries(created.files) })
     return created
   })
   return { ...toShareSummary(share, now), url: shareUrl(token) }
@@ -315,6 +317,7 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
       { action: "share.revoke", fileId, details: { shareId: share.id, ownerId: share.ownerId } },
       tx,
     )
+    await onShareRevoked(tx, share.ownerId, share.id, share.ownerId === user.id ? "owner" : "admin")
   })
 }
 
@@ -521,6 +524,7 @@ export async function downloadShareFile(request: RecipientRequest & { fileId: st
   if (!viaTicket) {
     await countDownload(share.id)
     await recordShareEvent(share.id, "download", request, file.id)
+    await onShareDownloaded(share.id, { kind: "file", file: { id: file.id, name: file.name } })
   }
   const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
   await recordMintedKeys(SHARE_ACTOR, [
@@ -563,6 +567,7 @@ export async function startDownloadAll(
   const { share } = await openLink(request)
   await countDownload(share.id)
   await recordShareEvent(share.id, "download_all", request)
+  await onShareDownloaded(share.id, { kind: "all" })
   const ticket = issueSigned("zip", [share.id], ZIP_TICKET_SECONDS)
   const remaining = share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloads - 1)
   return { ticket, expiresAt: new Date(Date.now() + ZIP_TICKET_SECONDS * 1000), files: toFileSummaries(share.files), remainingDownloads: remaining }

@@ -177,6 +177,8 @@ async function runE2e(stackEnv: Record<string, string>, embeddedProfile: Storage
     // (e2e/support/fixtures.ts), so per-IP limits never couple tests. The default (0, the socket's
     // address) is tested against its own instance in tests/cluster/edges.test.ts.
     TRUSTED_PROXY_COUNT: "1",
+    // The notifications spec's webhook receiver listens on loopback.
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
   }
   // The embedded bucket's CORS rule must name this run's app origin.
   if ((await run(TSX, ["scripts/setup-bucket.ts"], appEnv)) !== 0) throw new Error("bucket setup for e2e failed")

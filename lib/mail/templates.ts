@@ -17,9 +17,9 @@ export function appLink(appUrl: string, path: string, query: Record<string, stri
   return url.toString()
 }
 
-type Template = { subject: string; paragraphs: string[]; action?: { label: string; url: string }; footer?: string }
+export type Template = { subject: string; paragraphs: string[]; action?: { label: string; url: string }; footer?: string }
 
-function render(to: string, template: Template): MailMessage {
+export function render(to: string, template: Template): MailMessage {
   const subject = `${template.subject} · ${PRODUCT_NAME}`
   const text = [
     ...template.paragraphs,

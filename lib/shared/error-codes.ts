@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   empty_body: { status: 400, description: "The request needs a body." },
   invalid_part_number: { status: 400, description: "A part number is outside the upload's parts." },
   share_expiry_too_long: { status: 400, description: "The link's expiry is past the server's maximum." },
+  webhook_url_forbidden: { status: 400, description: "The webhook URL is not http(s) or names an internal address." },
   invalid_link_token: {
     status: 400,
     description: "A mailed link's token (reset, verification, email change, invitation) is unknown, expired, used or tampered with; nothing changed.",
@@ -41,6 +42,7 @@ export const ERROR_CODES = {
   token_limit: { status: 409, description: "The account holds as many API tokens as it may." },
   totp_already_enabled: { status: 409, description: "Two-factor sign-in is already on; turn it off first." },
   totp_not_enrolled: { status: 409, description: "There is no two-factor enrolment to confirm or use." },
+  webhook_limit: { status: 409, description: "The account holds as many webhooks as it may." },
   upload_not_open: { status: 409, description: "The upload was completed, cancelled or has expired." },
   upload_incomplete: { status: 409, description: "Storage does not hold every byte of the upload yet." },
   upload_completed: { status: 409, description: "The upload is already complete." },

@@ -1,8 +1,9 @@
 import { getDb } from "@/lib/db"
+import { onFileUploaded } from "@/lib/notifications"
 import { ApiError } from "@/lib/errors"
 import { abortMultipartUpload, completeMultipartUpload, deleteObject, headObject, listParts, sealObject, storagePinsVersions } from "@/lib/storage"
 import { partSizeOf } from "@/lib/shared/upload-layout"
-import { FileSummary, Uploader, ownerIdOf, actorOf } from "@/lib/uploads/uploader"
+import { FileSummary, Uploader, ownerIdOf, actorOf, isRequestUploader } from "@/lib/uploads/uploader"
 import { findOwnUpload, OwnUpload, assertOpen, multipartLayoutOf } from "@/lib/uploads/own-upload"
 import { closeWithoutFile } from "@/lib/uploads/abort"
 
@@ -144,6 +145,7 @@ export async function completeUpload(
     await tx.auditEvent.create({
       data: { action: "upload.complete", actorId: actor.id, via: actor.via, objectKey: upload.objectKey, uploadId: upload.id, fileId: file.id },
     })
+    await onFileUploaded(tx, file.ownerId, file, isRequestUploader(uploader) ? uploader.request.id : undefined)
     return { file: toFileSummary(file), created: true }
   })
 }

@@ -80,7 +80,8 @@ async function seedForeignResources(owner: { id: string }): Promise<Record<strin
   const uploadRequest = await db.uploadRequest.create({
     data: { ownerId: owner.id, title: "Theirs", tokenHash: "d".repeat(64), maxFiles: 1, maxFileSize: 10n, maxTotalSize: 10n },
   })
-  return { uploads: upload.id, files: file.id, shares: share.id, tokens: token.id, "upload-requests": uploadRequest.id }
+  const webhook = await db.webhook.create({ data: { ownerId: owner.id, url: "https://example.com/hook", events: ["share.created"], secretSealed: "x.y.z" } })
+  return { uploads: upload.id, files: file.id, shares: share.id, tokens: token.id, "upload-requests": uploadRequest.id, webhooks: webhook.id }
 }
 
 /** What a foreign resource looks like in the database: it must not change, whatever the calls below do. */
@@ -93,6 +94,7 @@ async function snapshotForeignResources() {
     share: await db.share.findUnique({ where: { id: foreignIds.shares } }),
     token: await db.apiToken.findUnique({ where: { id: foreignIds.tokens } }),
     uploadRequest: await db.uploadRequest.findUnique({ where: { id: foreignIds["upload-requests"] } }),
+    webhook: await db.webhook.findUnique({ where: { id: foreignIds.webhooks }, include: { deliveries: true } }),
   }
 }
 

@@ -56,6 +56,7 @@ type Fixture = {
   uploadRequestId: string
   requestToken: string
   requestUploadId: string
+  webhookId: string
 }
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>
@@ -80,6 +81,7 @@ const RESOURCE_OF: Record<string, keyof Fixture> = {
   shares: "shareId",
   tokens: "tokenId",
   "upload-requests": "uploadRequestId",
+  webhooks: "webhookId",
   users: "userId",
 }
 
@@ -288,6 +290,7 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
   const requests = await import("@/lib/shared/validations/upload-requests")
   const adminSchemas = await import("@/lib/shared/validations/admin")
   const accountSchemas = await import("@/lib/shared/validations/account")
+  const notifications = await import("@/lib/shared/validations/notifications")
 
   const grant: BodyCase = {
     valid: { name: "report.pdf", size: 1000, type: "application/pdf" },
@@ -421,6 +424,34 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
       },
       others: [{ body: { fileIds: ["no-such-file"] }, status: 404, code: "not_found" }],
     },
+    "POST webhooks": {
+      valid: { url: "https://example.com/hook", events: ["share.created"] },
+      schema: notifications.createWebhookSchema,
+      fields: {
+        url: [MISSING, ...WRONG_TYPES, "", "x".repeat(2001)],
+        events: [MISSING, ...WRONG_TYPES, [], ["share.exploded"], [1]],
+        sneaky: [1, "x"],
+      },
+      others: [{ body: { url: "http://169.254.169.254/latest", events: ["share.created"] }, status: 400, code: "webhook_url_forbidden" }],
+    },
+    "PATCH account/notifications": {
+      valid: { notifyDownloads: false },
+      schema: notifications.notificationSettingsSchema,
+      fields: { notifyDownloads: ["yes", 1, [], null], notifyUploadRequests: ["true", 0], notifyExpiry: [{}, "false"], sneaky: [1] },
+    },
+    "PATCH shares/[id]/notifications": {
+      valid: { notifyDownloads: false },
+      schema: notifications.shareNotificationsSchema,
+      fields: { notifyDownloads: ["yes", 1, [], null], notifyExpiry: [{}, "false"], sneaky: [1] },
+    },
+    "POST shares/[id]/recipients": {
+      valid: { recipients: ["someone@example.com"] },
+      schema: notifications.sendShareRecipientsSchema,
+      fields: {
+        recipients: [MISSING, [], 42, "someone@example.com", {}, ["not-an-address"], [1], Array.from({ length: 21 }, (_, index) => `r${index}@example.com`)],
+        recipientMessage: [42, [], "x".repeat(1001), "a\u202eb"],
+      },
+    },
     "PATCH shares/[id]": {
       valid: { title: "Renamed" },
       schema: shares.updateShareSchema,
@@ -529,6 +560,7 @@ async function seed(email: string): Promise<Fixture> {
   // Multipart uploads in flight: no object exists until they complete.
   const pending = (await ok<{ upload: { id: string } }>(await as("POST uploads", { body: { name: "big.bin", size: 6 * MIB } }), 201)).upload
   const sent = (await ok<{ upload: { id: string } }>(await call(endpoint("POST r/[token]/uploads"), { params: { token: requestToken }, body: { name: "sent.bin", size: 6 * MIB } }), 201)).upload
+  const { webhook } = await ok<{ webhook: { id: string } }>(await as("POST webhooks", { body: { url: "https://example.com/hook", events: ["share.created"] } }), 201)
   return {
     userId: user.id,
     fileId: file.id,
@@ -538,6 +570,7 @@ async function seed(email: string): Promise<Fixture> {
     uploadRequestId: uploadRequest.id,
     requestToken,
     requestUploadId: sent.id,
+    webhookId: webhook.id,
   }
 }
 

@@ -1,0 +1,296 @@
+"use client"
+
+import { useState, type FormEvent } from "react"
+import { failureMessage, sendJson } from "@/components/account-send"
+import { Button } from "@/components/ui/button"
+import { CopyButton } from "@/components/ui/copy-button"
+import { FormAlert } from "@/components/ui/form-alert"
+import { FormattedDate } from "@/components/ui/formatted-date"
+import { INPUT_CLASSES } from "@/components/ui/input-classes"
+import {
+  WEBHOOK_EVENTS,
+  type WebhookDeliverySummary,
+  type WebhookEvent,
+  type WebhookSummary,
+} from "@/lib/shared/webhooks"
+
+export type NotificationToggles = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }
+
+const TOGGLES: { key: keyof NotificationToggles; label: string; hint: string }[] = [
+  {
+    key: "notifyDownloads",
+    label: "My link was downloaded",
+    hint: "At most one mail per link every 10 minutes, summing up the downloads.",
+  },
+  {
+    key: "notifyUploadRequests",
+    label: "Files arrived through my upload request",
+    hint: "One mail per file received.",
+  },
+  { key: "notifyExpiry", label: "A link expires tomorrow", hint: "For links that live longer than two days." },
+]
+
+const EVENT_LABELS: Record<WebhookEvent, string> = {
+  "file.uploaded": "A file was uploaded",
+  "share.created": "A link was created",
+  "share.downloaded": "A link was downloaded",
+  "share.revoked": "A link was revoked",
+  "upload_request.received": "A file arrived through an upload request",
+}
+
+/** Mail switches: each change is saved at once. */
+export function NotificationTogglesForm({
+  initial,
+  mailAvailable,
+}: {
+  initial: NotificationToggles
+  mailAvailable: boolean
+}) {
+  const [values, setValues] = useState(initial)
+  const [error, setError] = useState<string>()
+  async function toggle(key: keyof NotificationToggles, value: boolean) {
+    setValues((current) => ({ ...current, [key]: value }))
+    setError(undefined)
+    const result = await sendJson("PATCH", "/api/account/notifications", { [key]: value })
+    if (!result.ok) {
+      setValues((current) => ({ ...current, [key]: !value }))
+      setError(failureMessage(result.failure))
+    }
+  }
+  return (
+    <fieldset className="space-y-3" disabled={!mailAvailable}>
+      <legend className="sr-only">Mail me when</legend>
+      {!mailAvailable && <FormAlert tone="info">This server cannot send mail, so these are off.</FormAlert>}
+      {TOGGLES.map((toggle_) => (
+        <label key={toggle_.key} className="flex items-start gap-3 text-sm">
+          <input
+            type="checkbox"
+            className="mt-0.5 size-4 shrink-0 accent-brand-600"
+            checked={values[toggle_.key]}
+            onChange={(event) => void toggle(toggle_.key, event.target.checked)}
+          />
+          <span>
+            <span className="font-medium">{toggle_.label}</span>
+            <span className="block text-slate-500 dark:text-slate-400">{toggle_.hint}</span>
+          </span>
+        </label>
+      ))}
+      {error && <FormAlert>{error}</FormAlert>}
+    </fieldset>
+  )
+}
+
+function statusTone(status: WebhookDeliverySummary["status"]) {
+  if (status === "delivered") return "text-emerald-700 dark:text-emerald-400"
+  if (status === "failed") return "text-red-700 dark:text-red-400"
+  return "text-amber-700 dark:text-amber-400"
+}
+
+function Deliveries({ webhookId }: { webhookId: string }) {
+  const [deliveries, setDeliveries] = useState<WebhookDeliverySummary[]>()
+  const [error, setError] = useState<string>()
+  async function load() {
+    setError(undefined)
+    try {
+      const response = await fetch(`/api/webhooks/${webhookId}/deliveries`)
+      if (!response.ok) throw new Error(`HTTP ${response.status}`)
+      setDeliveries(((await response.json()) as { deliveries: WebhookDeliverySummary[] }).deliveries)
+    } catch {
+      setError("Could not load the deliveries")
+    }
+  }
+  if (!deliveries) {
+    return (
+      <div className="space-y-2">
+        <Button variant="ghost" size="sm" onClick={() => void load()}>
+          Show deliveries
+        </Button>
+        {error && <FormAlert>{error}</FormAlert>}
+      </div>
+    )
+  }
+  return (
+    <div className="space-y-2">
+      <div className="flex items-center justify-between">
+        <h4 className="text-sm font-medium">Recent deliveries</h4>
+        <Button variant="ghost" size="sm" onClick={() => void load()}>
+          Refresh
+        </Button>
+      </div>
+      {deliveries.length === 0 ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">No deliveries yet.</p>
+      ) : (
+        <ul
+          aria-label="Deliveries"
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800"
+        >
+          {deliveries.map((delivery) => {
+            const last = delivery.log.at(-1)
+            return (
+              <li key={delivery.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-3 py-2">
+                <span className="font-mono text-xs">{delivery.type}</span>
+                <span className={`font-medium ${statusTone(delivery.status)}`}>{delivery.status}</span>
+                <span className="text-slate-500 dark:text-slate-400">
+                  {delivery.attempts} attempt{delivery.attempts === 1 ? "" : "s"}
+                  {last ? ` · ${last.statusCode ?? "no answer"} · ${last.latencyMs} ms` : ""}
+                </span>
+                <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
+                  <FormattedDate value={delivery.createdAt} withTime />
+                </span>
+                {last?.error && (
+                  <span className="w-full break-all text-xs text-red-700 dark:text-red-400">{last.error}</span>
+                )}
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDeleted: () => void }) {
+  const [message, setMessage] = useState<{ tone: "info" | "error"; text: string }>()
+  const [busy, setBusy] = useState(false)
+  async function test() {
+    setBusy(true)
+    const result = await sendJson("POST", `/api/webhooks/${webhook.id}/test`)
+    setMessage(
+      result.ok
+        ? { tone: "info", text: "Test delivery queued; it arrives within seconds." }
+        : { tone: "error", text: failureMessage(result.failure) },
+    )
+    setBusy(false)
+  }
+  async function remove() {
+    setBusy(true)
+    const result = await sendJson("DELETE", `/api/webhooks/${webhook.id}`)
+    if (result.ok) onDeleted()
+    else setMessage({ tone: "error", text: failureMessage(result.failure) })
+    setBusy(false)
+  }
+  return (
+    <li className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <p className="break-all font-mono text-sm">{webhook.url}</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400">{webhook.events.join(", ")}</p>
+          {webhook.pausedAt && (
+            <p className="text-xs font-medium text-red-700 dark:text-red-400">
+              Paused after failing for a day: send a test to resume.
+            </p>
+          )}
+        </div>
+        <div className="flex gap-2">
+          <Button variant="secondary" size="sm" disabled={busy} onClick={() => void test()}>
+            Send test
+          </Button>
+          <Button
+            variant="danger-ghost"
+            size="sm"
+            disabled={busy}
+            onClick={() => void remove()}
+            aria-label={`Delete webhook ${webhook.url}`}
+          >
+            Delete
+          </Button>
+        </div>
+      </div>
+      {message && <FormAlert tone={message.tone}>{message.text}</FormAlert>}
+      <Deliveries webhookId={webhook.id} />
+    </li>
+  )
+}
+
+/** Webhooks: add (the secret is shown once), send a test, see deliveries, delete. */
+export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
+  const [webhooks, setWebhooks] = useState(initial)
+  const [url, setUrl] = useState("")
+  const [events, setEvents] = useState<WebhookEvent[]>([...WEBHOOK_EVENTS])
+  const [error, setError] = useState<string>()
+  const [secret, setSecret] = useState<string>()
+  const [pending, setPending] = useState(false)
+
+  async function add(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    setPending(true)
+    setError(undefined)
+    const result = await sendJson("POST", "/api/webhooks", { url, events })
+    if (result.ok) {
+      const { webhook } = (await result.response.json()) as { webhook: WebhookSummary & { secret: string } }
+      const { secret: shown, ...summary } = webhook
+      setWebhooks((current) => [...current, summary])
+      setSecret(shown)
+      setUrl("")
+    } else {
+      setError(failureMessage(result.failure))
+    }
+    setPending(false)
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={(event) => void add(event)} className="space-y-3" aria-label="Add a webhook">
+        <label className="block text-sm font-medium" htmlFor="webhook-url">
+          Receiver URL
+        </label>
+        <input
+          id="webhook-url"
+          type="url"
+          required
+          placeholder="https://example.com/valet-events"
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+          className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
+        />
+        <fieldset className="space-y-1.5">
+          <legend className="text-sm font-medium">Events</legend>
+          {WEBHOOK_EVENTS.map((name) => (
+            <label key={name} className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="size-4 shrink-0 accent-brand-600"
+                checked={events.includes(name)}
+                onChange={(event) =>
+                  setEvents((current) =>
+                    event.target.checked ? [...current, name] : current.filter((each) => each !== name),
+                  )
+                }
+              />
+              {EVENT_LABELS[name]} <span className="font-mono text-xs text-slate-500">{name}</span>
+            </label>
+          ))}
+        </fieldset>
+        {error && <FormAlert>{error}</FormAlert>}
+        <Button type="submit" disabled={pending || events.length === 0}>
+          {pending ? "Adding…" : "Add webhook"}
+        </Button>
+      </form>
+      {secret && (
+        <div className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700/60 dark:bg-amber-950/30">
+          <p className="font-medium">Signing secret — copy it now, it is not shown again.</p>
+          <p className="break-all font-mono text-xs" data-testid="webhook-secret">
+            {secret}
+          </p>
+          <p className="text-xs text-slate-600 dark:text-slate-300">
+            Verify X-Valet-Signature: sha256= HMAC-SHA256 of “X-Valet-Timestamp.body” with this secret.
+          </p>
+          <CopyButton text={secret} label="Copy secret" />
+        </div>
+      )}
+      {webhooks.length === 0 ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">No webhooks yet.</p>
+      ) : (
+        <ul aria-label="Webhooks" className="space-y-3">
+          {webhooks.map((webhook) => (
+            <WebhookItem
+              key={webhook.id}
+              webhook={webhook}
+              onDeleted={() => setWebhooks((current) => current.filter((each) => each.id !== webhook.id))}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
