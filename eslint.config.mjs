@@ -41,7 +41,15 @@ const PROCESS_ENV_ONLY_IN_ENV = {
   message: "Read configuration through lib/env.ts (validated once, the only reader of process.env).",
 }
 // instrumentation.ts reads NEXT_RUNTIME, which Next.js inlines per bundle (Node or edge) at build time.
-const CONFIG_AND_TOOLING = ["instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "bench/**", "lib/**/*.test.ts", "*.config.{ts,mjs,js}"]
+const CONFIG_AND_TOOLING = [
+  "instrumentation.ts",
+  "scripts/**",
+  "tests/**",
+  "e2e/**",
+  "bench/**",
+  "lib/**/*.test.ts",
+  "*.config.{ts,mjs,js}",
+]
 
 const eslintConfig = [
   ...nextCoreWebVitals,
@@ -64,7 +72,17 @@ const eslintConfig = [
     ignores: ["lib/env.ts", ...CONFIG_AND_TOOLING],
     rules: { "no-restricted-properties": ["error", PROCESS_ENV_ONLY_IN_ENV] },
   },
-  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      ".data/**",
+      "lib/generated/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
 ]
 
 export default eslintConfig

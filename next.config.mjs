@@ -25,7 +25,12 @@ const nextConfig = {
     ]
     // JSON loads nothing, so its policy denies everything (it matters if a response is ever
     // rendered as a document, e.g. opened directly in a tab).
-    const apiPolicy = [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }]
+    const apiPolicy = [
+      {
+        key: "Content-Security-Policy",
+        value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      },
+    ]
     // Share and upload-request pages carry the token in their URL: keep it out of caches and
     // Referer headers. Listed after `everywhere`: for the same header the later rule wins (over the
     // route handler's own, too).

@@ -27,17 +27,23 @@ const clusterPhase = process.env.VALET_TEST_PHASE === "cluster"
  * (scripts/test.ts runs it with VALET_TEST_PHASE=cluster, one file at a time). These tests start
  * app instances (`next start`) themselves and stop them; see tests/support/app-instance.ts.
  */
-const clusterProjects = profiles.filter((profile) => profile.cluster !== false).map((profile) => ({
-  extends: true as const,
-  test: {
-    name: `cluster:${profile.name}`,
-    include: ["tests/cluster/**/*.test.ts"],
-    environment: "node",
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
-    env: { ...profile.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), VALET_STORAGE_PROFILE: profile.name },
-  },
-}))
+const clusterProjects = profiles
+  .filter((profile) => profile.cluster !== false)
+  .map((profile) => ({
+    extends: true as const,
+    test: {
+      name: `cluster:${profile.name}`,
+      include: ["tests/cluster/**/*.test.ts"],
+      environment: "node",
+      testTimeout: 300_000,
+      hookTimeout: 300_000,
+      env: {
+        ...profile.env,
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        VALET_STORAGE_PROFILE: profile.name,
+      },
+    },
+  }))
 
 export default defineConfig({
   resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },

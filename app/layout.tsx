@@ -21,9 +21,21 @@ export async function generateMetadata(): Promise<Metadata> {
     description: t("description"),
     applicationName: "Valet",
     manifest: "/manifest.webmanifest",
-    icons: { icon: [{ url: "/favicon.ico", sizes: "any" }, { url: "/icon.svg", type: "image/svg+xml" }], apple: "/apple-icon.png" },
+    icons: {
+      icon: [
+        { url: "/favicon.ico", sizes: "any" },
+        { url: "/icon.svg", type: "image/svg+xml" },
+      ],
+      apple: "/apple-icon.png",
+    },
     // Generic for the whole site; pages with more to say (a share) set their own.
-    openGraph: { type: "website", siteName: "Valet", title: "Valet", description: t("description"), images: [{ url: "/og.png", width: 1200, height: 630 }] },
+    openGraph: {
+      type: "website",
+      siteName: "Valet",
+      title: "Valet",
+      description: t("description"),
+      images: [{ url: "/og.png", width: 1200, height: 630 }],
+    },
     twitter: { card: "summary_large_image" },
   }
 }
@@ -39,7 +51,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const locale = await getLocale()
   const t = await getTranslations("layout")
   const user = await getCurrentUser()
-  const verificationNotice = user && !(await isEmailVerified(user.id)) ? { email: user.email, isMailConfigured: isMailConfigured() } : null
+  const verificationNotice =
+    user && !(await isEmailVerified(user.id)) ? { email: user.email, isMailConfigured: isMailConfigured() } : null
   return (
     <html lang={locale} dir={isLocale(locale) ? textDirection(locale) : "ltr"}>
       <body className="flex min-h-screen flex-col font-sans">

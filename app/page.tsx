@@ -5,7 +5,8 @@ import { accountPolicyFromEnv, type AccountUser } from "@/lib/accounts"
 import { getCurrentUser } from "@/lib/auth"
 
 const STEPS = ["ask", "mint", "move"] as const
-const CARD = "flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+const CARD =
+  "flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
 
 export default async function HomePage() {
   const user = await getCurrentUser()
@@ -16,13 +17,21 @@ export default async function HomePage() {
     <div className="space-y-12">
       <SignedOutIntro registrationOpen={accountPolicyFromEnv().registration === "open"} />
       <section aria-labelledby="how-it-works">
-        <h2 id="how-it-works" className="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+        <h2
+          id="how-it-works"
+          className="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
           {t("howItWorks")}
         </h2>
         <ol className="grid gap-4 sm:grid-cols-3">
           {STEPS.map((step, index) => (
-            <li key={step} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-              <p className="text-xs font-medium text-brand-600 dark:text-brand-300">{t("step", { number: index + 1 })}</p>
+            <li
+              key={step}
+              className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+            >
+              <p className="text-xs font-medium text-brand-600 dark:text-brand-300">
+                {t("step", { number: index + 1 })}
+              </p>
               <h3 className="mt-1 font-semibold">{t(`steps.${step}.title`)}</h3>
               <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{t(`steps.${step}.body`)}</p>
             </li>
@@ -61,7 +70,9 @@ async function SignedInHome({ user }: { user: AccountUser }) {
     <div className="space-y-8">
       <section className="space-y-5">
         <div className="space-y-2">
-          <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">{t("welcome", { name: user.name?.trim() || user.email })}</h1>
+          <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">
+            {t("welcome", { name: user.name?.trim() || user.email })}
+          </h1>
           <p className="text-lg text-slate-600 dark:text-slate-300">{t("lead")}</p>
         </div>
         <div className="flex flex-wrap gap-3">
@@ -74,8 +85,13 @@ async function SignedInHome({ user }: { user: AccountUser }) {
         </div>
       </section>
       {user.role === "ADMIN" && (
-        <section aria-labelledby="admin-notice" className="rounded-xl border border-brand-200 bg-brand-50 p-5 dark:border-brand-800 dark:bg-slate-900">
-          <h2 id="admin-notice" className="font-semibold">{t("adminTitle")}</h2>
+        <section
+          aria-labelledby="admin-notice"
+          className="rounded-xl border border-brand-200 bg-brand-50 p-5 dark:border-brand-800 dark:bg-slate-900"
+        >
+          <h2 id="admin-notice" className="font-semibold">
+            {t("adminTitle")}
+          </h2>
           <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{t("adminBody")}</p>
           <Link href="/admin" className={buttonClasses({ variant: "secondary", size: "sm", className: "mt-3" })}>
             {t("adminLink")}
@@ -87,7 +103,10 @@ async function SignedInHome({ user }: { user: AccountUser }) {
           <div key={card} className={CARD}>
             <h2 className="font-semibold">{t(`cards.${card}.title`)}</h2>
             <p className="mt-2 flex-1 text-sm text-slate-600 dark:text-slate-300">{t(`cards.${card}.body`)}</p>
-            <Link href={`/${card}`} className="mt-4 self-start text-sm font-medium text-brand-700 hover:text-brand-600 dark:text-brand-300 dark:hover:text-brand-200">
+            <Link
+              href={`/${card}`}
+              className="mt-4 self-start text-sm font-medium text-brand-700 hover:text-brand-600 dark:text-brand-300 dark:hover:text-brand-200"
+            >
               {t(`cards.${card}.link`)}
             </Link>
           </div>

@@ -21,7 +21,11 @@ export const runBrowserUpload: BenchScenario = async (target) => {
   const source = await ensureRandomFile(target.workDir, GIB)
   const appOrigin = new URL(target.appUrl).origin
   const id = Math.random().toString(16).slice(2, 12)
-  const credentials = { email: `bench-browser-${id}@example.test`, password: `Correct-horse-${id}`, name: `bench browser ${id}` }
+  const credentials = {
+    email: `bench-browser-${id}@example.test`,
+    password: `Correct-horse-${id}`,
+    name: `bench browser ${id}`,
+  }
 
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   let browserSeconds: number
@@ -40,14 +44,19 @@ export const runBrowserUpload: BenchScenario = async (target) => {
     const ip = { "x-forwarded-for": randomClientIp() }
     const registered = await page.request.post("/api/register", { data: credentials, headers: ip })
     if (registered.status() !== 201) throw new Error(`register: HTTP ${registered.status()} ${await registered.text()}`)
-    const { csrfToken } = (await (await page.request.get("/api/auth/csrf", { headers: ip })).json()) as { csrfToken: string }
+    const { csrfToken } = (await (await page.request.get("/api/auth/csrf", { headers: ip })).json()) as {
+      csrfToken: string
+    }
     const signedIn = await page.request.post("/api/auth/callback/credentials", {
       form: { csrfToken, email: credentials.email, password: credentials.password, json: "true", callbackUrl: "/" },
       headers: ip,
       maxRedirects: 0,
     })
     if (signedIn.status() !== 200) throw new Error(`sign-in: HTTP ${signedIn.status()}`)
-    const token = await page.request.post("/api/tokens", { data: { name: "bench raw upload" }, headers: { origin: appOrigin } })
+    const token = await page.request.post("/api/tokens", {
+      data: { name: "bench raw upload" },
+      headers: { origin: appOrigin },
+    })
     if (token.status() !== 201) throw new Error(`create token: HTTP ${token.status()} ${await token.text()}`)
     bearerToken = ((await token.json()) as { token: { secret: string } }).token.secret
 
@@ -71,7 +80,8 @@ export const runBrowserUpload: BenchScenario = async (target) => {
     await uploadButton.waitFor()
     // Chromium is a child of this process; its CPU and the app's show which side is the limit.
     const [chromiumPid] = await childPids(process.pid, "chrom")
-    const sampleBoth = () => Promise.all([chromiumPid ? sampleProcessTree(chromiumPid) : undefined, sampleProcessTree(target.appPid)])
+    const sampleBoth = () =>
+      Promise.all([chromiumPid ? sampleProcessTree(chromiumPid) : undefined, sampleProcessTree(target.appPid)])
     const [chromiumBefore, appBefore] = await sampleBoth()
     const started = performance.now()
     await uploadButton.click()
@@ -94,13 +104,26 @@ export const runBrowserUpload: BenchScenario = async (target) => {
   const client = new ValetClient(target.appUrl, bearerToken)
   const appBeforeRaw = await sampleProcessTree(target.appPid)
   const started = performance.now()
-  await client.upload({ name: "raw-put.bin", type: "application/octet-stream", file: { path: source, offset: 0, size: GIB }, parallelParts: DASHBOARD_PARALLEL_PARTS })
+  await client.upload({
+    name: "raw-put.bin",
+    type: "application/octet-stream",
+    file: { path: source, offset: 0, size: GIB },
+    parallelParts: DASHBOARD_PARALLEL_PARTS,
+  })
   const rawSeconds = (performance.now() - started) / 1000
   const appCpuDuringRaw = usageBetween(appBeforeRaw, await sampleProcessTree(target.appPid)).cpuSeconds
 
   // Both files out of the way (the bench bucket is throwaway, but quota is per account).
-  const listed = expectStatus("list files", await send(`${target.appUrl}/api/files?limit=10`, { method: "GET", headers: { authorization: `Bearer ${bearerToken}` } }), 200)
-  for (const file of (JSON.parse(listed.body.toString("utf8")) as { files: { id: string }[] }).files) await client.deleteFile(file.id)
+  const listed = expectStatus(
+    "list files",
+    await send(`${target.appUrl}/api/files?limit=10`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${bearerToken}` },
+    }),
+    200,
+  )
+  for (const file of (JSON.parse(listed.body.toString("utf8")) as { files: { id: string }[] }).files)
+    await client.deleteFile(file.id)
 
   const browserRate = GIB / MIB / browserSeconds
   const rawRate = GIB / MIB / rawSeconds
@@ -109,11 +132,25 @@ export const runBrowserUpload: BenchScenario = async (target) => {
   const figures: Figure[] = [
     { name: "Chromium + Uppy dashboard, 1 GiB upload", value: round(browserRate), unit: "MiB/s" },
     { name: "Node, raw presigned multipart PUT, 1 GiB", value: round(rawRate), unit: "MiB/s" },
-    { name: "browser ÷ raw throughput", value: round(ratio, 2), unit: "×", target: `≥ ${TARGET_RATIO}`, met: ratio >= TARGET_RATIO },
+    {
+      name: "browser ÷ raw throughput",
+      value: round(ratio, 2),
+      unit: "×",
+      target: `≥ ${TARGET_RATIO}`,
+      met: ratio >= TARGET_RATIO,
+    },
     { name: "browser: storage PUTs in flight at most", value: maxParallelPuts, unit: "requests" },
     { name: "browser: Chromium CPU (all its processes) for the 1 GiB", value: round(chromiumCpu), unit: "s" },
-    { name: "browser: app CPU for the 1 GiB (grant, a signing call per part, complete)", value: round(appCpuDuringBrowser), unit: "s" },
-    { name: "raw: app CPU for the 1 GiB (grant, parts signed 100 per call, complete)", value: round(appCpuDuringRaw), unit: "s" },
+    {
+      name: "browser: app CPU for the 1 GiB (grant, a signing call per part, complete)",
+      value: round(appCpuDuringBrowser),
+      unit: "s",
+    },
+    {
+      name: "raw: app CPU for the 1 GiB (grant, parts signed 100 per call, complete)",
+      value: round(appCpuDuringRaw),
+      unit: "s",
+    },
   ]
   const notes = [
     `Browser: from the click on "Upload 1 file" until the dashboard says Complete (the server has completed the upload and recorded the file); ${storagePuts} PUTs to storage, parts signed one per request as Uppy asks for them.`,

@@ -7,7 +7,15 @@
  */
 import type { BenchScenario, Figure } from "@/bench/types"
 import { sampleProcessTree, usageBetween } from "@/bench/process-tree"
-import { createAccount, ensureRandomFile, GIB, mapConcurrent, MIB, ValetClient, type FileRange } from "@/bench/transfer-client"
+import {
+  createAccount,
+  ensureRandomFile,
+  GIB,
+  mapConcurrent,
+  MIB,
+  ValetClient,
+  type FileRange,
+} from "@/bench/transfer-client"
 
 const SMALL_FILE_SIZE = 10 * MIB
 const SMALL_FILE_COUNT = 100
@@ -28,7 +36,11 @@ export const runDataPath: BenchScenario = async (target) => {
   const source = await ensureRandomFile(target.workDir, GIB)
   const big: FileRange = { path: source, offset: 0, size: GIB }
   // The 100 small files are consecutive 10 MiB slices of the same random data.
-  const small: FileRange[] = Array.from({ length: SMALL_FILE_COUNT }, (_, index) => ({ path: source, offset: index * SMALL_FILE_SIZE, size: SMALL_FILE_SIZE }))
+  const small: FileRange[] = Array.from({ length: SMALL_FILE_COUNT }, (_, index) => ({
+    path: source,
+    offset: index * SMALL_FILE_SIZE,
+    size: SMALL_FILE_SIZE,
+  }))
 
   /** Runs one transfer and answers what the serving process tree (the app's, or the proxy's) spent on it. */
   const measure = async (bytes: number, transfer: () => Promise<unknown>, pid = target.appPid): Promise<Measured> => {
@@ -74,10 +86,42 @@ export const runDataPath: BenchScenario = async (target) => {
   // 1 GiB as one file.
   let valetId = ""
   let proxyId = ""
-  record("valet, 1 GiB upload", "valet", "big", await measure(GIB, async () => (valetId = await client.upload({ name: "one-gib.bin", type: TYPE, file: big, parallelParts: PARALLEL_PARTS }))))
-  record("valet, 1 GiB download", "valet", "big", await measure(GIB, async () => expectBytes("valet download", await client.download(valetId), GIB)))
-  record("proxy, 1 GiB upload", "proxy", "big", await measure(GIB, async () => (proxyId = await client.proxyUpload({ name: "one-gib.bin", type: TYPE, file: big })), target.proxyPid))
-  record("proxy, 1 GiB download", "proxy", "big", await measure(GIB, async () => expectBytes("proxy download", await client.proxyDownload(proxyId), GIB), target.proxyPid))
+  record(
+    "valet, 1 GiB upload",
+    "valet",
+    "big",
+    await measure(
+      GIB,
+      async () =>
+        (valetId = await client.upload({ name: "one-gib.bin", type: TYPE, file: big, parallelParts: PARALLEL_PARTS })),
+    ),
+  )
+  record(
+    "valet, 1 GiB download",
+    "valet",
+    "big",
+    await measure(GIB, async () => expectBytes("valet download", await client.download(valetId), GIB)),
+  )
+  record(
+    "proxy, 1 GiB upload",
+    "proxy",
+    "big",
+    await measure(
+      GIB,
+      async () => (proxyId = await client.proxyUpload({ name: "one-gib.bin", type: TYPE, file: big })),
+      target.proxyPid,
+    ),
+  )
+  record(
+    "proxy, 1 GiB download",
+    "proxy",
+    "big",
+    await measure(
+      GIB,
+      async () => expectBytes("proxy download", await client.proxyDownload(proxyId), GIB),
+      target.proxyPid,
+    ),
+  )
   await client.deleteFile(valetId)
   await client.deleteFile(proxyId)
 
@@ -90,28 +134,47 @@ export const runDataPath: BenchScenario = async (target) => {
     "valet",
     "small",
     await measure(smallTotal, async () => {
-      valetIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) => client.upload({ name: smallName(index), type: TYPE, file, parallelParts: 1 }))
+      valetIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) =>
+        client.upload({ name: smallName(index), type: TYPE, file, parallelParts: 1 }),
+      )
     }),
   )
   record(
     "valet, 100 × 10 MiB download",
     "valet",
     "small",
-    await measure(smallTotal, () => mapConcurrent(valetIds, FILE_CONCURRENCY, async (id) => expectBytes("valet download", await client.download(id), SMALL_FILE_SIZE))),
+    await measure(smallTotal, () =>
+      mapConcurrent(valetIds, FILE_CONCURRENCY, async (id) =>
+        expectBytes("valet download", await client.download(id), SMALL_FILE_SIZE),
+      ),
+    ),
   )
   record(
     "proxy, 100 × 10 MiB upload",
     "proxy",
     "small",
-    await measure(smallTotal, async () => {
-      proxyIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) => client.proxyUpload({ name: smallName(index), type: TYPE, file }))
-    }, target.proxyPid),
+    await measure(
+      smallTotal,
+      async () => {
+        proxyIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) =>
+          client.proxyUpload({ name: smallName(index), type: TYPE, file }),
+        )
+      },
+      target.proxyPid,
+    ),
   )
   record(
     "proxy, 100 × 10 MiB download",
     "proxy",
     "small",
-    await measure(smallTotal, () => mapConcurrent(proxyIds, FILE_CONCURRENCY, async (id) => expectBytes("proxy download", await client.proxyDownload(id), SMALL_FILE_SIZE)), target.proxyPid),
+    await measure(
+      smallTotal,
+      () =>
+        mapConcurrent(proxyIds, FILE_CONCURRENCY, async (id) =>
+          expectBytes("proxy download", await client.proxyDownload(id), SMALL_FILE_SIZE),
+        ),
+      target.proxyPid,
+    ),
   )
   await mapConcurrent([...valetIds, ...proxyIds], FILE_CONCURRENCY, (id) => client.deleteFile(id))
 
@@ -126,7 +189,11 @@ export const runDataPath: BenchScenario = async (target) => {
     ]
   })
 
-  figures.push({ name: "app CPU while idle (background, included above)", value: round((idle.cpuSeconds / idle.seconds) * 1000), unit: "ms/s" })
+  figures.push({
+    name: "app CPU while idle (background, included above)",
+    value: round((idle.cpuSeconds / idle.seconds) * 1000),
+    unit: "ms/s",
+  })
 
   const notes: string[] = []
   const cpuPerGib = (mode: "valet" | "proxy", size: "big" | "small") => {
@@ -141,7 +208,13 @@ export const runDataPath: BenchScenario = async (target) => {
   ] as const) {
     const ratio = cpuPerGib("valet", size) / cpuPerGib("proxy", size)
     const met = ratio <= TARGET_CPU_RATIO
-    figures.push({ name: `app CPU per GiB, valet ÷ proxy (${label}, up + down)`, value: round(ratio, 2), unit: "×", target: "≤ 0.01 (1/100)", met })
+    figures.push({
+      name: `app CPU per GiB, valet ÷ proxy (${label}, up + down)`,
+      value: round(ratio, 2),
+      unit: "×",
+      target: "≤ 0.01 (1/100)",
+      met,
+    })
     if (!met && size === "small") {
       notes.push(
         "100 × 10 MiB: valet's app CPU is its API calls (grant, complete, 302 per file: ~3 requests per 10 MiB, each a few DB queries), not the bytes; it grows with the number of files, the proxy's with the bytes.",

@@ -84,7 +84,10 @@ async function seed(client: pg.Client, benchUserId: string, from: number, to: nu
  * same handful of in-flight uploads and the comparison is about table size alone.
  */
 const closeBenchGrants = (client: pg.Client, benchUserId: string) =>
-  client.query(`UPDATE "Upload" SET status = 'EXPIRED', "closedAt" = now() WHERE "ownerId" = $1 AND status = 'PENDING'`, [benchUserId])
+  client.query(
+    `UPDATE "Upload" SET status = 'EXPIRED', "closedAt" = now() WHERE "ownerId" = $1 AND status = 'PENDING'`,
+    [benchUserId],
+  )
 
 const countRows = async (client: pg.Client) => {
   const { rows } = await client.query<{ files: string; shares: string; audit: string }>(
@@ -108,14 +111,29 @@ async function sample(target: BenchTarget, share: BenchShare, label: string): Pr
 async function explainHotQueries(client: pg.Client, benchUserId: string, shareId: string): Promise<string[]> {
   const queries: [string, string, unknown[]][] = [
     ["quota: sum of the user's files", `SELECT sum(size) FROM "File" WHERE "ownerId" = $1`, [benchUserId]],
-    ["quota: sum of uploads in flight", `SELECT sum(size) FROM "Upload" WHERE "ownerId" = $1 AND status = 'PENDING'`, [benchUserId]],
-    ["share lookup by token hash", `SELECT * FROM "Share" WHERE "tokenHash" = (SELECT "tokenHash" FROM "Share" WHERE id = $1)`, [shareId]],
+    [
+      "quota: sum of uploads in flight",
+      `SELECT sum(size) FROM "Upload" WHERE "ownerId" = $1 AND status = 'PENDING'`,
+      [benchUserId],
+    ],
+    [
+      "share lookup by token hash",
+      `SELECT * FROM "Share" WHERE "tokenHash" = (SELECT "tokenHash" FROM "Share" WHERE id = $1)`,
+      [shareId],
+    ],
   ]
   const lines: string[] = []
   for (const [name, sql, params] of queries) {
     const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS OFF) ${sql}`, params)
     const plan = rows.map((row) => row["QUERY PLAN"])
-    const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, "").replace(/\s+\(cost=.*$/, ""))
+    const scans = plan
+      .filter((line) => /Scan/.test(line))
+      .map((line) =>
+        line
+          .trim()
+          .replace(/^->\s*/, "")
+          .replace(/\s+\(cost=.*$/, ""),
+      )
     const time = plan.find((line) => line.startsWith("Execution Time"))
     lines.push(`EXPLAIN ${name}: ${scans.join("; ")}; ${time ?? ""}`)
   }
@@ -146,14 +164,30 @@ export const growth: BenchScenario = async (target) => {
   for (const entry of samples) {
     const isLargest = entry === samples.at(-1)
     const flat = (value: number, baseValue: number) =>
-      isLargest && base ? { target: `≤ ${MAX_GROWTH}× small-table p50`, met: value <= MAX_GROWTH * Math.max(baseValue, 1) } : {}
+      isLargest && base
+        ? { target: `≤ ${MAX_GROWTH}× small-table p50`, met: value <= MAX_GROWTH * Math.max(baseValue, 1) }
+        : {}
     figures.push(
-      { name: `minting @${CONNECTIONS} conns, ${entry.label}: p50`, value: entry.mint.p50Ms, unit: "ms", ...flat(entry.mint.p50Ms, base?.mint.p50Ms ?? 0) },
+      {
+        name: `minting @${CONNECTIONS} conns, ${entry.label}: p50`,
+        value: entry.mint.p50Ms,
+        unit: "ms",
+        ...flat(entry.mint.p50Ms, base?.mint.p50Ms ?? 0),
+      },
       { name: `minting @${CONNECTIONS} conns, ${entry.label}: p99`, value: entry.mint.p99Ms, unit: "ms" },
       { name: `minting @${CONNECTIONS} conns, ${entry.label}: rate`, value: round(entry.mint.rate, 0), unit: "req/s" },
-      { name: `share download @${CONNECTIONS} conns, ${entry.label}: p50`, value: entry.share.p50Ms, unit: "ms", ...flat(entry.share.p50Ms, base?.share.p50Ms ?? 0) },
+      {
+        name: `share download @${CONNECTIONS} conns, ${entry.label}: p50`,
+        value: entry.share.p50Ms,
+        unit: "ms",
+        ...flat(entry.share.p50Ms, base?.share.p50Ms ?? 0),
+      },
       { name: `share download @${CONNECTIONS} conns, ${entry.label}: p99`, value: entry.share.p99Ms, unit: "ms" },
-      { name: `share download @${CONNECTIONS} conns, ${entry.label}: rate`, value: round(entry.share.rate, 0), unit: "req/s" },
+      {
+        name: `share download @${CONNECTIONS} conns, ${entry.label}: rate`,
+        value: round(entry.share.rate, 0),
+        unit: "req/s",
+      },
     )
     const failures = entry.mint.unexpected + entry.mint.errors + entry.share.unexpected + entry.share.errors
     if (failures > 0) notes.push(`${entry.label}: ${failures} unexpected responses or errors`)

@@ -5,7 +5,17 @@
  */
 import { spawn } from "node:child_process"
 import path from "node:path"
-import { formatStatuses, latencyBudgetNote, round, runLoad, SERVICE_TIME_CONNECTIONS, SERVICE_TIME_NOTE, SERVICE_TIME_SECONDS, serviceTimeFigures, type LoadResult } from "./load"
+import {
+  formatStatuses,
+  latencyBudgetNote,
+  round,
+  runLoad,
+  SERVICE_TIME_CONNECTIONS,
+  SERVICE_TIME_NOTE,
+  SERVICE_TIME_SECONDS,
+  serviceTimeFigures,
+  type LoadResult,
+} from "./load"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
 const WARM_UP_SECONDS = 3
@@ -17,7 +27,10 @@ export const MAX_P99_MS = 25
 /** A tiny single-PUT grant: 1 byte never runs into the quota, however many are granted. */
 const GRANT_BODY = JSON.stringify({ name: "bench.txt", size: 1, type: "text/plain" })
 
-export function measureMinting(target: BenchTarget, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
+export function measureMinting(
+  target: BenchTarget,
+  options: { connections: number; durationSeconds: number },
+): Promise<LoadResult> {
   return runLoad(
     {
       url: `${target.appUrl}/api/uploads`,
@@ -33,7 +46,10 @@ export function measureMinting(target: BenchTarget, options: { connections: numb
 }
 
 /** presignPut per second in one process with nothing else to do, and its CPU time per key. */
-export function measureBarePresigner(target: BenchTarget, seconds = PRESIGN_LOOP_SECONDS): Promise<{ rate: number; cpuMsPerKey: number }> {
+export function measureBarePresigner(
+  target: BenchTarget,
+  seconds = PRESIGN_LOOP_SECONDS,
+): Promise<{ rate: number; cpuMsPerKey: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.resolve("bench/presign-loop.ts"), String(seconds)], {
       env: {
@@ -51,7 +67,11 @@ export function measureBarePresigner(target: BenchTarget, seconds = PRESIGN_LOOP
     child.once("exit", (code) => {
       const line = output.trim().split("\n").at(-1) ?? ""
       try {
-        const { count, seconds: elapsed, cpuSeconds } = JSON.parse(line) as { count: number; seconds: number; cpuSeconds: number }
+        const {
+          count,
+          seconds: elapsed,
+          cpuSeconds,
+        } = JSON.parse(line) as { count: number; seconds: number; cpuSeconds: number }
         resolve({ rate: count / elapsed, cpuMsPerKey: (1000 * cpuSeconds) / count })
       } catch {
         reject(new Error(`presign loop exited ${code} without a result: ${output}`))
@@ -88,13 +108,26 @@ export const minting: BenchScenario = async (target) => {
         unit: "ms",
         ...(connections === 200 ? { target: `< ${MAX_P99_MS} ms`, met: run.p99Ms < MAX_P99_MS } : {}),
       },
-      { name: `POST /api/uploads @${connections} conns: app CPU per request`, value: round(run.appCpuMsPerRequest ?? Number.NaN, 2), unit: "ms" },
-      { name: `POST /api/uploads @${connections} conns: non-201 + errors`, value: run.unexpected + run.errors, unit: "responses" },
+      {
+        name: `POST /api/uploads @${connections} conns: app CPU per request`,
+        value: round(run.appCpuMsPerRequest ?? Number.NaN, 2),
+        unit: "ms",
+      },
+      {
+        name: `POST /api/uploads @${connections} conns: non-201 + errors`,
+        value: run.unexpected + run.errors,
+        unit: "responses",
+      },
     )
-    notes.push(`@${connections} conns, ${round(run.seconds)} s: ${formatStatuses(run.statuses)}; ${run.errors} connection errors/timeouts`)
+    notes.push(
+      `@${connections} conns, ${round(run.seconds)} s: ${formatStatuses(run.statuses)}; ${run.errors} connection errors/timeouts`,
+    )
     if (connections === 200) notes.push(latencyBudgetNote(connections, MAX_P99_MS, run))
   }
-  const unqueued = await measureMinting(target, { connections: SERVICE_TIME_CONNECTIONS, durationSeconds: SERVICE_TIME_SECONDS })
+  const unqueued = await measureMinting(target, {
+    connections: SERVICE_TIME_CONNECTIONS,
+    durationSeconds: SERVICE_TIME_SECONDS,
+  })
   figures.push(...serviceTimeFigures("POST /api/uploads", unqueued))
   notes.push(SERVICE_TIME_NOTE)
   notes.push("Each 201 is one Upload row, one audit row and one presigned PUT (1-byte text/plain, quota never binds).")

@@ -29,4 +29,6 @@ const start = performance.now()
 const cpuBefore = process.cpuUsage()
 const count = await loop(start + seconds * 1000)
 const cpu = process.cpuUsage(cpuBefore)
-console.log(JSON.stringify({ count, seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }))
+console.log(
+  JSON.stringify({ count, seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }),
+)

@@ -5,7 +5,17 @@
  * number of 302s autocannon saw.
  */
 import pg from "pg"
-import { formatStatuses, latencyBudgetNote, round, runLoad, SERVICE_TIME_CONNECTIONS, SERVICE_TIME_NOTE, SERVICE_TIME_SECONDS, serviceTimeFigures, type LoadResult } from "./load"
+import {
+  formatStatuses,
+  latencyBudgetNote,
+  round,
+  runLoad,
+  SERVICE_TIME_CONNECTIONS,
+  SERVICE_TIME_NOTE,
+  SERVICE_TIME_SECONDS,
+  serviceTimeFigures,
+  type LoadResult,
+} from "./load"
 import type { BenchScenario, BenchTarget } from "./types"
 
 const CONNECTIONS = 200
@@ -29,11 +39,16 @@ async function api<T>(target: BenchTarget, method: string, route: string, body?:
 /** A real file (granted, put, completed) and a link to it without expiry or download limit. */
 export async function createBenchShare(target: BenchTarget): Promise<BenchShare> {
   const content = "a file for the share-download benchmark\n"
-  const { upload } = await api<{ upload: { id: string; url: string; headers: Record<string, string> } }>(target, "POST", "/api/uploads", {
-    name: "bench-share.txt",
-    size: Buffer.byteLength(content),
-    type: "text/plain",
-  })
+  const { upload } = await api<{ upload: { id: string; url: string; headers: Record<string, string> } }>(
+    target,
+    "POST",
+    "/api/uploads",
+    {
+      name: "bench-share.txt",
+      size: Buffer.byteLength(content),
+      type: "text/plain",
+    },
+  )
   const put = await fetch(upload.url, { method: "PUT", headers: upload.headers, body: content })
   if (!put.ok) throw new Error(`PUT to storage: ${put.status} ${await put.text()}`)
   const { file } = await api<{ file: { id: string } }>(target, "POST", `/api/uploads/${upload.id}/complete`, {})
@@ -75,7 +90,10 @@ export const shareDownload: BenchScenario = async (target) => {
   const run = await measureShareDownload(target, share, { connections: CONNECTIONS, amount })
   const counted = (await shareDownloads(target.databaseUrl, share.id)) - before
   const redirects = run.statuses["302"] ?? 0
-  const unqueued = await measureShareDownload(target, share, { connections: SERVICE_TIME_CONNECTIONS, durationSeconds: SERVICE_TIME_SECONDS })
+  const unqueued = await measureShareDownload(target, share, {
+    connections: SERVICE_TIME_CONNECTIONS,
+    durationSeconds: SERVICE_TIME_SECONDS,
+  })
   return {
     title: "4. Share download",
     figures: [
@@ -88,7 +106,11 @@ export const shareDownload: BenchScenario = async (target) => {
         target: `< ${MAX_P99_MS} ms`,
         met: run.p99Ms < MAX_P99_MS,
       },
-      { name: `GET /s/:token/download @${CONNECTIONS} conns: app CPU per request`, value: round(run.appCpuMsPerRequest ?? Number.NaN, 2), unit: "ms" },
+      {
+        name: `GET /s/:token/download @${CONNECTIONS} conns: app CPU per request`,
+        value: round(run.appCpuMsPerRequest ?? Number.NaN, 2),
+        unit: "ms",
+      },
       ...serviceTimeFigures("GET /s/:token/download", unqueued),
       { name: "302s seen by the load generator", value: redirects, unit: "responses" },
       {

@@ -29,7 +29,14 @@ type Sent = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; b
  */
 export function send(
   url: string,
-  options: { method: string; headers?: Record<string, string>; json?: unknown; form?: Record<string, string>; file?: FileRange; drain?: boolean },
+  options: {
+    method: string
+    headers?: Record<string, string>
+    json?: unknown
+    form?: Record<string, string>
+    file?: FileRange
+    drain?: boolean
+  },
 ): Promise<Sent> {
   const target = new URL(url)
   const isHttps = target.protocol === "https:"
@@ -56,7 +63,9 @@ export function send(
           bytes += chunk.length
           if (!options.drain || (response.statusCode ?? 0) >= 300) chunks.push(chunk)
         })
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), bytes }))
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), bytes }),
+        )
         response.on("error", reject)
       },
     )
@@ -65,7 +74,10 @@ export function send(
       const { file } = options
       // An empty range would make createReadStream read to the end of the file.
       if (file.size === 0) request.end()
-      else createReadStream(file.path, { start: file.offset, end: file.offset + file.size - 1, highWaterMark: MIB }).on("error", reject).pipe(request)
+      else
+        createReadStream(file.path, { start: file.offset, end: file.offset + file.size - 1, highWaterMark: MIB })
+          .on("error", reject)
+          .pipe(request)
     } else request.end(payload)
   })
 }
@@ -83,7 +95,11 @@ export function expectStatus(what: string, response: Sent, ...statuses: number[]
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once; results keep the items' order. */
-export async function mapConcurrent<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length)
   let next = 0
   const worker = async () => {
@@ -102,7 +118,7 @@ export async function ensureRandomFile(dir: string, size: number): Promise<strin
   const existing = await stat(file).catch(() => null)
   if (existing?.size === size) return file
   const out = createWriteStream(file)
-  for (let written = 0; written < size; ) {
+  for (let written = 0; written < size;) {
     const chunk = randomBytes(Math.min(16 * MIB, size - written))
     written += chunk.length
     if (!out.write(chunk)) await once(out, "drain")
@@ -128,7 +144,11 @@ export async function createAccount(appUrl: string, label: string) {
   const credentials = { email: `${label}-${id}@example.test`, password: `Correct-horse-${id}`, name: `${label} ${id}` }
   const origin = new URL(appUrl).origin
   const base = { origin, "x-forwarded-for": randomClientIp() }
-  expectStatus("register", await send(`${appUrl}/api/register`, { method: "POST", headers: base, json: credentials }), 201)
+  expectStatus(
+    "register",
+    await send(`${appUrl}/api/register`, { method: "POST", headers: base, json: credentials }),
+    201,
+  )
 
   const cookies = new Map<string, string>()
   const keep = (response: Sent) => {
@@ -156,7 +176,11 @@ export async function createAccount(appUrl: string, label: string) {
   )
   const created = expectStatus(
     "create token",
-    await send(`${appUrl}/api/tokens`, { method: "POST", headers: { ...base, cookie: cookieHeader() }, json: { name: `bench ${label}` } }),
+    await send(`${appUrl}/api/tokens`, {
+      method: "POST",
+      headers: { ...base, cookie: cookieHeader() },
+      json: { name: `bench ${label}` },
+    }),
     201,
   )
   const { token } = JSON.parse(created.body.toString("utf8")) as { token: { secret: string } }
@@ -176,8 +200,18 @@ export class ValetClient {
     readonly proxyUrl = appUrl,
   ) {}
 
-  private async api<T>(what: string, method: string, pathname: string, json?: unknown, ...statuses: number[]): Promise<T> {
-    const response = await send(`${this.appUrl}${pathname}`, { method, headers: { authorization: `Bearer ${this.bearerToken}` }, json })
+  private async api<T>(
+    what: string,
+    method: string,
+    pathname: string,
+    json?: unknown,
+    ...statuses: number[]
+  ): Promise<T> {
+    const response = await send(`${this.appUrl}${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${this.bearerToken}` },
+      json,
+    })
     expectStatus(what, response, ...(statuses.length ? statuses : [200, 201]))
     return (response.body.length ? JSON.parse(response.body.toString("utf8")) : undefined) as T
   }
@@ -187,33 +221,60 @@ export class ValetClient {
    * signed up to 100 per call) → complete. Answers the recorded file's id.
    */
   async upload(input: { name: string; type: string; file: FileRange; parallelParts: number }): Promise<string> {
-    const { upload } = await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", { name: input.name, size: input.file.size, type: input.type })
+    const { upload } = await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", {
+      name: input.name,
+      size: input.file.size,
+      type: input.type,
+    })
     if (!upload.multipart) {
       // S3 answers 200, Azure's Put Blob 201.
-      expectStatus("PUT to storage", await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }), 200, 201)
-      return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`)).file.id
+      expectStatus(
+        "PUT to storage",
+        await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }),
+        200,
+        201,
+      )
+      return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`)).file
+        .id
     }
     const partNumbers = Array.from({ length: upload.partCount }, (_, index) => index + 1)
     const urls: { partNumber: number; size: number; url: string }[] = []
     for (let from = 0; from < partNumbers.length; from += 100) {
-      const { parts } = await this.api<{ parts: typeof urls }>("sign parts", "POST", `/api/uploads/${upload.id}/parts`, {
-        partNumbers: partNumbers.slice(from, from + 100),
-      })
+      const { parts } = await this.api<{ parts: typeof urls }>(
+        "sign parts",
+        "POST",
+        `/api/uploads/${upload.id}/parts`,
+        {
+          partNumbers: partNumbers.slice(from, from + 100),
+        },
+      )
       urls.push(...parts)
     }
     const etags = await mapConcurrent(urls, input.parallelParts, async (part) => {
       const offset = input.file.offset + (part.partNumber - 1) * upload.partSize
-      const response = expectStatus("PUT part", await send(part.url, { method: "PUT", file: { path: input.file.path, offset, size: part.size } }), 200, 201)
+      const response = expectStatus(
+        "PUT part",
+        await send(part.url, { method: "PUT", file: { path: input.file.path, offset, size: part.size } }),
+        200,
+        201,
+      )
       // Azure's Put Block answers without an ETag: the block id names the part (the server lists them anyway).
       const etag = response.headers.etag ?? new URL(part.url).searchParams.get("blockid") ?? ""
       return { partNumber: part.partNumber, etag: String(etag) }
     })
-    return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`, { parts: etags })).file.id
+    return (
+      await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`, {
+        parts: etags,
+      })
+    ).file.id
   }
 
   /** The app's 302 to a presigned GET, then the bytes from storage; answers the bytes received. */
   async download(fileId: string): Promise<number> {
-    const redirect = await send(`${this.appUrl}/api/files/${fileId}/download`, { method: "GET", headers: { authorization: `Bearer ${this.bearerToken}` } })
+    const redirect = await send(`${this.appUrl}/api/files/${fileId}/download`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${this.bearerToken}` },
+    })
     expectStatus("download", redirect, 302)
     const location = redirect.headers.location
     if (!location) throw new HttpError("download: 302 without a Location")

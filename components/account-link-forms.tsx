@@ -44,7 +44,15 @@ export function ForgotPasswordForm() {
 }
 
 /** Choose a password from a mailed link: a reset or an invitation. */
-export function PasswordLinkForm({ token, endpoint, submitLabel }: { token: string; endpoint: string; submitLabel: string }) {
+export function PasswordLinkForm({
+  token,
+  endpoint,
+  submitLabel,
+}: {
+  token: string
+  endpoint: string
+  submitLabel: string
+}) {
   const [password, setPassword] = useState("")
   const [error, setError] = useState<string>()
   const [done, setDone] = useState(false)
@@ -94,7 +102,17 @@ export function PasswordLinkForm({ token, endpoint, submitLabel }: { token: stri
  * Confirms a mailed link with a click rather than on page load: mail scanners that open every
  * link must not spend a single-use token.
  */
-export function ConfirmLinkButton({ token, endpoint, label, doneMessage }: { token: string; endpoint: string; label: string; doneMessage: string }) {
+export function ConfirmLinkButton({
+  token,
+  endpoint,
+  label,
+  doneMessage,
+}: {
+  token: string
+  endpoint: string
+  label: string
+  doneMessage: string
+}) {
   const [error, setError] = useState<string>()
   const [done, setDone] = useState(false)
   const [pending, setPending] = useState(false)

@@ -18,8 +18,19 @@ export function AdminActivityChart({ days }: { days: Day[] }) {
   const label = (day: string) => day.slice(5).replace("-", "/")
   return (
     <figure className="space-y-2">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" role="img" aria-label="Uploads and downloads per day">
-        <line x1={PADDING.left} x2={WIDTH - PADDING.right} y1={y(0)} y2={y(0)} className="stroke-slate-300 dark:stroke-slate-700" />
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label="Uploads and downloads per day"
+      >
+        <line
+          x1={PADDING.left}
+          x2={WIDTH - PADDING.right}
+          y1={y(0)}
+          y2={y(0)}
+          className="stroke-slate-300 dark:stroke-slate-700"
+        />
         <text x={PADDING.left - 6} y={y(max) + 4} textAnchor="end" className="fill-slate-500 text-[10px]">
           {max}
         </text>
@@ -32,7 +43,13 @@ export function AdminActivityChart({ days }: { days: Day[] }) {
             <g key={day.day}>
               <title>{`${day.day}: ${day.uploads} uploads, ${day.downloads} downloads`}</title>
               <rect x={x} y={y(day.uploads)} width={bar} height={y(0) - y(day.uploads)} className="fill-brand-600" />
-              <rect x={x + bar} y={y(day.downloads)} width={bar} height={y(0) - y(day.downloads)} className="fill-emerald-500" />
+              <rect
+                x={x + bar}
+                y={y(day.downloads)}
+                width={bar}
+                height={y(0) - y(day.downloads)}
+                className="fill-emerald-500"
+              />
               {(index % 2 === days.length % 2 || days.length <= 7) && (
                 <text x={x + bar} y={HEIGHT - 6} textAnchor="middle" className="fill-slate-500 text-[10px]">
                   {label(day.day)}
@@ -47,7 +64,8 @@ export function AdminActivityChart({ days }: { days: Day[] }) {
           <span className="inline-block h-2.5 w-2.5 rounded-sm bg-brand-600" aria-hidden="true" /> Uploads
         </span>
         <span className="flex items-center gap-1.5">
-          <span className="inline-block h-2.5 w-2.5 rounded-sm bg-emerald-500" aria-hidden="true" /> Downloads (own and through links)
+          <span className="inline-block h-2.5 w-2.5 rounded-sm bg-emerald-500" aria-hidden="true" /> Downloads (own and
+          through links)
         </span>
         <span>UTC days</span>
       </figcaption>

@@ -34,10 +34,19 @@ export function AdminCreateUserForm() {
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       {action.error && <FormAlert>{action.error}</FormAlert>}
-      {created && <FormAlert tone="info">Created {created}. Give them their password through a channel you trust.</FormAlert>}
+      {created && (
+        <FormAlert tone="info">Created {created}. Give them their password through a channel you trust.</FormAlert>
+      )}
       <div className="grid gap-4 sm:grid-cols-3">
         <EmailField id="new-user-email" name="email" autoComplete="off" />
-        <PasswordField id="new-user-password" name="password" label="Initial password" autoComplete="new-password" required hint="At least 8 characters" />
+        <PasswordField
+          id="new-user-password"
+          name="password"
+          label="Initial password"
+          autoComplete="new-password"
+          required
+          hint="At least 8 characters"
+        />
         <TextField id="new-user-name" name="name" label="Name" optional autoComplete="off" />
       </div>
       <Button type="submit" disabled={action.pending}>

@@ -10,7 +10,15 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { formatBytes } from "@/lib/shared/upload-layout"
 
-export type AdminFileView = { id: string; name: string; size: number; type: string; createdAt: string; owner: { email: string }; activeShares: number }
+export type AdminFileView = {
+  id: string
+  name: string
+  size: number
+  type: string
+  createdAt: string
+  owner: { email: string }
+  activeShares: number
+}
 
 /** Every user's files; deleting one removes the object and revokes its links, as for its owner. */
 export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
@@ -18,7 +26,8 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
   const [confirming, setConfirming] = useState<AdminFileView>()
 
   async function remove(file: AdminFileView) {
-    if (await action.run(`/api/admin/files/${encodeURIComponent(file.id)}`, { method: "DELETE" })) setConfirming(undefined)
+    if (await action.run(`/api/admin/files/${encodeURIComponent(file.id)}`, { method: "DELETE" }))
+      setConfirming(undefined)
   }
 
   return (
@@ -37,30 +46,39 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
           </>
         }
       >
-            {files.map((file) => (
-              <tr key={file.id}>
-                <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
-                  <FileNameWithIcon name={file.name} type={file.type} />
-                </td>
-                <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{file.owner.email}</td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
-                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
-                  <FormattedDate value={file.createdAt} withTime />
-                </td>
-                <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{file.activeShares}</td>
-                <td className="px-4 py-3 text-right">
-                  <div className="flex items-center justify-end gap-1">
-                    {/* The download route lets admins fetch any file; the key it mints is audited. */}
-                    <a href={`/api/files/${file.id}/download`} className="px-2 font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
-                      Download
-                    </a>
-                    <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(file)} aria-label={`Delete ${file.name} of ${file.owner.email}`}>
-                      Delete
-                    </Button>
-                  </div>
-                </td>
-              </tr>
-            ))}
+        {files.map((file) => (
+          <tr key={file.id}>
+            <td className="max-w-xs px-4 py-3 font-medium" title={file.name}>
+              <FileNameWithIcon name={file.name} type={file.type} />
+            </td>
+            <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{file.owner.email}</td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
+            <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
+              <FormattedDate value={file.createdAt} withTime />
+            </td>
+            <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{file.activeShares}</td>
+            <td className="px-4 py-3 text-right">
+              <div className="flex items-center justify-end gap-1">
+                {/* The download route lets admins fetch any file; the key it mints is audited. */}
+                <a
+                  href={`/api/files/${file.id}/download`}
+                  className="px-2 font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+                  aria-label={`Download ${file.name}`}
+                >
+                  Download
+                </a>
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  onClick={() => setConfirming(file)}
+                  aria-label={`Delete ${file.name} of ${file.owner.email}`}
+                >
+                  Delete
+                </Button>
+              </div>
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
@@ -75,7 +93,8 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
           action.clearError()
         }}
       >
-        The file of {confirming?.owner.email} is removed from storage and every link to it stops working. This cannot be undone.
+        The file of {confirming?.owner.email} is removed from storage and every link to it stops working. This cannot be
+        undone.
       </ConfirmDialog>
     </div>
   )

@@ -3,7 +3,13 @@ import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 
 export type FilterField =
-  | { name: string; label: string; type: "text" | "number" | "datetime-local"; value?: string | number; placeholder?: string }
+  | {
+      name: string
+      label: string
+      type: "text" | "number" | "datetime-local"
+      value?: string | number
+      placeholder?: string
+    }
   | { name: string; label: string; type: "select"; value?: string; options: { value: string; label: string }[] }
 
 /** Filters as a plain GET form: the query lives in the URL, so a filtered view can be bookmarked and shared. */
@@ -55,14 +61,20 @@ export function PageLinks({ first, next }: { first?: string; next?: string }) {
   return (
     <nav aria-label="Pages" className="flex justify-between text-sm">
       {first ? (
-        <Link href={first} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
+        <Link
+          href={first}
+          className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+        >
           First page
         </Link>
       ) : (
         <span />
       )}
       {next && (
-        <Link href={next} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">
+        <Link
+          href={next}
+          className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+        >
           Next page
         </Link>
       )}
@@ -72,13 +84,16 @@ export function PageLinks({ first, next }: { first?: string; next?: string }) {
 
 /** The string-valued entries of a page's searchParams (repeated parameters are ignored). */
 export function stringParams(params: Record<string, string | string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
+  return Object.fromEntries(
+    Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  )
 }
 
 /** A URL for the same filters on another page: empty filters are dropped, the cursor replaced. */
 export function pageHref(path: string, filters: Record<string, string | number | undefined>, cursor?: string): string {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(filters)) if (value !== undefined && value !== "") params.set(name, String(value))
+  for (const [name, value] of Object.entries(filters))
+    if (value !== undefined && value !== "") params.set(name, String(value))
   if (cursor) params.set("cursor", cursor)
   const query = params.toString()
   return query ? `${path}?${query}` : path

@@ -14,14 +14,21 @@ export function AdminInviteForm({ mailAvailable }: { mailAvailable: boolean }) {
   const [invited, setInvited] = useState<string>()
 
   if (!mailAvailable) {
-    return <FormAlert>This server cannot send mail (SMTP_URL is not set), so invitations are off. Create the user below instead.</FormAlert>
+    return (
+      <FormAlert>
+        This server cannot send mail (SMTP_URL is not set), so invitations are off. Create the user below instead.
+      </FormAlert>
+    )
   }
 
   async function submit(form: HTMLFormElement) {
     setInvited(undefined)
     const data = new FormData(form)
     const email = String(data.get("email") ?? "")
-    const ok = await action.run("/api/admin/invites", { method: "POST", body: { email, name: String(data.get("name") ?? "") } })
+    const ok = await action.run("/api/admin/invites", {
+      method: "POST",
+      body: { email, name: String(data.get("name") ?? "") },
+    })
     if (ok) {
       form.reset()
       setInvited(email)

@@ -43,7 +43,10 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
     const ok =
       targets.length === 1 && targets[0]
         ? await action.run(`/api/admin/shares/${encodeURIComponent(targets[0].id)}/revoke`, { method: "POST" })
-        : await action.run("/api/admin/shares/revoke", { method: "POST", body: { ids: targets.map((share) => share.id) } })
+        : await action.run("/api/admin/shares/revoke", {
+            method: "POST",
+            body: { ids: targets.map((share) => share.id) },
+          })
     if (ok) {
       setConfirming(undefined)
       setSelected(new Set())
@@ -69,7 +72,9 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
                 type="checkbox"
                 aria-label="Select every revocable link on this page"
                 checked={revocable.length > 0 && chosen.length === revocable.length}
-                onChange={(event) => setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())}
+                onChange={(event) =>
+                  setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())
+                }
               />
             </Th>
             <Th>File</Th>
@@ -82,49 +87,60 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
           </>
         }
       >
-            {shares.map((share) => (
-              <tr key={share.id}>
-                <td className="px-4 py-3">
-                  {share.state !== "revoked" && (
-                    <input
-                      type="checkbox"
-                      aria-label={`Select the link to ${name(share)} by ${share.owner.email}`}
-                      checked={selected.has(share.id)}
-                      onChange={(event) => toggle(share.id, event.target.checked)}
-                    />
-                  )}
-                </td>
-                <td className="max-w-xs truncate px-4 py-3 font-medium" title={share.fileName ?? undefined}>
-                  {share.fileName ?? <span className="italic text-slate-500 dark:text-slate-400">deleted</span>}
-                  {share.hasPassword && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">password</span>}
-                </td>
-                <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{share.owner.email}</td>
-                <td className="px-4 py-3">
-                  <ShareStateBadge state={share.state} />
-                </td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
-                  {share.downloads}
-                  {share.maxDownloads !== null && ` of ${share.maxDownloads}`}
-                </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
-                  {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
-                </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 xl:table-cell dark:text-slate-300">
-                  <FormattedDate value={share.createdAt} withTime />
-                </td>
-                <td className="px-4 py-3 text-right">
-                  {share.state !== "revoked" && (
-                    <Button variant="danger-ghost" size="sm" onClick={() => setConfirming([share])} aria-label={`Revoke the link to ${name(share)} by ${share.owner.email}`}>
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
+        {shares.map((share) => (
+          <tr key={share.id}>
+            <td className="px-4 py-3">
+              {share.state !== "revoked" && (
+                <input
+                  type="checkbox"
+                  aria-label={`Select the link to ${name(share)} by ${share.owner.email}`}
+                  checked={selected.has(share.id)}
+                  onChange={(event) => toggle(share.id, event.target.checked)}
+                />
+              )}
+            </td>
+            <td className="max-w-xs truncate px-4 py-3 font-medium" title={share.fileName ?? undefined}>
+              {share.fileName ?? <span className="italic text-slate-500 dark:text-slate-400">deleted</span>}
+              {share.hasPassword && (
+                <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">password</span>
+              )}
+            </td>
+            <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{share.owner.email}</td>
+            <td className="px-4 py-3">
+              <ShareStateBadge state={share.state} />
+            </td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
+              {share.downloads}
+              {share.maxDownloads !== null && ` of ${share.maxDownloads}`}
+            </td>
+            <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
+              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
+            </td>
+            <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 xl:table-cell dark:text-slate-300">
+              <FormattedDate value={share.createdAt} withTime />
+            </td>
+            <td className="px-4 py-3 text-right">
+              {share.state !== "revoked" && (
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  onClick={() => setConfirming([share])}
+                  aria-label={`Revoke the link to ${name(share)} by ${share.owner.email}`}
+                >
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
-        title={confirming?.length === 1 && confirming[0] ? `Revoke the link to ${name(confirming[0])}?` : `Revoke ${confirming?.length ?? 0} links?`}
+        title={
+          confirming?.length === 1 && confirming[0]
+            ? `Revoke the link to ${name(confirming[0])}?`
+            : `Revoke ${confirming?.length ?? 0} links?`
+        }
         confirmLabel={confirming?.length === 1 ? "Revoke link" : "Revoke links"}
         pendingLabel="Revoking…"
         pending={action.pending}
@@ -135,7 +151,8 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
           action.clearError()
         }}
       >
-        Anyone opening {confirming?.length === 1 ? "this link" : "these links"} from now on is refused. Their owners see them as revoked. This cannot be undone.
+        Anyone opening {confirming?.length === 1 ? "this link" : "these links"} from now on is refused. Their owners see
+        them as revoked. This cannot be undone.
       </ConfirmDialog>
     </div>
   )

@@ -20,7 +20,9 @@ export function useApiAction() {
     try {
       const response = await fetch(url, {
         method: init.method,
-        ...(init.body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(init.body) }),
+        ...(init.body === undefined
+          ? {}
+          : { headers: { "content-type": "application/json" }, body: JSON.stringify(init.body) }),
       })
       if (!response.ok) {
         setError((await readApiFailure(response)).message)

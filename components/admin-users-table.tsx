@@ -42,13 +42,20 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
   const action = useApiAction()
   const [confirming, setConfirming] = useState<Change>()
 
-  const patch = (userId: string, body: unknown) => action.run(`/api/admin/users/${encodeURIComponent(userId)}`, { method: "PATCH", body })
+  const patch = (userId: string, body: unknown) =>
+    action.run(`/api/admin/users/${encodeURIComponent(userId)}`, { method: "PATCH", body })
 
   const changes = (user: AdminUserView): Change[] => {
     const self = user.id === currentUserId ? " This is your own account." : ""
     return [
       user.disabled
-        ? { user, body: { disabled: false }, title: `Enable ${user.email}?`, confirmLabel: "Enable", text: "They can sign in again. Links and tokens revoked when the account was disabled stay revoked." }
+        ? {
+            user,
+            body: { disabled: false },
+            title: `Enable ${user.email}?`,
+            confirmLabel: "Enable",
+            text: "They can sign in again. Links and tokens revoked when the account was disabled stay revoked.",
+          }
         : {
             user,
             body: { disabled: true },
@@ -57,8 +64,20 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
             text: `Their sessions stop at their next request, and every link and API token of theirs is revoked now.${self}`,
           },
       user.role === "ADMIN"
-        ? { user, body: { role: "USER" }, title: `Demote ${user.email}?`, confirmLabel: "Demote", text: `They lose access to this console.${self}` }
-        : { user, body: { role: "ADMIN" }, title: `Make ${user.email} an administrator?`, confirmLabel: "Promote", text: "They can see and change every account, file and link." },
+        ? {
+            user,
+            body: { role: "USER" },
+            title: `Demote ${user.email}?`,
+            confirmLabel: "Demote",
+            text: `They lose access to this console.${self}`,
+          }
+        : {
+            user,
+            body: { role: "ADMIN" },
+            title: `Make ${user.email} an administrator?`,
+            confirmLabel: "Promote",
+            text: "They can see and change every account, file and link.",
+          },
       ...(user.twoFactorEnabled
         ? [
             {
@@ -99,75 +118,89 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
           </>
         }
       >
-            {users.map((user) => (
-              <tr key={user.id} className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40 dark:text-slate-400" : ""}>
-                <td className="max-w-xs px-4 py-3">
-                  <span className="block truncate font-medium" title={user.email}>{user.email}</span>
-                  {user.name && <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{user.name}</span>}
-                </td>
-                <td className="whitespace-nowrap px-4 py-3">
-                  {user.role === "ADMIN" ? "Admin" : "User"}
-                  {user.disabled && <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/40 dark:text-red-300">Disabled</span>}
-                </td>
-                <td className="hidden whitespace-nowrap px-4 py-3 xl:table-cell">
-                  <FormattedDate value={user.createdAt} />
-                </td>
-                <td className="px-4 py-3">{user.files}</td>
-                <td className="whitespace-nowrap px-4 py-3">
-                  {formatBytes(user.usedBytes)} of {formatBytes(user.quotaBytes)}
-                  {!user.hasCustomQuota && <span className="text-xs text-slate-500 dark:text-slate-400"> (default)</span>}
-                </td>
-                <td className="px-4 py-3">{user.activeShares}</td>
-                <td className="px-4 py-3">
-                  <div className="flex flex-wrap items-center justify-end gap-1">
-                    {changes(user).map((change) => (
-                      <Button
-                        key={change.confirmLabel}
-                        variant={change.body.disabled ? "danger-ghost" : "ghost"}
-                        size="sm"
-                        onClick={() => {
-                          action.clearError()
-                          setConfirming(change)
-                        }}
-                        aria-label={`${change.confirmLabel} ${user.email}`}
-                      >
-                        {change.confirmLabel === "Disable account" ? "Disable" : change.confirmLabel}
-                      </Button>
-                    ))}
-                    <details className="relative">
-                      <summary className="cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800" aria-label={`Quota of ${user.email}`}>
-                        Quota
-                      </summary>
-                      <form
-                        className="absolute right-0 z-10 mt-1 w-64 space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-800 dark:bg-slate-900"
-                        onSubmit={(event) => {
-                          event.preventDefault()
-                          void saveQuota(user, event.currentTarget)
-                        }}
-                      >
-                        <label htmlFor={`quota-${user.id}`} className="block text-sm font-medium">
-                          Quota in GiB
-                        </label>
-                        <input
-                          id={`quota-${user.id}`}
-                          name="quota"
-                          type="number"
-                          min={0}
-                          step="any"
-                          defaultValue={user.hasCustomQuota ? user.quotaBytes / GIB : ""}
-                          placeholder="Server default"
-                          className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
-                        />
-                        <p className="text-xs text-slate-500 dark:text-slate-400">Leave empty for the server default.</p>
-                        <Button type="submit" size="sm" disabled={action.pending}>
-                          Save quota
-                        </Button>
-                      </form>
-                    </details>
-                  </div>
-                </td>
-              </tr>
-            ))}
+        {users.map((user) => (
+          <tr
+            key={user.id}
+            className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40 dark:text-slate-400" : ""}
+          >
+            <td className="max-w-xs px-4 py-3">
+              <span className="block truncate font-medium" title={user.email}>
+                {user.email}
+              </span>
+              {user.name && (
+                <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{user.name}</span>
+              )}
+            </td>
+            <td className="whitespace-nowrap px-4 py-3">
+              {user.role === "ADMIN" ? "Admin" : "User"}
+              {user.disabled && (
+                <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/40 dark:text-red-300">
+                  Disabled
+                </span>
+              )}
+            </td>
+            <td className="hidden whitespace-nowrap px-4 py-3 xl:table-cell">
+              <FormattedDate value={user.createdAt} />
+            </td>
+            <td className="px-4 py-3">{user.files}</td>
+            <td className="whitespace-nowrap px-4 py-3">
+              {formatBytes(user.usedBytes)} of {formatBytes(user.quotaBytes)}
+              {!user.hasCustomQuota && <span className="text-xs text-slate-500 dark:text-slate-400"> (default)</span>}
+            </td>
+            <td className="px-4 py-3">{user.activeShares}</td>
+            <td className="px-4 py-3">
+              <div className="flex flex-wrap items-center justify-end gap-1">
+                {changes(user).map((change) => (
+                  <Button
+                    key={change.confirmLabel}
+                    variant={change.body.disabled ? "danger-ghost" : "ghost"}
+                    size="sm"
+                    onClick={() => {
+                      action.clearError()
+                      setConfirming(change)
+                    }}
+                    aria-label={`${change.confirmLabel} ${user.email}`}
+                  >
+                    {change.confirmLabel === "Disable account" ? "Disable" : change.confirmLabel}
+                  </Button>
+                ))}
+                <details className="relative">
+                  <summary
+                    className="cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+                    aria-label={`Quota of ${user.email}`}
+                  >
+                    Quota
+                  </summary>
+                  <form
+                    className="absolute right-0 z-10 mt-1 w-64 space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-800 dark:bg-slate-900"
+                    onSubmit={(event) => {
+                      event.preventDefault()
+                      void saveQuota(user, event.currentTarget)
+                    }}
+                  >
+                    <label htmlFor={`quota-${user.id}`} className="block text-sm font-medium">
+                      Quota in GiB
+                    </label>
+                    <input
+                      id={`quota-${user.id}`}
+                      name="quota"
+                      type="number"
+                      min={0}
+                      step="any"
+                      defaultValue={user.hasCustomQuota ? user.quotaBytes / GIB : ""}
+                      placeholder="Server default"
+                      className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
+                    />
+                    <p className="text-xs text-slate-500 dark:text-slate-400">Leave empty for the server default.</p>
+                    <Button type="submit" size="sm" disabled={action.pending}>
+                      Save quota
+                    </Button>
+                  </form>
+                </details>
+              </div>
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}

@@ -36,7 +36,11 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
   const [created, setCreated] = useState<NewApiToken>()
   const [pending, setPending] = useState(false)
   const [, startTransition] = useTransition()
-  const { errors, setErrors, onBlur, onChange, validateAll } = useFieldErrors<Field, Values>(createApiTokenSchema, FIELDS, toInput)
+  const { errors, setErrors, onBlur, onChange, validateAll } = useFieldErrors<Field, Values>(
+    createApiTokenSchema,
+    FIELDS,
+    toInput,
+  )
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -69,7 +73,8 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
         } else if (failure.code === "invalid_request") {
           const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
           setErrors(fieldErrors)
-          if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0) setFormError(otherMessages[0] ?? failure.message)
+          if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
+            setFormError(otherMessages[0] ?? failure.message)
         } else {
           setFormError(failure.message)
         }
@@ -83,11 +88,16 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
   return (
     <div className="space-y-6">
       {created && <NewApiTokenSecret token={created} apiOrigin={apiOrigin} onDismiss={() => setCreated(undefined)} />}
-      <section aria-labelledby="create-token-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="create-token-heading"
+        className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="create-token-heading" className="font-semibold">
           Create a token
         </h2>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">Name it after where it will live, so you know what breaks if you revoke it.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          Name it after where it will live, so you know what breaks if you revoke it.
+        </p>
         <form noValidate onSubmit={handleSubmit} className="mt-4 space-y-4" aria-labelledby="create-token-heading">
           {formError && <FormAlert>{formError}</FormAlert>}
           <div className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
@@ -131,7 +141,9 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
             </Button>
           </div>
           {values.expiresInDays === "never" && (
-            <p className="text-xs text-amber-700 dark:text-amber-400">A token that never expires works until you revoke it. Prefer an expiry for anything automated.</p>
+            <p className="text-xs text-amber-700 dark:text-amber-400">
+              A token that never expires works until you revoke it. Prefer an expiry for anything automated.
+            </p>
           )}
         </form>
       </section>

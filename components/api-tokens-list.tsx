@@ -20,9 +20,11 @@ export type ApiTokenView = {
 
 const WIDE_ONLY = "max-sm:hidden"
 
-const Expiry = ({ token }: { token: ApiTokenView }) => (token.expiresAt ? <FormattedDate value={token.expiresAt} /> : <>Never</>)
+const Expiry = ({ token }: { token: ApiTokenView }) =>
+  token.expiresAt ? <FormattedDate value={token.expiresAt} /> : <>Never</>
 
-const LastUsed = ({ token }: { token: ApiTokenView }) => (token.lastUsedAt ? <FormattedDate value={token.lastUsedAt} withTime /> : <>Never used</>)
+const LastUsed = ({ token }: { token: ApiTokenView }) =>
+  token.lastUsedAt ? <FormattedDate value={token.lastUsedAt} withTime /> : <>Never used</>
 
 export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
   const router = useRouter()
@@ -59,8 +61,8 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
       <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
         <p className="font-medium text-slate-700 dark:text-slate-200">No API tokens yet</p>
         <p className="mx-auto mt-1 max-w-md text-sm text-slate-500 dark:text-slate-400">
-          Create one to use Valet from scripts, CI or the command line. A token acts as you, so give each one its own name and revoke it when it is
-          no longer needed.
+          Create one to use Valet from scripts, CI or the command line. A token acts as you, so give each one its own
+          name and revoke it when it is no longer needed.
         </p>
       </div>
     )
@@ -81,49 +83,51 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
           </>
         }
       >
-            {visible.map((token) => (
-              <tr key={token.id}>
-                <th scope="row" className="px-4 py-3 font-medium text-slate-900 wrap-anywhere dark:text-slate-100">
-                  {token.name}
-                  {/* Narrow screens have no room for the columns; the essentials go under the name. */}
-                  <span className="mt-0.5 block text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">
-                    <code className="font-mono">{token.prefix}…</code> ·{" "}
-                    {token.expiresAt ? (
-                      <>
-                        Expires <FormattedDate value={token.expiresAt} />
-                      </>
-                    ) : (
-                      "No expiry"
-                    )}{" "}
-                    · <LastUsed token={token} />
-                  </span>
-                </th>
-                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3`}>
-                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200">{token.prefix}…</code>
-                </td>
-                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
-                  <FormattedDate value={token.createdAt} />
-                </td>
-                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
-                  <Expiry token={token} />
-                </td>
-                <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
-                  <LastUsed token={token} />
-                </td>
-                <td className="px-4 py-3 text-right">
-                  <Button
-                    variant="danger-ghost"
-                    size="sm"
-                    onClick={() => {
-                      setError(undefined)
-                      setConfirming(token)
-                    }}
-                  >
-                    Revoke<span className="sr-only"> {token.name}</span>
-                  </Button>
-                </td>
-              </tr>
-            ))}
+        {visible.map((token) => (
+          <tr key={token.id}>
+            <th scope="row" className="px-4 py-3 font-medium text-slate-900 wrap-anywhere dark:text-slate-100">
+              {token.name}
+              {/* Narrow screens have no room for the columns; the essentials go under the name. */}
+              <span className="mt-0.5 block text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">
+                <code className="font-mono">{token.prefix}…</code> ·{" "}
+                {token.expiresAt ? (
+                  <>
+                    Expires <FormattedDate value={token.expiresAt} />
+                  </>
+                ) : (
+                  "No expiry"
+                )}{" "}
+                · <LastUsed token={token} />
+              </span>
+            </th>
+            <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3`}>
+              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+                {token.prefix}…
+              </code>
+            </td>
+            <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+              <FormattedDate value={token.createdAt} />
+            </td>
+            <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+              <Expiry token={token} />
+            </td>
+            <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
+              <LastUsed token={token} />
+            </td>
+            <td className="px-4 py-3 text-right">
+              <Button
+                variant="danger-ghost"
+                size="sm"
+                onClick={() => {
+                  setError(undefined)
+                  setConfirming(token)
+                }}
+              >
+                Revoke<span className="sr-only"> {token.name}</span>
+              </Button>
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
@@ -137,8 +141,8 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
       >
         <p>
           <span className="font-medium text-slate-900 dark:text-slate-100">{confirming?.name}</span> (
-          <code className="font-mono text-xs">{confirming?.prefix}…</code>) stops working at once. Anything still using it will get “401 Unauthorized”. This
-          can&apos;t be undone.
+          <code className="font-mono text-xs">{confirming?.prefix}…</code>) stops working at once. Anything still using
+          it will get “401 Unauthorized”. This can&apos;t be undone.
         </p>
       </ConfirmDialog>
     </>

@@ -7,7 +7,15 @@ import { CopyButton } from "@/components/ui/copy-button"
 export type NewApiToken = { id: string; name: string; secret: string }
 
 /** The one and only time a token's secret is on screen: the server keeps just its hash. */
-export function NewApiTokenSecret({ token, apiOrigin, onDismiss }: { token: NewApiToken; apiOrigin: string; onDismiss: () => void }) {
+export function NewApiTokenSecret({
+  token,
+  apiOrigin,
+  onDismiss,
+}: {
+  token: NewApiToken
+  apiOrigin: string
+  onDismiss: () => void
+}) {
   const headingRef = useRef<HTMLHeadingElement>(null)
   const curl = `curl -H "Authorization: Bearer ${token.secret}" ${apiOrigin}/api/tokens`
 
@@ -19,12 +27,17 @@ export function NewApiTokenSecret({ token, apiOrigin, onDismiss }: { token: NewA
       aria-labelledby="new-token-heading"
       className="rounded-xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm dark:border-emerald-800 dark:bg-emerald-950/40"
     >
-      <h2 id="new-token-heading" ref={headingRef} tabIndex={-1} className="font-semibold text-emerald-900 dark:text-emerald-100">
+      <h2
+        id="new-token-heading"
+        ref={headingRef}
+        tabIndex={-1}
+        className="font-semibold text-emerald-900 dark:text-emerald-100"
+      >
         Copy your new token “{token.name}” now
       </h2>
       <p className="mt-1 text-sm text-emerald-900/80 dark:text-emerald-100/80">
-        This is the only time Valet shows it. Store it somewhere safe, such as a password manager or your CI&apos;s secret store. If you lose
-        it, revoke it and create another.
+        This is the only time Valet shows it. Store it somewhere safe, such as a password manager or your CI&apos;s
+        secret store. If you lose it, revoke it and create another.
       </p>
       <div className="mt-4 flex flex-col gap-2 sm:flex-row sm:items-center">
         <label htmlFor="new-token-secret" className="sr-only">

@@ -33,7 +33,10 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
   const [code, setCode] = useState("")
   const passwordRef = useRef<HTMLInputElement>(null)
   const codeRef = useRef<HTMLInputElement>(null)
-  const { errors, onBlur, onChange, validateAll } = useFieldErrors<(typeof FIELDS)[number], Values>(signInSchema, FIELDS)
+  const { errors, onBlur, onChange, validateAll } = useFieldErrors<(typeof FIELDS)[number], Values>(
+    signInSchema,
+    FIELDS,
+  )
 
   const update = (field: keyof Values, value: string) => {
     const next = { ...values, [field]: value }
@@ -51,7 +54,11 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
     setPending("credentials")
     setFormError(undefined)
     try {
-      const result = await signInWithCredentials({ ...signInSchema.parse(values), otp: needsCode ? code.trim() : undefined, callbackUrl: callbackPath })
+      const result = await signInWithCredentials({
+        ...signInSchema.parse(values),
+        otp: needsCode ? code.trim() : undefined,
+        callbackUrl: callbackPath,
+      })
       if (result.ok) {
         // A full load, so the header and every server component render as the new user.
         window.location.assign(callbackPath)
@@ -63,7 +70,11 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
         setPending(undefined)
         return
       }
-      setFormError(result.error === "RateLimited" ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}` : signInErrorMessage(result.error, oidcProviderName))
+      setFormError(
+        result.error === "RateLimited"
+          ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}`
+          : signInErrorMessage(result.error, oidcProviderName),
+      )
       if (result.error === "OtpInvalid") {
         setCode("")
         codeRef.current?.focus()

@@ -46,13 +46,20 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
         setPending(false)
         return showFailure(await readApiFailure(response))
       }
-      const signedIn = await signInWithCredentials({ email: input.email, password: input.password, callbackUrl: callbackPath })
+      const signedIn = await signInWithCredentials({
+        email: input.email,
+        password: input.password,
+        callbackUrl: callbackPath,
+      })
       if (signedIn.ok) {
         window.location.assign(callbackPath)
         return
       }
       setPending(false)
-      const reason = signedIn.error === "RateLimited" ? `Too many attempts. ${retryHint(signedIn.retryAfterSeconds)}` : signInErrorMessage(signedIn.error)
+      const reason =
+        signedIn.error === "RateLimited"
+          ? `Too many attempts. ${retryHint(signedIn.retryAfterSeconds)}`
+          : signInErrorMessage(signedIn.error)
       setFormError(
         <>
           Your account was created, but signing in didn&apos;t work: {reason}{" "}
@@ -72,7 +79,8 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
       case "invalid_request": {
         const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
         setErrors(fieldErrors)
-        if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0) setFormError(otherMessages[0] ?? failure.message)
+        if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
+          setFormError(otherMessages[0] ?? failure.message)
         const first = FIELDS.find((field) => fieldErrors[field])
         if (first) focusField(first)
         return

@@ -58,7 +58,10 @@ export function UserMenu({ email, name, isAdmin }: { email: string; name: string
         onClick={() => setOpen((isOpen) => !isOpen)}
         className="flex items-center gap-2 rounded-full py-1 ps-1 pe-2 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
       >
-        <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white">
+        <span
+          aria-hidden="true"
+          className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white"
+        >
           {initial}
         </span>
         <span className="max-w-[12rem] truncate max-sm:sr-only">{email}</span>

@@ -7,14 +7,20 @@ export type EmailVerificationNotice = { email: string; isMailConfigured: boolean
 export function EmailVerificationBanner({ notice: user }: { notice: EmailVerificationNotice }) {
   if (!user) return null
   return (
-    <div role="status" className="border-b border-amber-200 bg-amber-50 text-sm text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-100">
+    <div
+      role="status"
+      className="border-b border-amber-200 bg-amber-50 text-sm text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-100"
+    >
       <div className="mx-auto max-w-5xl px-4 py-2">
         {user.isMailConfigured ? (
           <>
-            Confirm your email address: we sent a link to <span className="font-medium">{user.email}</span>. <ResendVerificationButton />
+            Confirm your email address: we sent a link to <span className="font-medium">{user.email}</span>.{" "}
+            <ResendVerificationButton />
           </>
         ) : (
-          <>Your email address is not verified, and this server cannot send mail to verify it. Ask your administrator.</>
+          <>
+            Your email address is not verified, and this server cannot send mail to verify it. Ask your administrator.
+          </>
         )}
       </div>
     </div>

@@ -5,9 +5,30 @@ import { formatBytesIn } from "@/lib/shared/format"
 
 /** Uppy strings Valet translates (messages → uploader.uppy.*); Uppy's own English covers the rest. */
 const UPPY_KEYS = [
-  "dropPasteFiles", "browseFiles", "uploadComplete", "uploadPaused", "resumeUpload", "pauseUpload", "retryUpload",
-  "cancelUpload", "uploading", "complete", "uploadFailed", "paused", "retry", "pause", "resume", "done",
-  "dataUploadedOfTotal", "xTimeLeft", "addMore", "cancel", "removeFile", "dropHint", "back", "addMoreFiles",
+  "dropPasteFiles",
+  "browseFiles",
+  "uploadComplete",
+  "uploadPaused",
+  "resumeUpload",
+  "pauseUpload",
+  "retryUpload",
+  "cancelUpload",
+  "uploading",
+  "complete",
+  "uploadFailed",
+  "paused",
+  "retry",
+  "pause",
+  "resume",
+  "done",
+  "dataUploadedOfTotal",
+  "xTimeLeft",
+  "addMore",
+  "cancel",
+  "removeFile",
+  "dropHint",
+  "back",
+  "addMoreFiles",
 ] as const
 const UPPY_PLURALS = ["xFilesSelected", "uploadXFiles", "filesUploadedOfTotal"] as const
 
@@ -20,7 +41,8 @@ export function useUploaderStrings(maxFileSize: number) {
   const locale = useLocale()
   const strings: Record<string, string | Record<number, string>> = {}
   for (const key of UPPY_KEYS) strings[key] = t.raw(`uppy.${key}`) as string
-  for (const key of UPPY_PLURALS) strings[key] = { 0: t.raw(`uppy.${key}.one`) as string, 1: t.raw(`uppy.${key}.other`) as string }
+  for (const key of UPPY_PLURALS)
+    strings[key] = { 0: t.raw(`uppy.${key}.one`) as string, 1: t.raw(`uppy.${key}.other`) as string }
   return { note: t("note", { size: formatBytesIn(locale, maxFileSize) }), strings }
 }
 

@@ -50,14 +50,27 @@ type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size
 
 /** `storage`: which protocol the keys speak; the grant's headers already carry what a PUT needs. */
 type UploadGrant =
-  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; storage: "s3" | "azure" }
+  | {
+      id: string
+      multipart: false
+      url: string
+      method: "PUT"
+      headers: Record<string, string>
+      storage: "s3" | "azure"
+    }
   | { id: string; multipart: true; partSize: number; partCount: number; storage: "s3" | "azure" }
 
 /** Parallel requests to storage across files and parts (Uppy's `limit`). */
 const PARALLEL_REQUESTS = 6
 
 /** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
-type ApiInit = { method: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string>; onResponse?: (response: Response) => void }
+type ApiInit = {
+  method: string
+  body?: unknown
+  signal?: AbortSignal
+  headers?: Record<string, string>
+  onResponse?: (response: Response) => void
+}
 
 async function callApi<T>(path: string, init: ApiInit): Promise<T> {
   let response: Response
@@ -89,7 +102,12 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
   const api = <T,>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }) =>
     callApi<T>(`${target.apiBase}${path}`, { ...init, headers, onResponse: renewHeaders })
   const grantUpload = async (file: FileFacts) =>
-    (await api<{ upload: UploadGrant }>("", { method: "POST", body: { name: file.name, size: file.size ?? 0, type: declaredType(file) } })).upload
+    (
+      await api<{ upload: UploadGrant }>("", {
+        method: "POST",
+        body: { name: file.name, size: file.size ?? 0, type: declaredType(file) },
+      })
+    ).upload
 
   const uppy = new Uppy<ValetMeta, Record<string, never>>({
     id: target.id,
@@ -142,10 +160,13 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     },
 
     async listParts(_file, { uploadId, signal }) {
-      const { parts } = await api<{ parts: { partNumber: number; etag: string; size: number }[] }>(`/${uploadId}/parts`, {
-        method: "GET",
-        signal,
-      })
+      const { parts } = await api<{ parts: { partNumber: number; etag: string; size: number }[] }>(
+        `/${uploadId}/parts`,
+        {
+          method: "GET",
+          signal,
+        },
+      )
       return parts.map((part): AwsS3Part => ({ PartNumber: part.partNumber, ETag: part.etag, Size: part.size }))
     },
 
@@ -171,10 +192,18 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     await Promise.all(
       fileIDs.map(async (fileID) => {
         const file = uppy.getFile(fileID)
-        if (!file?.meta.valetSinglePut || !file.meta.valetUploadId || file.meta.valetCompleted || !file.progress.uploadComplete) return
+        if (
+          !file?.meta.valetSinglePut ||
+          !file.meta.valetUploadId ||
+          file.meta.valetCompleted ||
+          !file.progress.uploadComplete
+        )
+          return
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
         try {
-          const completed = await api<{ file?: { id: string } }>(`/${file.meta.valetUploadId}/complete`, { method: "POST" })
+          const completed = await api<{ file?: { id: string } }>(`/${file.meta.valetUploadId}/complete`, {
+            method: "POST",
+          })
           uppy.setFileMeta(fileID, { valetCompleted: true, valetFileId: completed?.file?.id })
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error)

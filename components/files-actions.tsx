@@ -51,16 +51,32 @@ export function FileActions({
   return (
     <div className={`flex flex-wrap items-center gap-1 ${align === "end" ? "justify-end" : "justify-start"}`}>
       {/* A plain link: the route answers 302 to storage, which sends the file as an attachment. */}
-      <a href={`/api/files/${file.id}/download`} className="whitespace-nowrap px-2 text-sm font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={t("downloadNamed", { name: file.name })}>
+      <a
+        href={`/api/files/${file.id}/download`}
+        className="whitespace-nowrap px-2 text-sm font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+        aria-label={t("downloadNamed", { name: file.name })}
+      >
         {t("download")}
       </a>
-      <Button variant="ghost" size="sm" onClick={() => setSharing(true)} aria-label={t("shareNamed", { name: file.name })}>
+      <Button
+        variant="ghost"
+        size="sm"
+        onClick={() => setSharing(true)}
+        aria-label={t("shareNamed", { name: file.name })}
+      >
         {t("share")}
       </Button>
-      <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(true)} aria-label={t("deleteNamed", { name: file.name })}>
+      <Button
+        variant="danger-ghost"
+        size="sm"
+        onClick={() => setConfirming(true)}
+        aria-label={t("deleteNamed", { name: file.name })}
+      >
         {t("delete")}
       </Button>
-      {sharing && <ShareDialog files={[file]} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />}
+      {sharing && (
+        <ShareDialog files={[file]} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />
+      )}
       <ConfirmDialog
         open={confirming}
         title={t("deleteTitle", { name: file.name })}

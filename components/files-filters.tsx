@@ -14,13 +14,24 @@ export async function FilesFilters({ q, sort }: { q?: string; sort: ListFilesQue
         <label htmlFor="files-search" className="block text-sm font-medium text-slate-700 dark:text-slate-200">
           {t("search")}
         </label>
-        <input id="files-search" name="q" type="search" defaultValue={q} className={`${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`} />
+        <input
+          id="files-search"
+          name="q"
+          type="search"
+          defaultValue={q}
+          className={`${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`}
+        />
       </div>
       <div>
         <label htmlFor="files-sort" className="block text-sm font-medium text-slate-700 dark:text-slate-200">
           {t("sort")}
         </label>
-        <select id="files-sort" name="sort" defaultValue={sort} className={`${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`}>
+        <select
+          id="files-sort"
+          name="sort"
+          defaultValue={sort}
+          className={`${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`}
+        >
           {SORTS.map((value) => (
             <option key={value} value={value}>
               {t(`sorts.${value}`)}

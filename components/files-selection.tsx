@@ -26,7 +26,11 @@ export function FilesSelectionProvider({ children }: { children: ReactNode }) {
       else next.delete(file.id)
       return next
     })
-  return <SelectionContext.Provider value={{ selected, toggle, clear: () => setSelected(new Map()) }}>{children}</SelectionContext.Provider>
+  return (
+    <SelectionContext.Provider value={{ selected, toggle, clear: () => setSelected(new Map()) }}>
+      {children}
+    </SelectionContext.Provider>
+  )
 }
 
 function useSelection(): Selection {
@@ -87,7 +91,13 @@ export function ShareSelectedBar({ settings }: { settings: ShareSettings }) {
 }
 
 /** The uploader, and once a batch has finished, one link for all of it (WeTransfer-style). */
-export function UploadAndShare({ uploadSettings, shareSettings }: { uploadSettings: UploadSettings; shareSettings: ShareSettings }) {
+export function UploadAndShare({
+  uploadSettings,
+  shareSettings,
+}: {
+  uploadSettings: UploadSettings
+  shareSettings: ShareSettings
+}) {
   const [stored, setStored] = useState<StoredFile[]>([])
   const [sharing, setSharing] = useState(false)
   const refresh = useRefresh()
@@ -104,7 +114,9 @@ export function UploadAndShare({ uploadSettings, shareSettings }: { uploadSettin
           </Button>
         </div>
       )}
-      {sharing && <ShareDialog files={stored} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />}
+      {sharing && (
+        <ShareDialog files={stored} settings={shareSettings} onClose={() => setSharing(false)} onChanged={refresh} />
+      )}
     </div>
   )
 }

@@ -32,7 +32,10 @@ const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
 
 /** Addresses typed one per line or separated by commas/spaces; the message goes along in the mail. */
 function recipientsFrom(text: string, message: string): { recipients?: string[]; recipientMessage?: string } {
-  const recipients = text.split(/[\s,;]+/).map((address) => address.trim()).filter(Boolean)
+  const recipients = text
+    .split(/[\s,;]+/)
+    .map((address) => address.trim())
+    .filter(Boolean)
   return recipients.length === 0 ? {} : { recipients, recipientMessage: message.trim() || undefined }
 }
 
@@ -60,7 +63,9 @@ export function ShareDialog({
   const presets = PRESETS.filter(
     (option) =>
       (option.value !== "never" || settings.maxExpirySeconds === null) &&
-      (settings.maxExpirySeconds === null || Number.isNaN(Number(option.value)) || Number(option.value) <= settings.maxExpirySeconds),
+      (settings.maxExpirySeconds === null ||
+        Number.isNaN(Number(option.value)) ||
+        Number(option.value) <= settings.maxExpirySeconds),
   )
 
   // One file: its existing links are listed under the form.
@@ -139,7 +144,10 @@ export function ShareDialog({
         {single ? `Share ${single.name}` : `Share ${files.length} files in one link`}
       </h2>
       {!single && (
-        <p className="mt-1 truncate text-sm text-slate-600 dark:text-slate-300" title={files.map((file) => file.name).join(", ")}>
+        <p
+          className="mt-1 truncate text-sm text-slate-600 dark:text-slate-300"
+          title={files.map((file) => file.name).join(", ")}
+        >
           {files.map((file) => file.name).join(", ")}
         </p>
       )}
@@ -149,13 +157,25 @@ export function ShareDialog({
             Copy the link now: Valet keeps only a fingerprint of it and cannot show it again.
           </p>
           <div className="flex flex-wrap items-center gap-2">
-            <input readOnly value={created} aria-label="Share link" className={`${FIELD} mt-0 flex-1 font-mono text-xs`} onFocus={(event) => event.currentTarget.select()} />
+            <input
+              readOnly
+              value={created}
+              aria-label="Share link"
+              className={`${FIELD} mt-0 flex-1 font-mono text-xs`}
+              onFocus={(event) => event.currentTarget.select()}
+            />
             <CopyButton text={created} label="Copy link" />
           </div>
           {sentTo.length > 0 && (
-            <p className="text-sm text-slate-600 dark:text-slate-300 wrap-anywhere">Sent by mail to {sentTo.join(", ")}.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-300 wrap-anywhere">
+              Sent by mail to {sentTo.join(", ")}.
+            </p>
           )}
-          <QrCode value={created} label="QR code of the share link" className="h-40 w-40 rounded border border-slate-200" />
+          <QrCode
+            value={created}
+            label="QR code of the share link"
+            className="h-40 w-40 rounded border border-slate-200"
+          />
           <Button variant="secondary" size="sm" onClick={() => setCreated(undefined)}>
             Create another link
           </Button>
@@ -191,8 +211,15 @@ export function ShareDialog({
             </p>
           </div>
           <div>
-            <label htmlFor="share-expiry" className={FIELD_LABEL}>Expires after</label>
-            <select id="share-expiry" value={preset} onChange={(event) => setPreset(event.target.value)} className={FIELD}>
+            <label htmlFor="share-expiry" className={FIELD_LABEL}>
+              Expires after
+            </label>
+            <select
+              id="share-expiry"
+              value={preset}
+              onChange={(event) => setPreset(event.target.value)}
+              className={FIELD}
+            >
               {presets.map((option) => (
                 <option key={option.value} value={option.value}>
                   {option.label}
@@ -202,8 +229,19 @@ export function ShareDialog({
           </div>
           {preset === "custom" && (
             <div>
-              <label htmlFor="share-custom-days" className={FIELD_LABEL}>Days</label>
-              <input id="share-custom-days" name="customDays" type="number" min={1} step={1} required defaultValue={30} className={FIELD} />
+              <label htmlFor="share-custom-days" className={FIELD_LABEL}>
+                Days
+              </label>
+              <input
+                id="share-custom-days"
+                name="customDays"
+                type="number"
+                min={1}
+                step={1}
+                required
+                defaultValue={30}
+                className={FIELD}
+              />
             </div>
           )}
           <div>
@@ -216,7 +254,14 @@ export function ShareDialog({
             <label htmlFor="share-password-new" className={FIELD_LABEL}>
               Password <span className="font-normal text-slate-500">(optional)</span>
             </label>
-            <input id="share-password-new" name="password" type="password" autoComplete="new-password" minLength={4} className={FIELD} />
+            <input
+              id="share-password-new"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              minLength={4}
+              className={FIELD}
+            />
           </div>
           {error && (
             <div className="sm:col-span-2">
@@ -231,20 +276,20 @@ export function ShareDialog({
         </form>
       )}
       {single && (
-      <section className="mt-6 space-y-2" aria-label="Links to this file">
-        <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Links to this file</h3>
-        {shares ? (
-          <SharesList
-            shares={shares}
-            onRevoked={() => {
-              void loadShares()
-              onChanged()
-            }}
-          />
-        ) : (
-          <p className="text-sm text-slate-500">Loading…</p>
-        )}
-      </section>
+        <section className="mt-6 space-y-2" aria-label="Links to this file">
+          <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Links to this file</h3>
+          {shares ? (
+            <SharesList
+              shares={shares}
+              onRevoked={() => {
+                void loadShares()
+                onChanged()
+              }}
+            />
+          ) : (
+            <p className="text-sm text-slate-500">Loading…</p>
+          )}
+        </section>
       )}
       <div className="mt-6 flex justify-end">
         <Button variant="secondary" onClick={() => dialogRef.current?.close()}>

@@ -42,7 +42,10 @@ export async function FilesTable({ files, shareSettings }: { files: FileListItem
     <>
       <ul className="space-y-3 md:hidden" aria-label={t("caption")}>
         {files.map((file) => (
-          <li key={file.id} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <li
+            key={file.id}
+            className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <div className="flex items-start gap-3">
               <div className="pt-0.5">
                 <FileSelectBox file={{ id: file.id, name: file.name }} />

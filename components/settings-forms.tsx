@@ -40,7 +40,15 @@ export function NameForm({ initialName }: { initialName: string }) {
   return (
     <form noValidate onSubmit={submit} className={SECTION_FORM}>
       {status && <FormAlert tone={status.tone}>{status.text}</FormAlert>}
-      <TextField id="settings-name" label="Name" optional autoComplete="name" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
+      <TextField
+        id="settings-name"
+        label="Name"
+        optional
+        autoComplete="name"
+        maxLength={100}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+      />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Saving…" : "Save name"}
       </Button>
@@ -53,21 +61,37 @@ export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: b
   const [currentPassword, setCurrentPassword] = useState("")
   const { status, pending, run } = useSettingsForm()
   if (!mailAvailable) {
-    return <FormAlert>This server cannot send mail, so the address cannot be changed here. Ask your administrator.</FormAlert>
+    return (
+      <FormAlert>
+        This server cannot send mail, so the address cannot be changed here. Ask your administrator.
+      </FormAlert>
+    )
   }
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     void run(async () => {
-      const result = await sendJson("POST", "/api/account/email", { email, ...(hasPassword ? { currentPassword } : {}) })
+      const result = await sendJson("POST", "/api/account/email", {
+        email,
+        ...(hasPassword ? { currentPassword } : {}),
+      })
       if (!result.ok) return { tone: "error", text: failureMessage(result.failure) }
       setCurrentPassword("")
-      return { tone: "info", text: `Check ${email}: follow the link we sent there to finish the change. Until then nothing changes.` }
+      return {
+        tone: "info",
+        text: `Check ${email}: follow the link we sent there to finish the change. Until then nothing changes.`,
+      }
     })
   }
   return (
     <form noValidate onSubmit={submit} className={SECTION_FORM}>
       {status && <FormAlert tone={status.tone}>{status.text}</FormAlert>}
-      <EmailField id="settings-new-email" name="new-email" value={email} onChange={(event) => setEmail(event.target.value)} hint="We mail a confirmation link to the new address and a notice to the current one." />
+      <EmailField
+        id="settings-new-email"
+        name="new-email"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        hint="We mail a confirmation link to the new address and a notice to the current one."
+      />
       {hasPassword && (
         <PasswordField
           id="settings-email-password"
@@ -102,8 +126,23 @@ export function PasswordChangeForm() {
   return (
     <form noValidate onSubmit={submit} className={SECTION_FORM}>
       {status && <FormAlert tone={status.tone}>{status.text}</FormAlert>}
-      <PasswordField id="settings-current-password" label="Current password" autoComplete="current-password" required value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} />
-      <PasswordField id="settings-new-password" label="New password" autoComplete="new-password" hint="At least 8 characters." required value={newPassword} onChange={(event) => setNewPassword(event.target.value)} />
+      <PasswordField
+        id="settings-current-password"
+        label="Current password"
+        autoComplete="current-password"
+        required
+        value={currentPassword}
+        onChange={(event) => setCurrentPassword(event.target.value)}
+      />
+      <PasswordField
+        id="settings-new-password"
+        label="New password"
+        autoComplete="new-password"
+        hint="At least 8 characters."
+        required
+        value={newPassword}
+        onChange={(event) => setNewPassword(event.target.value)}
+      />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Saving…" : "Change password"}
       </Button>
@@ -160,7 +199,9 @@ export function ResendVerificationButton() {
         onClick={() =>
           void run(async () => {
             const result = await sendJson("POST", "/api/account/verify-email")
-            return result.ok ? { tone: "info", text: "Sent. Check your inbox." } : { tone: "error", text: failureMessage(result.failure) }
+            return result.ok
+              ? { tone: "info", text: "Sent. Check your inbox." }
+              : { tone: "error", text: failureMessage(result.failure) }
           })
         }
       >

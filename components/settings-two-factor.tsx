@@ -12,7 +12,15 @@ import { PasswordField, TextField } from "@/components/ui/text-field"
 type Step = { kind: "idle" } | { kind: "enrolling"; secret: string; uri: string } | { kind: "codes"; codes: string[] }
 
 /** Turn two-factor sign-in on (QR code, then a code) or off (current password). */
-export function TwoFactorSettings({ enabled, recoveryCodesLeft, hasPassword }: { enabled: boolean; recoveryCodesLeft: number; hasPassword: boolean }) {
+export function TwoFactorSettings({
+  enabled,
+  recoveryCodesLeft,
+  hasPassword,
+}: {
+  enabled: boolean
+  recoveryCodesLeft: number
+  hasPassword: boolean
+}) {
   const router = useRouter()
   const [step, setStep] = useState<Step>({ kind: "idle" })
   const [code, setCode] = useState("")
@@ -56,8 +64,14 @@ export function TwoFactorSettings({ enabled, recoveryCodesLeft, hasPassword }: {
   if (step.kind === "codes") {
     return (
       <div className="space-y-4">
-        <FormAlert tone="info">Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once, and they are shown only now.</FormAlert>
-        <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm dark:bg-slate-800">
+        <FormAlert tone="info">
+          Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once, and they are shown only
+          now.
+        </FormAlert>
+        <ul
+          aria-label="Recovery codes"
+          className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm dark:bg-slate-800"
+        >
           {step.codes.map((recovery) => (
             <li key={recovery}>{recovery}</li>
           ))}
@@ -76,12 +90,30 @@ export function TwoFactorSettings({ enabled, recoveryCodesLeft, hasPassword }: {
     return (
       <form noValidate onSubmit={confirm} className="space-y-4">
         {error && <FormAlert>{error}</FormAlert>}
-        <p className="text-sm text-slate-600 dark:text-slate-300">Scan this with your authenticator app, then enter the code it shows.</p>
-        <QrCode value={step.uri} label="QR code for your authenticator app" className="h-44 w-44 rounded-lg border border-slate-200 dark:border-slate-700" />
-        <p className="text-xs text-slate-500 dark:text-slate-400">
-          Can&apos;t scan? Enter this key: <code className="break-all font-mono" data-testid="totp-secret">{step.secret}</code>
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          Scan this with your authenticator app, then enter the code it shows.
         </p>
-        <TextField id="totp-code" label="Code from the app" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(event) => setCode(event.target.value)} />
+        <QrCode
+          value={step.uri}
+          label="QR code for your authenticator app"
+          className="h-44 w-44 rounded-lg border border-slate-200 dark:border-slate-700"
+        />
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          Can&apos;t scan? Enter this key:{" "}
+          <code className="break-all font-mono" data-testid="totp-secret">
+            {step.secret}
+          </code>
+        </p>
+        <TextField
+          id="totp-code"
+          label="Code from the app"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          maxLength={7}
+          required
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+        />
         <div className="flex gap-2">
           <Button type="submit" disabled={pending}>
             {pending ? "Checking…" : "Turn on"}
@@ -99,11 +131,18 @@ export function TwoFactorSettings({ enabled, recoveryCodesLeft, hasPassword }: {
       <form noValidate onSubmit={disable} className="space-y-4">
         {error && <FormAlert>{error}</FormAlert>}
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          <span className="font-medium text-emerald-700 dark:text-emerald-400">On.</span> Signing in asks for a code from your app.{" "}
-          {recoveryCodesLeft} recovery code{recoveryCodesLeft === 1 ? "" : "s"} left.
+          <span className="font-medium text-emerald-700 dark:text-emerald-400">On.</span> Signing in asks for a code
+          from your app. {recoveryCodesLeft} recovery code{recoveryCodesLeft === 1 ? "" : "s"} left.
         </p>
         {hasPassword && (
-          <PasswordField id="totp-off-password" label="Current password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          <PasswordField
+            id="totp-off-password"
+            label="Current password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         )}
         <Button type="submit" variant="danger-ghost" disabled={pending}>
           {pending ? "Turning off…" : "Turn off two-factor sign-in"}
@@ -115,7 +154,9 @@ export function TwoFactorSettings({ enabled, recoveryCodesLeft, hasPassword }: {
   return (
     <div className="space-y-4">
       {error && <FormAlert>{error}</FormAlert>}
-      <p className="text-sm text-slate-600 dark:text-slate-300">Off. Add a code from an authenticator app to every password sign-in.</p>
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        Off. Add a code from an authenticator app to every password sign-in.
+      </p>
       <Button variant="secondary" onClick={begin} disabled={pending}>
         {pending ? "Starting…" : "Set up two-factor sign-in"}
       </Button>

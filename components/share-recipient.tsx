@@ -46,15 +46,28 @@ async function fetchKey(token: string, fileId: string, kind: "preview" | "downlo
     | null
   if (!response.ok || !body || body.error) {
     const code = body?.error?.code ?? "internal_error"
-    throw new ZipError(code, MESSAGES[code] ?? body?.error?.message ?? "That did not work. Reload the page and try again.")
+    throw new ZipError(
+      code,
+      MESSAGES[code] ?? body?.error?.message ?? "That did not work. Reload the page and try again.",
+    )
   }
   return body
 }
 
-const previewPath = (token: string, fileId: string) => `/s/${encodeURIComponent(token)}/files/${encodeURIComponent(fileId)}/preview`
+const previewPath = (token: string, fileId: string) =>
+  `/s/${encodeURIComponent(token)}/files/${encodeURIComponent(fileId)}/preview`
 
 /** What a recipient sees of a live link: its files with previews, per-file downloads and "Download all". */
-export function ShareRecipient({ token, title, message, files, totalSize, expiresAt, remainingDownloads: initialRemaining, error }: Props) {
+export function ShareRecipient({
+  token,
+  title,
+  message,
+  files,
+  totalSize,
+  expiresAt,
+  remainingDownloads: initialRemaining,
+  error,
+}: Props) {
   const [remaining, setRemaining] = useState(initialRemaining)
   const [problem, setProblem] = useState<string | undefined>(error)
   const [zip, setZip] = useState<ZipProgress | null>(null)
@@ -85,7 +98,11 @@ export function ShareRecipient({ token, title, message, files, totalSize, expire
     } catch (failure) {
       setZip(null)
       if (failure instanceof ZipError && failure.code === "aborted") return
-      setProblem(failure instanceof ZipError ? (MESSAGES[failure.code as ErrorCode] ?? failure.message) : "The download stopped. Try again.")
+      setProblem(
+        failure instanceof ZipError
+          ? (MESSAGES[failure.code as ErrorCode] ?? failure.message)
+          : "The download stopped. Try again.",
+      )
     }
   }
 
@@ -95,7 +112,9 @@ export function ShareRecipient({ token, title, message, files, totalSize, expire
         <p className="text-sm text-slate-600 dark:text-slate-300">
           Someone shared {files.length} {files.length === 1 ? "file" : "files"} with you
         </p>
-        <h1 className="break-words text-2xl font-semibold tracking-tight">{title ?? files[0]?.name ?? "Shared files"}</h1>
+        <h1 className="break-words text-2xl font-semibold tracking-tight">
+          {title ?? files[0]?.name ?? "Shared files"}
+        </h1>
         {message && <p className="whitespace-pre-line break-words text-slate-700 dark:text-slate-200">{message}</p>}
       </header>
 
@@ -137,7 +156,10 @@ export function ShareRecipient({ token, title, message, files, totalSize, expire
 
       <ul className="space-y-3">
         {files.map((file) => (
-          <li key={file.id} className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <li
+            key={file.id}
+            className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <div className="flex flex-wrap items-center gap-3">
               <FileTypeIcon type={file.type} className="h-6 w-6 shrink-0 text-slate-500 dark:text-slate-400" />
               <div className="min-w-0 flex-1">
@@ -154,7 +176,13 @@ export function ShareRecipient({ token, title, message, files, totalSize, expire
                   void downloadOne(file)
                 }}
               >
-                <Button type="submit" variant="secondary" size="sm" disabled={usedUp} aria-label={`Download ${file.name}`}>
+                <Button
+                  type="submit"
+                  variant="secondary"
+                  size="sm"
+                  disabled={usedUp}
+                  aria-label={`Download ${file.name}`}
+                >
                   Download
                 </Button>
               </form>
@@ -173,10 +201,21 @@ function FilePreview({ token, file, onOpenImage }: { token: string; file: ShareF
   const kind = previewKindOf(file.type)
   if (kind === "image") {
     return (
-      <button type="button" onClick={onOpenImage} className="mt-3 block overflow-hidden rounded-lg" aria-label={`Enlarge ${file.name}`}>
+      <button
+        type="button"
+        onClick={onOpenImage}
+        className="mt-3 block overflow-hidden rounded-lg"
+        aria-label={`Enlarge ${file.name}`}
+      >
         {/* The inline preview key is the thumbnail: the browser scales it; no bytes pass the app. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={previewPath(token, file.id)} alt={file.name} loading="lazy" decoding="async" className="h-40 w-auto max-w-full object-cover" />
+        <img
+          src={previewPath(token, file.id)}
+          alt={file.name}
+          loading="lazy"
+          decoding="async"
+          className="h-40 w-auto max-w-full object-cover"
+        />
       </button>
     )
   }
@@ -249,7 +288,11 @@ function MediaPreview({ token, file, kind }: { token: string; file: ShareFile; k
         data-testid={`${kind}-preview`}
         className={kind === "video" ? "max-h-[60vh] w-full rounded-lg bg-black" : "w-full"}
       />
-      {failed && <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">This preview cannot play. Download the file instead.</p>}
+      {failed && (
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          This preview cannot play. Download the file instead.
+        </p>
+      )}
     </div>
   )
 }
@@ -263,7 +306,13 @@ function PdfPreview({ token, file }: { token: string; file: ShareFile }) {
       </Button>
     )
   }
-  return <iframe src={previewPath(token, file.id)} title={file.name} className="mt-3 h-[70vh] w-full rounded-lg border border-slate-200 dark:border-slate-800" />
+  return (
+    <iframe
+      src={previewPath(token, file.id)}
+      title={file.name}
+      className="mt-3 h-[70vh] w-full rounded-lg border border-slate-200 dark:border-slate-800"
+    />
+  )
 }
 
 /** The first KiB of a text file: one Range request through the preview key. */
@@ -275,7 +324,10 @@ function TextPreview({ token, file }: { token: string; file: ShareFile }) {
     let cancelled = false
     ;(async () => {
       const key = await fetchKey(token, file.id, "preview")
-      const response = await fetch(key.url, { headers: { Range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` }, referrerPolicy: "no-referrer" })
+      const response = await fetch(key.url, {
+        headers: { Range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` },
+        referrerPolicy: "no-referrer",
+      })
       const bytes = new Uint8Array(await response.arrayBuffer()).slice(0, TEXT_PREVIEW_BYTES)
       // A cut multi-byte character at the end decodes to U+FFFD rather than failing.
       if (!cancelled) setText(new TextDecoder("utf-8").decode(bytes))
@@ -286,7 +338,10 @@ function TextPreview({ token, file }: { token: string; file: ShareFile }) {
   }, [token, file.id])
   if (text === null) return null
   return (
-    <pre className="mt-3 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-3 text-xs text-slate-800 dark:bg-slate-950 dark:text-slate-200" data-testid="text-preview">
+    <pre
+      className="mt-3 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-3 text-xs text-slate-800 dark:bg-slate-950 dark:text-slate-200"
+      data-testid="text-preview"
+    >
       {text}
       {file.size > TEXT_PREVIEW_BYTES ? "\n…" : ""}
     </pre>

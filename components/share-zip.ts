@@ -37,11 +37,15 @@ async function failure(response: Response): Promise<ZipError> {
   return new ZipError(body?.error?.code ?? "internal_error", body?.error?.message ?? `HTTP ${response.status}`)
 }
 
-type SaveFilePicker = (options: { suggestedName: string; types?: { description: string; accept: Record<string, string[]> }[] }) => Promise<{
+type SaveFilePicker = (options: {
+  suggestedName: string
+  types?: { description: string; accept: Record<string, string[]> }[]
+}) => Promise<{
   createWritable: () => Promise<WritableStream<Uint8Array>>
 }>
 
-const filePicker = (): SaveFilePicker | undefined => (window as unknown as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker
+const filePicker = (): SaveFilePicker | undefined =>
+  (window as unknown as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker
 
 /** Registers the zip worker for /s/zip/ only, and waits until it can take a stream. */
 async function zipWorker(): Promise<ServiceWorker | null> {
@@ -51,7 +55,9 @@ async function zipWorker(): Promise<ServiceWorker | null> {
     const worker = registration.active ?? registration.waiting ?? registration.installing
     if (!worker) return null
     if (worker.state === "activated") return worker
-    await new Promise<void>((resolve) => worker.addEventListener("statechange", () => worker.state === "activated" && resolve()))
+    await new Promise<void>((resolve) =>
+      worker.addEventListener("statechange", () => worker.state === "activated" && resolve()),
+    )
     return worker
   } catch {
     return null
@@ -61,7 +67,12 @@ async function zipWorker(): Promise<ServiceWorker | null> {
 /** Chromium stops an idle service worker after ~30 s; a message now and then keeps a long zip's alive. */
 const WORKER_PING_MS = 10_000
 
-async function saveThroughWorker(worker: ServiceWorker, zip: ReadableStream<Uint8Array>, name: string, size: number): Promise<void> {
+async function saveThroughWorker(
+  worker: ServiceWorker,
+  zip: ReadableStream<Uint8Array>,
+  name: string,
+  size: number,
+): Promise<void> {
   const ping = setInterval(() => worker.postMessage({ ping: true }), WORKER_PING_MS)
   const stream = zip.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -88,12 +99,19 @@ async function saveThroughWorker(worker: ServiceWorker, zip: ReadableStream<Uint
  * needs the click's user activation, so it is asked before anything is counted (cancelling it
  * counts nothing).
  */
-export async function downloadAll(token: string, zipName: string, onProgress: (progress: ZipProgress) => void): Promise<ZipResult> {
+export async function downloadAll(
+  token: string,
+  zipName: string,
+  onProgress: (progress: ZipProgress) => void,
+): Promise<ZipResult> {
   const picker = filePicker()
   let writable: WritableStream<Uint8Array> | undefined
   if (picker) {
     try {
-      const handle = await picker({ suggestedName: zipName, types: [{ description: "Zip archive", accept: { "application/zip": [".zip"] } }] })
+      const handle = await picker({
+        suggestedName: zipName,
+        types: [{ description: "Zip archive", accept: { "application/zip": [".zip"] } }],
+      })
       writable = await handle.createWritable()
     } catch (error) {
       if (error instanceof DOMException && error.name === "AbortError") throw new ZipError("aborted", "Cancelled")
@@ -122,7 +140,8 @@ export async function downloadAll(token: string, zipName: string, onProgress: (p
       if (!keyResponse.ok) throw await failure(keyResponse)
       const { url } = (await keyResponse.json()) as { url: string }
       const object = await fetch(url, { referrerPolicy: "no-referrer" })
-      if (!object.ok || !object.body) throw new ZipError("storage", `Storage answered ${object.status} for ${file.name}`)
+      if (!object.ok || !object.body)
+        throw new ZipError("storage", `Storage answered ${object.status} for ${file.name}`)
       yield { name: names[index] ?? "file", lastModified, size: file.size, input: object.body }
       progress.filesDone = index + 1
       onProgress({ ...progress })

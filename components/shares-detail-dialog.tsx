@@ -23,7 +23,14 @@ type Detail = {
   hasPassword: boolean
   expiresAt: string | null
 }
-type ShareEventView = { id: string; at: string; kind: "view" | "preview" | "download" | "download_all"; fileId: string | null; ip: string; userAgent: string | null }
+type ShareEventView = {
+  id: string
+  at: string
+  kind: "view" | "preview" | "download" | "download_all"
+  fileId: string | null
+  ip: string
+  userAgent: string | null
+}
 
 const KIND_LABELS: Record<ShareEventView["kind"], string> = {
   view: "Opened the page",
@@ -45,7 +52,15 @@ const FIELD_LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-20
 const FIELD = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
 
 /** One link in My shares: copy it again, its QR code, edit it while it is live, and its access log. */
-export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: string; onClose: () => void; onChanged: () => void }) {
+export function ShareDetailDialog({
+  shareId,
+  onClose,
+  onChanged,
+}: {
+  shareId: string
+  onClose: () => void
+  onChanged: () => void
+}) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const [share, setShare] = useState<Detail>()
@@ -65,7 +80,10 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
     setCursor(result.nextCursor)
   }, [])
 
-  const load = useCallback(async (after?: string) => apply(await fetchDetail(shareId, after), after !== undefined), [apply, shareId])
+  const load = useCallback(
+    async (after?: string) => apply(await fetchDetail(shareId, after), after !== undefined),
+    [apply, shareId],
+  )
 
   useEffect(() => {
     dialogRef.current?.showModal()
@@ -113,7 +131,8 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
     setPending(false)
   }
 
-  const fileName = (id: string | null) => (id ? (share?.files.find((file) => file.id === id)?.name ?? "a deleted file") : "")
+  const fileName = (id: string | null) =>
+    id ? (share?.files.find((file) => file.id === id)?.name ?? "a deleted file") : ""
 
   return (
     <dialog
@@ -136,37 +155,81 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
         <div className="mt-4 space-y-6">
           {share.url ? (
             <div className="flex flex-wrap items-start gap-4">
-              <QrCode value={share.url} label="QR code of the share link" className="h-32 w-32 rounded border border-slate-200" />
+              <QrCode
+                value={share.url}
+                label="QR code of the share link"
+                className="h-32 w-32 rounded border border-slate-200"
+              />
               <div className="min-w-0 flex-1 space-y-2">
-                <input readOnly value={share.url} aria-label="Share link" className={`${FIELD} mt-0 font-mono text-xs`} onFocus={(event) => event.currentTarget.select()} />
+                <input
+                  readOnly
+                  value={share.url}
+                  aria-label="Share link"
+                  className={`${FIELD} mt-0 font-mono text-xs`}
+                  onFocus={(event) => event.currentTarget.select()}
+                />
                 <CopyButton text={share.url} label="Copy link" />
               </div>
             </div>
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-300">This link was created before links could be copied again.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-300">
+              This link was created before links could be copied again.
+            </p>
           )}
 
           {share.state === "active" && (
             <form onSubmit={save} className="grid gap-4 sm:grid-cols-2" aria-label="Edit the link">
               <div className="sm:col-span-2">
-                <label htmlFor="edit-title" className={FIELD_LABEL}>Title</label>
-                <input id="edit-title" name="title" maxLength={120} defaultValue={share.title ?? ""} className={FIELD} />
+                <label htmlFor="edit-title" className={FIELD_LABEL}>
+                  Title
+                </label>
+                <input
+                  id="edit-title"
+                  name="title"
+                  maxLength={120}
+                  defaultValue={share.title ?? ""}
+                  className={FIELD}
+                />
               </div>
               <div className="sm:col-span-2">
-                <label htmlFor="edit-message" className={FIELD_LABEL}>Message</label>
-                <textarea id="edit-message" name="message" maxLength={2000} rows={2} defaultValue={share.message ?? ""} className={FIELD} />
+                <label htmlFor="edit-message" className={FIELD_LABEL}>
+                  Message
+                </label>
+                <textarea
+                  id="edit-message"
+                  name="message"
+                  maxLength={2000}
+                  rows={2}
+                  defaultValue={share.message ?? ""}
+                  className={FIELD}
+                />
               </div>
               <div>
                 <label htmlFor="edit-limit" className={FIELD_LABEL}>
                   Download limit <span className="font-normal text-slate-500">(empty: none)</span>
                 </label>
-                <input id="edit-limit" name="maxDownloads" type="number" min={1} step={1} defaultValue={share.maxDownloads ?? ""} className={FIELD} />
+                <input
+                  id="edit-limit"
+                  name="maxDownloads"
+                  type="number"
+                  min={1}
+                  step={1}
+                  defaultValue={share.maxDownloads ?? ""}
+                  className={FIELD}
+                />
               </div>
               <div>
                 <label htmlFor="edit-password" className={FIELD_LABEL}>
                   New password <span className="font-normal text-slate-500">(optional)</span>
                 </label>
-                <input id="edit-password" name="password" type="password" autoComplete="new-password" minLength={4} className={FIELD} />
+                <input
+                  id="edit-password"
+                  name="password"
+                  type="password"
+                  autoComplete="new-password"
+                  minLength={4}
+                  className={FIELD}
+                />
                 {share.hasPassword && (
                   <label className="mt-2 flex items-center gap-2 text-sm">
                     <input type="checkbox" name="removePassword" /> Remove the password
@@ -177,7 +240,11 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
                 <Button type="submit" disabled={pending}>
                   {pending ? "Saving…" : "Save changes"}
                 </Button>
-                {saved && <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">Saved.</span>}
+                {saved && (
+                  <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
+                    Saved.
+                  </span>
+                )}
               </div>
             </form>
           )}
@@ -185,7 +252,9 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
           <ShareNotificationsPanel shareId={shareId} live={share.state === "active"} />
 
           <section className="space-y-2" aria-label="Access log">
-            <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">Access log</h3>
+            <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">
+              Access log
+            </h3>
             {events.length === 0 ? (
               <p className="text-sm text-slate-600 dark:text-slate-300">Nobody has opened this link yet.</p>
             ) : (
@@ -199,7 +268,10 @@ export function ShareDetailDialog({ shareId, onClose, onChanged }: { shareId: st
                       {KIND_LABELS[event.kind]} {fileName(event.fileId)}
                     </span>
                     <span className="font-mono text-xs text-slate-600 dark:text-slate-300">{event.ip}</span>
-                    <span className="min-w-0 flex-1 truncate text-xs text-slate-600 dark:text-slate-300" title={event.userAgent ?? undefined}>
+                    <span
+                      className="min-w-0 flex-1 truncate text-xs text-slate-600 dark:text-slate-300"
+                      title={event.userAgent ?? undefined}
+                    >
                       {event.userAgent}
                     </span>
                   </li>

@@ -35,11 +35,21 @@ const STATE_LABELS: Record<ShareState, { text: string; classes: string }> = {
 
 export function ShareStateBadge({ state }: { state: ShareState }) {
   const label = STATE_LABELS[state]
-  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${label.classes}`}>{label.text}</span>
+  return (
+    <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${label.classes}`}>{label.text}</span>
+  )
 }
 
 /** Links with their state, download count and a revoke button; `showFile` adds the file's name. */
-export function SharesList({ shares, showFile = false, onRevoked }: { shares: ShareView[]; showFile?: boolean; onRevoked: (id: string) => void }) {
+export function SharesList({
+  shares,
+  showFile = false,
+  onRevoked,
+}: {
+  shares: ShareView[]
+  showFile?: boolean
+  onRevoked: (id: string) => void
+}) {
   const [confirming, setConfirming] = useState<ShareView>()
   const [details, setDetails] = useState<string>()
   const [pending, setPending] = useState(false)
@@ -67,7 +77,8 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
   return (
     <>
       <DataTable
-        caption="Share links, newest first" flat
+        caption="Share links, newest first"
+        flat
         head={
           <>
             {showFile && <Th compact>File</Th>}
@@ -75,47 +86,62 @@ export function SharesList({ shares, showFile = false, onRevoked }: { shares: Sh
             <Th compact>Downloads</Th>
             <Th compact>Expires</Th>
             <Th compact>Created</Th>
-            <Th srOnly compact>Actions</Th>
+            <Th srOnly compact>
+              Actions
+            </Th>
           </>
         }
       >
-            {shares.map((share) => (
-              <tr key={share.id} data-share-id={share.id}>
-                {showFile && (
-                  <td className="max-w-xs truncate px-3 py-2 font-medium" title={share.files?.map((file) => file.name).join(", ") ?? share.fileName ?? undefined}>
-                    {share.title ??
-                      (share.files && share.files.length > 1
-                        ? `${share.files[0]?.name} and ${share.files.length - 1} more`
-                        : (share.fileName ?? <span className="text-slate-500 dark:text-slate-400">Deleted file</span>))}
-                  </td>
-                )}
-                <td className="px-3 py-2">
-                  <ShareStateBadge state={share.state} />
-                  {share.hasPassword && <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">password</span>}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">
-                  {share.downloads}
-                  {share.maxDownloads !== null && ` / ${share.maxDownloads}`}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">{share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}</td>
-                <td className="whitespace-nowrap px-3 py-2"><FormattedDate value={share.createdAt} /></td>
-                <td className="whitespace-nowrap px-3 py-2 text-right">
-                  {share.url && share.state === "active" && <CopyButton text={share.url} label="Copy link" />}
-                  {share.url !== undefined && (
-                    <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
-                      Details
-                    </Button>
-                  )}
-                  {share.state === "active" && (
-                    <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
+        {shares.map((share) => (
+          <tr key={share.id} data-share-id={share.id}>
+            {showFile && (
+              <td
+                className="max-w-xs truncate px-3 py-2 font-medium"
+                title={share.files?.map((file) => file.name).join(", ") ?? share.fileName ?? undefined}
+              >
+                {share.title ??
+                  (share.files && share.files.length > 1
+                    ? `${share.files[0]?.name} and ${share.files.length - 1} more`
+                    : (share.fileName ?? <span className="text-slate-500 dark:text-slate-400">Deleted file</span>))}
+              </td>
+            )}
+            <td className="px-3 py-2">
+              <ShareStateBadge state={share.state} />
+              {share.hasPassword && <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">password</span>}
+            </td>
+            <td className="whitespace-nowrap px-3 py-2">
+              {share.downloads}
+              {share.maxDownloads !== null && ` / ${share.maxDownloads}`}
+            </td>
+            <td className="whitespace-nowrap px-3 py-2">
+              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
+            </td>
+            <td className="whitespace-nowrap px-3 py-2">
+              <FormattedDate value={share.createdAt} />
+            </td>
+            <td className="whitespace-nowrap px-3 py-2 text-right">
+              {share.url && share.state === "active" && <CopyButton text={share.url} label="Copy link" />}
+              {share.url !== undefined && (
+                <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
+                  Details
+                </Button>
+              )}
+              {share.state === "active" && (
+                <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
       </DataTable>
-      {details && <ShareDetailDialog shareId={details} onClose={() => setDetails(undefined)} onChanged={() => onRevoked(details)} />}
+      {details && (
+        <ShareDetailDialog
+          shareId={details}
+          onClose={() => setDetails(undefined)}
+          onChanged={() => onRevoked(details)}
+        />
+      )}
       <ConfirmDialog
         open={confirming !== undefined}
         title="Revoke this link?"

@@ -23,7 +23,14 @@ type Props = {
  * for an upload session (POST /api/r/<token>/session), then the dashboard, talking to
  * /api/r/<token>/uploads with the session in a header: the password is hashed once, not per call.
  */
-export function UploadRequestSender({ token, settings, passwordRequired, maxNumberOfFiles, allowedFileTypes, note }: Props) {
+export function UploadRequestSender({
+  token,
+  settings,
+  passwordRequired,
+  maxNumberOfFiles,
+  allowedFileTypes,
+  note,
+}: Props) {
   // "" for a link without a password: no session needed.
   const [session, setSession] = useState<string | undefined>(passwordRequired ? undefined : "")
   const [draft, setDraft] = useState("")
@@ -46,7 +53,8 @@ export function UploadRequestSender({ token, settings, passwordRequired, maxNumb
         return
       }
       const failure = await readApiFailure(response)
-      if (failure.code === "wrong_password" || failure.code === "password_required") setError("That password is not right.")
+      if (failure.code === "wrong_password" || failure.code === "password_required")
+        setError("That password is not right.")
       else if (failure.status === 429) setError(`Too many wrong passwords. ${retryHint(failure.retryAfterSeconds)}`)
       else setError(failure.message)
     } catch {

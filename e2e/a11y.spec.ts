@@ -31,7 +31,12 @@ type Visitor = "anonymous" | "user" | "admin"
  * Every page the suite checks. Adding a page is one line: a name, who visits it and its path
  * (a function of the fixture when it needs an id or a token). `ready` waits for client parts.
  */
-const PAGES: { name: string; as: Visitor; path: string | ((fixture: Fixture) => string); ready?: (page: Page) => Promise<void> }[] = [
+const PAGES: {
+  name: string
+  as: Visitor
+  path: string | ((fixture: Fixture) => string)
+  ready?: (page: Page) => Promise<void>
+}[] = [
   { name: "home (signed out)", as: "anonymous", path: "/" },
   { name: "sign-in", as: "anonymous", path: "/sign-in" },
   { name: "sign-up", as: "anonymous", path: "/sign-up" },
@@ -83,11 +88,16 @@ const MODES = [
 
 async function uploadThroughApi(request: APIRequestContext, origin: string, name: string) {
   const data = Buffer.from("accessibility check\n")
-  const granted = await request.post("/api/uploads", { data: { name, size: data.length, type: "application/zip" }, headers: { origin } })
+  const granted = await request.post("/api/uploads", {
+    data: { name, size: data.length, type: "application/zip" },
+    headers: { origin },
+  })
   expect(granted.status(), await granted.text()).toBe(201)
   const { upload } = await granted.json()
   expect((await request.put(upload.url, { data, headers: upload.headers })).status()).toBe(200)
-  expect((await request.post(`/api/uploads/${upload.id}/complete`, { data: {}, headers: { origin } })).status()).toBe(201)
+  expect((await request.post(`/api/uploads/${upload.id}/complete`, { data: {}, headers: { origin } })).status()).toBe(
+    201,
+  )
 }
 
 let fixture: Fixture
@@ -132,7 +142,11 @@ async function firstFileId(request: APIRequestContext): Promise<string> {
   return file.id
 }
 
-async function openAs(browser: Browser, as: Visitor, mode: (typeof MODES)[number] | { colorScheme: "light"; viewport: { width: number; height: number } }) {
+async function openAs(
+  browser: Browser,
+  as: Visitor,
+  mode: (typeof MODES)[number] | { colorScheme: "light"; viewport: { width: number; height: number } },
+) {
   const context = await browser.newContext({
     colorScheme: mode.colorScheme,
     viewport: mode.viewport,
@@ -148,10 +162,18 @@ async function openAs(browser: Browser, as: Visitor, mode: (typeof MODES)[number
 
 /** Serious and critical violations only, each as one readable line (rule, impact, first nodes). */
 async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze()
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze()
   return results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(" | ")}`)
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(" "))
+          .join(" | ")}`,
+    )
 }
 
 const resolve = (path: string | ((fixture: Fixture) => string)) => (typeof path === "function" ? path(fixture) : path)
@@ -191,7 +213,10 @@ test("no page scrolls sideways at 360 px", async ({ browser }) => {
   test.setTimeout(180_000)
   const overflowing: string[] = []
   for (const visitor of ["anonymous", "user", "admin"] as const) {
-    const { context, page } = await openAs(browser, visitor, { colorScheme: "light", viewport: { width: 360, height: 780 } })
+    const { context, page } = await openAs(browser, visitor, {
+      colorScheme: "light",
+      viewport: { width: 360, height: 780 },
+    })
     for (const entry of PAGES.filter((candidate) => candidate.as === visitor)) {
       await page.goto(resolve(entry.path))
       await entry.ready?.(page)

@@ -35,7 +35,11 @@ async function signOut(page: Page, email: string) {
   await expect(header(page).getByRole("link", { name: "Sign in" })).toBeVisible()
 }
 
-test("forgot password → mail → reset → sign in with the new password; the old session is gone", async ({ page, browser, request }) => {
+test("forgot password → mail → reset → sign in with the new password; the old session is gone", async ({
+  page,
+  browser,
+  request,
+}) => {
   const { credentials } = await registerAccount(request)
   // Another browser stays signed in with the old password: the reset must end that session.
   const other = await browser.newContext()
@@ -118,7 +122,10 @@ test("change email: confirm through the new address, notice to the old one", asy
   await section.getByRole("button", { name: "Change email" }).click()
   await expect(formAlert(page, `Check ${newEmail}`)).toBeVisible()
 
-  const notice = await waitForMail(credentials.email, { subject: "Your email address is being changed", timeoutMs: 30_000 })
+  const notice = await waitForMail(credentials.email, {
+    subject: "Your email address is being changed",
+    timeoutMs: 30_000,
+  })
   expect(notice.text).toContain(newEmail)
   await followMailLink(page, newEmail, "Confirm your new email address", "/confirm-email")
   await page.getByRole("button", { name: "Use this address" }).click()
@@ -146,7 +153,10 @@ test("settings page screenshots: desktop and phone, light and dark", async ({ pa
   await expect(header(page).getByRole("button", { name: credentials.email })).toBeVisible()
   const dir = path.resolve("test-results/screenshots")
   mkdirSync(dir, { recursive: true })
-  for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+  for (const [label, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 390, height: 844 }],
+  ] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
       await page.setViewportSize(viewport)
       await page.emulateMedia({ colorScheme })

@@ -4,8 +4,16 @@ import { sql } from "./support/db"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
 
 /** Uploads bytes through the API's own valet-key flow (grant → PUT to storage → complete); the file's id. */
-async function uploadThroughApi(request: APIRequestContext, origin: string, name: string, data: Uint8Array): Promise<string> {
-  const granted = await request.post("/api/uploads", { data: { name, size: data.length, type: "text/plain" }, headers: { origin } })
+async function uploadThroughApi(
+  request: APIRequestContext,
+  origin: string,
+  name: string,
+  data: Uint8Array,
+): Promise<string> {
+  const granted = await request.post("/api/uploads", {
+    data: { name, size: data.length, type: "text/plain" },
+    headers: { origin },
+  })
   expect(granted.status(), await granted.text()).toBe(201)
   const { upload } = await granted.json()
   expect((await request.put(upload.url, { data: Buffer.from(data), headers: upload.headers })).status()).toBe(200)

@@ -7,7 +7,10 @@ import { expect, newCredentials, registerAccount, signInWithApi, test } from "./
  * sets, and personal API tokens used the way curl would.
  */
 
-test("signing in through next-auth sets an httpOnly, SameSite=Lax session cookie that the API accepts", async ({ request, baseURL }) => {
+test("signing in through next-auth sets an httpOnly, SameSite=Lax session cookie that the API accepts", async ({
+  request,
+  baseURL,
+}) => {
   const { credentials, user } = await registerAccount(request)
   expect((await request.get("/api/tokens")).status()).toBe(401)
 
@@ -31,13 +34,19 @@ test("a wrong password answers 401 CredentialsSignin and sets no session", async
   expect((await request.get("/api/tokens")).status()).toBe(401)
 })
 
-test("an API token created in a session works from a cookie-less client, and not once revoked", async ({ request, baseURL }) => {
+test("an API token created in a session works from a cookie-less client, and not once revoked", async ({
+  request,
+  baseURL,
+}) => {
   const { credentials } = await registerAccount(request)
   await signInWithApi(request, credentials)
   const origin = new URL(baseURL ?? "").origin
 
   // A cookie-authenticated POST from another site is refused (CSRF)…
-  const crossSite = await request.post("/api/tokens", { data: { name: "cli" }, headers: { origin: "https://evil.example" } })
+  const crossSite = await request.post("/api/tokens", {
+    data: { name: "cli" },
+    headers: { origin: "https://evil.example" },
+  })
   expect(crossSite.status()).toBe(403)
   // …and the app's own origin is accepted.
   const created = await request.post("/api/tokens", { data: { name: "cli", expiresInDays: 30 }, headers: { origin } })
@@ -50,7 +59,11 @@ test("an API token created in a session works from a cookie-less client, and not
   const listed = await asCurl("/api/tokens")
   expect(listed.status).toBe(200)
   expect(JSON.stringify(await listed.json())).not.toContain(token.secret)
-  const madeByScript = await asCurl("/api/tokens", { method: "POST", body: JSON.stringify({ name: "from curl" }), headers: { "content-type": "application/json" } })
+  const madeByScript = await asCurl("/api/tokens", {
+    method: "POST",
+    body: JSON.stringify({ name: "from curl" }),
+    headers: { "content-type": "application/json" },
+  })
   expect(madeByScript.status).toBe(201)
 
   expect((await request.delete(`/api/tokens/${token.id}`, { headers: { origin } })).status()).toBe(204)
@@ -59,10 +72,16 @@ test("an API token created in a session works from a cookie-less client, and not
   expect((await afterRevoke.json()).error.code).toBe("invalid_token")
 })
 
-test("disabling an account ends its session and its tokens on the next request, and blocks sign-in", async ({ request, baseURL }) => {
+test("disabling an account ends its session and its tokens on the next request, and blocks sign-in", async ({
+  request,
+  baseURL,
+}) => {
   const { credentials } = await registerAccount(request)
   await signInWithApi(request, credentials)
-  const created = await request.post("/api/tokens", { data: { name: "soon dead" }, headers: { origin: new URL(baseURL ?? "").origin } })
+  const created = await request.post("/api/tokens", {
+    data: { name: "soon dead" },
+    headers: { origin: new URL(baseURL ?? "").origin },
+  })
   const { token } = (await created.json()) as { token: { secret: string } }
 
   await disableAccount(credentials.email)
@@ -78,7 +97,9 @@ test("disabling an account ends its session and its tokens on the next request, 
   expect((await signIn.json()).url).toContain("error=AccountDisabled")
 })
 
-test("sign-in attempts per account are limited: the 11th in 15 minutes gets 429 with Retry-After", async ({ request }) => {
+test("sign-in attempts per account are limited: the 11th in 15 minutes gets 429 with Retry-After", async ({
+  request,
+}) => {
   const { credentials } = await registerAccount(request)
   for (let attempt = 1; attempt <= 10; attempt++) {
     expect((await signInWithApi(request, { ...credentials, password: `guess-${attempt}` })).status()).toBe(401)
@@ -87,13 +108,17 @@ test("sign-in attempts per account are limited: the 11th in 15 minutes gets 429 
   const limited = await signInWithApi(request, credentials)
   expect(limited.status()).toBe(429)
   expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(800)
-  expect((await limited.json()).error).toEqual({ code: "rate_limited", message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes$/) })
+  expect((await limited.json()).error).toEqual({
+    code: "rate_limited",
+    message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes$/),
+  })
   expect((await request.storageState()).cookies.map((entry) => entry.name)).not.toContain("next-auth.session-token")
 })
 
 test("a successful sign-in clears the account's failed attempts", async ({ request }) => {
   const { credentials } = await registerAccount(request)
-  for (let attempt = 1; attempt <= 9; attempt++) await signInWithApi(request, { ...credentials, password: `typo-${attempt}` })
+  for (let attempt = 1; attempt <= 9; attempt++)
+    await signInWithApi(request, { ...credentials, password: `typo-${attempt}` })
   expect((await signInWithApi(request, credentials)).status()).toBe(200)
   for (let attempt = 1; attempt <= 10; attempt++) {
     expect((await signInWithApi(request, { ...credentials, password: `typo-again-${attempt}` })).status()).toBe(401)
@@ -110,16 +135,22 @@ test("signing out through next-auth ends the session", async ({ request }) => {
   expect((await request.get("/api/tokens")).status()).toBe(401)
 })
 
-test("the first request for a protected API without credentials is a JSON 401, never a redirect", async ({ request }) => {
+test("the first request for a protected API without credentials is a JSON 401, never a redirect", async ({
+  request,
+}) => {
   const response = await request.get("/api/tokens", { maxRedirects: 0 })
   expect(response.status()).toBe(401)
   expect(response.headers()["content-type"]).toContain("application/json")
-  expect(await response.json()).toEqual({ error: { code: "unauthorized", message: expect.stringContaining("Sign in") } })
+  expect(await response.json()).toEqual({
+    error: { code: "unauthorized", message: expect.stringContaining("Sign in") },
+  })
 })
 
 test("registration answers 409 for an email already taken, whatever its case", async ({ request }) => {
   const { credentials } = await registerAccount(request, newCredentials("dup"))
-  const again = await request.post("/api/register", { data: { ...credentials, email: credentials.email.toUpperCase() } })
+  const again = await request.post("/api/register", {
+    data: { ...credentials, email: credentials.email.toUpperCase() },
+  })
   expect(again.status()).toBe(409)
   expect((await again.json()).error.code).toBe("email_taken")
 })
@@ -144,7 +175,9 @@ const sessionCookieOf = async (request: APIRequestContext) =>
   (await request.storageState()).cookies.find((entry) => entry.name === "next-auth.session-token")
 
 test.describe("sign-in limits hold whatever path, format or fields bring the password", () => {
-  test("a path suffix (callback/credentials/x) is counted: 429 by the 11th guess, and the right password is refused", async ({ request }) => {
+  test("a path suffix (callback/credentials/x) is counted: 429 by the 11th guess, and the right password is refused", async ({
+    request,
+  }) => {
     const { credentials } = await registerAccount(request)
     const statuses: number[] = []
     for (let attempt = 1; attempt <= 14; attempt++) {
@@ -167,7 +200,9 @@ test.describe("sign-in limits hold whatever path, format or fields bring the pas
     expect(await sessionCookieOf(request)).toBeUndefined()
   })
 
-  test("a form post without json=true (a 302 either way) is counted, and the right password is refused with 429", async ({ request }) => {
+  test("a form post without json=true (a 302 either way) is counted, and the right password is refused with 429", async ({
+    request,
+  }) => {
     const { credentials } = await registerAccount(request)
     const statuses: number[] = []
     for (let attempt = 1; attempt <= 14; attempt++) {

@@ -77,7 +77,10 @@ test("a protected page sends a signed-out visitor to sign in, then back", async 
   await page.goto("/settings/tokens")
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings%2Ftokens$/)
   // The way to sign up from here keeps the destination too.
-  await expect(page.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", "/sign-up?callbackUrl=%2Fsettings%2Ftokens")
+  await expect(page.getByRole("link", { name: "Create an account" })).toHaveAttribute(
+    "href",
+    "/sign-up?callbackUrl=%2Fsettings%2Ftokens",
+  )
   await fillSignIn(page, credentials)
   await expect(page).toHaveURL(`${baseURL}/settings/tokens`)
   await expect(page.getByRole("heading", { level: 1, name: "API tokens" })).toBeVisible()
@@ -134,7 +137,9 @@ test("too many wrong passwords are refused with a clear message", async ({ page,
   const { credentials } = await registerAccount(request)
   // The per-account budget is 10 failures per window; spend it through the API (same client address).
   for (let attempt = 0; attempt < 10; attempt++) {
-    expect((await signInWithApi(request, { email: credentials.email, password: "Not-the-password-1" })).status()).toBe(401)
+    expect((await signInWithApi(request, { email: credentials.email, password: "Not-the-password-1" })).status()).toBe(
+      401,
+    )
   }
   await page.goto("/sign-in")
   await fillSignIn(page, credentials)

@@ -38,12 +38,19 @@ async function seed(request: APIRequestContext, origin: string) {
   }
 }
 
-test("screenshots of my pages in light and dark, desktop and phone, English and Arabic", async ({ browser, baseURL }) => {
+test("screenshots of my pages in light and dark, desktop and phone, English and Arabic", async ({
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(300_000)
   await mkdir(OUT, { recursive: true })
   const origin = new URL(baseURL ?? "").origin
   const setup = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "10.253.0.7" } })
-  const { credentials } = await registerAccount(setup.request, { email: `dana-${randomBytes(3).toString("hex")}@example.test`, password: `Correct-horse-${randomBytes(4).toString("hex")}`, name: "Dana" })
+  const { credentials } = await registerAccount(setup.request, {
+    email: `dana-${randomBytes(3).toString("hex")}@example.test`,
+    password: `Correct-horse-${randomBytes(4).toString("hex")}`,
+    name: "Dana",
+  })
   expect((await signInWithApi(setup.request, credentials)).status()).toBe(200)
   await seed(setup.request, origin)
   const cookies = await setup.cookies()
@@ -52,13 +59,20 @@ test("screenshots of my pages in light and dark, desktop and phone, English and 
   for (const locale of ["en", "ar"] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
       for (const viewport of VIEWPORTS) {
-        const context = await browser.newContext({ colorScheme, viewport, extraHTTPHeaders: { "x-forwarded-for": "10.253.0.7" } })
+        const context = await browser.newContext({
+          colorScheme,
+          viewport,
+          extraHTTPHeaders: { "x-forwarded-for": "10.253.0.7" },
+        })
         await context.addCookies([...cookies, { name: LOCALE_COOKIE, value: locale, url: origin }])
         const page = await context.newPage()
         for (const shot of SHOTS) {
           await page.goto(shot.path)
           await expect(page.locator(shot.ready).first()).toBeVisible()
-          await page.screenshot({ path: `${OUT}/${shot.name}-${viewport.name}-${colorScheme}-${locale}.png`, fullPage: viewport.name === "phone" })
+          await page.screenshot({
+            path: `${OUT}/${shot.name}-${viewport.name}-${colorScheme}-${locale}.png`,
+            fullPage: viewport.name === "phone",
+          })
         }
         await context.close()
       }

@@ -18,7 +18,10 @@ function cspDirectives(policy: string | undefined): Map<string, string[]> {
   )
 }
 
-function expectPageHeaders(response: Response | APIResponse | null, referrerPolicy = "strict-origin-when-cross-origin") {
+function expectPageHeaders(
+  response: Response | APIResponse | null,
+  referrerPolicy = "strict-origin-when-cross-origin",
+) {
   const headers = response?.headers() ?? {}
   expect(headers["x-content-type-options"]).toBe("nosniff")
   expect(headers["x-frame-options"]).toBe("DENY")
@@ -37,7 +40,9 @@ function expectPageHeaders(response: Response | APIResponse | null, referrerPoli
   return csp
 }
 
-test("pages, share pages and JSON answers carry the security headers; every page gets its own nonce", async ({ request }) => {
+test("pages, share pages and JSON answers carry the security headers; every page gets its own nonce", async ({
+  request,
+}) => {
   const first = expectPageHeaders(await request.get("/"))
   const second = expectPageHeaders(await request.get("/"))
   expect(first.get("script-src")).not.toEqual(second.get("script-src"))
@@ -63,7 +68,12 @@ function watchStorageOrigins(page: Page, appOrigin: string) {
   return origins
 }
 
-test("sign up, upload through the Uppy dashboard, download, and open a share page: no CSP violation anywhere", async ({ page, browser, baseURL, clientIp }, testInfo) => {
+test("sign up, upload through the Uppy dashboard, download, and open a share page: no CSP violation anywhere", async ({
+  page,
+  browser,
+  baseURL,
+  clientIp,
+}, testInfo) => {
   test.setTimeout(180_000)
   const appOrigin = new URL(baseURL ?? "").origin
   // (The fixture's page already fails the test on any violation; the share page below opens in a
@@ -129,7 +139,10 @@ test("sign up, upload through the Uppy dashboard, download, and open a share pag
   await stranger.close()
 })
 
-test("the checks would see a violation: a foreign image and a fetch to another origin are refused and reported", async ({ browser, baseURL }) => {
+test("the checks would see a violation: a foreign image and a fetch to another origin are refused and reported", async ({
+  browser,
+  baseURL,
+}) => {
   // Proves the watcher works (a silent watcher would pass every spec). 127.0.0.2:9 is never
   // contacted: the browser blocks both requests before they leave.
   const context = await browser.newContext({ baseURL })

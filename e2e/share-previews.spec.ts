@@ -46,20 +46,46 @@ function makePng(width: number, height: number): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) rows.set([(x * 4) & 255, (y * 4) & 255, 160], y * (width * 3 + 1) + 1 + x * 3)
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ])
 }
 
 /** A 6-second VP9 MP4 made by Debian's ffmpeg from its built-in test pattern (nothing downloaded). */
 function makeMp4(dir: string): Buffer {
   const file = path.join(dir, "clip.mp4")
-  execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=6:size=160x120:rate=10", "-c:v", "libvpx-vp9", "-b:v", "200k", "-movflags", "+faststart", "-y", file])
+  execFileSync("ffmpeg", [
+    "-loglevel",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=duration=6:size=160x120:rate=10",
+    "-c:v",
+    "libvpx-vp9",
+    "-b:v",
+    "200k",
+    "-movflags",
+    "+faststart",
+    "-y",
+    file,
+  ])
   return readFileSync(file)
 }
 
 type Upload = { id: string; name: string; sha: string; size: number }
 
 /** Uploads through the API's own valet-key flow; big files in parts, made and hashed part by part. */
-async function upload(request: APIRequestContext, origin: string, name: string, type: string, source: Buffer | number): Promise<Upload> {
+async function upload(
+  request: APIRequestContext,
+  origin: string,
+  name: string,
+  type: string,
+  source: Buffer | number,
+): Promise<Upload> {
   const size = typeof source === "number" ? source : source.length
   const granted = await request.post("/api/uploads", { data: { name, size, type }, headers: { origin } })
   expect(granted.status(), await granted.text()).toBe(201)
@@ -78,8 +104,13 @@ async function upload(request: APIRequestContext, origin: string, name: string, 
     const length = Math.min(grant.partSize, size - (partNumber - 1) * grant.partSize)
     const data = randomBytes(length)
     hash.update(data)
-    const signed = await request.post(`/api/uploads/${grant.id}/parts`, { data: { partNumbers: [partNumber] }, headers: { origin } })
-    const { parts: [part] } = await signed.json()
+    const signed = await request.post(`/api/uploads/${grant.id}/parts`, {
+      data: { partNumbers: [partNumber] },
+      headers: { origin },
+    })
+    const {
+      parts: [part],
+    } = await signed.json()
     const put = await fetch(part.url, { method: "PUT", body: data })
     expect(put.status).toBe(200)
     parts.push({ partNumber, etag: put.headers.get("etag") ?? "" })
@@ -89,7 +120,12 @@ async function upload(request: APIRequestContext, origin: string, name: string, 
   return { id: (await completed.json()).file.id, name, sha: hash.digest("hex"), size }
 }
 
-test("a link with a PNG, an MP4 and a text file: previews, one download, then Download all of 300+ MiB", async ({ page, browser, baseURL, clientIp }) => {
+test("a link with a PNG, an MP4 and a text file: previews, one download, then Download all of 300+ MiB", async ({
+  page,
+  browser,
+  baseURL,
+  clientIp,
+}) => {
   test.setTimeout(600_000)
   const origin = new URL(baseURL ?? "").origin
   const dir = mkdtempSync(path.join(tmpdir(), "valet-share-e2e-"))
@@ -98,11 +134,18 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     expect((await signInWithApi(page.request, credentials)).status()).toBe(200)
     const png = await upload(page.request, origin, "pattern.png", "image/png", makePng(96, 64))
     const mp4 = await upload(page.request, origin, "clip.mp4", "video/mp4", makeMp4(dir))
-    const text = await upload(page.request, origin, "notes.txt", "text/plain", Buffer.from("First line of the notes.\nSecond line.\n".repeat(60)))
+    const text = await upload(
+      page.request,
+      origin,
+      "notes.txt",
+      "text/plain",
+      Buffer.from("First line of the notes.\nSecond line.\n".repeat(60)),
+    )
 
     // The owner ticks the three files in My files and shares them in one link.
     await page.goto("/files")
-    for (const name of [png.name, mp4.name, text.name]) await page.getByRole("checkbox", { name: `Select ${name}` }).check()
+    for (const name of [png.name, mp4.name, text.name])
+      await page.getByRole("checkbox", { name: `Select ${name}` }).check()
     await page.getByRole("button", { name: "Share in one link" }).click()
     const dialog = page.getByRole("dialog")
     await expect(dialog.getByRole("heading", { name: "Share 3 files in one link" })).toBeVisible()
@@ -117,7 +160,10 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     recordLinkToken(link)
 
     // A recipient in a fresh context, without a session.
-    const recipient = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientIp }, acceptDownloads: true })
+    const recipient = await browser.newContext({
+      extraHTTPHeaders: { "x-forwarded-for": clientIp },
+      acceptDownloads: true,
+    })
     const visitor = await recipient.newPage()
     // No File System Access API here (as in Firefox or Safari): the zip streams through the service worker.
     await visitor.addInitScript(() => {
@@ -128,7 +174,9 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     await expect(visitor.getByText("Have a look.")).toBeVisible()
 
     const image = visitor.getByRole("img", { name: png.name })
-    await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth)).toBe(96)
+    await expect
+      .poll(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth))
+      .toBe(96)
     await expect(visitor.getByTestId("text-preview")).toContainText("First line of the notes.")
 
     const video = visitor.getByTestId("video-preview")
@@ -144,14 +192,22 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     )
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState)).toBeGreaterThanOrEqual(2)
     expect(await video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeCloseTo(4, 0)
-    console.log(`video readyState ${before} → ${await video.evaluate((element: HTMLVideoElement) => element.readyState)} after a seek to 4 s`)
+    console.log(
+      `video readyState ${before} → ${await video.evaluate((element: HTMLVideoElement) => element.readyState)} after a seek to 4 s`,
+    )
 
     // How the page looks: desktop and phone, light and dark (test-results/screenshots/).
-    for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
       for (const colorScheme of ["light", "dark"] as const) {
         await visitor.setViewportSize({ width, height })
         await visitor.emulateMedia({ colorScheme })
-        await visitor.screenshot({ path: `test-results/screenshots/share-page-${width}-${colorScheme}.png`, fullPage: true })
+        await visitor.screenshot({
+          path: `test-results/screenshots/share-page-${width}-${colorScheme}.png`,
+          fullPage: true,
+        })
       }
     }
     // No sideways scrolling on a phone.
@@ -171,7 +227,10 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
       await upload(page.request, origin, "big two.bin", "application/octet-stream", 150 * MIB),
     ]
     const all = [png, mp4, text, ...big]
-    const created = await page.request.post("/api/shares", { data: { fileIds: all.map((file) => file.id), title: "Everything" }, headers: { origin } })
+    const created = await page.request.post("/api/shares", {
+      data: { fileIds: all.map((file) => file.id), title: "Everything" },
+      headers: { origin },
+    })
     expect(created.status()).toBe(201)
     const bigLink = (await created.json()).share.url as string
     recordLinkToken(bigLink)
@@ -206,13 +265,23 @@ test("a link with a PNG, an MP4 and a text file: previews, one download, then Do
     expect(zip.suggestedFilename()).toBe("Everything.zip")
 
     // The zip opens with a standard tool; every entry hashes equal to its original, under a safe name.
-    const listing = execFileSync("python3", [
-      "-c",
-      "import hashlib,json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))",
-      zipPath,
-    ], { maxBuffer: 1024 * 1024 })
+    const listing = execFileSync(
+      "python3",
+      [
+        "-c",
+        "import hashlib,json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))",
+        zipPath,
+      ],
+      { maxBuffer: 1024 * 1024 },
+    )
     const entries = JSON.parse(listing.toString()) as Record<string, string>
-    expect(Object.keys(entries).sort()).toEqual(["_.._escape attempt.bin", "big two.bin", "clip.mp4", "notes.txt", "pattern.png"])
+    expect(Object.keys(entries).sort()).toEqual([
+      "_.._escape attempt.bin",
+      "big two.bin",
+      "clip.mp4",
+      "notes.txt",
+      "pattern.png",
+    ])
     expect(entries["_.._escape attempt.bin"]).toBe(big[0]?.sha)
     expect(entries["big two.bin"]).toBe(big[1]?.sha)
     expect(entries["clip.mp4"]).toBe(mp4.sha)

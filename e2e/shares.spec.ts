@@ -8,7 +8,10 @@ const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("h
 
 /** Uploads bytes through the API's own valet-key flow (grant → PUT to storage → complete). */
 async function uploadThroughApi(request: APIRequestContext, origin: string, name: string, data: Uint8Array) {
-  const granted = await request.post("/api/uploads", { data: { name, size: data.length, type: "application/pdf" }, headers: { origin } })
+  const granted = await request.post("/api/uploads", {
+    data: { name, size: data.length, type: "application/pdf" },
+    headers: { origin },
+  })
   expect(granted.status(), await granted.text()).toBe(201)
   const { upload } = await granted.json()
   // The grant names its storage: S3 answers a PUT 200, Azure's Put Blob 201.
@@ -32,7 +35,12 @@ async function createLink(page: Page, options: { limit?: string; password?: stri
   return link
 }
 
-test("owner shares with a password and a limit of 1; a stranger downloads once; a revoked link says so", async ({ page, browser, baseURL, clientIp }) => {
+test("owner shares with a password and a limit of 1; a stranger downloads once; a revoked link says so", async ({
+  page,
+  browser,
+  baseURL,
+  clientIp,
+}) => {
   const origin = new URL(baseURL ?? "").origin
   const { credentials } = await registerAccount(page.request)
   expect((await signInWithApi(page.request, credentials)).status()).toBe(200)
@@ -119,7 +127,10 @@ test("deleting a file asks first, then its links answer 410", async ({ page, bas
   await page.getByRole("button", { name: "Share short-lived.pdf" }).click()
   const link = await createLink(page)
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click()
-  const row = page.getByRole("table", { name: "Your files, newest first" }).getByRole("row").filter({ hasText: "short-lived.pdf" })
+  const row = page
+    .getByRole("table", { name: "Your files, newest first" })
+    .getByRole("row")
+    .filter({ hasText: "short-lived.pdf" })
   // Columns: select, name, size, type, uploaded, active links.
   await expect(row.getByRole("cell").nth(5)).toHaveText("1")
 

@@ -12,9 +12,14 @@ async function signInToTokensPage(page: Page) {
   return credentials
 }
 
-const tokenRow = (page: Page, name: string) => page.getByRole("row").filter({ has: page.getByRole("rowheader", { name, exact: true }) })
+const tokenRow = (page: Page, name: string) =>
+  page.getByRole("row").filter({ has: page.getByRole("rowheader", { name, exact: true }) })
 
-test("create a token: the secret is shown once, copies, and works until revoked", async ({ page, request, baseURL }) => {
+test("create a token: the secret is shown once, copies, and works until revoked", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   await signInToTokensPage(page)
   await expect(page.getByText("No API tokens yet")).toBeVisible()
 
@@ -42,7 +47,9 @@ test("create a token: the secret is shown once, copies, and works until revoked"
   const bearer = { Authorization: `Bearer ${secret}` }
   const listed = await request.get("/api/tokens", { headers: bearer })
   expect(listed.status()).toBe(200)
-  expect((await listed.json()).tokens).toEqual([expect.objectContaining({ name: "Laptop CLI", prefix: secret.slice(0, 12) })])
+  expect((await listed.json()).tokens).toEqual([
+    expect.objectContaining({ name: "Laptop CLI", prefix: secret.slice(0, 12) }),
+  ])
 
   // Shown once: a reload has no trace of it, and the use just made is recorded.
   await page.reload()

@@ -25,20 +25,25 @@ async function signedIn(page: Page) {
 
 const LONG_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
-test("at 1280 px a row with a long type and 'Received through …' keeps Delete on screen, and kinds replace MIME types", async ({ page, baseURL }) => {
+test("at 1280 px a row with a long type and 'Received through …' keeps Delete on screen, and kinds replace MIME types", async ({
+  page,
+  baseURL,
+}) => {
   const { user } = await signedIn(page)
   const origin = new URL(baseURL ?? "").origin
   const name = `a-very-long-presentation-name-for-the-quarterly-board-meeting-${randomBytes(3).toString("hex")}.pptx`
   const fileId = await upload(page.request, origin, name, LONG_TYPE)
   // As if it came through an upload request with a long title.
-  const request = await page.request.post("/api/upload-requests", { data: { title: "Slides from every regional office for the annual review" }, headers: { origin } })
+  const request = await page.request.post("/api/upload-requests", {
+    data: { title: "Slides from every regional office for the annual review" },
+    headers: { origin },
+  })
   const { uploadRequest } = await request.json()
   recordLinkToken(uploadRequest.url)
-  await sql(`UPDATE "Upload" SET "uploadRequestId" = $1 WHERE id = (SELECT "uploadId" FROM "File" WHERE id = $2 AND "ownerId" = $3)`, [
-    uploadRequest.id,
-    fileId,
-    user.id,
-  ])
+  await sql(
+    `UPDATE "Upload" SET "uploadRequestId" = $1 WHERE id = (SELECT "uploadId" FROM "File" WHERE id = $2 AND "ownerId" = $3)`,
+    [uploadRequest.id, fileId, user.id],
+  )
   await upload(page.request, origin, "backup.zip", "application/octet-stream")
 
   await page.setViewportSize({ width: 1280, height: 800 })
@@ -53,7 +58,10 @@ test("at 1280 px a row with a long type and 'Received through …' keeps Delete 
   await expect(page.locator("main")).not.toContainText("application/")
 })
 
-test("on a 390 px phone /files does not scroll sideways, row actions are reachable, the header does not run together", async ({ page, baseURL }) => {
+test("on a 390 px phone /files does not scroll sideways, row actions are reachable, the header does not run together", async ({
+  page,
+  baseURL,
+}) => {
   await signedIn(page)
   const name = `holiday-photos-${randomBytes(3).toString("hex")}.zip`
   await upload(page.request, new URL(baseURL ?? "").origin, name, "application/zip")
@@ -64,7 +72,9 @@ test("on a 390 px phone /files does not scroll sideways, row actions are reachab
   // then every action must be wholly on screen, none cut off at the side.
   await page.getByRole("link", { name: `Download ${name}` }).scrollIntoViewIfNeeded()
   for (const action of ["Download", "Share", "Delete"]) {
-    await expect(page.getByRole(action === "Download" ? "link" : "button", { name: `${action} ${name}` })).toBeInViewport({ ratio: 1 })
+    await expect(
+      page.getByRole(action === "Download" ? "link" : "button", { name: `${action} ${name}` }),
+    ).toBeInViewport({ ratio: 1 })
   }
   const logo = await page.getByRole("link", { name: "Valet home" }).boundingBox()
   const firstLink = await page.getByRole("navigation", { name: "Main" }).getByRole("link").first().boundingBox()
@@ -75,7 +85,9 @@ test("on a 390 px phone /files does not scroll sideways, row actions are reachab
   }
 })
 
-test("the main nav links Files, Links and Requests, not the health JSON; signed-in home leads with sending files", async ({ page }) => {
+test("the main nav links Files, Links and Requests, not the health JSON; signed-in home leads with sending files", async ({
+  page,
+}) => {
   await signedIn(page)
   await page.goto("/")
   const nav = page.getByRole("navigation", { name: "Main" })
@@ -115,14 +127,20 @@ test("the upload-request form is empty again after a link is created, password i
   await expect(page.getByLabel("Title")).toHaveValue("")
   await expect(page.getByLabel("Password (optional)")).toHaveValue("")
   // Defined colours: a brand border, not the near-black of an undefined variable.
-  const border = await page.getByRole("status").filter({ hasText: "Tax documents" }).evaluate((element) => getComputedStyle(element).borderTopColor)
+  const border = await page
+    .getByRole("status")
+    .filter({ hasText: "Tax documents" })
+    .evaluate((element) => getComputedStyle(element).borderTopColor)
   expect(border).not.toMatch(/^rgba?\(0, 0, 0/)
 })
 
 test("a right upload-request password leaves no error in the browser console", async ({ page, baseURL, browser }) => {
   await signedIn(page)
   recordSecret("s3cret-pass")
-  const created = await page.request.post("/api/upload-requests", { data: { title: "Contracts", password: "s3cret-pass" }, headers: { origin: new URL(baseURL ?? "").origin } })
+  const created = await page.request.post("/api/upload-requests", {
+    data: { title: "Contracts", password: "s3cret-pass" },
+    headers: { origin: new URL(baseURL ?? "").origin },
+  })
   const { uploadRequest } = await created.json()
   recordLinkToken(uploadRequest.url)
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `10.252.${randomBytes(1)[0]}.9` } })
@@ -156,7 +174,14 @@ test("the uploader speaks binary units, uses the brand colour and starts compact
 })
 
 test("public files: favicon, icons, manifest, robots.txt and Open Graph tags", async ({ page, request }) => {
-  for (const path of ["/favicon.ico", "/icon.svg", "/apple-icon.png", "/og.png", "/manifest.webmanifest", "/robots.txt"]) {
+  for (const path of [
+    "/favicon.ico",
+    "/icon.svg",
+    "/apple-icon.png",
+    "/og.png",
+    "/manifest.webmanifest",
+    "/robots.txt",
+  ]) {
     expect((await request.get(path)).status(), path).toBe(200)
   }
   await page.goto("/")
@@ -165,8 +190,13 @@ test("public files: favicon, icons, manifest, robots.txt and Open Graph tags", a
   await expect(page.locator('link[rel="manifest"]')).toHaveCount(1)
 })
 
-test("the language follows Accept-Language, the switcher remembers a choice, Arabic is right-to-left", async ({ browser }) => {
-  const context = await browser.newContext({ locale: "de-DE", extraHTTPHeaders: { "accept-language": "de-DE,de;q=0.9,en;q=0.5" } })
+test("the language follows Accept-Language, the switcher remembers a choice, Arabic is right-to-left", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    locale: "de-DE",
+    extraHTTPHeaders: { "accept-language": "de-DE,de;q=0.9,en;q=0.5" },
+  })
   const page = await context.newPage()
   await page.goto("/")
   await expect(page.locator("html")).toHaveAttribute("lang", "de")
@@ -183,11 +213,16 @@ test("the language follows Accept-Language, the switcher remembers a choice, Ara
   await context.close()
 })
 
-test("the audit log records sign-ins (ok and failed) and the creation of links, tokens and upload requests, by name", async ({ page, baseURL }) => {
+test("the audit log records sign-ins (ok and failed) and the creation of links, tokens and upload requests, by name", async ({
+  page,
+  baseURL,
+}) => {
   const origin = new URL(baseURL ?? "").origin
   const { credentials } = await registerAccount(page.request)
   await sql(`UPDATE "User" SET role = 'ADMIN' WHERE email = $1`, [credentials.email])
-  expect((await signInWithApi(page.request, { ...credentials, password: `${credentials.password}-wrong` })).status()).not.toBe(200)
+  expect(
+    (await signInWithApi(page.request, { ...credentials, password: `${credentials.password}-wrong` })).status(),
+  ).not.toBe(200)
   expect((await signInWithApi(page.request, credentials)).status()).toBe(200)
   const name = `minutes-${randomBytes(3).toString("hex")}.pdf`
   const fileId = await upload(page.request, origin, name, "application/pdf")

@@ -6,7 +6,11 @@ import { recordLinkToken, recordSecret } from "./support/secrets"
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 
-test("an outsider sends two files through an upload request; the owner gets them, and closing the link stops it", async ({ page, browser, clientIp }, testInfo) => {
+test("an outsider sends two files through an upload request; the owner gets them, and closing the link stops it", async ({
+  page,
+  browser,
+  clientIp,
+}, testInfo) => {
   test.setTimeout(120_000)
   const { credentials } = await registerAccount(page.request)
   expect((await signInWithApi(page.request, credentials)).status()).toBe(200)
@@ -24,7 +28,9 @@ test("an outsider sends two files through an upload request; the owner gets them
   await expect(page.getByRole("img", { name: "QR code of the upload link" })).toBeVisible()
 
   // Someone without an account, in a browser of their own.
-  const outsiderContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `${clientIp.split(".").slice(0, 3).join(".")}.250` } })
+  const outsiderContext = await browser.newContext({
+    extraHTTPHeaders: { "x-forwarded-for": `${clientIp.split(".").slice(0, 3).join(".")}.250` },
+  })
   const outsider = await outsiderContext.newPage()
   await keepClientAddressOffStorage(outsider, new URL(link).origin)
   const files = [
@@ -71,7 +77,10 @@ test("an outsider sends two files through an upload request; the owner gets them
   await outsiderContext.close()
 })
 
-test("a password-protected upload request asks for the password before showing the uploader, granting nothing meanwhile, then takes files on one session", async ({ page, baseURL }, testInfo) => {
+test("a password-protected upload request asks for the password before showing the uploader, granting nothing meanwhile, then takes files on one session", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(90_000)
   const { credentials, user } = await registerAccount(page.request)
   await signInWithApi(page.request, credentials)
@@ -98,7 +107,10 @@ test("a password-protected upload request asks for the password before showing t
   const sent: { session: string | null; password: string | null }[] = []
   page.on("request", (request) => {
     if (new URL(request.url()).pathname.startsWith("/api/r/") && !request.url().endsWith("/session")) {
-      sent.push({ session: request.headers()["x-upload-session"] ?? null, password: request.headers()["x-upload-password"] ?? null })
+      sent.push({
+        session: request.headers()["x-upload-session"] ?? null,
+        password: request.headers()["x-upload-password"] ?? null,
+      })
     }
   })
   const paths = await Promise.all(

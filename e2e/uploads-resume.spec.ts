@@ -12,7 +12,10 @@ function partNumberOf(url: string): number {
   return blockId ? Number(blockId[1]) : 0
 }
 
-test("a big upload resumes after a page reload: only the parts storage lacks are sent again", async ({ page, baseURL }, testInfo) => {
+test("a big upload resumes after a page reload: only the parts storage lacks are sent again", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(180_000)
   const appOrigin = new URL(baseURL ?? "").origin
   const { credentials } = await registerAccount(page.request)
@@ -41,7 +44,9 @@ test("a big upload resumes after a page reload: only the parts storage lacks are
   page.on("requestfinished", (request) => {
     if (request.method() === "PUT" && partNumberOf(request.url()) > 0) partsDone++
   })
-  const grantResponse = page.waitForResponse((response) => response.url() === `${appOrigin}/api/uploads` && response.request().method() === "POST")
+  const grantResponse = page.waitForResponse(
+    (response) => response.url() === `${appOrigin}/api/uploads` && response.request().method() === "POST",
+  )
   await page.locator("input.uppy-Dashboard-input").first().setInputFiles(path)
   await page.getByRole("button", { name: "Upload 1 file" }).click()
   await expect.poll(() => partsDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(4)
@@ -54,7 +59,8 @@ test("a big upload resumes after a page reload: only the parts storage lacks are
   connectionDead = false
   const partsAfterReload: number[] = []
   page.on("request", (request) => {
-    if (request.method() === "PUT" && partNumberOf(request.url()) > 0) partsAfterReload.push(partNumberOf(request.url()))
+    if (request.method() === "PUT" && partNumberOf(request.url()) > 0)
+      partsAfterReload.push(partNumberOf(request.url()))
   })
   await page.reload()
   // Golden Retriever remembers the upload; the browser cannot keep a 64 MiB file across a reload
@@ -71,7 +77,9 @@ test("a big upload resumes after a page reload: only the parts storage lacks are
   const missing = [1, 2, 3, 4, 5, 6, 7, 8].filter((partNumber) => !storedBeforeReload.has(partNumber))
   expect(storedBeforeReload.size).toBe(4)
   expect([...new Set(partsAfterReload)].sort()).toEqual(missing)
-  await expect(page.getByRole("table", { name: "Your files, newest first" }).getByRole("cell", { name: file.name, exact: true })).toBeVisible()
+  await expect(
+    page.getByRole("table", { name: "Your files, newest first" }).getByRole("cell", { name: file.name, exact: true }),
+  ).toBeVisible()
   await page.unrouteAll({ behavior: "ignoreErrors" })
 
   const downloadStarted = page.waitForEvent("download")

@@ -27,7 +27,10 @@ function watchTraffic(page: Page, appOrigin: string) {
   return stats
 }
 
-test("uploads a small file (one PUT) and a 64 MiB file (parallel parts) straight to storage, then downloads both intact", async ({ page, baseURL }, testInfo) => {
+test("uploads a small file (one PUT) and a 64 MiB file (parallel parts) straight to storage, then downloads both intact", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(180_000)
   const { credentials } = await registerAccount(page.request)
   expect((await signInWithApi(page.request, credentials)).status()).toBe(200)
@@ -60,7 +63,9 @@ test("uploads a small file (one PUT) and a 64 MiB file (parallel parts) straight
 
   // The bytes went to storage: 1 single PUT + 8 parts, at least 4 of them at once; the app only
   // ever received small JSON bodies.
-  console.log(`traffic: ${traffic.bytesToApp} request-body bytes to the app, ${traffic.storagePuts} PUTs to storage, up to ${traffic.maxParallelStoragePuts} at once`)
+  console.log(
+    `traffic: ${traffic.bytesToApp} request-body bytes to the app, ${traffic.storagePuts} PUTs to storage, up to ${traffic.maxParallelStoragePuts} at once`,
+  )
   expect(traffic.storagePuts).toBe(9)
   expect(traffic.maxParallelStoragePuts).toBeGreaterThanOrEqual(4)
   expect(traffic.bytesToApp).toBeLessThan(16 * 1024)

@@ -7,7 +7,8 @@ export const LOCALE_COOKIE = "NEXT_LOCALE"
 /** Each language's own name, so a reader finds theirs whatever the page's language is. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: "English", de: "Deutsch", ar: "العربية" }
 
-export const isLocale = (value: unknown): value is Locale => typeof value === "string" && (LOCALES as readonly string[]).includes(value)
+export const isLocale = (value: unknown): value is Locale =>
+  typeof value === "string" && (LOCALES as readonly string[]).includes(value)
 
 export const textDirection = (locale: Locale): "ltr" | "rtl" => (locale === "ar" ? "rtl" : "ltr")
 
@@ -20,7 +21,12 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
     .split(",")
     .map((part, index) => {
       const [tag = "", ...params] = part.trim().split(";")
-      const q = Number(params.find((param) => param.trim().startsWith("q="))?.trim().slice(2) ?? "1")
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? "1",
+      )
       return { language: tag.toLowerCase().split("-")[0] ?? "", q: Number.isFinite(q) ? q : 0, index }
     })
     .filter((entry) => entry.language && entry.q > 0)

@@ -37,7 +37,10 @@ export async function registerUser(
   options: { allowWhenClosed?: boolean } = {},
 ): Promise<AccountUser> {
   if (policy.registration === "closed" && !options.allowWhenClosed) {
-    throw new ApiError("registration_closed", "Registration is closed on this server; ask an administrator for an account")
+    throw new ApiError(
+      "registration_closed",
+      "Registration is closed on this server; ask an administrator for an account",
+    )
   }
   // Hash before taking the lock: it takes ~100 ms.
   const passwordHash = await hashPassword(input.password)
@@ -113,7 +116,10 @@ export async function accountForOidcIdentity(
   }
   if (policy.registration === "closed" && !policy.adminEmails.includes(email)) return null
   try {
-    return await createAccount({ email, name: identity.name?.trim() || null, passwordHash: null, emailVerifiedAt: new Date() }, policy)
+    return await createAccount(
+      { email, name: identity.name?.trim() || null, passwordHash: null, emailVerifiedAt: new Date() },
+      policy,
+    )
   } catch (error) {
     // Two first sign-ins of the same person raced; the other one created the account.
     if (prismaErrorCode(error) === "P2002") return db.user.findUnique({ where: { email }, select: ACCOUNT_SELECT })
@@ -125,7 +131,10 @@ export async function accountForOidcIdentity(
  * The account behind a session or token, if it may still act. One primary-key read per request:
  * this is what makes disabling an account take effect immediately, which a JWT alone cannot.
  */
-export async function findActiveAccount(userId: string, session?: { signedInAt: Date | null }): Promise<AccountUser | null> {
+export async function findActiveAccount(
+  userId: string,
+  session?: { signedInAt: Date | null },
+): Promise<AccountUser | null> {
   const account = await getDb().user.findUnique({
     where: { id: userId },
     select: { ...ACCOUNT_SELECT, disabledAt: true, sessionsValidAfter: true },

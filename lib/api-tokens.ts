@@ -34,12 +34,17 @@ const activeTokenWhere = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: nu
  * later or absent expiry (never) is capped to the caller's, so a leaked token cannot extend
  * itself. The answer's `expiresAt` says what was granted. A session mints what it asks for.
  */
-async function grantedExpiry(user: AccountUser & { tokenId?: string }, input: CreateApiTokenInput, now: Date): Promise<Date | null> {
+async function grantedExpiry(
+  user: AccountUser & { tokenId?: string },
+  input: CreateApiTokenInput,
+  now: Date,
+): Promise<Date | null> {
   const requested = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null
   if (!user.tokenId) return requested
   const caller = await getDb().apiToken.findUnique({ where: { id: user.tokenId }, select: { expiresAt: true } })
   // The caller was authenticated by this very token moments ago; gone now means revoked meanwhile.
-  if (!caller) throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+  if (!caller)
+    throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
   if (!caller.expiresAt) return requested
   return requested && requested < caller.expiresAt ? requested : caller.expiresAt
 }
@@ -113,7 +118,10 @@ export async function authenticateApiToken(secret: string): Promise<(AccountUser
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.user.disabledAt) return null
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await db.apiToken.updateMany({
-      where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_PRECISION_MS) } }] },
+      where: {
+        id: token.id,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_PRECISION_MS) } }],
+      },
       data: { lastUsedAt: now },
     })
   }

@@ -40,7 +40,10 @@ export async function recordAction(actor: AuditActor, action: AuditAction, db: D
 export async function recordSignIn(email: string, accountId: string | null): Promise<void> {
   await recordAction(
     { id: accountId, via: "session" },
-    { action: accountId ? "auth.sign_in" : "auth.sign_in_failed", details: { email: email.toLowerCase(), method: "password" } },
+    {
+      action: accountId ? "auth.sign_in" : "auth.sign_in_failed",
+      details: { email: email.toLowerCase(), method: "password" },
+    },
   )
 }
 

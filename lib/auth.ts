@@ -37,13 +37,21 @@ function oidcProvider(env: ServerEnv): OAuthConfig<OidcProfile> | undefined {
     authorization: { params: { scope: "openid email profile" } },
     idToken: true,
     checks: ["pkce", "state"],
-    profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.preferred_username ?? null }),
+    profile: (profile) => ({
+      id: profile.sub,
+      email: profile.email ?? null,
+      name: profile.name ?? profile.preferred_username ?? null,
+    }),
   }
 }
 
 const oidcIdentity = (profile: unknown) => {
   const claims = (profile ?? {}) as Partial<OidcProfile>
-  return { email: claims.email ?? "", emailVerified: claims.email_verified === true, name: claims.name ?? claims.preferred_username }
+  return {
+    email: claims.email ?? "",
+    emailVerified: claims.email_verified === true,
+    name: claims.name ?? claims.preferred_username,
+  }
 }
 
 let cachedAuthOptions: AuthOptions | undefined
@@ -100,7 +108,9 @@ export function getAuthOptions(): AuthOptions {
       // A JWT has no server record: signing out moves the user's mark, so a copied cookie dies too.
       async signOut({ token }) {
         if (typeof token?.sub !== "string") return
-        await endAllSessions(token.sub).catch((error: unknown) => console.error(`[auth] ending sessions on sign-out failed: ${String(error)}`))
+        await endAllSessions(token.sub).catch((error: unknown) =>
+          console.error(`[auth] ending sessions on sign-out failed: ${String(error)}`),
+        )
       },
     },
     callbacks: {
@@ -159,14 +169,22 @@ async function sessionClaims(cookieList: CookieEntry[]): Promise<SessionClaims |
   const name = sessionCookieName()
   const chunkIndex = (cookie: CookieEntry) => (cookie.name === name ? 0 : Number(cookie.name.slice(name.length + 1)))
   const chunks = cookieList
-    .filter((cookie) => cookie.name === name || /^\d+$/.test(cookie.name.slice(name.length + 1)) && cookie.name.startsWith(`${name}.`))
+    .filter(
+      (cookie) =>
+        cookie.name === name ||
+        (/^\d+$/.test(cookie.name.slice(name.length + 1)) && cookie.name.startsWith(`${name}.`)),
+    )
     .sort((a, b) => chunkIndex(a) - chunkIndex(b))
   if (chunks.length === 0) return null
   // decode() verifies the encryption and the expiry; a forged or stale cookie yields null.
-  const payload = await decode({ token: chunks.map((chunk) => chunk.value).join(""), secret: getEnv().AUTH_SECRET }).catch(() => null)
+  const payload = await decode({
+    token: chunks.map((chunk) => chunk.value).join(""),
+    secret: getEnv().AUTH_SECRET,
+  }).catch(() => null)
   if (typeof payload?.sub !== "string") return null
   // authAt is set at sign-in and survives next-auth's refreshes (which renew iat); older cookies have only iat.
-  const signedInAt = typeof payload.authAt === "number" ? payload.authAt : typeof payload.iat === "number" ? payload.iat * 1000 : null
+  const signedInAt =
+    typeof payload.authAt === "number" ? payload.authAt : typeof payload.iat === "number" ? payload.iat * 1000 : null
   return { userId: payload.sub, signedInAt: signedInAt === null ? null : new Date(signedInAt) }
 }
 
@@ -183,7 +201,10 @@ export function assertSameOrigin(request: Request, options: { allowMissing?: boo
   const origin = request.headers.get("origin")
   if (origin === new URL(getEnv().APP_URL).origin) return
   if (origin === null && (options.allowMissing || request.headers.get("sec-fetch-site") === "same-origin")) return
-  throw new ApiError("cross_origin_request", "This request must come from the Valet app itself (Origin does not match APP_URL)")
+  throw new ApiError(
+    "cross_origin_request",
+    "This request must come from the Valet app itself (Origin does not match APP_URL)",
+  )
 }
 
 /**
@@ -195,14 +216,16 @@ export async function requireUser(request: Request): Promise<AuthUser> {
   if (authorization !== null) {
     const secret = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
     const user = secret ? await authenticateApiToken(secret) : null
-    if (!user) throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+    if (!user)
+      throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
     return { ...user, via: "token" }
   }
   const session = await sessionClaims(parseCookieHeader(request.headers.get("cookie")))
   if (!session) throw new ApiError("unauthorized", "Sign in, or send a personal API token as `Authorization: Bearer …`")
   assertSameOrigin(request)
   const user = await findActiveAccount(session.userId, session)
-  if (!user) throw new ApiError("session_revoked", "This session was signed out, or the account is disabled or no longer exists")
+  if (!user)
+    throw new ApiError("session_revoked", "This session was signed out, or the account is disabled or no longer exists")
   return { ...user, via: "session" }
 }
 
@@ -262,7 +285,9 @@ async function refusingOverLimit<T>(check: () => Promise<T>): Promise<T> {
 /** next-auth hands authorize() the request's headers as a plain object. */
 function headerEntries(headers: unknown): [string, string][] {
   if (typeof headers !== "object" || headers === null) return []
-  return Object.entries(headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []))
+  return Object.entries(headers).flatMap(([name, value]) =>
+    typeof value === "string" ? [[name, value] as [string, string]] : [],
+  )
 }
 
 /**

@@ -12,7 +12,10 @@ const DB_CONNECT_TIMEOUT_MS = 5_000
 function createPrismaClient() {
   // node-postgres waits for a connection without limit by default: an unreachable database host
   // would hold every request for the OS's TCP timeout instead of answering 503 in seconds.
-  const adapter = new PrismaPg({ connectionString: getEnv().DATABASE_URL, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS })
+  const adapter = new PrismaPg({
+    connectionString: getEnv().DATABASE_URL,
+    connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
+  })
   return new PrismaClient({
     adapter,
     // A burst of uploads (hundreds of grants at once) queues for the pool's connections; Prisma's

@@ -22,10 +22,19 @@ describe("parseServerEnv", () => {
 
   it("validates the Azure settings only when STORAGE_BACKEND=azure, and keeps SAS tokens HTTPS-only unless told", () => {
     expect(parseServerEnv(base).STORAGE_BACKEND).toBe("s3")
-    const azure = { ...base, STORAGE_BACKEND: "azure", AZURE_STORAGE_ACCOUNT: "valetprod", AZURE_STORAGE_KEY: "c2VjcmV0a2V5" }
+    const azure = {
+      ...base,
+      STORAGE_BACKEND: "azure",
+      AZURE_STORAGE_ACCOUNT: "valetprod",
+      AZURE_STORAGE_KEY: "c2VjcmV0a2V5",
+    }
     expect(parseServerEnv(azure)).toMatchObject({ AZURE_STORAGE_CONTAINER: "valet", AZURE_SAS_ALLOW_HTTP: false })
-    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "" })).toThrow(/needs AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY/)
-    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "not base64!" })).toThrow(/AZURE_STORAGE_KEY must be the account key/)
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "" })).toThrow(
+      /needs AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY/,
+    )
+    expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_KEY: "not base64!" })).toThrow(
+      /AZURE_STORAGE_KEY must be the account key/,
+    )
     expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_ACCOUNT: "Valet_Prod" })).toThrow(/AZURE_STORAGE_ACCOUNT/)
     expect(() => parseServerEnv({ ...azure, AZURE_STORAGE_CONTAINER: "v" })).toThrow(/AZURE_STORAGE_CONTAINER/)
     const azurite = { ...azure, AZURE_BLOB_ENDPOINT: "http://127.0.0.1:10000/valetprod" }
@@ -47,16 +56,24 @@ describe("parseServerEnv", () => {
   })
 
   it("lists every bad variable, and says when one is missing", () => {
-    expect(() => parseServerEnv({ S3_BUCKET: "Not_A_Bucket" })).toThrow(/DATABASE_URL .*\(unset\).*S3_BUCKET must be a valid S3 bucket name/)
+    expect(() => parseServerEnv({ S3_BUCKET: "Not_A_Bucket" })).toThrow(
+      /DATABASE_URL .*\(unset\).*S3_BUCKET must be a valid S3 bucket name/,
+    )
   })
 
   it("refuses a database URL that is not PostgreSQL", () => {
-    expect(() => parseServerEnv({ DATABASE_URL: "mysql://root@localhost/valet" })).toThrow(/DATABASE_URL must be a postgres/)
+    expect(() => parseServerEnv({ DATABASE_URL: "mysql://root@localhost/valet" })).toThrow(
+      /DATABASE_URL must be a postgres/,
+    )
   })
 
   it("caps presign TTLs at S3's 7-day limit and refuses zero", () => {
-    expect(parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS) }).DOWNLOAD_URL_TTL_SECONDS).toBe(604800)
-    expect(() => parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS + 1) })).toThrow(/DOWNLOAD_URL_TTL_SECONDS/)
+    expect(
+      parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS) }).DOWNLOAD_URL_TTL_SECONDS,
+    ).toBe(604800)
+    expect(() => parseServerEnv({ ...base, DOWNLOAD_URL_TTL_SECONDS: String(MAX_PRESIGN_TTL_SECONDS + 1) })).toThrow(
+      /DOWNLOAD_URL_TTL_SECONDS/,
+    )
     expect(() => parseServerEnv({ ...base, UPLOAD_URL_TTL_SECONDS: "0" })).toThrow(/UPLOAD_URL_TTL_SECONDS/)
   })
 
@@ -74,7 +91,9 @@ describe("parseServerEnv", () => {
 describe("parseServerEnv: accounts", () => {
   it("requires a session secret of at least 32 characters", () => {
     expect(() => parseServerEnv({ DATABASE_URL: base.DATABASE_URL })).toThrow(/AUTH_SECRET .*\(unset\)/)
-    expect(() => parseServerEnv({ ...base, AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32 characters/)
+    expect(() => parseServerEnv({ ...base, AUTH_SECRET: "short" })).toThrow(
+      /AUTH_SECRET must be at least 32 characters/,
+    )
   })
 
   it("defaults to open registration, no extra admins, no trusted proxy (the socket's address) and no OIDC", () => {
@@ -84,7 +103,10 @@ describe("parseServerEnv: accounts", () => {
   })
 
   it("parses ADMIN_EMAILS as a lower-cased list and refuses a bad entry", () => {
-    expect(parseServerEnv({ ...base, ADMIN_EMAILS: " Boss@Example.com,, ops@example.com " }).ADMIN_EMAILS).toEqual(["boss@example.com", "ops@example.com"])
+    expect(parseServerEnv({ ...base, ADMIN_EMAILS: " Boss@Example.com,, ops@example.com " }).ADMIN_EMAILS).toEqual([
+      "boss@example.com",
+      "ops@example.com",
+    ])
     expect(() => parseServerEnv({ ...base, ADMIN_EMAILS: "boss@example.com, nope" })).toThrow(/ADMIN_EMAILS/)
   })
 
@@ -94,9 +116,15 @@ describe("parseServerEnv: accounts", () => {
   })
 
   it("wants the three OIDC settings together", () => {
-    const oidc = { OIDC_ISSUER: "https://id.example.com/realms/valet", OIDC_CLIENT_ID: "valet", OIDC_CLIENT_SECRET: "s3cret" }
+    const oidc = {
+      OIDC_ISSUER: "https://id.example.com/realms/valet",
+      OIDC_CLIENT_ID: "valet",
+      OIDC_CLIENT_SECRET: "s3cret",
+    }
     expect(parseServerEnv({ ...base, ...oidc })).toMatchObject({ ...oidc, OIDC_DISPLAY_NAME: "single sign-on" })
-    expect(() => parseServerEnv({ ...base, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/)
+    expect(() => parseServerEnv({ ...base, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(
+      /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/,
+    )
   })
 })
 
@@ -128,29 +156,45 @@ describe("startup errors never echo a secret", () => {
     const message = messageOf(() => parseServerEnv({ ...base, AUTH_SECRET: "too-short-but-secret" }))
     expect(message).toMatch(/AUTH_SECRET must be at least 32 characters .*\(set, 20 characters, not shown\)$/)
     expect(message).not.toContain("too-short-but-secret")
-    for (const name of ["S3_SECRET_ACCESS_KEY", "OIDC_CLIENT_SECRET", "AZURE_STORAGE_KEY", "METRICS_TOKEN", "SMTP_PASSWORD", "S3_ACCESS_KEY_ID"]) {
+    for (const name of [
+      "S3_SECRET_ACCESS_KEY",
+      "OIDC_CLIENT_SECRET",
+      "AZURE_STORAGE_KEY",
+      "METRICS_TOKEN",
+      "SMTP_PASSWORD",
+      "S3_ACCESS_KEY_ID",
+    ]) {
       expect(describeEnvValue(name, "wJalrXUtnFEMI/K7MDENG")).toBe("set, 21 characters, not shown")
     }
   })
 
   it("strips userinfo from any URL-valued variable and still shows harmless values", () => {
     const message = messageOf(() => parseServerEnv({ ...base, S3_ENDPOINT: "ftp://key:s3-secret@s3.example.com" }))
-    expect(message).toContain('S3_ENDPOINT')
+    expect(message).toContain("S3_ENDPOINT")
     expect(message).not.toContain("s3-secret")
-    expect(describeEnvValue("SMTP_URL", "smtps://mailer:smtp-pass@mail.example.com:465")).toBe('got "smtps://[redacted]@mail.example.com:465"')
+    expect(describeEnvValue("SMTP_URL", "smtps://mailer:smtp-pass@mail.example.com:465")).toBe(
+      'got "smtps://[redacted]@mail.example.com:465"',
+    )
     expect(describeEnvValue("REGISTRATION", "invite")).toBe('got "invite"')
     expect(describeEnvValue("S3_ENDPOINT", "not a url")).toBe('got "not a url"')
   })
 
   it("redacts the launcher's settings the same way", () => {
-    const message = messageOf(() => parseLauncherEnv({ VALET_PG_PORT: "70000", DATABASE_URL: "postgres://u:launcher-pass@h/db" }))
+    const message = messageOf(() =>
+      parseLauncherEnv({ VALET_PG_PORT: "70000", DATABASE_URL: "postgres://u:launcher-pass@h/db" }),
+    )
     expect(message).not.toContain("launcher-pass")
   })
 })
 
 describe("parseLauncherEnv", () => {
   it("defaults to embedded services under .data on non-default ports", () => {
-    expect(parseLauncherEnv({})).toMatchObject({ VALET_DATA_DIR: ".data", VALET_PG_PORT: 54329, VALET_S3_PORT: 4569, PORT: 3000 })
+    expect(parseLauncherEnv({})).toMatchObject({
+      VALET_DATA_DIR: ".data",
+      VALET_PG_PORT: 54329,
+      VALET_S3_PORT: 4569,
+      PORT: 3000,
+    })
   })
 
   it("refuses a port out of range", () => {

@@ -4,8 +4,7 @@ import { GIB, MIB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from
 /** S3 refuses presigned URLs that live longer than 7 days (SigV4's own limit). */
 export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60
 
-const ttlSeconds = (fallback: number) =>
-  z.coerce.number().int().min(1).max(MAX_PRESIGN_TTL_SECONDS).default(fallback)
+const ttlSeconds = (fallback: number) => z.coerce.number().int().min(1).max(MAX_PRESIGN_TTL_SECONDS).default(fallback)
 
 const optionalString = z
   .string()
@@ -15,8 +14,8 @@ const optionalString = z
 
 const booleanFlag = (fallback: boolean) => z.stringbool().default(fallback)
 
-
-const bytes = (fallback: number, min = 1, max = S3_MAX_OBJECT_SIZE) => z.coerce.number().int().min(min).max(max).default(fallback)
+const bytes = (fallback: number, min = 1, max = S3_MAX_OBJECT_SIZE) =>
+  z.coerce.number().int().min(min).max(max).default(fallback)
 
 const emailList = z
   .string()
@@ -81,12 +80,22 @@ export const serverEnvSchema = z.object({
    */
   PREVIEW_URL_TTL_SECONDS: ttlSeconds(10 * 60),
   /** Lifetime of a share link created without an explicit expiry. */
-  SHARE_DEFAULT_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 60 * 60).default(7 * 24 * 60 * 60),
+  SHARE_DEFAULT_EXPIRY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 24 * 60 * 60)
+    .default(7 * 24 * 60 * 60),
   /**
    * Longest lifetime a share link may be given; unset allows links that never expire. Each
    * download still mints its own short key, so this bounds the link, not a URL.
    */
-  SHARE_MAX_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 24 * 60 * 60).optional(),
+  SHARE_MAX_EXPIRY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 24 * 60 * 60)
+    .optional(),
   /** Largest file one upload may declare. */
   MAX_FILE_SIZE_BYTES: bytes(5 * GIB),
   /** Default storage allowance per user, counting files and uploads still in flight. */
@@ -96,14 +105,24 @@ export const serverEnvSchema = z.object({
   /** Preferred part size; grown for huge files so no upload needs more than 10,000 parts. */
   MULTIPART_PART_SIZE_BYTES: bytes(8 * MIB, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE),
   /** How long a multipart upload stays open (its part URLs can be re-signed until then). */
-  MULTIPART_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(60).max(MAX_PRESIGN_TTL_SECONDS).default(24 * 60 * 60),
+  MULTIPART_UPLOAD_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_PRESIGN_TTL_SECONDS)
+    .default(24 * 60 * 60),
   /**
    * Upload grants one user may start per window (UPLOAD_GRANT_RATE_WINDOW_SECONDS): generous for
    * a drag of many files, a wall for a runaway script. `npm run bench` raises it so that the key
    * minting figures measure minting, not 429s.
    */
   UPLOAD_GRANT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000_000).default(300),
-  UPLOAD_GRANT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10 * 60),
+  UPLOAD_GRANT_RATE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(10 * 60),
   /** How often each app instance reaps expired uploads; 0 leaves it to `npm run reap` (cron). */
   REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /**
@@ -111,7 +130,12 @@ export const serverEnvSchema = z.object({
    * have written: storage checks a presigned URL when a PUT starts, so a body that began streaming
    * just before the expiry can still land after it.
    */
-  UPLOAD_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(15 * 60),
+  UPLOAD_SWEEP_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(15 * 60),
   /** Encrypts session cookies (JWE). `npm run dev` generates one under VALET_DATA_DIR. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   /** `closed` turns self-registration off; admins can still create accounts. */
@@ -140,7 +164,9 @@ export const serverEnvSchema = z.object({
    * `npm run dev` and `npm test` start a local catcher; in production features that need mail
    * answer 503 `mail_unavailable`.
    */
-  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+  SMTP_URL: optionalString.pipe(
+    z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  ),
   /** The From of every mail Valet sends. */
   MAIL_FROM: z.string().trim().min(3).default("Valet <valet@localhost>"),
   /** How often each app instance delivers due outbox messages (mail, …); 0 turns the worker off. */
@@ -152,9 +178,19 @@ export const serverEnvSchema = z.object({
   WEBHOOK_ALLOWED_HOSTS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** How long a webhook delivery is retried (and a webhook may fail before it is paused). */
-  WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
+  WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(86_400),
   /** First retry delay; doubles per attempt up to an hour. Tests shorten it. */
   WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   /** A claimed delivery is invisible to other instances this long (more than the send timeout). */

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from "vitest"
 import { z } from "zod"
-import { ApiError, handleApiError, JSON_BODY_MAX_BYTES, readJson, readOptionalJson, redactUrlQueries } from "@/lib/errors"
+import {
+  ApiError,
+  handleApiError,
+  JSON_BODY_MAX_BYTES,
+  readJson,
+  readOptionalJson,
+  redactUrlQueries,
+} from "@/lib/errors"
 import { logSink } from "@/lib/log"
 
 describe("handleApiError", () => {
@@ -61,7 +68,12 @@ describe("logging an unexpected error", () => {
 })
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  new Request("http://localhost/x", { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit)
+  new Request("http://localhost/x", {
+    method: "POST",
+    body,
+    headers,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit)
 
 /** `{"pad":"xxx…"}` of exactly `bytes` bytes. */
 const paddedBody = (bytes: number) => `{"pad":"${"x".repeat(bytes - 10)}"}`
@@ -85,7 +97,10 @@ describe("readJson", () => {
   it("reads a body of exactly the cap and refuses one byte more with 413", async () => {
     expect(paddedBody(JSON_BODY_MAX_BYTES)).toHaveLength(JSON_BODY_MAX_BYTES)
     await expect(readJson(post(paddedBody(JSON_BODY_MAX_BYTES)))).resolves.toMatchObject({ pad: expect.any(String) })
-    await expect(readJson(post(paddedBody(JSON_BODY_MAX_BYTES + 1)))).rejects.toMatchObject({ status: 413, code: "body_too_large" })
+    await expect(readJson(post(paddedBody(JSON_BODY_MAX_BYTES + 1)))).rejects.toMatchObject({
+      status: 413,
+      code: "body_too_large",
+    })
   })
 
   it("counts bytes, not characters", async () => {
@@ -100,23 +115,36 @@ describe("readJson", () => {
         throw new Error("the body must not be read")
       },
     })
-    await expect(readJson(post(body, { "content-length": String(JSON_BODY_MAX_BYTES + 1) }))).rejects.toMatchObject({ status: 413 })
+    await expect(readJson(post(body, { "content-length": String(JSON_BODY_MAX_BYTES + 1) }))).rejects.toMatchObject({
+      status: 413,
+    })
   })
 
   it("counts a chunked body (no Content-Length) while reading, and one that lies about its length", async () => {
-    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES))))).resolves.toMatchObject({ pad: expect.any(String) })
-    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES + 1))))).rejects.toMatchObject({ status: 413, code: "body_too_large" })
-    await expect(readJson(post(chunked(paddedBody(5 * JSON_BODY_MAX_BYTES)), { "content-length": "2" }))).rejects.toMatchObject({ status: 413 })
+    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES))))).resolves.toMatchObject({
+      pad: expect.any(String),
+    })
+    await expect(readJson(post(chunked(paddedBody(JSON_BODY_MAX_BYTES + 1))))).rejects.toMatchObject({
+      status: 413,
+      code: "body_too_large",
+    })
+    await expect(
+      readJson(post(chunked(paddedBody(5 * JSON_BODY_MAX_BYTES)), { "content-length": "2" })),
+    ).rejects.toMatchObject({ status: 413 })
   })
 
   it("takes a larger cap where a route allows one", async () => {
     const body = paddedBody(4 * JSON_BODY_MAX_BYTES)
-    await expect(readJson(post(body), { maxBytes: 8 * JSON_BODY_MAX_BYTES })).resolves.toMatchObject({ pad: expect.any(String) })
+    await expect(readJson(post(body), { maxBytes: 8 * JSON_BODY_MAX_BYTES })).resolves.toMatchObject({
+      pad: expect.any(String),
+    })
     await expect(readOptionalJson(post(body))).rejects.toMatchObject({ status: 413 })
   })
 
   it("refuses bytes that are not UTF-8", async () => {
-    await expect(readJson(post(new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d])))).rejects.toMatchObject({ status: 400, code: "invalid_json" })
+    await expect(
+      readJson(post(new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]))),
+    ).rejects.toMatchObject({ status: 400, code: "invalid_json" })
   })
 })
 
@@ -142,7 +170,10 @@ describe("a database that is down or restarting", () => {
     ["a raw query's P2010 with an unreachable server", adapterError("P2010", { kind: "DatabaseNotReachable" })],
     ["57P01 (terminated by a shutdown)", adapterError("P2010", { kind: "postgres", code: "57P01", severity: "FATAL" })],
     ["57P03 (starting up)", adapterError("P2039", { kind: "postgres", code: "57P03", severity: "FATAL" })],
-    ["a connection closed mid-transaction", new Error("Client has encountered a connection error and is not queryable")],
+    [
+      "a connection closed mid-transaction",
+      new Error("Client has encountered a connection error and is not queryable"),
+    ],
     ["a connection lost by node-postgres", new Error("Connection terminated unexpectedly")],
   ])("answers %s with 503 database_unavailable and Retry-After", async (_, error) => {
     const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
@@ -155,7 +186,9 @@ describe("a database that is down or restarting", () => {
 
   it("leaves other database errors alone", () => {
     const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
-    expect(handleApiError(adapterError("P2010", { kind: "postgres", code: "42601", severity: "ERROR" })).status).toBe(500)
+    expect(handleApiError(adapterError("P2010", { kind: "postgres", code: "42601", severity: "ERROR" })).status).toBe(
+      500,
+    )
     expect(handleApiError(adapterError("P2002", { kind: "UniqueConstraintViolation" })).status).toBe(409)
     logged.mockRestore()
   })

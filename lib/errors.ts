@@ -33,7 +33,9 @@ export function errorResponse(
   message: string,
   extra?: { issues?: unknown; headers?: Record<string, string> },
 ) {
-  const body: ApiErrorBody = { error: { code, message, ...(extra?.issues === undefined ? {} : { issues: extra.issues }) } }
+  const body: ApiErrorBody = {
+    error: { code, message, ...(extra?.issues === undefined ? {} : { issues: extra.issues }) },
+  }
   return Response.json(body, { status, headers: { ...extra?.headers, "Cache-Control": "no-store" } })
 }
 
@@ -65,15 +67,20 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = prismaErrorCode(error)
   if (code && DATABASE_DOWN_CODES.has(code)) return true
   const meta = "meta" in error && typeof error.meta === "object" && error.meta !== null ? error.meta : undefined
-  const cause = meta && "driverAdapterError" in meta ? (meta.driverAdapterError as { cause?: { kind?: unknown; code?: unknown } }).cause : undefined
+  const cause =
+    meta && "driverAdapterError" in meta
+      ? (meta.driverAdapterError as { cause?: { kind?: unknown; code?: unknown } }).cause
+      : undefined
   if (typeof cause?.kind === "string" && DATABASE_DOWN_KINDS.has(cause.kind)) return true
-  if (cause?.kind === "postgres" && typeof cause.code === "string" && DATABASE_DOWN_SQLSTATE.test(cause.code)) return true
+  if (cause?.kind === "postgres" && typeof cause.code === "string" && DATABASE_DOWN_SQLSTATE.test(cause.code))
+    return true
   return error instanceof Error && !code && DATABASE_DOWN_MESSAGE.test(error.message)
 }
 
 /** The one mapping from a thrown value to an HTTP response. Never leaks a stack trace. */
 export function handleApiError(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, { headers: error.headers })
+  if (error instanceof ApiError)
+    return errorResponse(error.status, error.code, error.message, { headers: error.headers })
   if (error instanceof ZodError) {
     const issues = error.issues.map(({ path, message }) => ({ path: path.join("."), message }))
     const first = issues[0]
@@ -107,7 +114,8 @@ export const JSON_BODY_MAX_BYTES = 16 * 1024
 
 type ReadJsonOptions = { maxBytes?: number }
 
-const bodyTooLarge = (maxBytes: number) => new ApiError("body_too_large", `Request bodies may be at most ${formatBytes(maxBytes)}`)
+const bodyTooLarge = (maxBytes: number) =>
+  new ApiError("body_too_large", `Request bodies may be at most ${formatBytes(maxBytes)}`)
 const invalidJson = () => new ApiError("invalid_json", "Request body must be valid JSON (UTF-8)")
 
 /**

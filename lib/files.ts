@@ -14,7 +14,13 @@ type FileSort = ListFilesQuery["sort"]
 
 const FILE_SELECT = { id: true, name: true, size: true, contentType: true, createdAt: true } as const
 
-const toSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
+const toSummary = (file: {
+  id: string
+  name: string
+  size: bigint
+  contentType: string
+  createdAt: Date
+}): FileSummary => ({
   id: file.id,
   name: file.name,
   size: Number(file.size),
@@ -62,7 +68,11 @@ export async function listFiles(
   const hasMore = files.length > page.limit
   const shown = files.slice(0, page.limit)
   return {
-    files: shown.map((file) => ({ ...toSummary(file), activeShares: file._count.shares, fromRequest: file.upload.uploadRequest })),
+    files: shown.map((file) => ({
+      ...toSummary(file),
+      activeShares: file._count.shares,
+      fromRequest: file.upload.uploadRequest,
+    })),
     nextCursor: hasMore ? (shown.at(-1)?.id ?? null) : null,
   }
 }
@@ -86,7 +96,12 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
     select: { id: true, name: true, objectKey: true, contentType: true, snapshotId: true },
   })
   if (!file) throw notFound("File")
-  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
+  const get = await presignGet({
+    key: file.objectKey,
+    filename: file.name,
+    contentType: file.contentType,
+    version: file.snapshotId,
+  })
   await recordMintedKeys({ id: user.id, via: user.via }, [
     { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
   ])
@@ -116,7 +131,10 @@ export async function deleteFile(user: AuthUser, fileId: string): Promise<void> 
   if (!file) throw notFound("File")
   await db.$transaction(
     async (tx) => {
-      const live = await tx.share.findMany({ where: { files: { some: { fileId: file.id } }, revokedAt: null }, select: { id: true } })
+      const live = await tx.share.findMany({
+        where: { files: { some: { fileId: file.id } }, revokedAt: null },
+        select: { id: true },
+      })
       const revoked = await tx.share.updateMany({
         where: { files: { some: { fileId: file.id } }, revokedAt: null },
         data: { revokedAt: new Date(), revokedById: user.id },

@@ -23,9 +23,6 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyState> {
 }
 
 export async function checkHealth(): Promise<HealthReport> {
-  const [database, storage] = await Promise.all([
-    probe(() => getDb().$queryRaw`SELECT 1`),
-    probe(() => checkStorage()),
-  ])
+  const [database, storage] = await Promise.all([probe(() => getDb().$queryRaw`SELECT 1`), probe(() => checkStorage())])
   return { database, storage }
 }

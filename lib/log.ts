@@ -42,10 +42,23 @@ function createLogger(): Logger {
       return requestId ? { requestId } : {}
     },
     // Headers and bodies are never logged whole; should one be, its secrets are not.
-    redact: ["authorization", "cookie", "password", "token", "secret", "*.authorization", "*.cookie", "*.password", "*.token"],
+    redact: [
+      "authorization",
+      "cookie",
+      "password",
+      "token",
+      "secret",
+      "*.authorization",
+      "*.cookie",
+      "*.password",
+      "*.token",
+    ],
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === "string" ? redactUrlQueries(arg) : arg)) as Parameters<typeof method>)
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === "string" ? redactUrlQueries(arg) : arg)) as Parameters<typeof method>,
+        )
       },
     },
   }

@@ -44,7 +44,9 @@ type ClaimedRow = { id: string; kind: string; payload: Prisma.JsonValue; attempt
  * Claims up to a batch of due messages (FOR UPDATE SKIP LOCKED: instances never claim the same row),
  * pushes their next attempt past the lease, and delivers them one by one.
  */
-export async function processOutboxOnce(kinds: string[] = [...handlers.keys()]): Promise<{ sent: number; failed: number }> {
+export async function processOutboxOnce(
+  kinds: string[] = [...handlers.keys()],
+): Promise<{ sent: number; failed: number }> {
   if (kinds.length === 0) return { sent: 0, failed: 0 }
   const db = getDb()
   // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
@@ -78,10 +80,14 @@ export async function processOutboxOnce(kinds: string[] = [...handlers.keys()]):
         where: { id: message.id },
         data: {
           lastError,
-          ...(givingUp ? { failedAt: new Date() } : { nextAttemptAt: new Date(Date.now() + outboxBackoffSeconds(message.attempts) * 1000) }),
+          ...(givingUp
+            ? { failedAt: new Date() }
+            : { nextAttemptAt: new Date(Date.now() + outboxBackoffSeconds(message.attempts) * 1000) }),
         },
       })
-      console.error(`[outbox] ${message.kind} ${message.id} attempt ${message.attempts} failed${givingUp ? " (giving up)" : ""}: ${lastError}`)
+      console.error(
+        `[outbox] ${message.kind} ${message.id} attempt ${message.attempts} failed${givingUp ? " (giving up)" : ""}: ${lastError}`,
+      )
     }
   }
   return { sent, failed }
@@ -116,7 +122,9 @@ export function startOutboxWorker(intervalSeconds: number): void {
     }
     try {
       for (const [name, pass] of passes) {
-        await pass().catch((error: unknown) => console.error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`))
+        await pass().catch((error: unknown) =>
+          console.error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
       }
     } finally {
       running = false

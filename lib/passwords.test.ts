@@ -18,7 +18,12 @@ describe("createConcurrencyGate", () => {
           resolve(started)
         })
       })
-    const results = Array.from({ length: 8 }, () => gate.run(task).then(() => "done", (error: Error) => error.message))
+    const results = Array.from({ length: 8 }, () =>
+      gate.run(task).then(
+        () => "done",
+        (error: Error) => error.message,
+      ),
+    )
     await new Promise((resolve) => setImmediate(resolve))
     expect(started).toBe(2)
     expect({ running: gate.running, waiting: gate.waiting }).toEqual({ running: 2, waiting: 3 })

@@ -57,7 +57,8 @@ export function createConcurrencyGate(options: { max: number; queue: number; onR
  * stall requests that need no hashing. Hashes take at most all threads but one, with a short queue
  * (about a second's wait); anyone past it gets a 503 with Retry-After before any hashing.
  */
-const busyError = () => new ApiError("busy", "The server is busy checking passwords; try again in a moment", { "Retry-After": "1" })
+const busyError = () =>
+  new ApiError("busy", "The server is busy checking passwords; try again in a moment", { "Retry-After": "1" })
 
 let hashGate: ReturnType<typeof createConcurrencyGate> | undefined
 

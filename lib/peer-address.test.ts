@@ -18,7 +18,9 @@ describe("installPeerAddressStamp", () => {
     const { port } = server.address() as AddressInfo
     try {
       await fetch(`http://127.0.0.1:${port}/`)
-      await fetch(`http://127.0.0.1:${port}/`, { headers: { [PEER_ADDRESS_HEADER]: "203.0.113.66", "x-forwarded-for": "203.0.113.66" } })
+      await fetch(`http://127.0.0.1:${port}/`, {
+        headers: { [PEER_ADDRESS_HEADER]: "203.0.113.66", "x-forwarded-for": "203.0.113.66" },
+      })
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }

@@ -3,7 +3,10 @@ import { PEER_ADDRESS_HEADER } from "@/lib/peer-address"
 import { clientIp } from "@/lib/rate-limit"
 
 const request = (forwardedFor?: string, peer = "192.0.2.1") => ({
-  headers: new Headers({ [PEER_ADDRESS_HEADER]: peer, ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }) }),
+  headers: new Headers({
+    [PEER_ADDRESS_HEADER]: peer,
+    ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }),
+  }),
 })
 
 describe("clientIp with no trusted proxy (the default)", () => {

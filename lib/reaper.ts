@@ -10,7 +10,12 @@ import { reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads"
  * day past their expiry deleted. Sweeping after reaping lets an upload that expires in this pass be
  * swept in it when its key is already dead.
  */
-export async function runReaperOnce(): Promise<{ uploads: number; swept: number; rateLimits: number; linkTokens: number }> {
+export async function runReaperOnce(): Promise<{
+  uploads: number
+  swept: number
+  rateLimits: number
+  linkTokens: number
+}> {
   let uploads = 0
   for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) uploads += batch
   let swept = 0

@@ -31,7 +31,15 @@ export type ReconcileReport = {
   problems: ReconcileProblem[]
 }
 
-type FileRow = { id: string; uploadId: string; objectKey: string; size: bigint; sha256: string | null; etag: string | null; createdAt: Date }
+type FileRow = {
+  id: string
+  uploadId: string
+  objectKey: string
+  size: bigint
+  sha256: string | null
+  etag: string | null
+  createdAt: Date
+}
 
 const HASH_CONCURRENCY = 4
 const unquoted = (etag: string) => etag.replace(/^W\//, "").replaceAll('"', "")
@@ -54,7 +62,10 @@ async function hashObject(key: string): Promise<string | null> {
 }
 
 /** Why an object no File records is there, or null when it belongs to an upload still in flight. */
-async function classifyUnrecorded(objects: ListedObject[], now: Date): Promise<{ orphans: ReconcileProblem[]; inFlight: number }> {
+async function classifyUnrecorded(
+  objects: ListedObject[],
+  now: Date,
+): Promise<{ orphans: ReconcileProblem[]; inFlight: number }> {
   const orphans: ReconcileProblem[] = []
   let inFlight = 0
   for (let start = 0; start < objects.length; start += KEYS_PER_QUERY) {
@@ -79,7 +90,13 @@ async function classifyUnrecorded(objects: ListedObject[], now: Date): Promise<{
           : upload.status === "COMPLETED"
             ? "its file was deleted"
             : `its upload was ${upload.status.toLowerCase()}`
-      orphans.push({ kind: "orphan-object", key: object.key, size: object.size, lastModified: object.lastModified?.toISOString() ?? null, reason })
+      orphans.push({
+        kind: "orphan-object",
+        key: object.key,
+        size: object.size,
+        lastModified: object.lastModified?.toISOString() ?? null,
+        reason,
+      })
     }
   }
   return { orphans, inFlight }
@@ -115,9 +132,21 @@ export async function reconcile(options: { verifyHashes?: boolean } = {}): Promi
     if (!stored) {
       problems.push({ kind: "missing-object", key: file.objectKey, fileId: file.id, uploadId: file.uploadId })
     } else if (stored.size !== Number(file.size)) {
-      problems.push({ kind: "size-mismatch", key: file.objectKey, fileId: file.id, expected: Number(file.size), actual: stored.size })
+      problems.push({
+        kind: "size-mismatch",
+        key: file.objectKey,
+        fileId: file.id,
+        expected: Number(file.size),
+        actual: stored.size,
+      })
     } else if (file.etag && stored.etag && unquoted(stored.etag) !== unquoted(file.etag)) {
-      problems.push({ kind: "etag-mismatch", key: file.objectKey, fileId: file.id, expected: unquoted(file.etag), actual: unquoted(stored.etag) })
+      problems.push({
+        kind: "etag-mismatch",
+        key: file.objectKey,
+        fileId: file.id,
+        expected: unquoted(file.etag),
+        actual: unquoted(stored.etag),
+      })
     }
     if (stored && stored.size === Number(file.size) && file.sha256) toHash.push(file)
   }
@@ -129,9 +158,16 @@ export async function reconcile(options: { verifyHashes?: boolean } = {}): Promi
       for (let file = queue.shift(); file; file = queue.shift()) {
         const actual = await hashObject(file.objectKey)
         hashed++
-        if (actual === null) problems.push({ kind: "missing-object", key: file.objectKey, fileId: file.id, uploadId: file.uploadId })
+        if (actual === null)
+          problems.push({ kind: "missing-object", key: file.objectKey, fileId: file.id, uploadId: file.uploadId })
         else if (actual !== file.sha256) {
-          problems.push({ kind: "hash-mismatch", key: file.objectKey, fileId: file.id, expected: file.sha256 ?? "", actual })
+          problems.push({
+            kind: "hash-mismatch",
+            key: file.objectKey,
+            fileId: file.id,
+            expected: file.sha256 ?? "",
+            actual,
+          })
         }
       }
     }

@@ -22,7 +22,7 @@ describe("route()", () => {
   it("keeps a caller's plain request id, and replaces one that could forge a log line", async () => {
     const handler = route("public", () => new Response(null, { status: 204 }))
     expect((await handler(request({ "x-request-id": "lb-7f3a.1:2" }))).headers.get("x-request-id")).toBe("lb-7f3a.1:2")
-    const forged = await handler(request({ "x-request-id": "x {\"level\":60}" }))
+    const forged = await handler(request({ "x-request-id": 'x {"level":60}' }))
     expect(forged.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
   })
 

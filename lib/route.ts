@@ -35,7 +35,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
  * through the one error mapper (lib/errors.ts), and runs it under a request id (the caller's
  * `x-request-id`, or a new one) that every log line carries and the response echoes.
  */
-export function route<A extends RouteAccess>(access: A, handler: (context: Context<A>) => Promise<Response> | Response): RouteHandler {
+export function route<A extends RouteAccess>(
+  access: A,
+  handler: (context: Context<A>) => Promise<Response> | Response,
+): RouteHandler {
   const wrapped = async (request: Request, context?: NextContext) => {
     const given = request.headers.get("x-request-id")
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID()
@@ -43,7 +46,8 @@ export function route<A extends RouteAccess>(access: A, handler: (context: Conte
       try {
         // Next.js fills every segment the folder names; RouteParams lists those names.
         const params = ((await context?.params) ?? {}) as RouteParams
-        const user = access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
+        const user =
+          access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
         return await handler({ request, params, user } as Context<A>)
       } catch (error) {
         return handleApiError(error)

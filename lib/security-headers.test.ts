@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest"
 import { parseServerEnv } from "@/lib/env"
-import { buildContentSecurityPolicy, buildPageSecurityHeaders, createNonce, storageOrigins } from "@/lib/security-headers"
+import {
+  buildContentSecurityPolicy,
+  buildPageSecurityHeaders,
+  createNonce,
+  storageOrigins,
+} from "@/lib/security-headers"
 
 const BASE = { DATABASE_URL: "postgres://valet@localhost/valet", AUTH_SECRET: "x".repeat(32) }
 const envWith = (vars: Record<string, string>) => parseServerEnv({ ...BASE, ...vars })
@@ -26,13 +31,19 @@ describe("page security headers", () => {
     ]
     for (const { hsts, ...vars } of cases) {
       const headers = buildPageSecurityHeaders(envWith(vars), createNonce())
-      expect(headers["Strict-Transport-Security"], JSON.stringify(vars)).toBe(hsts ? "max-age=63072000; includeSubDomains" : undefined)
+      expect(headers["Strict-Transport-Security"], JSON.stringify(vars)).toBe(
+        hsts ? "max-age=63072000; includeSubDomains" : undefined,
+      )
       expect(headers["Content-Security-Policy"]?.includes("upgrade-insecure-requests"), JSON.stringify(vars)).toBe(hsts)
     }
   })
 
   it("let the browser reach the public storage endpoint, not the private one", () => {
-    const env = envWith({ NODE_ENV: "production", S3_ENDPOINT: "http://minio.internal:9000", S3_PUBLIC_ENDPOINT: "https://files-s3.example.com/" })
+    const env = envWith({
+      NODE_ENV: "production",
+      S3_ENDPOINT: "http://minio.internal:9000",
+      S3_PUBLIC_ENDPOINT: "https://files-s3.example.com/",
+    })
     const policy = directives(buildContentSecurityPolicy(env, "bm9uY2U="))
     expect(policy.get("connect-src")).toEqual(["'self'", "https://files-s3.example.com"])
     expect(policy.get("form-action")).toEqual(["'self'", "https://files-s3.example.com"])
@@ -41,23 +52,33 @@ describe("page security headers", () => {
 
   it("use S3_ENDPOINT when there is no public endpoint, with its port", () => {
     const env = envWith({ S3_ENDPOINT: "http://127.0.0.1:4569" })
-    expect(directives(buildContentSecurityPolicy(env, "n")).get("connect-src")).toEqual(["'self'", "http://127.0.0.1:4569"])
+    expect(directives(buildContentSecurityPolicy(env, "n")).get("connect-src")).toEqual([
+      "'self'",
+      "http://127.0.0.1:4569",
+    ])
   })
 
   it("allow the virtual-hosted origin too when the presigner may use it", () => {
     // Origins the AWS SDK presigns for (checked against @aws-sdk/s3-request-presigner).
-    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_BUCKET: "mybucket", S3_REGION: "eu-west-1" }))).toEqual([
-      "https://s3.eu-west-1.amazonaws.com",
-      "https://mybucket.s3.eu-west-1.amazonaws.com",
+    expect(
+      storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_BUCKET: "mybucket", S3_REGION: "eu-west-1" })),
+    ).toEqual(["https://s3.eu-west-1.amazonaws.com", "https://mybucket.s3.eu-west-1.amazonaws.com"])
+    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "true", S3_BUCKET: "mybucket" }))).toEqual([
+      "https://s3.us-east-1.amazonaws.com",
     ])
-    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "true", S3_BUCKET: "mybucket" }))).toEqual(["https://s3.us-east-1.amazonaws.com"])
     // IP hosts and dotted bucket names are always addressed path-style.
-    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_ENDPOINT: "http://10.0.0.5:9000" }))).toEqual(["http://10.0.0.5:9000"])
-    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_BUCKET: "files.example.com" }))).toEqual(["https://s3.us-east-1.amazonaws.com"])
+    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_ENDPOINT: "http://10.0.0.5:9000" }))).toEqual([
+      "http://10.0.0.5:9000",
+    ])
+    expect(storageOrigins(envWith({ S3_FORCE_PATH_STYLE: "false", S3_BUCKET: "files.example.com" }))).toEqual([
+      "https://s3.us-east-1.amazonaws.com",
+    ])
     const azure = { STORAGE_BACKEND: "azure", AZURE_STORAGE_ACCOUNT: "valetprod", AZURE_STORAGE_KEY: "a2V5" }
     expect(storageOrigins(envWith(azure))).toEqual(["https://valetprod.blob.core.windows.net"])
     expect(
-      storageOrigins(envWith({ ...azure, AZURE_BLOB_ENDPOINT: "http://10.0.0.7:10000/valetprod", AZURE_SAS_ALLOW_HTTP: "true" })),
+      storageOrigins(
+        envWith({ ...azure, AZURE_BLOB_ENDPOINT: "http://10.0.0.7:10000/valetprod", AZURE_SAS_ALLOW_HTTP: "true" }),
+      ),
     ).toEqual(["http://10.0.0.7:10000"])
   })
 

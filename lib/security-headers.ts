@@ -31,12 +31,16 @@ const isIpAddress = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || ho
 export function storageOrigins(env: SecurityHeaderEnv): string[] {
   // Azure SAS URLs always address the account's one blob endpoint (Azurite: path-style).
   if (env.STORAGE_BACKEND === "azure") {
-    const endpoint = env.AZURE_BLOB_PUBLIC_ENDPOINT ?? env.AZURE_BLOB_ENDPOINT ?? `https://${env.AZURE_STORAGE_ACCOUNT}.blob.core.windows.net`
+    const endpoint =
+      env.AZURE_BLOB_PUBLIC_ENDPOINT ??
+      env.AZURE_BLOB_ENDPOINT ??
+      `https://${env.AZURE_STORAGE_ACCOUNT}.blob.core.windows.net`
     return [new URL(endpoint).origin]
   }
   const endpoint = new URL(env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`)
   const origins = [endpoint.origin]
-  const virtualHostPossible = !env.S3_FORCE_PATH_STYLE && !env.S3_BUCKET.includes(".") && !isIpAddress(endpoint.hostname)
+  const virtualHostPossible =
+    !env.S3_FORCE_PATH_STYLE && !env.S3_BUCKET.includes(".") && !isIpAddress(endpoint.hostname)
   if (virtualHostPossible) origins.push(`${endpoint.protocol}//${env.S3_BUCKET}.${endpoint.host}`)
   return origins
 }

@@ -15,7 +15,8 @@ import { recipientAccessSchema } from "@/lib/shared/validations/shares"
 export const PRIVATE_HEADERS = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } as const
 
 export const isFormPost = (request: Request) =>
-  request.method === "POST" && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
+  request.method === "POST" &&
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
 
 /** The page's scripts ask for JSON (`Accept: application/json`) so they can read the key and the count. */
 export const wantsJson = (request: Request) => /\bapplication\/json\b/i.test(request.headers.get("accept") ?? "")
@@ -49,7 +50,8 @@ export async function recipientRequest(request: Request, token: string): Promise
 
 /** A minted key as the caller wants it: 302 to it, or JSON `{url, expiresAt, …extra}`. */
 export function keyResponse(request: Request, key: PresignedRequest, extra: Record<string, unknown> = {}): Response {
-  if (wantsJson(request)) return Response.json({ url: key.url, expiresAt: key.expiresAt, ...extra }, { headers: PRIVATE_HEADERS })
+  if (wantsJson(request))
+    return Response.json({ url: key.url, expiresAt: key.expiresAt, ...extra }, { headers: PRIVATE_HEADERS })
   return new Response(null, { status: 302, headers: { Location: key.url, ...PRIVATE_HEADERS } })
 }
 

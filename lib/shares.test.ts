@@ -15,7 +15,11 @@ describe("shareStateOf", () => {
     ["expiring exactly now", { ...base, expiresAt: now }, "expired"],
     ["limit reached", { ...base, maxDownloads: 2, downloads: 2 }, "used_up"],
     ["expired and used up", { ...base, expiresAt: past, maxDownloads: 1, downloads: 1 }, "expired"],
-    ["revoked, expired and used up", { ...base, revokedAt: past, expiresAt: past, maxDownloads: 1, downloads: 1 }, "revoked"],
+    [
+      "revoked, expired and used up",
+      { ...base, revokedAt: past, expiresAt: past, maxDownloads: 1, downloads: 1 },
+      "revoked",
+    ],
   ] as const)("%s → %s", (_case, share, state) => {
     expect(shareStateOf(share, now)).toBe(state)
   })

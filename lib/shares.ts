@@ -55,7 +55,6 @@ export type PublicShare =
     }
   | { state: Exclude<ShareState, "active"> }
 
-
 const sealKey = () => Buffer.from(hkdfSync("sha256", getEnv().AUTH_SECRET, "", "valet share link seal", 32))
 
 /** The token, encrypted so only this server can give its owner the link again. */
@@ -91,7 +90,6 @@ const GONE_MESSAGES: Record<Exclude<ShareState, "active">, string> = {
 export const shareGone = (state: Exclude<ShareState, "active">) => new ApiError(`share_${state}`, GONE_MESSAGES[state])
 
 const linkNotFound = () => new ApiError("not_found", "This link does not exist")
-
 
 const SHARE_FILES_SELECT = {
   orderBy: { position: "asc" },
@@ -144,7 +142,8 @@ function expiryFor(expiresIn: number | null | undefined, now: Date): Date | null
   const env = getEnv()
   const max = env.SHARE_MAX_EXPIRY_SECONDS
   if (expiresIn === null) {
-    if (max !== undefined) throw new ApiError("share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
+    if (max !== undefined)
+      throw new ApiError("share_expiry_too_long", `Links must expire within ${max} seconds on this server`)
     return null
   }
   if (expiresIn !== undefined && max !== undefined && expiresIn > max) {
@@ -167,7 +166,10 @@ export async function createShare(
   const fileIds = [...new Set(input.fileIds)]
   if (fileIds.length === 0 || !fileIds.every(isResourceId)) throw notFound("File")
   const db = getDb()
-  const owned = await db.file.findMany({ where: { id: { in: fileIds }, ownerId: user.id }, select: { id: true, name: true } })
+  const owned = await db.file.findMany({
+    where: { id: { in: fileIds }, ownerId: user.id },
+    select: { id: true, name: true },
+  })
   if (owned.length !== fileIds.length) throw notFound("File")
   const firstName = owned.find((file) => file.id === fileIds[0])?.name
   const token = mintToken()
@@ -235,7 +237,8 @@ export async function updateShare(user: AuthUser, shareId: string, input: Update
   if (input.message !== undefined) data.message = input.message
   if (input.expiresIn !== undefined) data.expiresAt = expiryFor(input.expiresIn, now)
   if (input.maxDownloads !== undefined) data.maxDownloads = input.maxDownloads
-  if (input.password !== undefined) data.passwordHash = input.password === null ? null : await hashPassword(input.password)
+  if (input.password !== undefined)
+    data.passwordHash = input.password === null ? null : await hashPassword(input.password)
   // Conditional on the link being active, so an edit racing a revocation cannot revive it.
   const { count } = await db.share.updateMany({ where: { id: found.id, ...activeShareWhere(now) }, data })
   if (count === 0) throw new ApiError("share_not_active", "Only a live link can be edited")
@@ -247,7 +250,14 @@ export async function updateShare(user: AuthUser, shareId: string, input: Update
   return toShareSummary(share, now)
 }
 
-export type ShareEventRow = { id: string; at: Date; kind: ShareEventKind; fileId: string | null; ip: string; userAgent: string | null }
+export type ShareEventRow = {
+  id: string
+  at: Date
+  kind: ShareEventKind
+  fileId: string | null
+  ip: string
+  userAgent: string | null
+}
 
 /** A link with a page of its access log, newest first. */
 export async function getShareDetail(
@@ -258,7 +268,10 @@ export async function getShareDetail(
   const found = await findManagedShare(user, shareId)
   const db = getDb()
   const [share, rows] = await Promise.all([
-    db.share.findUniqueOrThrow({ where: { id: found.id }, select: { ...SHARE_SUMMARY_SELECT, ownerId: true, tokenSealed: true } }),
+    db.share.findUniqueOrThrow({
+      where: { id: found.id },
+      select: { ...SHARE_SUMMARY_SELECT, ownerId: true, tokenSealed: true },
+    }),
     db.shareEvent.findMany({
       where: { shareId: found.id },
       orderBy: [{ at: "desc" }, { id: "desc" }],
@@ -270,15 +283,26 @@ export async function getShareDetail(
   const events = rows.slice(0, page.limit)
   const { ownerId, tokenSealed, ...summary } = share
   const url = ownerId === user.id ? unsealShareUrl(tokenSealed) : null
-  return { share: { ...toShareSummary(summary), url }, events, nextCursor: rows.length > page.limit ? (events.at(-1)?.id ?? null) : null }
+  return {
+    share: { ...toShareSummary(summary), url },
+    events,
+    nextCursor: rows.length > page.limit ? (events.at(-1)?.id ?? null) : null,
+  }
 }
 
 /** The user's links, newest first, optionally for one file; links of deleted files stay listed as revoked. */
-export async function listShares(user: AuthUser, filter: { fileId?: string } = {}): Promise<(ShareSummary & { url: string | null })[]> {
+export async function listShares(
+  user: AuthUser,
+  filter: { fileId?: string } = {},
+): Promise<(ShareSummary & { url: string | null })[]> {
   const db = getDb()
   // One file's links: the file must be the caller's, or the answer is a 404 like everywhere else
   // (an empty list would be the same for "not yours" and "no links", but not for "no such file").
-  if (filter.fileId !== undefined && (!isResourceId(filter.fileId) || !(await db.file.findFirst({ where: { id: filter.fileId, ownerId: user.id }, select: { id: true } })))) {
+  if (
+    filter.fileId !== undefined &&
+    (!isResourceId(filter.fileId) ||
+      !(await db.file.findFirst({ where: { id: filter.fileId, ownerId: user.id }, select: { id: true } })))
+  ) {
     throw notFound("File")
   }
   const shares = await db.share.findMany({
@@ -289,7 +313,10 @@ export async function listShares(user: AuthUser, filter: { fileId?: string } = {
   })
   const now = new Date()
   // Only the owner gets the link again (this list is the owner's own); admins manage, not share.
-  return shares.map(({ tokenSealed, ...share }) => ({ ...toShareSummary(share, now), url: unsealShareUrl(tokenSealed) }))
+  return shares.map(({ tokenSealed, ...share }) => ({
+    ...toShareSummary(share, now),
+    url: unsealShareUrl(tokenSealed),
+  }))
 }
 
 /**
@@ -337,7 +364,9 @@ async function findShareByToken(token: string) {
       revokedAt: true,
       files: {
         orderBy: { position: "asc" },
-        select: { file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true, snapshotId: true } } },
+        select: {
+          file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true, snapshotId: true } },
+        },
       },
     },
   })
@@ -346,7 +375,8 @@ async function findShareByToken(token: string) {
 type LinkRow = NonNullable<Awaited<ReturnType<typeof findShareByToken>>>
 
 /** A link that holds no file any more had them deleted, which revoked it. */
-const stateOfLink = (share: LinkRow, now = new Date()): ShareState => (share.files.length === 0 ? "revoked" : shareStateOf(share, now))
+const stateOfLink = (share: LinkRow, now = new Date()): ShareState =>
+  share.files.length === 0 ? "revoked" : shareStateOf(share, now)
 
 /** What an anonymous visitor of `/s/:token` may learn, or null for an unknown link. */
 export async function describeShare(token: string): Promise<PublicShare | null> {
@@ -377,7 +407,9 @@ export const ZIP_TICKET_SECONDS = 6 * 60 * 60
 export const SHARE_UNLOCK_COOKIE = "valet_share_unlock"
 
 function signature(purpose: string, parts: string[], expiresAt: number): string {
-  return createHmac("sha256", getEnv().AUTH_SECRET).update([purpose, ...parts, String(expiresAt)].join("\n")).digest("base64url")
+  return createHmac("sha256", getEnv().AUTH_SECRET)
+    .update([purpose, ...parts, String(expiresAt)].join("\n"))
+    .digest("base64url")
 }
 
 function issueSigned(purpose: string, parts: string[], seconds: number): string {
@@ -448,7 +480,13 @@ export function truncateIp(ip: string): string {
 
 async function recordShareEvent(shareId: string, kind: ShareEventKind, request: RecipientRequest, fileId?: string) {
   await getDb().shareEvent.create({
-    data: { shareId, kind, fileId: fileId ?? null, ip: truncateIp(request.ip), userAgent: request.userAgent?.slice(0, 512) || null },
+    data: {
+      shareId,
+      kind,
+      fileId: fileId ?? null,
+      ip: truncateIp(request.ip),
+      userAgent: request.userAgent?.slice(0, 512) || null,
+    },
   })
 }
 
@@ -464,7 +502,8 @@ async function checkPassword(share: { id: string; passwordHash: string }, passwo
     ],
     "Too many password attempts",
   )
-  if (!(await verifyPassword(share.passwordHash, password))) throw new ApiError("wrong_password", "The password is not right")
+  if (!(await verifyPassword(share.passwordHash, password)))
+    throw new ApiError("wrong_password", "The password is not right")
   await resetRateLimit(perShareKey)
 }
 
@@ -480,7 +519,8 @@ async function openLink(request: RecipientRequest, options: { acceptTicket?: boo
   const state = stateOfLink(share)
   if (state !== "active" && !(viaTicket && state === "used_up")) throw shareGone(state)
   const unlocked = request.unlock !== undefined && verifySigned("unlock", unlockParts(share), request.unlock)
-  if (share.passwordHash && !viaTicket && !unlocked) await checkPassword({ id: share.id, passwordHash: share.passwordHash }, request.password, request.ip)
+  if (share.passwordHash && !viaTicket && !unlocked)
+    await checkPassword({ id: share.id, passwordHash: share.passwordHash }, request.password, request.ip)
   return { share, viaTicket }
 }
 
@@ -506,7 +546,13 @@ async function countDownload(shareId: string): Promise<void> {
   // Something changed since the read (revoked, expired or the last download went to another request).
   const current = await db.share.findUnique({
     where: { id: shareId },
-    select: { revokedAt: true, expiresAt: true, maxDownloads: true, downloads: true, _count: { select: { files: true } } },
+    select: {
+      revokedAt: true,
+      expiresAt: true,
+      maxDownloads: true,
+      downloads: true,
+      _count: { select: { files: true } },
+    },
   })
   const latest = current && current._count.files > 0 ? shareStateOf(current) : "revoked"
   throw shareGone(latest === "active" ? "used_up" : latest)
@@ -526,7 +572,12 @@ export async function downloadShareFile(request: RecipientRequest & { fileId: st
     await recordShareEvent(share.id, "download", request, file.id)
     await onShareDownloaded(share.id, { kind: "file", file: { id: file.id, name: file.name } })
   }
-  const get = await presignGet({ key: file.objectKey, filename: file.name, contentType: file.contentType, version: file.snapshotId })
+  const get = await presignGet({
+    key: file.objectKey,
+    filename: file.name,
+    contentType: file.contentType,
+    version: file.snapshotId,
+  })
   await recordMintedKeys(SHARE_ACTOR, [
     {
       action: "share.download",
@@ -552,7 +603,14 @@ export async function previewShareFile(request: RecipientRequest & { fileId: str
   const key = await presignPreview({ key: file.objectKey, filename: file.name, contentType, version: file.snapshotId })
   await recordShareEvent(share.id, "preview", request, file.id)
   await recordMintedKeys(SHARE_ACTOR, [
-    { action: "share.preview", method: "GET", objectKey: file.objectKey, expiresAt: key.expiresAt, fileId: file.id, details: { shareId: share.id } },
+    {
+      action: "share.preview",
+      method: "GET",
+      objectKey: file.objectKey,
+      expiresAt: key.expiresAt,
+      fileId: file.id,
+      details: { shareId: share.id },
+    },
   ])
   return key
 }
@@ -570,7 +628,12 @@ export async function startDownloadAll(
   await onShareDownloaded(share.id, { kind: "all" })
   const ticket = issueSigned("zip", [share.id], ZIP_TICKET_SECONDS)
   const remaining = share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloads - 1)
-  return { ticket, expiresAt: new Date(Date.now() + ZIP_TICKET_SECONDS * 1000), files: toFileSummaries(share.files), remainingDownloads: remaining }
+  return {
+    ticket,
+    expiresAt: new Date(Date.now() + ZIP_TICKET_SECONDS * 1000),
+    files: toFileSummaries(share.files),
+    remainingDownloads: remaining,
+  }
 }
 
 /** POST /s/:token/unlock: a right password unlocks the link's page for SHARE_UNLOCK_SECONDS. */
@@ -593,10 +656,15 @@ export async function recordShareView(request: RecipientRequest): Promise<void> 
 }
 
 /** Where the page's numbers stand now: downloads left after a download, or the link's new state. */
-export async function shareStatus(token: string): Promise<{ state: ShareState; remainingDownloads: number | null } | null> {
+export async function shareStatus(
+  token: string,
+): Promise<{ state: ShareState; remainingDownloads: number | null } | null> {
   const share = await findShareByToken(token)
   if (!share) return null
-  return { state: stateOfLink(share), remainingDownloads: share.maxDownloads === null ? null : share.maxDownloads - share.downloads }
+  return {
+    state: stateOfLink(share),
+    remainingDownloads: share.maxDownloads === null ? null : share.maxDownloads - share.downloads,
+  }
 }
 
 /**
@@ -609,6 +677,13 @@ export async function redeemShare(input: { token: string; password?: string; ip:
   const state = stateOfLink(share)
   if (state !== "active") throw shareGone(state)
   const [first, ...others] = share.files
-  if (!first || others.length > 0) throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
-  return downloadShareFile({ token: input.token, fileId: first.file.id, password: input.password, ip: input.ip, userAgent: null })
+  if (!first || others.length > 0)
+    throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
+  return downloadShareFile({
+    token: input.token,
+    fileId: first.file.id,
+    password: input.password,
+    ip: input.ip,
+    userAgent: null,
+  })
 }

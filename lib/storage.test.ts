@@ -68,7 +68,11 @@ describe("presignPart and presignGet", () => {
   })
 
   it("makes downloads attachments with the display name, for 60 seconds", async () => {
-    const get = await storage.presignGet({ key: "u/a/b", filename: "résumé (1) final!.pdf", contentType: "application/pdf" })
+    const get = await storage.presignGet({
+      key: "u/a/b",
+      filename: "résumé (1) final!.pdf",
+      contentType: "application/pdf",
+    })
     const url = new URL(get.url)
     expect(url.searchParams.get("X-Amz-Expires")).toBe("60")
     expect(url.searchParams.get("response-content-disposition")).toBe(
@@ -96,6 +100,8 @@ describe("attachmentDisposition", () => {
   })
 
   it("keeps a UTF-8 name in filename* and an ASCII-only fallback", () => {
-    expect(storage.attachmentDisposition("日本.txt")).toBe("attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt")
+    expect(storage.attachmentDisposition("日本.txt")).toBe(
+      "attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt",
+    )
   })
 })

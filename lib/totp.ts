@@ -15,11 +15,24 @@ const WINDOW = 1
 export const RECOVERY_CODE_COUNT = 10
 
 const totpFor = (secret: string, email: string) =>
-  new TOTP({ issuer: PRODUCT_NAME, label: email, algorithm: "SHA1", digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secret) })
+  new TOTP({
+    issuer: PRODUCT_NAME,
+    label: email,
+    algorithm: "SHA1",
+    digits: 6,
+    period: PERIOD_SECONDS,
+    secret: Secret.fromBase32(secret),
+  })
 
 /** A code as an authenticator app shows it at `now` (tests use it with a fixed clock). */
 export const totpCodeAt = (secret: string, now: number) =>
-  TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: PERIOD_SECONDS, timestamp: now })
+  TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    algorithm: "SHA1",
+    digits: 6,
+    period: PERIOD_SECONDS,
+    timestamp: now,
+  })
 
 // Recovery codes carry 80 random bits, so a plain SHA-256 is enough to keep the table useless.
 const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -36,11 +49,18 @@ function newRecoveryCode(): string {
  * Starts (or restarts) an enrolment: a new secret, not in force until confirmed with a code.
  * Returns the otpauth:// URI the QR code carries, and the secret for manual entry.
  */
-export async function beginTotpEnrolment(user: { id: string; email: string }): Promise<{ secret: string; uri: string }> {
+export async function beginTotpEnrolment(user: {
+  id: string
+  email: string
+}): Promise<{ secret: string; uri: string }> {
   const db = getDb()
   const secret = new Secret({ size: 20 }).base32
-  const { count } = await db.user.updateMany({ where: { id: user.id, totpEnabledAt: null }, data: { totpSecret: secret, totpLastStep: null } })
-  if (count !== 1) throw new ApiError("totp_already_enabled", "Two-factor sign-in is already on; turn it off before enrolling again")
+  const { count } = await db.user.updateMany({
+    where: { id: user.id, totpEnabledAt: null },
+    data: { totpSecret: secret, totpLastStep: null },
+  })
+  if (count !== 1)
+    throw new ApiError("totp_already_enabled", "Two-factor sign-in is already on; turn it off before enrolling again")
   return { secret, uri: totpFor(secret, user.email).toString() }
 }
 
@@ -55,7 +75,11 @@ async function limitCodeAttempt(userId: string): Promise<void> {
 }
 
 /** Accepts a TOTP code once: only a step after the last accepted one passes (one conditional update). */
-async function acceptTotpCode(user: { id: string; email: string; totpSecret: string }, code: string, now: number): Promise<boolean> {
+async function acceptTotpCode(
+  user: { id: string; email: string; totpSecret: string },
+  code: string,
+  now: number,
+): Promise<boolean> {
   const delta = totpFor(user.totpSecret, user.email).validate({ token: code, timestamp: now, window: WINDOW })
   if (delta === null) return false
   const step = Math.floor(now / 1000 / PERIOD_SECONDS) + delta
@@ -70,7 +94,10 @@ async function acceptTotpCode(user: { id: string; email: string; totpSecret: str
 export async function confirmTotpEnrolment(userId: string, code: string, now = Date.now()): Promise<string[]> {
   await limitCodeAttempt(userId)
   const db = getDb()
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, totpSecret: true, totpEnabledAt: true } })
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, totpSecret: true, totpEnabledAt: true },
+  })
   if (user?.totpEnabledAt) throw new ApiError("totp_already_enabled", "Two-factor sign-in is already on")
   if (!user?.totpSecret) throw new ApiError("totp_not_enrolled", "Start the enrolment first")
   if (!(await acceptTotpCode({ ...user, totpSecret: user.totpSecret }, code.replace(/\s/g, ""), now))) {
@@ -93,7 +120,10 @@ export async function confirmTotpEnrolment(userId: string, code: string, now = D
 export async function verifySecondFactor(userId: string, code: string, now = Date.now()): Promise<boolean> {
   await limitCodeAttempt(userId)
   const db = getDb()
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, totpSecret: true, totpEnabledAt: true } })
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, totpSecret: true, totpEnabledAt: true },
+  })
   if (!user?.totpEnabledAt || !user.totpSecret) return false
   const compact = code.replace(/\s/g, "")
   let accepted = false

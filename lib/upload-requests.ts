@@ -83,7 +83,8 @@ export async function createUploadRequest(user: AuthUser, input: CreateUploadReq
       message: input.message ?? null,
       tokenHash: hashToken(token),
       passwordHash: input.password ? await hashPassword(input.password) : null,
-      expiresAt: input.expiresIn === null ? null : new Date(Date.now() + 1000 * (input.expiresIn ?? DEFAULT_EXPIRY_SECONDS)),
+      expiresAt:
+        input.expiresIn === null ? null : new Date(Date.now() + 1000 * (input.expiresIn ?? DEFAULT_EXPIRY_SECONDS)),
       maxFiles: input.maxFiles,
       maxFileSize: BigInt(maxFileSize),
       maxTotalSize: BigInt(Math.max(input.maxTotalSize ?? DEFAULT_TOTAL_SIZE, 1)),
@@ -93,7 +94,10 @@ export async function createUploadRequest(user: AuthUser, input: CreateUploadReq
   })
   await recordAction(
     { id: user.id, via: user.via },
-    { action: "upload_request.create", details: { requestId: request.id, title: request.title, password: Boolean(input.password) } },
+    {
+      action: "upload_request.create",
+      details: { requestId: request.id, title: request.title, password: Boolean(input.password) },
+    },
   )
   return { ...toSummary(request, { files: 0, bytes: 0 }), url: uploadRequestUrl(token) }
 }
@@ -114,7 +118,10 @@ export async function listUploadRequests(user: AuthUser): Promise<UploadRequestS
 export async function getOwnUploadRequest(user: AuthUser, requestId: string) {
   if (!isResourceId(requestId)) throw notFound("Upload request")
   const db = getDb()
-  const request = await db.uploadRequest.findFirst({ where: { id: requestId, ownerId: user.id }, select: REQUEST_SELECT })
+  const request = await db.uploadRequest.findFirst({
+    where: { id: requestId, ownerId: user.id },
+    select: REQUEST_SELECT,
+  })
   if (!request) throw notFound("Upload request")
   const files = await db.file.findMany({
     where: { upload: { uploadRequestId: request.id } },
@@ -124,7 +131,13 @@ export async function getOwnUploadRequest(user: AuthUser, requestId: string) {
   const bytes = files.reduce((sum, file) => sum + Number(file.size), 0)
   return {
     request: toSummary(request, { files: files.length, bytes }),
-    files: files.map((file) => ({ id: file.id, name: file.name, size: Number(file.size), type: file.contentType, createdAt: file.createdAt })),
+    files: files.map((file) => ({
+      id: file.id,
+      name: file.name,
+      size: Number(file.size),
+      type: file.contentType,
+      createdAt: file.createdAt,
+    })),
   }
 }
 
@@ -138,11 +151,21 @@ export async function closeUploadRequest(user: AuthUser, requestId: string): Pro
       data: { closedAt: new Date(), closedById: user.id },
     })
     if (count === 0) {
-      const exists = await tx.uploadRequest.findFirst({ where: { id: requestId, ...(user.role === "ADMIN" ? {} : { ownerId: user.id }) }, select: { id: true } })
+      const exists = await tx.uploadRequest.findFirst({
+        where: { id: requestId, ...(user.role === "ADMIN" ? {} : { ownerId: user.id }) },
+        select: { id: true },
+      })
       if (!exists) throw notFound("Upload request")
       return // already closed: closing is idempotent
     }
-    await tx.auditEvent.create({ data: { action: "upload_request.close", actorId: user.id, via: user.via, details: { uploadRequestId: requestId } } })
+    await tx.auditEvent.create({
+      data: {
+        action: "upload_request.close",
+        actorId: user.id,
+        via: user.via,
+        details: { uploadRequestId: requestId },
+      },
+    })
   })
 }
 
@@ -199,7 +222,11 @@ async function findOpenRequest(token: string): Promise<OpenRequest> {
 }
 
 /** The argon2 check of a link's password, rate limited per link and address. */
-async function checkRequestPassword(request: { id: string; passwordHash: string }, password: string | null | undefined, ip: string) {
+async function checkRequestPassword(
+  request: { id: string; passwordHash: string },
+  password: string | null | undefined,
+  ip: string,
+) {
   if (!password) throw new ApiError("password_required", "This link needs a password")
   const perLinkKey = `upload-request-password:${request.id}:ip:${ip}`
   await enforceRateLimits(
@@ -209,7 +236,8 @@ async function checkRequestPassword(request: { id: string; passwordHash: string 
     ],
     "Too many password attempts",
   )
-  if (!(await verifyPassword(request.passwordHash, password))) throw new ApiError("wrong_password", "The password is not right")
+  if (!(await verifyPassword(request.passwordHash, password)))
+    throw new ApiError("wrong_password", "The password is not right")
   await resetRateLimit(perLinkKey)
 }
 
@@ -217,9 +245,14 @@ async function checkRequestPassword(request: { id: string; passwordHash: string 
  * After the right password, an upload session for the sender (lib/upload-sessions.ts): sent back
  * in a header, it replaces the password on every further call, so hashing happens once.
  */
-export async function unlockUploadRequest(input: { token: string; password: string; ip: string }): Promise<UploadSession> {
+export async function unlockUploadRequest(input: {
+  token: string
+  password: string
+  ip: string
+}): Promise<UploadSession> {
   const request = await findOpenRequest(input.token)
-  if (request.passwordHash) await checkRequestPassword({ id: request.id, passwordHash: request.passwordHash }, input.password, input.ip)
+  if (request.passwordHash)
+    await checkRequestPassword({ id: request.id, passwordHash: request.passwordHash }, input.password, input.ip)
   return mintUploadSession(request)
 }
 
@@ -239,7 +272,8 @@ export async function resolveRequestUploader(input: {
   let renewedSession: UploadSession | undefined
   if (request.passwordHash && input.session) {
     const expiresAt = verifyUploadSession(input.session, request)
-    if (!expiresAt) throw new ApiError("invalid_upload_session", "This upload session has ended; enter the password again")
+    if (!expiresAt)
+      throw new ApiError("invalid_upload_session", "This upload session has ended; enter the password again")
     if (needsRenewal(expiresAt)) renewedSession = mintUploadSession(request)
   } else if (request.passwordHash) {
     await checkRequestPassword({ id: request.id, passwordHash: request.passwordHash }, input.password, input.ip)
@@ -260,4 +294,3 @@ export async function resolveRequestUploader(input: {
     },
   }
 }
-

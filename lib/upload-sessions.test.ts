@@ -17,14 +17,18 @@ describe("upload sessions", () => {
     const session = sessions.mintUploadSession(request, now)
     expect(session.expiresAt.getTime()).toBe(now.getTime() + sessions.UPLOAD_SESSION_TTL_SECONDS * 1000)
     expect(sessions.verifyUploadSession(session.token, request, now)).toEqual(session.expiresAt)
-    expect(sessions.verifyUploadSession(session.token, request, new Date(session.expiresAt.getTime() - 1))).toEqual(session.expiresAt)
+    expect(sessions.verifyUploadSession(session.token, request, new Date(session.expiresAt.getTime() - 1))).toEqual(
+      session.expiresAt,
+    )
     expect(sessions.verifyUploadSession(session.token, request, session.expiresAt)).toBeNull()
   })
 
   it("refuse another request, a changed password, a tampered expiry or signature, and garbage", () => {
     const session = sessions.mintUploadSession(request)
     expect(sessions.verifyUploadSession(session.token, { ...request, id: "request-b" })).toBeNull()
-    expect(sessions.verifyUploadSession(session.token, { ...request, passwordHash: "$argon2id$v=19$hash-b" })).toBeNull()
+    expect(
+      sessions.verifyUploadSession(session.token, { ...request, passwordHash: "$argon2id$v=19$hash-b" }),
+    ).toBeNull()
     const [version, expiry, signature] = session.token.split(".")
     expect(sessions.verifyUploadSession(`${version}.${Number(expiry) + 3600}.${signature}`, request)).toBeNull()
     const flipped = `${signature?.[0] === "A" ? "B" : "A"}${signature?.slice(1)}`

@@ -42,4 +42,5 @@ export function verifyUploadSession(token: string, subject: SessionSubject, now 
 }
 
 /** A session past half its life is renewed on use, so a long upload never stops mid-way. */
-export const needsRenewal = (expiresAt: Date, now = new Date()) => expiresAt.getTime() - now.getTime() < (UPLOAD_SESSION_TTL_SECONDS * 1000) / 2
+export const needsRenewal = (expiresAt: Date, now = new Date()) =>
+  expiresAt.getTime() - now.getTime() < (UPLOAD_SESSION_TTL_SECONDS * 1000) / 2

@@ -25,7 +25,12 @@ self.addEventListener("fetch", (event) => {
   const entry = pending.get(match[1])
   pending.delete(match[1])
   if (!entry) {
-    event.respondWith(new Response("This download has already started or has expired.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } }))
+    event.respondWith(
+      new Response("This download has already started or has expired.", {
+        status: 404,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      }),
+    )
     return
   }
   const ascii = entry.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_")

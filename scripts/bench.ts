@@ -81,7 +81,12 @@ type Machine = {
 type StorageRun = { storage: BenchStorage; startedAt: string; seconds: number; sections: BenchSection[] }
 type ResultsFile = { machine: Machine; runs: StorageRun[] }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, options: { capture?: boolean } = {}) {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { capture?: boolean } = {},
+) {
   return new Promise<{ code: number; output: string }>((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: options.capture ? ["ignore", "pipe", "inherit"] : "inherit" })
     let output = ""
@@ -109,7 +114,8 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
     })
   return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening")) resolve({ url: `http://localhost:${port}`, pid: child.pid ?? 0, stop })
+      if (chunk.toString().includes("listening"))
+        resolve({ url: `http://localhost:${port}`, pid: child.pid ?? 0, stop })
     })
     child.once("exit", (code) => reject(new Error(`bench/proxy/server.ts exited with ${code} before listening`)))
   })
@@ -123,19 +129,34 @@ async function cleanUp() {
 
 // --- the build ----------------------------------------------------------------------------------
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "middleware.ts", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "middleware.ts",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+]
 
 /** The newest modification time among the files `next build` compiles (tests and bench excluded). */
 function newestSourceMtime(entry: string): number {
   if (!existsSync(entry)) return 0
   const stat = statSync(entry)
   if (!stat.isDirectory()) return stat.mtimeMs
-  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestSourceMtime(path.join(entry, name))), stat.mtimeMs)
+  return readdirSync(entry).reduce(
+    (newest, name) => Math.max(newest, newestSourceMtime(path.join(entry, name))),
+    stat.mtimeMs,
+  )
 }
 
 async function ensureBuild() {
   const buildId = path.resolve(".next/BUILD_ID")
-  const stale = !existsSync(buildId) || BUILD_INPUTS.some((entry) => newestSourceMtime(entry) > statSync(buildId).mtimeMs)
+  const stale =
+    !existsSync(buildId) || BUILD_INPUTS.some((entry) => newestSourceMtime(entry) > statSync(buildId).mtimeMs)
   if (!stale && !flag("rebuild")) {
     say("production build in .next is up to date")
     return
@@ -149,7 +170,8 @@ async function ensureBuild() {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(path.resolve("node_modules", name, "package.json"), "utf8")) as { version: string }).version
+    return (JSON.parse(readFileSync(path.resolve("node_modules", name, "package.json"), "utf8")) as { version: string })
+      .version
   } catch {
     return "missing"
   }
@@ -168,16 +190,24 @@ async function describeMachine(): Promise<Machine> {
     gitCommit: await git(["rev-parse", "HEAD"]),
     gitDirty: (await git(["status", "--porcelain", "--untracked-files=no"])) !== "",
     packages: Object.fromEntries(
-      ["next", "next-auth", "prisma", "@prisma/client", "@prisma/adapter-pg", "@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "autocannon"].map(
-        (name) => [name, packageVersion(name)],
-      ),
+      [
+        "next",
+        "next-auth",
+        "prisma",
+        "@prisma/client",
+        "@prisma/adapter-pg",
+        "@aws-sdk/client-s3",
+        "@aws-sdk/s3-request-presigner",
+        "autocannon",
+      ].map((name) => [name, packageVersion(name)]),
     ),
   }
 }
 
 // --- output -------------------------------------------------------------------------------------
 
-const formatValue = (value: number) => (Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 }))
+const formatValue = (value: number) =>
+  Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
 const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
 
 function textTable(results: ResultsFile): string {
@@ -186,16 +216,29 @@ function textTable(results: ResultsFile): string {
     lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s) ==`)
     for (const section of storageRun.sections) {
       lines.push("", section.title)
-      const rows = section.figures.map((figure) => [figure.name, formatValue(figure.value), figure.unit, figure.target ?? "", mark(figure.met)])
+      const rows = section.figures.map((figure) => [
+        figure.name,
+        formatValue(figure.value),
+        figure.unit,
+        figure.target ?? "",
+        mark(figure.met),
+      ])
       const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 0))
       for (const row of rows) {
-        lines.push(`  ${row[0]?.padEnd(widths[0] ?? 0)}  ${row[1]?.padStart(widths[1] ?? 0)} ${row[2]?.padEnd(widths[2] ?? 0)}  ${row[3]?.padEnd(widths[3] ?? 0)}  ${row[4]}`.trimEnd())
+        lines.push(
+          `  ${row[0]?.padEnd(widths[0] ?? 0)}  ${row[1]?.padStart(widths[1] ?? 0)} ${row[2]?.padEnd(widths[2] ?? 0)}  ${row[3]?.padEnd(widths[3] ?? 0)}  ${row[4]}`.trimEnd(),
+        )
       }
       for (const note of section.notes ?? []) lines.push(`  · ${note}`)
     }
   }
-  const missed = results.runs.flatMap((storageRun) => storageRun.sections.flatMap((section) => section.figures.filter((figure) => figure.met === false)))
-  lines.push("", `targets: ${results.runs.flatMap((r) => r.sections.flatMap((s) => s.figures.filter((f) => f.met !== undefined))).length - missed.length} met, ${missed.length} missed`)
+  const missed = results.runs.flatMap((storageRun) =>
+    storageRun.sections.flatMap((section) => section.figures.filter((figure) => figure.met === false)),
+  )
+  lines.push(
+    "",
+    `targets: ${results.runs.flatMap((r) => r.sections.flatMap((s) => s.figures.filter((f) => f.met !== undefined))).length - missed.length} met, ${missed.length} missed`,
+  )
   return lines.join("\n")
 }
 
@@ -205,11 +248,19 @@ function markdownTable(results: ResultsFile): string {
     `Measured ${results.runs[0]?.startedAt.slice(0, 10) ?? ""} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit ${machine.gitCommit.slice(0, 7)}${machine.gitDirty ? " (dirty)" : ""}.`,
   ]
   for (const storageRun of results.runs) {
-    lines.push("", `**Storage: ${storageRun.storage}**`, "", "| figure | value | target | met |", "| --- | ---: | --- | :---: |")
+    lines.push(
+      "",
+      `**Storage: ${storageRun.storage}**`,
+      "",
+      "| figure | value | target | met |",
+      "| --- | ---: | --- | :---: |",
+    )
     for (const section of storageRun.sections) {
       lines.push(`| **${section.title}** | | | |`)
       for (const figure of section.figures) {
-        lines.push(`| ${figure.name} | ${formatValue(figure.value)} ${figure.unit} | ${figure.target ?? ""} | ${mark(figure.met)} |`)
+        lines.push(
+          `| ${figure.name} | ${formatValue(figure.value)} ${figure.unit} | ${figure.target ?? ""} | ${mark(figure.met)} |`,
+        )
       }
     }
   }
@@ -232,7 +283,8 @@ async function startCeph(runDir: string): Promise<Profile> {
   const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
   const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
   const { code } = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
-  if (code === 3) throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
+  if (code === 3)
+    throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
   cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir]))
   if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
   return { storage: "ceph", s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET } }
@@ -263,17 +315,30 @@ async function resetDatabase(userId: string) {
 
 /** The scenario names `--only` picked (all when absent); an unknown name stops the run before anything starts. */
 function selectedScenarios(): string[] | undefined {
-  const only = option("only")?.split(",").map((name) => name.trim())
+  const only = option("only")
+    ?.split(",")
+    .map((name) => name.trim())
   const unknown = only?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? []
-  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.map((s) => s.name).join(", ")})`)
+  if (unknown.length > 0)
+    throw new Error(
+      `--only: unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.map((s) => s.name).join(", ")})`,
+    )
   return only
 }
 
-async function runProfile(profile: Profile, context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string }): Promise<StorageRun> {
+async function runProfile(
+  profile: Profile,
+  context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string },
+): Promise<StorageRun> {
   const startedAt = new Date()
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
-  const appEnv: Record<string, string> = { ...profile.s3Env, DATABASE_URL: context.databaseUrl, APP_URL: appUrl, ...BENCH_APP_ENV }
+  const appEnv: Record<string, string> = {
+    ...profile.s3Env,
+    DATABASE_URL: context.databaseUrl,
+    APP_URL: appUrl,
+    ...BENCH_APP_ENV,
+  }
   const profileDir = option("cpu-prof")
   // V8 writes the app's .cpuprofile when it exits (open it in Chrome DevTools).
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, profile.storage)}`] : []
@@ -310,7 +375,11 @@ async function runProfile(profile: Profile, context: { databaseUrl: string; user
     } catch (error) {
       // One broken scenario must not cost the others' figures; the table says what failed.
       console.error(error)
-      sections.push({ title: scenario.name, figures: [], notes: [`FAILED: ${error instanceof Error ? error.message : String(error)}`] })
+      sections.push({
+        title: scenario.name,
+        figures: [],
+        notes: [`FAILED: ${error instanceof Error ? error.message : String(error)}`],
+      })
     }
     say(`${profile.storage}: ${scenario.name} done in ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`)
   }
@@ -321,7 +390,12 @@ async function runProfile(profile: Profile, context: { databaseUrl: string; user
   await writeFile(appLog, app.logs())
   say(`app log: ${appLog}`)
   await rm(workDir, { recursive: true, force: true })
-  return { storage: profile.storage, startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, sections }
+  return {
+    storage: profile.storage,
+    startedAt: startedAt.toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    sections,
+  }
 }
 
 // --- main ---------------------------------------------------------------------------------------
@@ -349,7 +423,10 @@ async function main(): Promise<number> {
   const profiles: Profile[] = [
     {
       storage: "embedded",
-      s3Env: { ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))), S3_BUCKET: BENCH_BUCKET },
+      s3Env: {
+        ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
+        S3_BUCKET: BENCH_BUCKET,
+      },
     },
   ]
   if (flag("ceph")) {
@@ -383,7 +460,9 @@ async function main(): Promise<number> {
 
   console.log(textTable(results))
   if (flag("markdown")) console.log(`\n${markdownTable(results)}`)
-  const failed = results.runs.some((storageRun) => storageRun.sections.some((section) => section.notes?.some((note) => note.startsWith("FAILED"))))
+  const failed = results.runs.some((storageRun) =>
+    storageRun.sections.some((section) => section.notes?.some((note) => note.startsWith("FAILED"))),
+  )
   return failed ? 1 : 0
 }
 

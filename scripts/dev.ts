@@ -94,7 +94,8 @@ async function stopLeftoverApp(pidFile: string) {
     } catch {
       // already gone
     }
-    for (let waited = 0; waited < 50 && existsSync(`/proc/${pid}`); waited++) await new Promise((resolve) => setTimeout(resolve, 100))
+    for (let waited = 0; waited < 50 && existsSync(`/proc/${pid}`); waited++)
+      await new Promise((resolve) => setTimeout(resolve, 100))
   }
   await rm(pidFile, { force: true })
 }
@@ -126,11 +127,15 @@ async function main() {
   if (applied.length) console.log(`valet: applied migrations ${applied.join(", ")}`)
 
   const nextBin = require.resolve("next/dist/bin/next")
-  next = spawn(process.execPath, [nextBin, isProduction ? "start" : "dev", "-H", "127.0.0.1", "-p", String(launcher.PORT)], {
-    env: { ...process.env, APP_URL: appOrigin, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "inherit",
-    detached: true,
-  })
+  next = spawn(
+    process.execPath,
+    [nextBin, isProduction ? "start" : "dev", "-H", "127.0.0.1", "-p", String(launcher.PORT)],
+    {
+      env: { ...process.env, APP_URL: appOrigin, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: "inherit",
+      detached: true,
+    },
+  )
   await mkdir(launcher.VALET_DATA_DIR, { recursive: true })
   if (next.pid) await writeFile(appPidFile, String(next.pid))
   next.once("exit", (code) => {
@@ -145,8 +150,12 @@ async function main() {
       `  app       ${appOrigin}  (next ${isProduction ? "start" : "dev"}, listening on 127.0.0.1:${launcher.PORT})`,
       ...stack.summary.map((line) => `  ${line}`),
       ...(launcher.DATABASE_URL ? ["  postgres  external (DATABASE_URL)"] : []),
-      ...(launcher.S3_ENDPOINT && launcher.STORAGE_BACKEND === "s3" ? [`  s3        external ${launcher.S3_ENDPOINT}`] : []),
-      ...(launcher.AZURE_BLOB_ENDPOINT && launcher.STORAGE_BACKEND === "azure" ? [`  azure     external ${launcher.AZURE_BLOB_ENDPOINT}`] : []),
+      ...(launcher.S3_ENDPOINT && launcher.STORAGE_BACKEND === "s3"
+        ? [`  s3        external ${launcher.S3_ENDPOINT}`]
+        : []),
+      ...(launcher.AZURE_BLOB_ENDPOINT && launcher.STORAGE_BACKEND === "azure"
+        ? [`  azure     external ${launcher.AZURE_BLOB_ENDPOINT}`]
+        : []),
       ...(launcher.SMTP_URL ? ["  mail      external (SMTP_URL)"] : []),
       "  Press Ctrl-C to stop everything.",
       "",

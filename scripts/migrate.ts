@@ -40,7 +40,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
   const lock = await readFile(path.join(dir, "migration_lock.toml"), "utf8")
   if (!/provider\s*=\s*"postgresql"/.test(lock)) throw new Error(`${dir}/migration_lock.toml is not for postgresql`)
   const entries = await readdir(dir, { withFileTypes: true })
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8")
@@ -78,7 +81,8 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       const row = applied.get(migration.name)
       if (row) {
         // An edited migration that already ran means the schema and the files disagree.
-        if (row.checksum !== migration.checksum) throw new Error(`migration ${migration.name} was changed after it was applied`)
+        if (row.checksum !== migration.checksum)
+          throw new Error(`migration ${migration.name} was changed after it was applied`)
         continue
       }
       const id = randomUUID()
@@ -94,10 +98,9 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
         await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, message])
         throw new Error(`migration ${migration.name} failed: ${message}`)
       }
-      await client.query(
-        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      )
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+        id,
+      ])
       done.push(migration.name)
     }
     return done

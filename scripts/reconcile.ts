@@ -41,9 +41,13 @@ function summarise(report: ReconcileReport, bucket: string, verifyHashes: boolea
   const lines = [
     `reconcile: bucket ${bucket}: ${report.objects} object(s), ${report.files} file(s), ${report.inFlight} object(s) of uploads in flight skipped`,
   ]
-  if (verifyHashes) lines.push(`  hashed ${report.hashed} file(s); ${report.withoutDigest} have no recorded SHA-256 (size checked only)`)
+  if (verifyHashes)
+    lines.push(
+      `  hashed ${report.hashed} file(s); ${report.withoutDigest} have no recorded SHA-256 (size checked only)`,
+    )
   for (const problem of report.problems.slice(0, MAX_LISTED)) lines.push(`  ${describe(problem)}`)
-  if (report.problems.length > MAX_LISTED) lines.push(`  … and ${report.problems.length - MAX_LISTED} more (--json lists them all)`)
+  if (report.problems.length > MAX_LISTED)
+    lines.push(`  … and ${report.problems.length - MAX_LISTED} more (--json lists them all)`)
   lines.push(report.clean ? "reconcile: clean" : `reconcile: ${report.problems.length} problem(s)`)
   return lines.join("\n")
 }

@@ -11,7 +11,13 @@ const svg = await readFile("public/icon.svg", "utf8")
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 const page = await browser.newPage()
 
-for (const [name, size] of [["apple-icon.png", 180], ["icon-192.png", 192], ["icon-512.png", 512], ["icon-32.png", 32], ["icon-16.png", 16]] as const) {
+for (const [name, size] of [
+  ["apple-icon.png", 180],
+  ["icon-192.png", 192],
+  ["icon-512.png", 512],
+  ["icon-32.png", 32],
+  ["icon-16.png", 16],
+] as const) {
   await page.setViewportSize({ width: size, height: size })
   await page.setContent(`<style>*{margin:0}svg{display:block;width:${size}px;height:${size}px}</style>${svg}`)
   await page.screenshot({ path: `public/${name}`, omitBackground: true })

@@ -32,12 +32,20 @@ async function waitForHealthy(url: string, hasExited: () => boolean) {
 }
 
 /** Starts the launcher, checks health and its output, stops it; returns the seconds to healthy. */
-async function checkLauncher(mode: "dev" | "start", env: Omit<NodeJS.ProcessEnv, "NODE_ENV">, appUrl: string): Promise<number> {
+async function checkLauncher(
+  mode: "dev" | "start",
+  env: Omit<NodeJS.ProcessEnv, "NODE_ENV">,
+  appUrl: string,
+): Promise<number> {
   const started = Date.now()
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts", ...(mode === "start" ? ["--prod"] : [])], {
-    env: { ...env, NODE_ENV: mode === "start" ? "production" : "development" },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "scripts/dev.ts", ...(mode === "start" ? ["--prod"] : [])],
+    {
+      env: { ...env, NODE_ENV: mode === "start" ? "production" : "development" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  )
   let output = ""
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
@@ -58,10 +66,12 @@ async function checkLauncher(mode: "dev" | "start", env: Omit<NodeJS.ProcessEnv,
     const notice = endOfLifeNotice()
     const noticeCount = notice ? output.split("\n").filter((line) => line === notice).length : 0
     if (noticeCount !== (notice ? 1 : 0)) throw new SmokeError(`the end-of-life line appeared ${noticeCount} times`)
-    if (output.includes("NodeVersionSupportWarning")) throw new SmokeError("the AWS SDK printed its Node-version warning")
+    if (output.includes("NodeVersionSupportWarning"))
+      throw new SmokeError("the AWS SDK printed its Node-version warning")
 
     const code = await stop()
-    if (code !== 0 || !output.includes("valet: stopped")) throw new SmokeError(`SIGTERM did not stop it cleanly (exit ${code})`)
+    if (code !== 0 || !output.includes("valet: stopped"))
+      throw new SmokeError(`SIGTERM did not stop it cleanly (exit ${code})`)
     if ((await fetch(`${appUrl}/api/health`).catch(() => "refused")) !== "refused") {
       throw new SmokeError("the app still answers after the launcher stopped")
     }

@@ -56,7 +56,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true"
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
 const say = (message: string) => console.log(`[test ${elapsed()}] ${message}`)
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<number> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { quiet?: boolean } = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: options.quiet ? "ignore" : "inherit" })
     child.once("error", reject)
@@ -90,7 +95,9 @@ async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
   const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
   const code = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
   if (code === 3 && !isCI) {
-    say("Ceph RGW profile skipped: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common to enable it)")
+    say(
+      "Ceph RGW profile skipped: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common to enable it)",
+    )
     return undefined
   }
   cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir], process.env))
@@ -123,7 +130,15 @@ async function runVitest(env: NodeJS.ProcessEnv, phase: "main" | "cluster" = "ma
   const phaseArgs = phase === "cluster" ? ["--no-file-parallelism"] : []
   await run(
     process.execPath,
-    [vitest, "run", ...phaseArgs, ...(vitestFilters.length > 0 ? [...vitestFilters, "--passWithNoTests"] : []), "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [
+      vitest,
+      "run",
+      ...phaseArgs,
+      ...(vitestFilters.length > 0 ? [...vitestFilters, "--passWithNoTests"] : []),
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
     { ...env, VALET_TEST_PHASE: phase },
   )
   if (!existsSync(report)) throw new Error("Vitest wrote no report (it crashed before running tests)")
@@ -161,7 +176,11 @@ async function buildApp() {
  * Playwright against the build started on one storage profile. `specs`: file filters for a pass
  * that runs only some specs (the Azure pass: the upload, share and recipient flows).
  */
-async function runE2e(stackEnv: Record<string, string>, embeddedProfile: StorageProfile, specs: string[] = e2eFilters): Promise<Counts> {
+async function runE2e(
+  stackEnv: Record<string, string>,
+  embeddedProfile: StorageProfile,
+  specs: string[] = e2eFilters,
+): Promise<Counts> {
   const suffix = embeddedProfile.name === "embedded" ? "" : `-${embeddedProfile.name}`
   const nextBin = NEXT_BIN
   const port = await freePort()
@@ -249,7 +268,11 @@ async function main(): Promise<number> {
 
   const embedded: StorageProfile = {
     name: "embedded",
-    env: Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_")).concat([["S3_BUCKET", TEST_BUCKET]])),
+    env: Object.fromEntries(
+      Object.entries(stack.env)
+        .filter(([name]) => name.startsWith("S3_"))
+        .concat([["S3_BUCKET", TEST_BUCKET]]),
+    ),
   }
   const ceph = await startCeph(runDir)
   if (ceph) say(`Ceph RGW up at ${ceph.env.S3_ENDPOINT}`)
@@ -260,7 +283,8 @@ async function main(): Promise<number> {
   )
   for (const profile of profiles) {
     const env = { ...process.env, ...profile.env, DATABASE_URL: databaseUrl, APP_URL: "http://localhost:3000" }
-    if ((await run(TSX, ["scripts/setup-bucket.ts"], env)) !== 0) throw new Error(`bucket setup on ${profile.name} failed`)
+    if ((await run(TSX, ["scripts/setup-bucket.ts"], env)) !== 0)
+      throw new Error(`bucket setup on ${profile.name} failed`)
   }
 
   const totals: Counts = { passed: 0, failed: 0, skipped: 0 }
@@ -288,15 +312,24 @@ async function main(): Promise<number> {
   }
   if (skipE2e) say("e2e skipped (--skip-e2e)")
   else {
-    if (e2eStorage.length === 0 || e2eStorage.includes("embedded")) add(await runE2e({ DATABASE_URL: databaseUrl, ...mailEnv }, embedded))
+    if (e2eStorage.length === 0 || e2eStorage.includes("embedded"))
+      add(await runE2e({ DATABASE_URL: databaseUrl, ...mailEnv }, embedded))
     const azureProfile = profiles.find((profile) => profile.name === "azurite")
     if (azureProfile) {
       say("e2e on azurite: uploads (single, parts, resume), shares and upload requests through Uppy in Chromium")
-      add(await runE2e({ DATABASE_URL: databaseUrl, ...mailEnv }, azureProfile, e2eFilters.length ? e2eFilters : AZURE_E2E_SPECS))
+      add(
+        await runE2e(
+          { DATABASE_URL: databaseUrl, ...mailEnv },
+          azureProfile,
+          e2eFilters.length ? e2eFilters : AZURE_E2E_SPECS,
+        ),
+      )
     }
   }
 
-  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`)
+  console.log(
+    `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`,
+  )
   return totals.failed > 0 ? 1 : 0
 }
 

@@ -9,6 +9,12 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export async function readAuthParams(searchParams: AuthSearchParams) {
   const params = await searchParams
   const callbackPath = postSignInPath(first(params.callbackUrl), new URL(getEnv().APP_URL).origin)
-  const withCallback = (page: string) => (callbackPath === "/" ? page : `${page}?${new URLSearchParams({ callbackUrl: callbackPath })}`)
-  return { callbackPath, error: first(params.error), signInHref: withCallback("/sign-in"), signUpHref: withCallback("/sign-up") }
+  const withCallback = (page: string) =>
+    callbackPath === "/" ? page : `${page}?${new URLSearchParams({ callbackUrl: callbackPath })}`
+  return {
+    callbackPath,
+    error: first(params.error),
+    signInHref: withCallback("/sign-in"),
+    signUpHref: withCallback("/sign-up"),
+  }
 }

@@ -58,7 +58,11 @@ async function openProxyUpload(user: AuthUser, input: UploadRequest & { id: stri
  * then records the file. `input.size` is the request's Content-Length; a body of any other
  * length is discarded.
  */
-export async function proxyUpload(user: AuthUser, input: UploadRequest, body: ReadableStream<Uint8Array>): Promise<FileSummary> {
+export async function proxyUpload(
+  user: AuthUser,
+  input: UploadRequest,
+  body: ReadableStream<Uint8Array>,
+): Promise<FileSummary> {
   const id = randomUUID()
   const objectKey = objectKeyFor(user.id, id)
   await openProxyUpload(user, { ...input, id, objectKey })
@@ -68,7 +72,11 @@ export async function proxyUpload(user: AuthUser, input: UploadRequest, body: Re
 
   let received = 0
   try {
-    await putObjectStream({ key: objectKey, contentType: input.type, body: body.pipeThrough(countingStream((n) => (received += n))) })
+    await putObjectStream({
+      key: objectKey,
+      contentType: input.type,
+      body: body.pipeThrough(countingStream((n) => (received += n))),
+    })
   } catch (error) {
     await close("ABORTED")
     await deleteObject(objectKey).catch(() => undefined)
@@ -78,14 +86,27 @@ export async function proxyUpload(user: AuthUser, input: UploadRequest, body: Re
   if (received !== input.size || stored?.size !== input.size) {
     await deleteObject(objectKey)
     await close("REJECTED")
-    throw new ApiError("upload_mismatch", `Received ${received} bytes, not the ${input.size} announced; the upload was discarded`)
+    throw new ApiError(
+      "upload_mismatch",
+      `Received ${received} bytes, not the ${input.size} announced; the upload was discarded`,
+    )
   }
 
   const file = await db.$transaction(async (tx) => {
-    const { count } = await tx.upload.updateMany({ where: { id, status: "PENDING" }, data: { status: "COMPLETED", closedAt: new Date() } })
+    const { count } = await tx.upload.updateMany({
+      where: { id, status: "PENDING" },
+      data: { status: "COMPLETED", closedAt: new Date() },
+    })
     if (count === 0) throw new ApiError("upload_not_open", "This upload was closed meanwhile")
     const created = await tx.file.create({
-      data: { ownerId: user.id, uploadId: id, objectKey, name: input.name, contentType: input.type, size: BigInt(input.size) },
+      data: {
+        ownerId: user.id,
+        uploadId: id,
+        objectKey,
+        name: input.name,
+        contentType: input.type,
+        size: BigInt(input.size),
+      },
       select: { id: true, name: true, size: true, contentType: true, createdAt: true },
     })
     await tx.auditEvent.create({
@@ -106,6 +127,9 @@ export async function proxyDownload(user: AuthUser, fileId: string) {
   if (!file) throw notFound("File")
   const body = await readObject(file.objectKey)
   if (!body) throw notFound("File")
-  await recordAction({ id: user.id, via: user.via }, { action: "download.proxy", objectKey: file.objectKey, fileId: file.id })
+  await recordAction(
+    { id: user.id, via: user.via },
+    { action: "download.proxy", objectKey: file.objectKey, fileId: file.id },
+  )
   return { body, name: file.name, size: Number(file.size), contentType: file.contentType }
 }

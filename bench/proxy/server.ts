@@ -31,7 +31,8 @@ async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url)
   if (request.method === "PUT" && pathname === "/api/bench/proxy/uploads") return PUT(request)
   const file = FILE_PATH.exec(pathname)
-  if (request.method === "GET" && file?.[1]) return GET(request, { params: Promise.resolve({ id: decodeURIComponent(file[1]) }) })
+  if (request.method === "GET" && file?.[1])
+    return GET(request, { params: Promise.resolve({ id: decodeURIComponent(file[1]) }) })
   return handleApiError(new ApiError("not_found", "Not found"))
 }
 

@@ -20,7 +20,17 @@ type ConfirmDialogProps = {
  * A modal confirmation on the native <dialog>: the browser traps focus, closes it on Escape and
  * makes the rest of the page inert, which a hand-built overlay would have to re-create.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabel, pending, error, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  pendingLabel,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
 

@@ -20,7 +20,17 @@ const GLYPHS: Record<ReturnType<typeof fileKind>, string> = {
 export function FileTypeIcon({ type, className = "h-5 w-5" }: { type: string; className?: string }) {
   const kind = fileKind(type)
   return (
-    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.5} strokeLinecap="round" strokeLinejoin="round" className={className} aria-hidden="true" data-kind={kind}>
+    <svg
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.5}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className={className}
+      aria-hidden="true"
+      data-kind={kind}
+    >
       <path d={GLYPHS[kind]} />
     </svg>
   )

@@ -17,12 +17,22 @@ type TextFieldProps = Omit<ComponentProps<"input">, "id" | "children"> & {
   trailing?: ReactNode
 }
 
-
 /** A labelled input whose hint and error are tied to it for assistive technology. */
-export function TextField({ id, label, hint, error, optional, trailing, className = "", ...inputProps }: TextFieldProps) {
+export function TextField({
+  id,
+  label,
+  hint,
+  error,
+  optional,
+  trailing,
+  className = "",
+  ...inputProps
+}: TextFieldProps) {
   const hintId = `${id}-hint`
   const errorId = `${id}-error`
-  const describedBy = [error ? errorId : hint ? hintId : undefined, inputProps["aria-describedby"]].filter(Boolean).join(" ")
+  const describedBy = [error ? errorId : hint ? hintId : undefined, inputProps["aria-describedby"]]
+    .filter(Boolean)
+    .join(" ")
   const t = useTranslations("form")
   const border = error ? "border-red-500 dark:border-red-500" : "border-slate-300 dark:border-slate-700"
   return (
@@ -102,7 +112,16 @@ export function PasswordField(props: Omit<TextFieldProps, "type" | "trailing">) 
 
 function EyeIcon() {
   return (
-    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="h-4 w-4" aria-hidden="true">
+    <svg
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className="h-4 w-4"
+      aria-hidden="true"
+    >
       <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12Z" />
       <circle cx="12" cy="12" r="3" />
     </svg>
@@ -111,7 +130,16 @@ function EyeIcon() {
 
 function EyeOffIcon() {
   return (
-    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="h-4 w-4" aria-hidden="true">
+    <svg
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className="h-4 w-4"
+      aria-hidden="true"
+    >
       <path d="M10.7 5.1A10.6 10.6 0 0 1 12 5c6.5 0 10 7 10 7a17.6 17.6 0 0 1-2.2 3.2" />
       <path d="M6.6 6.6C3.9 8.4 2 12 2 12s3.5 7 10 7a9.7 9.7 0 0 0 5.4-1.6" />
       <path d="M9.9 9.9a3 3 0 0 0 4.2 4.2" />

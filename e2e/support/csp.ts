@@ -12,12 +12,15 @@ export function watchCspViolations(page: Page): string[] {
   const violations: string[] = []
   void page.addInitScript((prefix) => {
     document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`${prefix} ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`)
+      console.error(
+        `${prefix} ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`,
+      )
     })
   }, REPORT_PREFIX)
   page.on("console", (message) => {
     const text = message.text()
-    if (text.startsWith(REPORT_PREFIX) || /Content Security Policy/i.test(text)) violations.push(`${page.url()}: ${text}`)
+    if (text.startsWith(REPORT_PREFIX) || /Content Security Policy/i.test(text))
+      violations.push(`${page.url()}: ${text}`)
   })
   return violations
 }

@@ -16,4 +16,5 @@ export async function sql<T extends pg.QueryResultRow>(text: string, values: unk
   }
 }
 
-export const disableAccount = (email: string) => sql(`UPDATE "User" SET "disabledAt" = now() WHERE "email" = $1`, [email])
+export const disableAccount = (email: string) =>
+  sql(`UPDATE "User" SET "disabledAt" = now() WHERE "email" = $1`, [email])

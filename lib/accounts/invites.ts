@@ -22,11 +22,16 @@ export async function inviteUser(admin: AuthUser, input: { email: string; name?:
       const token = await mintLinkToken(tx, { userId: user.id, purpose: "INVITE", email: user.email })
       const invitedBy = admin.name ?? admin.email
       await enqueueMail(inviteMail(user.email, appLink(getEnv().APP_URL, "/accept-invite", { token }), invitedBy), tx)
-      await recordAdminAction(admin, { action: "admin.user.invite", details: { userId: user.id, email: user.email } }, tx)
+      await recordAdminAction(
+        admin,
+        { action: "admin.user.invite", details: { userId: user.id, email: user.email } },
+        tx,
+      )
       return user
     })
   } catch (error) {
-    if (prismaErrorCode(error) === "P2002") throw new ApiError("email_taken", "An account with this email already exists")
+    if (prismaErrorCode(error) === "P2002")
+      throw new ApiError("email_taken", "An account with this email already exists")
     throw error
   }
 }

@@ -64,6 +64,8 @@ export async function consumeLinkToken(
 
 /** Drops tokens that can no longer be used (the reaper's job). */
 export async function pruneLinkTokens(db: Db): Promise<number> {
-  const { count } = await db.accountToken.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } } })
+  const { count } = await db.accountToken.deleteMany({
+    where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } },
+  })
   return count
 }

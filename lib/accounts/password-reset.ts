@@ -40,7 +40,11 @@ export async function requestPasswordReset(email: string): Promise<void> {
  * Sets a new password from a reset (or invitation) link and ends every session of the account.
  * The link proves the address too. 400 `invalid_link_token` for a bad link, and nothing changes.
  */
-export async function completePasswordLink(token: string, password: string, purpose: "RESET_PASSWORD" | "INVITE"): Promise<void> {
+export async function completePasswordLink(
+  token: string,
+  password: string,
+  purpose: "RESET_PASSWORD" | "INVITE",
+): Promise<void> {
   // Hash outside the transaction: it takes ~150 ms.
   const passwordHash = await hashPassword(password)
   await getDb().$transaction(async (tx) => {

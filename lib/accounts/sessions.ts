@@ -30,7 +30,11 @@ export const sessionCookieName = (): string =>
  */
 export async function freshSessionCookie(userId: string, maxAgeSeconds: number): Promise<string> {
   const env = getEnv()
-  const value = await encode({ token: { sub: userId, authAt: Date.now() + 1 }, secret: env.AUTH_SECRET, maxAge: maxAgeSeconds })
+  const value = await encode({
+    token: { sub: userId, authAt: Date.now() + 1 },
+    secret: env.AUTH_SECRET,
+    maxAge: maxAgeSeconds,
+  })
   const secure = env.APP_URL.startsWith("https://") ? "; Secure" : ""
   return `${sessionCookieName()}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`
 }

@@ -25,7 +25,16 @@ export async function getAccountOverview(userId: string): Promise<AccountOvervie
   const db = getDb()
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, passwordHash: true, totpEnabledAt: true, quotaBytes: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      emailVerifiedAt: true,
+      passwordHash: true,
+      totpEnabledAt: true,
+      quotaBytes: true,
+    },
   })
   const [row] = await db.$queryRaw<{ used: bigint }[]>`SELECT valet_bytes_in_use(${userId}) AS used`
   return {
@@ -36,7 +45,10 @@ export async function getAccountOverview(userId: string): Promise<AccountOvervie
     emailVerified: Boolean(user.emailVerifiedAt),
     hasPassword: Boolean(user.passwordHash),
     twoFactorEnabled: Boolean(user.totpEnabledAt),
-    quota: { usedBytes: Number(row?.used ?? 0n), quotaBytes: user.quotaBytes === null ? getEnv().USER_QUOTA_BYTES : Number(user.quotaBytes) },
+    quota: {
+      usedBytes: Number(row?.used ?? 0n),
+      quotaBytes: user.quotaBytes === null ? getEnv().USER_QUOTA_BYTES : Number(user.quotaBytes),
+    },
   }
 }
 
@@ -49,7 +61,10 @@ export async function updateAccountName(userId: string, name: string | null): Pr
  * session must not become a password oracle), 403 `current_password_wrong` when it is not right.
  */
 export async function assertCurrentPassword(userId: string, password: string): Promise<void> {
-  await enforceRateLimits([{ key: `current-password:user:${userId}`, ...RATE_LIMITS.signInPerAccount }], "Too many password attempts")
+  await enforceRateLimits(
+    [{ key: `current-password:user:${userId}`, ...RATE_LIMITS.signInPerAccount }],
+    "Too many password attempts",
+  )
   const user = await getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } })
   if (!(await verifyPassword(user?.passwordHash, password))) {
     throw new ApiError("current_password_wrong", "Your current password is not right")
@@ -57,7 +72,10 @@ export async function assertCurrentPassword(userId: string, password: string): P
 }
 
 /** Sets a new password, ends every other session and tells the owner by mail (when mail works). */
-export async function changePassword(user: AccountUser, input: { currentPassword: string; newPassword: string }): Promise<Date> {
+export async function changePassword(
+  user: AccountUser,
+  input: { currentPassword: string; newPassword: string },
+): Promise<Date> {
   await assertCurrentPassword(user.id, input.currentPassword)
   const passwordHash = await hashPassword(input.newPassword)
   return getDb().$transaction(async (tx) => {
@@ -72,9 +90,15 @@ export async function changePassword(user: AccountUser, input: { currentPassword
  * Starts an email change: a confirmation link to the new address and a notice to the old one. The
  * address changes only when the link is followed. Accounts with a password must send it.
  */
-export async function requestEmailChange(user: AccountUser, input: { email: string; currentPassword?: string }): Promise<void> {
+export async function requestEmailChange(
+  user: AccountUser,
+  input: { email: string; currentPassword?: string },
+): Promise<void> {
   const db = getDb()
-  const account = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true, email: true } })
+  const account = await db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { passwordHash: true, email: true },
+  })
   if (account.passwordHash) await assertCurrentPassword(user.id, input.currentPassword ?? "")
   if (input.email === account.email) throw new ApiError("invalid_request", "That is already your address")
   if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
@@ -96,7 +120,8 @@ export async function confirmEmailChange(token: string): Promise<void> {
       await tx.user.update({ where: { id: userId }, data: { email, emailVerifiedAt: new Date() } })
     })
   } catch (error) {
-    if (prismaErrorCode(error) === "P2002") throw new ApiError("email_taken", "Another account took this address meanwhile")
+    if (prismaErrorCode(error) === "P2002")
+      throw new ApiError("email_taken", "Another account took this address meanwhile")
     throw error
   }
 }

@@ -9,7 +9,9 @@ import type { SignInInput } from "@/lib/shared/validations/auth"
  * TOTP or recovery code in the same form post. Without a code the refusal `OtpRequired` tells the
  * form to ask for one; nothing about the session is issued until both pass.
  */
-export async function signInWithPassword(input: Pick<SignInInput, "email" | "password"> & { otp?: string }): Promise<AccountUser | null> {
+export async function signInWithPassword(
+  input: Pick<SignInInput, "email" | "password"> & { otp?: string },
+): Promise<AccountUser | null> {
   const user = await verifyCredentials(input)
   if (!user) return null
   const factor = await getDb().user.findUnique({ where: { id: user.id }, select: { totpEnabledAt: true } })

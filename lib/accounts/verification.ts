@@ -17,7 +17,10 @@ export async function sendVerificationMail(user: { id: string; email: string }):
  * Follows a verification link: the address it was sent to must still be the account's. 400
  * `invalid_link_token` otherwise, and nothing changes.
  */
-export async function confirmEmailVerification(token: string, policy: AccountPolicy = accountPolicyFromEnv()): Promise<void> {
+export async function confirmEmailVerification(
+  token: string,
+  policy: AccountPolicy = accountPolicyFromEnv(),
+): Promise<void> {
   await getDb().$transaction(async (tx) => {
     const { userId, email } = await consumeLinkToken(tx, token, "VERIFY_EMAIL")
     await markEmailVerified(tx, { id: userId, email }, policy)

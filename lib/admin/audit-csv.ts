@@ -33,7 +33,11 @@ export async function exportAuditCsv(query: AdminAuditQuery): Promise<string> {
   let cursor: string | undefined
   const batch = 1000
   while (lines.length - 1 < AUDIT_CSV_MAX_ROWS) {
-    const { events, nextCursor } = await listAuditEvents({ ...query, cursor, limit: Math.min(batch, AUDIT_CSV_MAX_ROWS - (lines.length - 1)) })
+    const { events, nextCursor } = await listAuditEvents({
+      ...query,
+      cursor,
+      limit: Math.min(batch, AUDIT_CSV_MAX_ROWS - (lines.length - 1)),
+    })
     for (const event of events) {
       lines.push(
         [

@@ -90,7 +90,9 @@ async function withSubjects(rows: Omit<AuditRow, "subject">[]): Promise<AuditRow
 }
 
 /** Audit events, newest first, a page at a time. */
-export async function listAuditEvents(query: AdminAuditQuery): Promise<{ events: AuditRow[]; nextCursor: string | null }> {
+export async function listAuditEvents(
+  query: AdminAuditQuery,
+): Promise<{ events: AuditRow[]; nextCursor: string | null }> {
   const rows = await getDb().auditEvent.findMany({
     where: auditWhere(query),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -14,7 +14,9 @@ export type AdminFileRow = {
 }
 
 /** Every file of every user, newest first, filtered by owner email, name and size range. */
-export async function listAllFiles(query: AdminFilesQuery): Promise<{ files: AdminFileRow[]; nextCursor: string | null }> {
+export async function listAllFiles(
+  query: AdminFilesQuery,
+): Promise<{ files: AdminFileRow[]; nextCursor: string | null }> {
   const now = new Date()
   const size = {
     ...(query.minSize !== undefined ? { gte: BigInt(query.minSize) } : {}),

@@ -7,6 +7,9 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number): { ro
   return { rows: shown, nextCursor: rows.length > limit ? (shown.at(-1)?.id ?? null) : null }
 }
 
-export const cursorArgs = (page: Page) => ({ take: page.limit + 1, ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}) })
+export const cursorArgs = (page: Page) => ({
+  take: page.limit + 1,
+  ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
+})
 
 export const contains = (text: string) => ({ contains: text, mode: "insensitive" as const })

@@ -10,7 +10,9 @@ import { contains, cursorArgs, pageOf } from "@/lib/admin/paging"
 export type AdminShareRow = ShareSummary & { owner: { id: string; email: string } }
 
 /** Every share of every user, newest first, filtered by state, owner email and file name. */
-export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: AdminShareRow[]; nextCursor: string | null }> {
+export async function listAllShares(
+  query: AdminSharesQuery,
+): Promise<{ shares: AdminShareRow[]; nextCursor: string | null }> {
   const now = new Date()
   const rows = await getDb().share.findMany({
     where: {
@@ -39,12 +41,18 @@ export async function listAllShares(query: AdminSharesQuery): Promise<{ shares: 
 export async function revokeShares(admin: AuthUser, shareIds: string[]): Promise<number> {
   const ids = [...new Set(shareIds)]
   return getDb().$transaction(async (tx) => {
-    const found = await tx.share.findMany({ where: { id: { in: ids } }, select: { id: true, ownerId: true, revokedAt: true } })
+    const found = await tx.share.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, ownerId: true, revokedAt: true },
+    })
     if (found.length !== ids.length) throw notFound("Share")
     const now = new Date()
     const pending = found.filter((share) => share.revokedAt === null)
     // The conditional update decides which are newly revoked, should an owner revoke one meanwhile.
-    const { count } = await tx.share.updateMany({ where: { id: { in: pending.map((share) => share.id) }, revokedAt: null }, data: { revokedAt: now, revokedById: admin.id } })
+    const { count } = await tx.share.updateMany({
+      where: { id: { in: pending.map((share) => share.id) }, revokedAt: null },
+      data: { revokedAt: now, revokedById: admin.id },
+    })
     for (const share of pending) {
       await recordAction(
         { id: admin.id, via: admin.via },

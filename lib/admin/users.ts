@@ -27,7 +27,9 @@ export type AdminUserRow = {
 }
 
 /** Every account, oldest first (the first admin on top), with what it stores and shares. */
-export async function listUsers(page: Page & { q?: string }): Promise<{ users: AdminUserRow[]; nextCursor: string | null }> {
+export async function listUsers(
+  page: Page & { q?: string },
+): Promise<{ users: AdminUserRow[]; nextCursor: string | null }> {
   const db = getDb()
   const now = new Date()
   const rows = await db.user.findMany({
@@ -47,7 +49,11 @@ export async function listUsers(page: Page & { q?: string }): Promise<{ users: A
     },
   })
   const { rows: shown, nextCursor } = pageOf(rows, page.limit)
-  const usage = await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: shown.map((user) => user.id) } }, _sum: { size: true } })
+  const usage = await db.file.groupBy({
+    by: ["ownerId"],
+    where: { ownerId: { in: shown.map((user) => user.id) } },
+    _sum: { size: true },
+  })
   const usedBy = new Map(usage.map((entry) => [entry.ownerId, Number(entry._sum.size ?? 0n)]))
   const defaultQuota = getEnv().USER_QUOTA_BYTES
   return {
@@ -83,10 +89,14 @@ export async function updateUser(admin: AuthUser, userId: string, input: AdminUp
   const db = getDb()
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabledAt: true } })
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, role: true, disabledAt: true },
+    })
     if (!user) throw notFound("User")
 
-    const losesAdmin = user.role === "ADMIN" && user.disabledAt === null && (input.role === "USER" || input.disabled === true)
+    const losesAdmin =
+      user.role === "ADMIN" && user.disabledAt === null && (input.role === "USER" || input.disabled === true)
     if (losesAdmin) {
       const otherAdmins = await tx.user.count({ where: { role: "ADMIN", disabledAt: null, id: { not: user.id } } })
       if (otherAdmins === 0) {
@@ -100,7 +110,9 @@ export async function updateUser(admin: AuthUser, userId: string, input: AdminUp
       where: { id: user.id },
       data: {
         ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.quotaBytes !== undefined ? { quotaBytes: input.quotaBytes === null ? null : BigInt(input.quotaBytes) } : {}),
+        ...(input.quotaBytes !== undefined
+          ? { quotaBytes: input.quotaBytes === null ? null : BigInt(input.quotaBytes) }
+          : {}),
         ...(input.disabled === true && user.disabledAt === null ? { disabledAt: now } : {}),
         ...(input.disabled === false ? { disabledAt: null } : {}),
       },
@@ -110,9 +122,15 @@ export async function updateUser(admin: AuthUser, userId: string, input: AdminUp
     if (disabling) {
       // Re-enabling later does not bring these back: links and tokens were handed to others,
       // and the owner should mint new ones knowingly.
-      revokedShares = (await tx.share.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: now, revokedById: admin.id } }))
-        .count
-      revokedTokens = (await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } })).count
+      revokedShares = (
+        await tx.share.updateMany({
+          where: { ownerId: user.id, revokedAt: null },
+          data: { revokedAt: now, revokedById: admin.id },
+        })
+      ).count
+      revokedTokens = (
+        await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } })
+      ).count
     }
     await recordAdminAction(
       admin,
@@ -133,6 +151,9 @@ export async function updateUser(admin: AuthUser, userId: string, input: AdminUp
 /** Creates an account on an admin's behalf, also while self-registration is closed. */
 export async function createUser(admin: AuthUser, input: RegisterInput): Promise<AccountUser> {
   const user = await registerUser(input, accountPolicyFromEnv(), { allowWhenClosed: true })
-  await recordAdminAction(admin, { action: "admin.user.create", details: { userId: user.id, email: user.email, role: user.role } })
+  await recordAdminAction(admin, {
+    action: "admin.user.create",
+    details: { userId: user.id, email: user.email, role: user.role },
+  })
   return user
 }

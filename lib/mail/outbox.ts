@@ -6,7 +6,9 @@ import { enqueueOutbox, registerOutboxHandler } from "@/lib/outbox"
 export const MAIL_KIND = "mail"
 
 const isMailMessage = (value: unknown): value is MailMessage =>
-  typeof value === "object" && value !== null && ["to", "subject", "text", "html"].every((field) => typeof (value as Record<string, unknown>)[field] === "string")
+  typeof value === "object" &&
+  value !== null &&
+  ["to", "subject", "text", "html"].every((field) => typeof (value as Record<string, unknown>)[field] === "string")
 
 registerOutboxHandler(MAIL_KIND, async (payload) => {
   if (!isMailMessage(payload)) throw new Error("malformed mail payload")
@@ -21,7 +23,10 @@ export function assertMailAvailable(): void {
 }
 
 /** Queues a rendered mail in the outbox, inside the caller's transaction when given one. */
-export async function enqueueMail(message: MailMessage, db?: Pick<Prisma.TransactionClient, "outboxMessage">): Promise<void> {
+export async function enqueueMail(
+  message: MailMessage,
+  db?: Pick<Prisma.TransactionClient, "outboxMessage">,
+): Promise<void> {
   assertMailAvailable()
   await enqueueOutbox(MAIL_KIND, message, db)
 }

@@ -5,7 +5,9 @@ import { parseMail } from "@/scripts/services/mail-catcher"
 
 describe("mail templates", () => {
   it("builds links from APP_URL alone, whatever the path holds", () => {
-    expect(appLink("https://valet.example.com", "/reset-password", { token: "a b&c" })).toBe("https://valet.example.com/reset-password?token=a+b%26c")
+    expect(appLink("https://valet.example.com", "/reset-password", { token: "a b&c" })).toBe(
+      "https://valet.example.com/reset-password?token=a+b%26c",
+    )
   })
 
   it("escapes what it puts into HTML and has no images or tracking", () => {
@@ -15,7 +17,10 @@ describe("mail templates", () => {
     expect(mail.text).toContain('"><img src=x>@example.com')
     const reset = passwordResetMail("ada@example.com", "https://valet.example.com/reset-password?token=t")
     expect(reset.subject).toBe("Reset your password · Valet")
-    expect(reset.html.match(/https?:\/\/[^"<\s]+/g)).toEqual(["https://valet.example.com/reset-password?token=t", "https://valet.example.com/reset-password?token=t"])
+    expect(reset.html.match(/https?:\/\/[^"<\s]+/g)).toEqual([
+      "https://valet.example.com/reset-password?token=t",
+      "https://valet.example.com/reset-password?token=t",
+    ])
   })
 })
 

@@ -8,7 +8,10 @@ import type { MailMessage } from "@/lib/mail/transport"
 export const PRODUCT_NAME = "Valet"
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char)
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char,
+  )
 
 /** An absolute link into the app, from APP_URL. */
 export function appLink(appUrl: string, path: string, query: Record<string, string> = {}): string {
@@ -17,7 +20,12 @@ export function appLink(appUrl: string, path: string, query: Record<string, stri
   return url.toString()
 }
 
-export type Template = { subject: string; paragraphs: string[]; action?: { label: string; url: string }; footer?: string }
+export type Template = {
+  subject: string
+  paragraphs: string[]
+  action?: { label: string; url: string }
+  footer?: string
+}
 
 export function render(to: string, template: Template): MailMessage {
   const subject = `${template.subject} · ${PRODUCT_NAME}`
@@ -32,8 +40,10 @@ export function render(to: string, template: Template): MailMessage {
     `<h1 style="font-size:18px">${escapeHtml(template.subject)}</h1>`,
     ...template.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
     ...(template.action
-      ? [`<p><a href="${escapeHtml(template.action.url)}">${escapeHtml(template.action.label)}</a></p>`,
-         `<p style="font-size:12px;color:#475569">${escapeHtml(template.action.url)}</p>`]
+      ? [
+          `<p><a href="${escapeHtml(template.action.url)}">${escapeHtml(template.action.label)}</a></p>`,
+          `<p style="font-size:12px;color:#475569">${escapeHtml(template.action.url)}</p>`,
+        ]
       : []),
     ...(template.footer ? [`<p style="font-size:12px;color:#475569">${escapeHtml(template.footer)}</p>`] : []),
     `<p>— ${PRODUCT_NAME}</p></body></html>`,
@@ -46,7 +56,9 @@ const IGNORE = "If you did not ask for this, you can ignore this mail; nothing c
 export const verifyEmailMail = (to: string, url: string) =>
   render(to, {
     subject: "Confirm your email address",
-    paragraphs: [`Confirm that ${to} is your address for your ${PRODUCT_NAME} account. The link works once, for 24 hours.`],
+    paragraphs: [
+      `Confirm that ${to} is your address for your ${PRODUCT_NAME} account. The link works once, for 24 hours.`,
+    ],
     action: { label: "Confirm my address", url },
     footer: IGNORE,
   })
@@ -65,7 +77,9 @@ export const passwordResetMail = (to: string, url: string) =>
 export const changeEmailMail = (to: string, url: string) =>
   render(to, {
     subject: "Confirm your new email address",
-    paragraphs: [`Confirm ${to} as the new address of your ${PRODUCT_NAME} account. The link works once, for 24 hours.`],
+    paragraphs: [
+      `Confirm ${to} as the new address of your ${PRODUCT_NAME} account. The link works once, for 24 hours.`,
+    ],
     action: { label: "Use this address", url },
     footer: IGNORE,
   })
@@ -91,7 +105,9 @@ export const passwordChangedMail = (to: string) =>
 export const inviteMail = (to: string, url: string, invitedBy: string) =>
   render(to, {
     subject: "You are invited",
-    paragraphs: [`${invitedBy} created a ${PRODUCT_NAME} account for ${to}. Choose your password to start. The link works once, for 7 days.`],
+    paragraphs: [
+      `${invitedBy} created a ${PRODUCT_NAME} account for ${to}. Choose your password to start. The link works once, for 7 days.`,
+    ],
     action: { label: "Choose my password", url },
     footer: "If you did not expect this, ignore this mail; the account stays unusable without a password.",
   })

@@ -14,7 +14,11 @@ function transporter(url: string): Transporter {
       // smtp:// upgrades with STARTTLS when the server offers it, smtps:// is TLS from the start;
       // nodemailer reads both (and credentials) from the URL. Bounded waits: a hung server must
       // not hold the outbox worker.
-      transporter: nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+      transporter: nodemailer.createTransport(url, {
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
     }
   }
   return cached.transporter

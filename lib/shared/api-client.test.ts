@@ -3,7 +3,9 @@ import { readApiFailure, retryHint, sentence } from "@/lib/shared/api-client"
 
 describe("readApiFailure", () => {
   it("reads Valet's error body, its issues and a 429's Retry-After", async () => {
-    const body = { error: { code: "rate_limited", message: "Too many sign-ups from your network; try again in 58 minutes" } }
+    const body = {
+      error: { code: "rate_limited", message: "Too many sign-ups from your network; try again in 58 minutes" },
+    }
     const failure = await readApiFailure(Response.json(body, { status: 429, headers: { "Retry-After": "3480" } }))
     expect(failure).toEqual({
       status: 429,
@@ -13,8 +15,16 @@ describe("readApiFailure", () => {
       retryAfterSeconds: 3480,
     })
 
-    const invalid = { error: { code: "invalid_request", message: "email: Enter a valid email address", issues: [{ path: "email", message: "Enter a valid email address" }] } }
-    expect((await readApiFailure(Response.json(invalid, { status: 400 }))).issues).toEqual([{ path: "email", message: "Enter a valid email address" }])
+    const invalid = {
+      error: {
+        code: "invalid_request",
+        message: "email: Enter a valid email address",
+        issues: [{ path: "email", message: "Enter a valid email address" }],
+      },
+    }
+    expect((await readApiFailure(Response.json(invalid, { status: 400 }))).issues).toEqual([
+      { path: "email", message: "Enter a valid email address" },
+    ])
   })
 
   it("still gives a message for a body that is not ours", async () => {
@@ -25,7 +35,9 @@ describe("readApiFailure", () => {
   })
 
   it("keeps the message but not a code this build does not catalogue", async () => {
-    const failure = await readApiFailure(Response.json({ error: { code: "no_such_code", message: "Something new" } }, { status: 400 }))
+    const failure = await readApiFailure(
+      Response.json({ error: { code: "no_such_code", message: "Something new" } }, { status: 400 }),
+    )
     expect(failure.code).toBe("unexpected_response")
     expect(failure.message).toBe("Something new.")
   })

@@ -30,7 +30,9 @@ export async function readApiFailure(response: Response): Promise<ApiFailure> {
   return {
     status: response.status,
     code: parsed.success && isErrorCode(parsed.data.error.code) ? parsed.data.error.code : "unexpected_response",
-    message: parsed.success ? sentence(parsed.data.error.message) : `The server answered ${response.status}. Try again in a moment.`,
+    message: parsed.success
+      ? sentence(parsed.data.error.message)
+      : `The server answered ${response.status}. Try again in a moment.`,
     issues: parsed.success ? (parsed.data.error.issues ?? []) : [],
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
   }

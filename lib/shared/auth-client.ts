@@ -43,7 +43,8 @@ export async function signInWithCredentials(input: {
   if (response.status === 503) return { ok: false, error: "Busy" }
   // next-auth answers `{ url }`; a refusal is the error page's URL with the reason in `?error=`.
   const body: unknown = await response.json().catch(() => null)
-  const url = typeof body === "object" && body !== null && "url" in body && typeof body.url === "string" ? body.url : undefined
+  const url =
+    typeof body === "object" && body !== null && "url" in body && typeof body.url === "string" ? body.url : undefined
   const error = url ? new URL(url, window.location.origin).searchParams.get("error") : null
   if (response.ok && url && !error) return { ok: true }
   return { ok: false, error: error ?? "Unavailable" }

@@ -10,9 +10,12 @@ describe("downloadContentType", () => {
     ["audio/mpeg", "audio/mpeg"],
     ["text/plain", "text/plain"],
     ["text/plain; charset=UTF-8", "text/plain; charset=utf-8"],
-    ["text/csv;charset=\"iso-8859-1\"", "text/csv; charset=iso-8859-1"],
+    ['text/csv;charset="iso-8859-1"', "text/csv; charset=iso-8859-1"],
     ["application/zip", "application/zip"],
-    ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+    [
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
     ["application/octet-stream", "application/octet-stream"],
   ])("keeps the safe type %s as %s", (recorded, served) => {
     expect(isSafeContentType(recorded)).toBe(true)
@@ -53,7 +56,7 @@ describe("downloadContentType", () => {
   })
 
   it("never passes parameters other than a plain text charset through", () => {
-    expect(downloadContentType("image/png; name=\"x.html\"")).toBe("image/png")
-    expect(downloadContentType("text/plain; charset=\"a b\"")).toBe("text/plain")
+    expect(downloadContentType('image/png; name="x.html"')).toBe("image/png")
+    expect(downloadContentType('text/plain; charset="a b"')).toBe("text/plain")
   })
 })

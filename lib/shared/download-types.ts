@@ -45,7 +45,13 @@ const SAFE_TYPES = new Set([
 ])
 
 /** Families that are media containers, never markup or code. */
-const SAFE_PREFIXES = ["audio/", "video/", "font/", "application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument."]
+const SAFE_PREFIXES = [
+  "audio/",
+  "video/",
+  "font/",
+  "application/vnd.openxmlformats-officedocument.",
+  "application/vnd.oasis.opendocument.",
+]
 
 /**
  * Markers of a type a browser may run: markup (HTML, XHTML, SVG and every +xml), scripts, and

@@ -15,17 +15,22 @@ export const ERROR_CODES = {
   webhook_url_forbidden: { status: 400, description: "The webhook URL is not http(s) or names an internal address." },
   invalid_link_token: {
     status: 400,
-    description: "A mailed link's token (reset, verification, email change, invitation) is unknown, expired, used or tampered with; nothing changed.",
+    description:
+      "A mailed link's token (reset, verification, email change, invitation) is unknown, expired, used or tampered with; nothing changed.",
   },
   // 401: who is calling is unknown or not proven
   unauthorized: { status: 401, description: "No session and no API token." },
-  invalid_token: { status: 401, description: "The API token is invalid, expired or revoked, or its account is disabled." },
+  invalid_token: {
+    status: 401,
+    description: "The API token is invalid, expired or revoked, or its account is disabled.",
+  },
   session_revoked: { status: 401, description: "The session's account is disabled or gone, or the session was ended." },
   password_required: { status: 401, description: "The link has a password and none was sent." },
   wrong_password: { status: 401, description: "The link's password is not right." },
   invalid_upload_session: {
     status: 401,
-    description: "The upload session is not for this link, has expired, was tampered with, or the link's password changed.",
+    description:
+      "The upload session is not for this link, has expired, was tampered with, or the link's password changed.",
   },
   invalid_otp: { status: 401, description: "The two-factor code is not right, or was already used." },
   // 403: known caller, not allowed
@@ -33,7 +38,10 @@ export const ERROR_CODES = {
   cross_origin_request: { status: 403, description: "A cookie-authenticated change came from another origin." },
   registration_closed: { status: 403, description: "Self-registration is turned off." },
   quota_exceeded: { status: 403, description: "The upload would pass the owner's storage quota." },
-  current_password_wrong: { status: 403, description: "The current password sent with a password or email change is not right." },
+  current_password_wrong: {
+    status: 403,
+    description: "The current password sent with a password or email change is not right.",
+  },
   // 404, 409, 410: the resource's state
   not_found: { status: 404, description: "No such resource for this caller (another user's answers the same)." },
   conflict: { status: 409, description: "The resource already exists." },
@@ -52,9 +60,18 @@ export const ERROR_CODES = {
   share_revoked: { status: 410, description: "The link was revoked." },
   share_expired: { status: 410, description: "The link has expired." },
   share_used_up: { status: 410, description: "The link has reached its download limit." },
-  no_preview: { status: 404, description: "The file's type is not shown inline (only images, mp4/webm, audio, PDF and text are)." },
-  share_not_active: { status: 409, description: "Only a live link can be edited (it was revoked, has expired or is used up)." },
-  share_has_many_files: { status: 409, description: "The one-file download route was called for a link holding several files." },
+  no_preview: {
+    status: 404,
+    description: "The file's type is not shown inline (only images, mp4/webm, audio, PDF and text are).",
+  },
+  share_not_active: {
+    status: 409,
+    description: "Only a live link can be edited (it was revoked, has expired or is used up).",
+  },
+  share_has_many_files: {
+    status: 409,
+    description: "The one-file download route was called for a link holding several files.",
+  },
   // 411-415: the body's size or kind
   length_required: { status: 411, description: "The request must declare its Content-Length." },
   file_too_large: { status: 413, description: "The file is larger than the server or the link allows." },
@@ -66,7 +83,10 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, description: "Too many requests; wait for Retry-After." },
   // 5xx: ours, or a service behind us
   internal_error: { status: 500, description: "An unexpected failure; the message carries a request id for the log." },
-  database_unavailable: { status: 503, description: "PostgreSQL is unreachable or restarting; retry after Retry-After." },
+  database_unavailable: {
+    status: 503,
+    description: "PostgreSQL is unreachable or restarting; retry after Retry-After.",
+  },
   storage_unavailable: { status: 503, description: "The storage server is unreachable; retry after Retry-After." },
   mail_unavailable: { status: 503, description: "This server has no SMTP_URL, so features that need mail are off." },
   unavailable: { status: 503, description: "Several services are unreachable (health check)." },

@@ -13,11 +13,17 @@ describe("previews", () => {
     expect(previewContentType(type)).toBe(pinned)
   })
 
-  it.each(["text/html", "image/svg+xml", "application/xml", "text/xml", "application/xhtml+xml", "application/javascript", "application/octet-stream", ""])(
-    "%j is never shown inline",
-    (type) => {
-      expect(previewKindOf(type)).toBeNull()
-      expect(previewContentType(type)).toBeNull()
-    },
-  )
+  it.each([
+    "text/html",
+    "image/svg+xml",
+    "application/xml",
+    "text/xml",
+    "application/xhtml+xml",
+    "application/javascript",
+    "application/octet-stream",
+    "",
+  ])("%j is never shown inline", (type) => {
+    expect(previewKindOf(type)).toBeNull()
+    expect(previewContentType(type)).toBeNull()
+  })
 })

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest"
-import { formatBytes, GIB, MIB, partLayout, partSizeOf, S3_MAX_OBJECT_SIZE, S3_MAX_PARTS } from "@/lib/shared/upload-layout"
+import {
+  formatBytes,
+  GIB,
+  MIB,
+  partLayout,
+  partSizeOf,
+  S3_MAX_OBJECT_SIZE,
+  S3_MAX_PARTS,
+} from "@/lib/shared/upload-layout"
 
 describe("partLayout", () => {
   it("cuts a 64 MiB file into eight 8 MiB parts", () => {

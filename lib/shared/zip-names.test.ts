@@ -24,6 +24,12 @@ describe("zip entry names", () => {
   })
 
   it("keeps names unique, case-insensitively, before the extension", () => {
-    expect(zipEntryNames(["a.txt", "A.txt", "a.txt", "b", "b"])).toEqual(["a.txt", "A (2).txt", "a (3).txt", "b", "b (2)"])
+    expect(zipEntryNames(["a.txt", "A.txt", "a.txt", "b", "b"])).toEqual([
+      "a.txt",
+      "A (2).txt",
+      "a (3).txt",
+      "b",
+      "b (2)",
+    ])
   })
 })

@@ -178,7 +178,12 @@ export async function presignPart(input: {
  * A download URL that makes the browser save the object under its display name, served with the
  * recorded type only when that type cannot run (DESIGN §3.13), else as application/octet-stream.
  */
-export async function presignGet(input: { key: string; filename: string; contentType?: string; expiresIn?: number }): Promise<PresignedRequest> {
+export async function presignGet(input: {
+  key: string
+  filename: string
+  contentType?: string
+  expiresIn?: number
+}): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().DOWNLOAD_URL_TTL_SECONDS)
   const command = new GetObjectCommand({
     Bucket: bucket(),
@@ -195,7 +200,12 @@ export async function presignGet(input: { key: string; filename: string; content
  * caller allows only types that cannot run script) and the disposition is `inline`, so an image,
  * a player or a PDF viewer shows it. Range requests work on it like on any GET.
  */
-export async function presignPreview(input: { key: string; filename: string; contentType: string; expiresIn?: number }): Promise<PresignedRequest> {
+export async function presignPreview(input: {
+  key: string
+  filename: string
+  contentType: string
+  expiresIn?: number
+}): Promise<PresignedRequest> {
   const expiresIn = capTtl(input.expiresIn ?? getEnv().PREVIEW_URL_TTL_SECONDS)
   const command = new GetObjectCommand({
     Bucket: bucket(),
@@ -234,7 +244,11 @@ export async function createMultipartUpload(input: { key: string; contentType: s
  * Assembles a multipart upload. Answers false when storage refuses the part list (an ETag that is
  * not its part's, a part too small, an upload it no longer knows): a client error, not an outage.
  */
-export async function completeMultipartUpload(input: { key: string; uploadId: string; parts: CompletedPart[] }): Promise<boolean> {
+export async function completeMultipartUpload(input: {
+  key: string
+  uploadId: string
+  parts: CompletedPart[]
+}): Promise<boolean> {
   try {
     await s3().send(
       new CompleteMultipartUploadCommand({
@@ -287,7 +301,8 @@ export async function listParts(input: { key: string; uploadId: string }): Promi
       throw storageUnavailable("ListParts", error)
     }
     for (const part of page.Parts ?? []) {
-      if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 })
+      if (part.PartNumber && part.ETag)
+        parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 })
     }
     marker = page.IsTruncated ? page.NextPartNumberMarker : undefined
   } while (marker)
@@ -312,7 +327,9 @@ export async function* listObjects(prefix = "", options: { pageSize?: number } =
       ),
     )
     yield (page.Contents ?? []).flatMap((object) =>
-      object.Key ? [{ key: object.Key, size: object.Size ?? 0, etag: object.ETag, lastModified: object.LastModified }] : [],
+      object.Key
+        ? [{ key: object.Key, size: object.Size ?? 0, etag: object.ETag, lastModified: object.LastModified }]
+        : [],
     )
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
   } while (continuationToken)

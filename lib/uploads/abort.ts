@@ -7,7 +7,8 @@ import { findOwnUpload } from "@/lib/uploads/own-upload"
 
 /** Removes whatever storage holds for a grant: the multipart parts, or the object of a single PUT. */
 export async function discardStoredData(upload: { objectKey: string; multipartUploadId: string | null }) {
-  if (upload.multipartUploadId) await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
+  if (upload.multipartUploadId)
+    await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
   else await deleteObject(upload.objectKey)
 }
 
@@ -25,7 +26,8 @@ export async function closeWithoutFile(upload: { id: string; keysExpireAt: Date 
 /** Cancels an upload and removes partial data. Aborting twice is fine; a completed upload is a 409. */
 export async function abortUpload(uploader: Uploader, uploadId: string): Promise<void> {
   const upload = await findOwnUpload(uploader, uploadId)
-  if (upload.status === "COMPLETED") throw new ApiError("upload_completed", "This upload is complete; delete the file instead")
+  if (upload.status === "COMPLETED")
+    throw new ApiError("upload_completed", "This upload is complete; delete the file instead")
   if (upload.status !== "PENDING") return
   await discardStoredData(upload)
   await closeWithoutFile(upload, "ABORTED")
@@ -81,7 +83,8 @@ export async function sweepClosedUploads(options: { batchSize?: number } = {}): 
         FOR UPDATE OF u SKIP LOCKED`
       for (const upload of due) {
         // Both: a multipart upload's id may still hold parts, and any key may have left an object.
-        if (upload.multipartUploadId) await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
+        if (upload.multipartUploadId)
+          await abortMultipartUpload({ key: upload.objectKey, uploadId: upload.multipartUploadId })
         await deleteObject(upload.objectKey)
       }
       if (due.length > 0) {

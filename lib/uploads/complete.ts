@@ -1,13 +1,27 @@
 import { getDb } from "@/lib/db"
 import { onFileUploaded } from "@/lib/notifications"
 import { ApiError } from "@/lib/errors"
-import { abortMultipartUpload, completeMultipartUpload, deleteObject, headObject, listParts, sealObject, storagePinsVersions } from "@/lib/storage"
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  deleteObject,
+  headObject,
+  listParts,
+  sealObject,
+  storagePinsVersions,
+} from "@/lib/storage"
 import { partSizeOf } from "@/lib/shared/upload-layout"
 import { FileSummary, Uploader, ownerIdOf, actorOf, isRequestUploader } from "@/lib/uploads/uploader"
 import { findOwnUpload, OwnUpload, assertOpen, multipartLayoutOf } from "@/lib/uploads/own-upload"
 import { closeWithoutFile } from "@/lib/uploads/abort"
 
-export const toFileSummary = (file: { id: string; name: string; size: bigint; contentType: string; createdAt: Date }): FileSummary => ({
+export const toFileSummary = (file: {
+  id: string
+  name: string
+  size: bigint
+  contentType: string
+  createdAt: Date
+}): FileSummary => ({
   id: file.id,
   name: file.name,
   size: Number(file.size),
@@ -23,7 +37,10 @@ export async function rejectUpload(upload: OwnUpload, reason: string): Promise<n
 }
 
 /** Which parts a multipart completion will use: storage's own list where it has one. */
-export async function partsToComplete(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+export async function partsToComplete(
+  upload: OwnUpload,
+  clientParts: { partNumber: number; etag: string }[] | undefined,
+) {
   const layout = multipartLayoutOf(upload)
   const stored = await listParts({ key: upload.objectKey, uploadId: layout.uploadId })
   // Azure: a part key (`w`) can commit a block list of its own; only the server assembles.
@@ -33,14 +50,22 @@ export async function partsToComplete(upload: OwnUpload, clientParts: { partNumb
   }
   const parts = stored ?? (clientParts ?? []).map((part) => ({ ...part, size: undefined }))
   const byNumber = new Map(parts.map((part) => [part.partNumber, part]))
-  const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter((partNumber) => !byNumber.has(partNumber))
+  const missing = Array.from({ length: layout.partCount }, (_, index) => index + 1).filter(
+    (partNumber) => !byNumber.has(partNumber),
+  )
   if (missing.length > 0 || byNumber.size !== layout.partCount) {
-    throw new ApiError("upload_incomplete", `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`)
+    throw new ApiError(
+      "upload_incomplete",
+      `Parts ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} are not in storage yet`,
+    )
   }
   for (const part of parts) {
     if (part.size !== undefined && part.size !== partSizeOf(part.partNumber, layout)) {
       await abortMultipartUpload({ key: upload.objectKey, uploadId: layout.uploadId })
-      await rejectUpload(upload, `Part ${part.partNumber} has ${part.size} bytes, not ${partSizeOf(part.partNumber, layout)}`)
+      await rejectUpload(
+        upload,
+        `Part ${part.partNumber} has ${part.size} bytes, not ${partSizeOf(part.partNumber, layout)}`,
+      )
     }
   }
   return { layout, parts: [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber) }
@@ -65,11 +90,15 @@ async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: num
     })
     if (typeof assembled === "object") await rejectUpload(upload, assembled.mismatch)
     if (!assembled) {
-      throw new ApiError("upload_incomplete", "Storage refused to assemble the parts (one is missing or not what was uploaded)")
+      throw new ApiError(
+        "upload_incomplete",
+        "Storage refused to assemble the parts (one is missing or not what was uploaded)",
+      )
     }
   }
   const version = await sealObject(upload.objectKey)
-  if (version) await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
+  if (version)
+    await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
   return version
 }
 
@@ -98,7 +127,9 @@ export async function completeUpload(
             // fail on the first one's blob and discard it. (An advisory lock, not a row lock: a
             // rejection updates the row from another connection.)
             await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`complete:${upload.id}`}, 0))`
-            const [row] = await tx.$queryRaw<{ snapshotId: string | null }[]>`SELECT "snapshotId" FROM "Upload" WHERE id = ${upload.id}`
+            const [row] = await tx.$queryRaw<
+              { snapshotId: string | null }[]
+            >`SELECT "snapshotId" FROM "Upload" WHERE id = ${upload.id}`
             return row?.snapshotId ?? (await assembleAndSeal(upload, input.parts))
           },
           { maxWait: 15_000, timeout: 120_000 },
@@ -109,9 +140,13 @@ export async function completeUpload(
   const stored = await headObject(upload.objectKey, { version })
   if (!stored) throw new ApiError("upload_incomplete", "Nothing has been uploaded for this grant yet")
   if (stored.problem) await rejectUpload(upload, stored.problem)
-  if (stored.size !== Number(upload.size)) await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
+  if (stored.size !== Number(upload.size))
+    await rejectUpload(upload, `Storage holds ${stored.size} bytes, not the ${upload.size} granted`)
   if (stored.contentType !== upload.contentType) {
-    await rejectUpload(upload, `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`)
+    await rejectUpload(
+      upload,
+      `Storage holds type ${stored.contentType ?? "none"}, not the ${upload.contentType} granted`,
+    )
   }
 
   const db = getDb()
@@ -143,7 +178,14 @@ export async function completeUpload(
     const actor = actorOf(uploader)
     // Not a key, but the other half of the grant: who got which bytes recorded, and when.
     await tx.auditEvent.create({
-      data: { action: "upload.complete", actorId: actor.id, via: actor.via, objectKey: upload.objectKey, uploadId: upload.id, fileId: file.id },
+      data: {
+        action: "upload.complete",
+        actorId: actor.id,
+        via: actor.via,
+        objectKey: upload.objectKey,
+        uploadId: upload.id,
+        fileId: file.id,
+      },
     })
     await onFileUploaded(tx, file.ownerId, file, isRequestUploader(uploader) ? uploader.request.id : undefined)
     return { file: toFileSummary(file), created: true }

@@ -8,7 +8,16 @@ import type { Prisma } from "@/lib/generated/prisma/client"
 import { createMultipartUpload, presignPut, storageBackend } from "@/lib/storage"
 import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 import type { UploadRequest } from "@/lib/shared/validations/uploads"
-import { SINGLE_UPLOAD_GRACE_SECONDS, UploadGrant, Uploader, RequestUploader, isRequestUploader, ownerIdOf, actorOf, objectKeyFor } from "@/lib/uploads/uploader"
+import {
+  SINGLE_UPLOAD_GRACE_SECONDS,
+  UploadGrant,
+  Uploader,
+  RequestUploader,
+  isRequestUploader,
+  ownerIdOf,
+  actorOf,
+  objectKeyFor,
+} from "@/lib/uploads/uploader"
 import { lockOwnerQuota, quotaExceeded, assertQuotaRoom, admitUpload } from "@/lib/uploads/quota"
 
 /**
@@ -18,30 +27,53 @@ import { lockOwnerQuota, quotaExceeded, assertQuotaRoom, admitUpload } from "@/l
  * its real expiry, and leaves this process only once both rows are committed; a refused grant's
  * signature is dropped unseen.
  */
-export async function grantSingleUpload(user: AuthUser, input: UploadRequest, grant: { id: string; objectKey: string; expiresAt: Date }): Promise<UploadGrant> {
+export async function grantSingleUpload(
+  user: AuthUser,
+  input: UploadRequest,
+  grant: { id: string; objectKey: string; expiresAt: Date },
+): Promise<UploadGrant> {
   const env = getEnv()
-  const put = await presignPut({ key: grant.objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+  const put = await presignPut({
+    key: grant.objectKey,
+    contentType: input.type,
+    size: input.size,
+    sha256: input.sha256,
+  })
   const [result] = await getDb().$queryRaw<{ granted: boolean; used: bigint; quota: bigint | null }[]>`
     SELECT granted, used, quota FROM valet_grant_single_upload(
       ${grant.id}, ${user.id}, ${grant.objectKey}, ${input.name}, ${input.type}, ${BigInt(input.size)}, ${input.sha256 ?? null},
       ${grant.expiresAt}::timestamp(3), ${BigInt(env.USER_QUOTA_BYTES)}, ${randomUUID()}, ${user.via}, ${put.expiresAt}::timestamp(3))`
   if (!result || result.quota === null) throw notFound("Account")
   if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
-  return { id: grant.id, multipart: false, method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt, storage: storageBackend() }
+  return {
+    id: grant.id,
+    multipart: false,
+    method: "PUT",
+    url: put.url,
+    headers: put.headers,
+    expiresAt: put.expiresAt,
+    storage: storageBackend(),
+  }
 }
 
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
 export function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
   if (allowedTypes.length === 0) return true
   const bare = type.split(";")[0]?.trim().toLowerCase() ?? ""
-  return allowedTypes.some((allowed) => (allowed.endsWith("/*") ? bare.startsWith(allowed.slice(0, -1)) : bare === allowed))
+  return allowedTypes.some((allowed) =>
+    allowed.endsWith("/*") ? bare.startsWith(allowed.slice(0, -1)) : bare === allowed,
+  )
 }
 
 /**
  * An upload request's limits, checked under a lock on the request: files and bytes already sent
  * or in flight count, so concurrent grants cannot exceed the count or the total.
  */
-export async function assertRequestHasRoom(tx: Prisma.TransactionClient, request: RequestUploader["request"], input: UploadRequest) {
+export async function assertRequestHasRoom(
+  tx: Prisma.TransactionClient,
+  request: RequestUploader["request"],
+  input: UploadRequest,
+) {
   const { limits } = request
   if (!isTypeAllowed(input.type, limits.allowedTypes)) {
     throw new ApiError("type_not_allowed", `This link accepts ${limits.allowedTypes.join(", ")} only`)
@@ -51,7 +83,10 @@ export async function assertRequestHasRoom(tx: Prisma.TransactionClient, request
   }
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`upload-request:${request.id}`}, 0))`
   // Read again under the lock: a request closed a moment ago takes no more files.
-  const current = await tx.uploadRequest.findUnique({ where: { id: request.id }, select: { closedAt: true, expiresAt: true } })
+  const current = await tx.uploadRequest.findUnique({
+    where: { id: request.id },
+    select: { closedAt: true, expiresAt: true },
+  })
   if (!current || current.closedAt || (current.expiresAt && current.expiresAt <= new Date())) {
     throw new ApiError("request_closed", "This upload link is closed")
   }
@@ -61,10 +96,16 @@ export async function assertRequestHasRoom(tx: Prisma.TransactionClient, request
     _sum: { size: true },
   })
   if (sent._count >= limits.maxFiles) {
-    throw new ApiError("request_full", `This link takes ${limits.maxFiles} file${limits.maxFiles === 1 ? "" : "s"} and has them all`)
+    throw new ApiError(
+      "request_full",
+      `This link takes ${limits.maxFiles} file${limits.maxFiles === 1 ? "" : "s"} and has them all`,
+    )
   }
   if (Number(sent._sum.size ?? 0n) + input.size > limits.maxTotalSize) {
-    throw new ApiError("request_total_exceeded", `This link takes ${formatBytes(limits.maxTotalSize)} in total; this file does not fit`)
+    throw new ApiError(
+      "request_total_exceeded",
+      `This link takes ${formatBytes(limits.maxTotalSize)} in total; this file does not fit`,
+    )
   }
 }
 
@@ -83,10 +124,13 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
   const isMultipart = input.size > env.MULTIPART_THRESHOLD_BYTES
   const layout = isMultipart ? partLayout(input.size, env.MULTIPART_PART_SIZE_BYTES) : undefined
   const expiresAt = new Date(
-    Date.now() + 1000 * (isMultipart ? env.MULTIPART_UPLOAD_WINDOW_SECONDS : env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS),
+    Date.now() +
+      1000 *
+        (isMultipart ? env.MULTIPART_UPLOAD_WINDOW_SECONDS : env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS),
   )
 
-  if (!isMultipart && !isRequestUploader(uploader)) return grantSingleUpload(uploader, input, { id, objectKey, expiresAt })
+  if (!isMultipart && !isRequestUploader(uploader))
+    return grantSingleUpload(uploader, input, { id, objectKey, expiresAt })
 
   return getDb().$transaction(
     async (tx) => {
@@ -95,9 +139,13 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
       if (isRequestUploader(uploader)) await assertRequestHasRoom(tx, uploader.request, input)
       await assertQuotaRoom(tx, ownerId, input.size)
       // Created inside the transaction: if storage refuses, no row is left behind.
-      const multipartUploadId = isMultipart ? await createMultipartUpload({ key: objectKey, contentType: input.type }) : null
+      const multipartUploadId = isMultipart
+        ? await createMultipartUpload({ key: objectKey, contentType: input.type })
+        : null
       // Signed before the row is written so the row records when its key dies (CPU only, no I/O).
-      const put = isMultipart ? null : await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+      const put = isMultipart
+        ? null
+        : await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
       await tx.upload.create({
         data: {
           id,
@@ -119,7 +167,11 @@ export async function grantUpload(uploader: Uploader, input: UploadRequest): Pro
       if (layout) return { id, multipart: true as const, ...layout, expiresAt, storage: storageBackend() }
       if (!put) throw new Error("a single-PUT grant without its PUT URL")
 
-      await recordMintedKeys(actorOf(uploader), [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }], tx)
+      await recordMintedKeys(
+        actorOf(uploader),
+        [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }],
+        tx,
+      )
       return {
         id,
         multipart: false as const,

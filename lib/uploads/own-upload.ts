@@ -23,7 +23,10 @@ export const UPLOAD_SELECT = {
 /** The caller's upload; anyone else's is indistinguishable from a missing one (404). */
 export async function findOwnUpload(uploader: Uploader, uploadId: string) {
   if (!isResourceId(uploadId)) throw notFound("Upload")
-  const upload = await getDb().upload.findFirst({ where: { id: uploadId, ...scopeOf(uploader) }, select: UPLOAD_SELECT })
+  const upload = await getDb().upload.findFirst({
+    where: { id: uploadId, ...scopeOf(uploader) },
+    select: UPLOAD_SELECT,
+  })
   if (!upload) throw notFound("Upload")
   return upload
 }
@@ -31,7 +34,8 @@ export async function findOwnUpload(uploader: Uploader, uploadId: string) {
 export type OwnUpload = Awaited<ReturnType<typeof findOwnUpload>>
 
 export function assertOpen(upload: OwnUpload) {
-  if (upload.status !== "PENDING") throw new ApiError("upload_not_open", `This upload is ${upload.status.toLowerCase()}`)
+  if (upload.status !== "PENDING")
+    throw new ApiError("upload_not_open", `This upload is ${upload.status.toLowerCase()}`)
   if (upload.expiresAt <= new Date()) throw new ApiError("upload_not_open", "This upload expired; start it again")
 }
 
@@ -39,5 +43,10 @@ export function multipartLayoutOf(upload: OwnUpload) {
   if (!upload.multipartUploadId || !upload.partSize || !upload.partCount) {
     throw new ApiError("not_multipart", "This upload is a single PUT; it has no parts")
   }
-  return { uploadId: upload.multipartUploadId, size: Number(upload.size), partSize: upload.partSize, partCount: upload.partCount }
+  return {
+    uploadId: upload.multipartUploadId,
+    size: Number(upload.size),
+    partSize: upload.partSize,
+    partCount: upload.partCount,
+  }
 }

@@ -16,14 +16,26 @@ export async function signUploadParts(uploader: Uploader, uploadId: string, part
   const layout = multipartLayoutOf(upload)
   const outOfRange = partNumbers.filter((partNumber) => partNumber < 1 || partNumber > layout.partCount)
   if (outOfRange.length > 0) {
-    throw new ApiError("invalid_part_number", `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`)
+    throw new ApiError(
+      "invalid_part_number",
+      `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`,
+    )
   }
   // A part URL never outlives the upload it belongs to.
-  const expiresIn = Math.min(getEnv().PART_URL_TTL_SECONDS, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000))
+  const expiresIn = Math.min(
+    getEnv().PART_URL_TTL_SECONDS,
+    Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000),
+  )
   const parts = await Promise.all(
     partNumbers.map(async (partNumber) => {
       const size = partSizeOf(partNumber, layout)
-      const signed = await presignPart({ key: upload.objectKey, uploadId: layout.uploadId, partNumber, size, expiresIn })
+      const signed = await presignPart({
+        key: upload.objectKey,
+        uploadId: layout.uploadId,
+        partNumber,
+        size,
+        expiresIn,
+      })
       return { partNumber, size, url: signed.url, expiresAt: signed.expiresAt }
     }),
   )

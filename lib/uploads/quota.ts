@@ -3,7 +3,13 @@ import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { consumeRateLimit } from "@/lib/rate-limit"
 import { formatBytes } from "@/lib/shared/upload-layout"
-import { uploadGrantLimit, uploadRequestGrantLimit, Uploader, isRequestUploader, ownerIdOf } from "@/lib/uploads/uploader"
+import {
+  uploadGrantLimit,
+  uploadRequestGrantLimit,
+  Uploader,
+  isRequestUploader,
+  ownerIdOf,
+} from "@/lib/uploads/uploader"
 
 // One advisory lock per user while checking the quota and recording the grant: two concurrent
 // grants cannot both fit into the last free gigabyte. The SQL function valet_grant_single_upload
@@ -35,11 +41,17 @@ export async function assertQuotaRoom(tx: Prisma.TransactionClient, ownerId: str
 export async function admitUpload(uploader: Uploader, size: number): Promise<void> {
   const env = getEnv()
   if (size > env.MAX_FILE_SIZE_BYTES) {
-    throw new ApiError("file_too_large", `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(size)}`)
+    throw new ApiError(
+      "file_too_large",
+      `Files may be at most ${formatBytes(env.MAX_FILE_SIZE_BYTES)}; this one is ${formatBytes(size)}`,
+    )
   }
   const rate = await consumeRateLimit(
     isRequestUploader(uploader)
-      ? { key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`, ...uploadRequestGrantLimit(uploader.request.limits.maxFiles) }
+      ? {
+          key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`,
+          ...uploadRequestGrantLimit(uploader.request.limits.maxFiles),
+        }
       : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit(env) },
   )
   if (!rate.allowed) {

@@ -3,12 +3,18 @@ import { type AuditActor } from "@/lib/audit"
 import { getEnv } from "@/lib/env"
 
 /** Grants per user per window, from the environment (default 300 per 10 minutes). */
-export const uploadGrantLimit = (env = getEnv()) => ({ limit: env.UPLOAD_GRANT_RATE_LIMIT, windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS })
+export const uploadGrantLimit = (env = getEnv()) => ({
+  limit: env.UPLOAD_GRANT_RATE_LIMIT,
+  windowSeconds: env.UPLOAD_GRANT_RATE_WINDOW_SECONDS,
+})
 /**
  * Grants per upload request and client address: outsiders get a tighter budget, yet one sender
  * must be able to send every file the request takes (and retry some) in one go.
  */
-export const uploadRequestGrantLimit = (maxFiles: number) => ({ limit: Math.min(2_000, Math.max(60, 2 * maxFiles)), windowSeconds: 10 * 60 })
+export const uploadRequestGrantLimit = (maxFiles: number) => ({
+  limit: Math.min(2_000, Math.max(60, 2 * maxFiles)),
+  windowSeconds: 10 * 60,
+})
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
 export const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
 
@@ -19,7 +25,15 @@ export type FileSummary = { id: string; name: string; size: number; type: string
  * ETag (Put Block), so the uploader reports the block id instead.
  */
 export type UploadGrant =
-  | { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: Date; storage: "s3" | "azure" }
+  | {
+      id: string
+      multipart: false
+      url: string
+      method: "PUT"
+      headers: Record<string, string>
+      expiresAt: Date
+      storage: "s3" | "azure"
+    }
   | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date; storage: "s3" | "azure" }
 
 /**
@@ -32,14 +46,20 @@ export type RequestUploader = {
   request: { id: string; ownerId: string; limits: UploadRequestLimits }
   ip: string
 }
-export type UploadRequestLimits = { maxFiles: number; maxFileSize: number; maxTotalSize: number; allowedTypes: string[] }
+export type UploadRequestLimits = {
+  maxFiles: number
+  maxFileSize: number
+  maxTotalSize: number
+  allowedTypes: string[]
+}
 
 export const isRequestUploader = (uploader: Uploader): uploader is RequestUploader => uploader.via === "upload-request"
 export const ownerIdOf = (uploader: Uploader) => (isRequestUploader(uploader) ? uploader.request.ownerId : uploader.id)
 export const actorOf = (uploader: Uploader): AuditActor =>
   isRequestUploader(uploader) ? { id: null, via: "upload-request" } : { id: uploader.id, via: uploader.via }
 /** The uploads an uploader may see: an owner's own, or those sent through one request. */
-export const scopeOf = (uploader: Uploader) => (isRequestUploader(uploader) ? { uploadRequestId: uploader.request.id } : { ownerId: uploader.id })
+export const scopeOf = (uploader: Uploader) =>
+  isRequestUploader(uploader) ? { uploadRequestId: uploader.request.id } : { ownerId: uploader.id }
 
 /** Server-minted object key: nothing of the user's input (file name) ever becomes part of it. */
 export const objectKeyFor = (userId: string, uploadId: string) => `u/${userId}/${uploadId}`

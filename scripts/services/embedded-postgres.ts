@@ -141,7 +141,9 @@ export async function startEmbeddedPostgres(options: {
   try {
     await server.start()
   } catch (error) {
-    throw new Error(`PostgreSQL did not start on 127.0.0.1:${options.port} (is the port in use?)${error instanceof Error ? `: ${error.message}` : ""}`)
+    throw new Error(
+      `PostgreSQL did not start on 127.0.0.1:${options.port} (is the port in use?)${error instanceof Error ? `: ${error.message}` : ""}`,
+    )
   }
   await ensureDatabase(server, database)
   const user = encodeURIComponent(credentials.user)

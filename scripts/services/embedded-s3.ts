@@ -224,7 +224,8 @@ export async function startEmbeddedS3(options: {
   if (!silent) {
     server.middleware.unshift(logRequests)
     server.on("error", (error) => {
-      if (statusOf(error) >= 500) console.error(`[s3] internal error: ${error instanceof Error ? error.name : "unknown"}`)
+      if (statusOf(error) >= 500)
+        console.error(`[s3] internal error: ${error instanceof Error ? error.name : "unknown"}`)
     })
   }
 

@@ -31,5 +31,6 @@ export function applyLocalStackDefaults(): void {
   }
   const authSecretFile = path.join(dataDir, "auth-secret")
   // Not used by these commands, but the app's environment requires it.
-  if (!process.env.AUTH_SECRET && existsSync(authSecretFile)) process.env.AUTH_SECRET = readFileSync(authSecretFile, "utf8").trim()
+  if (!process.env.AUTH_SECRET && existsSync(authSecretFile))
+    process.env.AUTH_SECRET = readFileSync(authSecretFile, "utf8").trim()
 }

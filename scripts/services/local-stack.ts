@@ -85,7 +85,9 @@ export async function startLocalStack(options: {
       })
       stops.push(azurite.stop)
       Object.assign(env, azuriteEnv(azurite))
-      summary.push(`azurite   ${azurite.endpoint}  (embedded Azurite blob service, data in ${path.join(dataDir, "azurite")})`)
+      summary.push(
+        `azurite   ${azurite.endpoint}  (embedded Azurite blob service, data in ${path.join(dataDir, "azurite")})`,
+      )
     }
     return { env, summary, stop }
   } catch (error) {

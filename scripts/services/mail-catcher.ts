@@ -37,7 +37,9 @@ function decodeBody(body: string, encoding: string | undefined): string {
 /** RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=), as nodemailer writes non-ASCII subjects. */
 const decodeWords = (value: string) =>
   value.replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=\s*/gi, (_, _charset: string, kind: string, text: string) =>
-    kind.toUpperCase() === "B" ? Buffer.from(text, "base64").toString("utf8") : decodeQuotedPrintable(text.replace(/_/g, " ")),
+    kind.toUpperCase() === "B"
+      ? Buffer.from(text, "base64").toString("utf8")
+      : decodeQuotedPrintable(text.replace(/_/g, " ")),
   )
 
 function splitHeaders(raw: string): { headers: Record<string, string>; body: string } {
@@ -113,10 +115,13 @@ export async function startMailCatcher(options: {
         // The .json is written last: a reader that sees it finds the .eml too.
         writeFile(mail.file, raw, { mode: 0o600 })
           .then(() => writeFile(path.join(dir, `${base}.json`), JSON.stringify(mail, null, 2), { mode: 0o600 }))
-          .then(() => {
-            options.onMail?.(mail)
-            callback()
-          }, (error: Error) => callback(error))
+          .then(
+            () => {
+              options.onMail?.(mail)
+              callback()
+            },
+            (error: Error) => callback(error),
+          )
       })
     },
   })
@@ -139,4 +144,6 @@ export async function startMailCatcher(options: {
 
 /** The console lines for one caught message: who, what, and every link to follow. */
 export const describeMail = (mail: CaughtMail) =>
-  [`[mail] to ${mail.envelope.to.join(", ")}: ${mail.subject}`, ...mail.links.map((link) => `[mail]   ${link}`)].join("\n")
+  [`[mail] to ${mail.envelope.to.join(", ")}: ${mail.subject}`, ...mail.links.map((link) => `[mail]   ${link}`)].join(
+    "\n",
+  )

@@ -78,7 +78,11 @@ describe(`client addresses on ${PROFILE} storage`, () => {
     for (let attempt = 1; attempt <= 30; attempt++) {
       const response = await fetch(`${app.url}/s/${shareToken}/download`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${attempt}`, "x-valet-peer-address": `198.51.100.${attempt}` },
+        headers: {
+          "content-type": "application/json",
+          "x-forwarded-for": `203.0.113.${attempt}`,
+          "x-valet-peer-address": `198.51.100.${attempt}`,
+        },
         body: JSON.stringify({ password: `wrong-${attempt}` }),
         redirect: "manual",
       })
@@ -93,7 +97,10 @@ describe(`client addresses on ${PROFILE} storage`, () => {
     expect((await json(limited as Response)).error?.code).toBe("rate_limited")
     // The address counted is the socket's, stamped by the server (lib/peer-address.ts): not a
     // forged header, and not "unknown" (which would also have hit the limit, for everyone at once).
-    const keys = await query<{ key: string }>(database.url, `SELECT key FROM "RateLimit" WHERE key LIKE 'share-password:%'`)
+    const keys = await query<{ key: string }>(
+      database.url,
+      `SELECT key FROM "RateLimit" WHERE key LIKE 'share-password:%'`,
+    )
     expect(keys.length).toBeGreaterThan(0)
     for (const { key } of keys) expect(key).toMatch(/:ip:(::ffff:)?127\.0\.0\.1$/)
   })
@@ -119,7 +126,12 @@ function postHuge(url: string, options: { chunked: boolean; contentType: string;
       },
     })
     request.on("response", (response) => {
-      answer = { status: response.statusCode ?? 0, sentWhenAnswered: sent, total, answeredAfterMs: Date.now() - started }
+      answer = {
+        status: response.statusCode ?? 0,
+        sentWhenAnswered: sent,
+        total,
+        answeredAfterMs: Date.now() - started,
+      }
       response.resume()
       response.on("end", () => {
         request.destroy()
@@ -152,7 +164,9 @@ describe("bodies over the cap are refused before they are read", () => {
   ])("%s: 413 before the body finished sending", async (_case, path, chunked, contentType) => {
     const url = `${app.url}${path.replace("{random}", randomBytes(16).toString("base64url"))}`
     const result = await postHuge(url, { chunked, contentType })
-    console.log(`[edges] ${path} ${chunked ? "chunked" : "declared"}: ${result.status} after ${result.answeredAfterMs} ms, ${(result.sentWhenAnswered / MIB).toFixed(1)} MiB sent`)
+    console.log(
+      `[edges] ${path} ${chunked ? "chunked" : "declared"}: ${result.status} after ${result.answeredAfterMs} ms, ${(result.sentWhenAnswered / MIB).toFixed(1)} MiB sent`,
+    )
     expect(result.status).toBe(413)
     expect(result.sentWhenAnswered).toBeLessThan(result.total)
   })
@@ -172,14 +186,22 @@ describe("a flood of password checks", () => {
 
     const csrf = await fetch(`${app.url}/api/auth/csrf`)
     const { csrfToken } = (await csrf.json()) as { csrfToken: string }
-    const cookie = csrf.headers.getSetCookie().map((entry) => entry.split(";")[0]).join("; ")
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((entry) => entry.split(";")[0])
+      .join("; ")
     // 40 sign-ins at once, each for another account (per-account limits stay out of it), from one
     // address: under its 50 a quarter hour.
     const signIn = (index: number) =>
       fetch(`${app.url}/api/auth/callback/credentials`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        body: new URLSearchParams({ csrfToken, email: `flood-${index}@example.com`, password: `guess-${index}`, json: "true" }),
+        body: new URLSearchParams({
+          csrfToken,
+          email: `flood-${index}@example.com`,
+          password: `guess-${index}`,
+          json: "true",
+        }),
         redirect: "manual",
       }).then(async (response) => ({
         status: response.status,
@@ -207,7 +229,8 @@ describe("a flood of password checks", () => {
     )
     expect(busy.length + checked.length).toBe(40)
     expect(busy.length).toBeGreaterThan(0)
-    for (const refusal of busy) expect(refusal).toMatchObject({ code: "busy", retryAfter: expect.stringMatching(/^\d+$/) })
+    for (const refusal of busy)
+      expect(refusal).toMatchObject({ code: "busy", retryAfter: expect.stringMatching(/^\d+$/) })
     expect(checked.length).toBeGreaterThan(0)
     // The cheap request was answered while password checks were still running.
     expect(healthFinishedAt).toBeLessThan(floodFinishedAt)

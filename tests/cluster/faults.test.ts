@@ -53,10 +53,19 @@ async function signUp(instance: AppInstance) {
 }
 
 /** Calls the API of `instance` with a bearer token; every call is bounded, so a hang fails the test. */
-async function api(instance: AppInstance, token: string, method: string, route: string, body?: unknown): Promise<Reply> {
+async function api(
+  instance: AppInstance,
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<Reply> {
   const response = await fetch(`${instance.url}${route}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     redirect: "manual",
     signal: AbortSignal.timeout(REQUEST_BOUND_MS),
@@ -77,7 +86,12 @@ async function health(instance: AppInstance): Promise<Reply> {
 }
 
 async function putBytes(url: string, data: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "PUT", body: data, headers, signal: AbortSignal.timeout(REQUEST_BOUND_MS) })
+  const response = await fetch(url, {
+    method: "PUT",
+    body: data,
+    headers,
+    signal: AbortSignal.timeout(REQUEST_BOUND_MS),
+  })
   await response.arrayBuffer()
   return response
 }
@@ -101,9 +115,15 @@ async function expectConsistent(databaseUrl: string) {
       AND (SELECT count(*) FROM "File" f WHERE f."uploadId" = u.id AND f."objectKey" = u."objectKey" AND f.size = u.size) <> 1`),
   ).toBe(0)
   // No file without its completed upload, and no open or failed upload with a file.
-  expect(await count(`SELECT count(*) FROM "File" f LEFT JOIN "Upload" u ON u.id = f."uploadId" WHERE u.status IS DISTINCT FROM 'COMPLETED'`)).toBe(0)
+  expect(
+    await count(
+      `SELECT count(*) FROM "File" f LEFT JOIN "Upload" u ON u.id = f."uploadId" WHERE u.status IS DISTINCT FROM 'COMPLETED'`,
+    ),
+  ).toBe(0)
   // The completion's audit row is written in the same transaction as the file: one each.
-  expect(await count(`SELECT count(*) FROM "AuditEvent" WHERE action = 'upload.complete'`)).toBe(await count(`SELECT count(*) FROM "File"`))
+  expect(await count(`SELECT count(*) FROM "AuditEvent" WHERE action = 'upload.complete'`)).toBe(
+    await count(`SELECT count(*) FROM "File"`),
+  )
   // Only closed uploads carry a closing time.
   expect(await count(`SELECT count(*) FROM "Upload" WHERE (status = 'PENDING') <> ("closedAt" IS NULL)`)).toBe(0)
 }
@@ -140,7 +160,9 @@ describe(`faults on ${PROFILE} storage`, () => {
       relay = atEnd(await startTcpRelay(endpoint), (r) => r.close())
       // Presigned URLs name the relay too (the signed host must be the one the client reaches).
       instance = atEnd(
-        await startAppInstance({ env: { DATABASE_URL: database.url, S3_ENDPOINT: relay.url, REAPER_INTERVAL_SECONDS: "0" } }),
+        await startAppInstance({
+          env: { DATABASE_URL: database.url, S3_ENDPOINT: relay.url, REAPER_INTERVAL_SECONDS: "0" },
+        }),
         (app) => app.stop(),
       )
     })
@@ -148,9 +170,18 @@ describe(`faults on ${PROFILE} storage`, () => {
     it("still grants uploads, answers 503 storage_unavailable on complete and health, and completes on retry", async () => {
       const { token } = await signUp(instance)
       const grant = async (data: Uint8Array, name: string) => {
-        const reply = await api(instance, token, "POST", "/api/uploads", { name, size: data.length, type: "application/octet-stream" })
+        const reply = await api(instance, token, "POST", "/api/uploads", {
+          name,
+          size: data.length,
+          type: "application/octet-stream",
+        })
         expect(reply.status, JSON.stringify(reply.body)).toBe(201)
-        const upload = reply.body.upload as { id: string; multipart: boolean; url: string; headers: Record<string, string> }
+        const upload = reply.body.upload as {
+          id: string
+          multipart: boolean
+          url: string
+          headers: Record<string, string>
+        }
         expect(upload.multipart).toBe(false)
         return upload
       }
@@ -169,7 +200,10 @@ describe(`faults on ${PROFILE} storage`, () => {
       expect(refused.body).toMatchObject({ error: { code: "storage_unavailable" } })
       const down = await health(instance)
       expect(down.status).toBe(503)
-      expect(down.body).toMatchObject({ error: { code: "storage_unavailable" }, checks: { database: "ok", storage: "unavailable" } })
+      expect(down.body).toMatchObject({
+        error: { code: "storage_unavailable" },
+        checks: { database: "ok", storage: "unavailable" },
+      })
       await expect(putBytes(secondGrant.url, second, secondGrant.headers)).rejects.toThrow()
 
       relay.resume()
@@ -209,9 +243,16 @@ describe(`faults on ${PROFILE} storage`, () => {
 
     beforeAll(async () => {
       // A PostgreSQL of its own: stopping the shared one would fail every other test.
-      const dir = atEnd(await mkdtemp(path.join(tmpdir(), "valet-faults-pg-")), (folder) => rm(folder, { recursive: true, force: true }))
+      const dir = atEnd(await mkdtemp(path.join(tmpdir(), "valet-faults-pg-")), (folder) =>
+        rm(folder, { recursive: true, force: true }),
+      )
       await chmod(dir, 0o755) // PostgreSQL runs as the `postgres` user when we are root
-      postgresOptions = { dataDir: path.join(dir, "pg"), credentialsFile: path.join(dir, "credentials.json"), port: await freePort(), database: "valet_faults" }
+      postgresOptions = {
+        dataDir: path.join(dir, "pg"),
+        credentialsFile: path.join(dir, "credentials.json"),
+        port: await freePort(),
+        database: "valet_faults",
+      }
       postgres = await startEmbeddedPostgres(postgresOptions)
       // Registered after the folder's removal, so it runs before it: stop whichever server is current.
       defer(() => postgres.stop())
@@ -238,7 +279,11 @@ describe(`faults on ${PROFILE} storage`, () => {
       const worker = async (index: number) => {
         for (let cycle = 0; !stopping; cycle++) {
           const data = new Uint8Array(randomBytes(1000 + index * 100 + cycle))
-          const granted = await call("POST", "/api/uploads", { name: `w${index}-${cycle}.bin`, size: data.length, type: "application/octet-stream" })
+          const granted = await call("POST", "/api/uploads", {
+            name: `w${index}-${cycle}.bin`,
+            size: data.length,
+            type: "application/octet-stream",
+          })
           if (granted.status === 503) {
             await sleep(200)
             continue
@@ -283,7 +328,10 @@ describe(`faults on ${PROFILE} storage`, () => {
 
         const down = await health(instance)
         expect(down.status).toBe(503)
-        expect(down.body).toMatchObject({ error: { code: "database_unavailable" }, checks: { database: "unavailable", storage: "ok" } })
+        expect(down.body).toMatchObject({
+          error: { code: "database_unavailable" },
+          checks: { database: "unavailable", storage: "ok" },
+        })
         for (const [method, route, body] of [
           ["GET", "/api/files", undefined],
           ["POST", "/api/uploads", { name: "while-down.bin", size: 10, type: "text/plain" }],
@@ -345,11 +393,16 @@ describe(`faults on ${PROFILE} storage`, () => {
     it("is resumed and completed by another instance, with the bytes intact", async () => {
       const { token } = await signUp(first)
       const data = new Uint8Array(randomBytes(12 * MIB + 12_345))
-      const granted = await api(first, token, "POST", "/api/uploads", { name: "interrupted.bin", size: data.length, type: "application/octet-stream" })
+      const granted = await api(first, token, "POST", "/api/uploads", {
+        name: "interrupted.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       expect(granted.status, JSON.stringify(granted.body)).toBe(201)
       const upload = granted.body.upload as { id: string; multipart: boolean; partSize: number; partCount: number }
       expect(upload).toMatchObject({ multipart: true, partSize: 5 * MIB, partCount: 3 })
-      const partBytes = (partNumber: number) => data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize)
+      const partBytes = (partNumber: number) =>
+        data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize)
       const uploadParts = async (instance: AppInstance, partNumbers: number[]) => {
         const signed = await api(instance, token, "POST", `/api/uploads/${upload.id}/parts`, { partNumbers })
         expect(signed.status, JSON.stringify(signed.body)).toBe(200)

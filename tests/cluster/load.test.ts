@@ -76,7 +76,11 @@ function jsonOf(answer: Answer, expected: number[], step: string) {
   return answer.body ? JSON.parse(answer.body) : {}
 }
 
-async function putBytes(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<string> {
+async function putBytes(
+  url: string,
+  body: Uint8Array<ArrayBuffer>,
+  headers: Record<string, string> = {},
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await fetch(url, { method: "PUT", body, headers })
@@ -124,9 +128,19 @@ describe(`load without loss on ${PROFILE} storage`, () => {
     const env = { ...INSTANCE_ENV, DATABASE_URL: database.url }
     const auth = (client: Client) => ({ authorization: `Bearer ${client.token}`, "content-type": "application/json" })
     const api = async (client: Client, method: string, path: string, body: unknown, expected: number[]) =>
-      jsonOf(await balancer.fetch(path, { method, headers: auth(client), body: JSON.stringify(body) }), expected, `${method} ${path}`)
+      jsonOf(
+        await balancer.fetch(path, { method, headers: auth(client), body: JSON.stringify(body) }),
+        expected,
+        `${method} ${path}`,
+      )
     const grant = (client: Client) =>
-      api(client, "POST", "/api/uploads", { name: client.name, size: client.data.length, type: "application/octet-stream", sha256: client.sha256 }, [201])
+      api(
+        client,
+        "POST",
+        "/api/uploads",
+        { name: client.name, size: client.data.length, type: "application/octet-stream", sha256: client.sha256 },
+        [201],
+      )
     const completed: Completed[] = []
     const total = SMALL_UPLOADS + MULTIPART_UPLOADS
 
@@ -141,21 +155,35 @@ describe(`load without loss on ${PROFILE} storage`, () => {
     }
 
     async function smallUpload(index: number, options: { abandon?: boolean } = {}) {
-      const client = newClient(`${options.abandon ? "abandoned" : "small"}-${index}.bin`, randomInt(1, 64 * 1024), index)
+      const client = newClient(
+        `${options.abandon ? "abandoned" : "small"}-${index}.bin`,
+        randomInt(1, 64 * 1024),
+        index,
+      )
       const { upload } = await grant(client)
       await putBytes(upload.url, client.data, upload.headers)
       if (!options.abandon) await complete(client, upload.id, {})
     }
 
     async function multipartUpload(index: number, options: { abandon?: boolean } = {}) {
-      const client = newClient(`${options.abandon ? "abandoned-big" : "big"}-${index}.bin`, 6 * MIB + randomInt(0, 5 * MIB), index)
+      const client = newClient(
+        `${options.abandon ? "abandoned-big" : "big"}-${index}.bin`,
+        6 * MIB + randomInt(0, 5 * MIB),
+        index,
+      )
       const { upload } = await grant(client)
-      const partNumbers = Array.from({ length: upload.partCount }, (_, part) => part + 1).slice(0, options.abandon ? 1 : undefined)
+      const partNumbers = Array.from({ length: upload.partCount }, (_, part) => part + 1).slice(
+        0,
+        options.abandon ? 1 : undefined,
+      )
       const { parts } = await api(client, "POST", `/api/uploads/${upload.id}/parts`, { partNumbers }, [200])
       const etags = await Promise.all(
         parts.map(async (part: { partNumber: number; size: number; url: string }) => {
           const offset = (part.partNumber - 1) * upload.partSize
-          return { partNumber: part.partNumber, etag: await putBytes(part.url, client.data.slice(offset, offset + part.size)) }
+          return {
+            partNumber: part.partNumber,
+            etag: await putBytes(part.url, client.data.slice(offset, offset + part.size)),
+          }
         }),
       )
       if (!options.abandon) await complete(client, upload.id, { parts: etags })
@@ -189,7 +217,8 @@ describe(`load without loss on ${PROFILE} storage`, () => {
     await chaos
     const failures = results.flatMap((result) => (result.status === "rejected" ? [String(result.reason)] : []))
     if (failures.length > 0) {
-      for (const [index, instance] of instances.entries()) writeFileSync(`/tmp/load-instance-${index}.log`, instance.logs())
+      for (const [index, instance] of instances.entries())
+        writeFileSync(`/tmp/load-instance-${index}.log`, instance.logs())
     }
     expect(failures).toEqual([])
     expect(completedAtKill).toBeGreaterThan(0)
@@ -236,11 +265,17 @@ describe(`load without loss on ${PROFILE} storage`, () => {
        RETURNING id, "objectKey", "multipartUploadId"`,
     )
     expect(pending.length).toBeGreaterThanOrEqual(ABANDONED_SINGLE + ABANDONED_MULTIPART)
-    const stillPending = async () => Number((await query<{ n: string }>(database.url, `SELECT count(*) AS n FROM "Upload" WHERE status = 'PENDING'`))[0]?.n)
+    const stillPending = async () =>
+      Number(
+        (await query<{ n: string }>(database.url, `SELECT count(*) AS n FROM "Upload" WHERE status = 'PENDING'`))[0]?.n,
+      )
     await expect.poll(stillPending, { timeout: 60_000, interval: 250 }).toBe(0)
     // Each instance logs how many uploads its pass closed: a double-processed upload would count twice.
     const closedBy = (instance: AppInstance) =>
-      [...instance.logs().matchAll(/\[reaper\] closed (\d+) expired upload/g)].reduce((sum, match) => sum + Number(match[1]), 0)
+      [...instance.logs().matchAll(/\[reaper\] closed (\d+) expired upload/g)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      )
     const closedInTotal = () => instances.map(closedBy).reduce((sum, count) => sum + count, 0)
     await expect.poll(closedInTotal, { timeout: 10_000, interval: 100 }).toBe(pending.length)
     await sleep(2500) // a few more reaper ticks on both instances: nothing more to close
@@ -254,7 +289,8 @@ describe(`load without loss on ${PROFILE} storage`, () => {
     expect(statuses).toEqual([{ status: "EXPIRED", n: String(pending.length) }])
     for (const upload of pending) {
       expect(await headObject(upload.objectKey)).toBeNull()
-      if (upload.multipartUploadId) expect(await listParts({ key: upload.objectKey, uploadId: upload.multipartUploadId })).toBeNull()
+      if (upload.multipartUploadId)
+        expect(await listParts({ key: upload.objectKey, uploadId: upload.multipartUploadId })).toBeNull()
     }
 
     // The operator's check, as the command runs it: clean, every file's bytes hashed and intact.
@@ -267,12 +303,22 @@ describe(`load without loss on ${PROFILE} storage`, () => {
       ),
     )
     expect(cli.code, cli.stdout + cli.stderr).toBe(0)
-    expect(JSON.parse(cli.stdout)).toMatchObject({ clean: true, objects: total, files: total, inFlight: 0, hashed: total, withoutDigest: 0, problems: [] })
+    expect(JSON.parse(cli.stdout)).toMatchObject({
+      clean: true,
+      objects: total,
+      files: total,
+      inFlight: 0,
+      hashed: total,
+      withoutDigest: 0,
+      problems: [],
+    })
 
     // And a few files read back through the app as their owners would, byte for byte.
     for (const client of completed.filter((_, index) => index % 35 === 0)) {
       const owner = { token: tokens[Number(client.name.match(/\d+/)?.[0]) % USERS] ?? "" }
-      const redirect = await balancer.fetch(`/api/files/${client.fileId}/download`, { headers: { authorization: `Bearer ${owner.token}` } })
+      const redirect = await balancer.fetch(`/api/files/${client.fileId}/download`, {
+        headers: { authorization: `Bearer ${owner.token}` },
+      })
       expect(redirect.status).toBe(302)
       const body = new Uint8Array(await (await fetch(redirect.headers.get("location") ?? "")).arrayBuffer())
       expect(sha256Of(body)).toBe(client.sha256)

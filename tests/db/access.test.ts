@@ -9,14 +9,23 @@ import { apiRequest, browserHeaders, useFreshDatabase } from "@/tests/support/ap
  * a route that declares no access fails here.
  */
 /** Route-segment config Next.js reads from a route module; anything else exported must be a method above. */
-const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "runtime", "revalidate", "fetchCache", "preferredRegion", "maxDuration"])
+const ROUTE_CONFIG_EXPORTS = new Set([
+  "dynamic",
+  "runtime",
+  "revalidate",
+  "fetchCache",
+  "preferredRegion",
+  "maxDuration",
+])
 const ACCESS_LEVELS: readonly RouteAccess[] = ["public", "user", "admin", "link"]
 
 type Endpoint = { route: string; method: (typeof METHODS)[number]; handler: Handler; access: RouteAccess | undefined }
 
 /** Fills each [segment] with a value of the right shape that names nothing. */
 const paramsFor = (route: string) =>
-  Object.fromEntries([...route.matchAll(/\[(\w+)\]/g)].map(([, name]) => [name ?? "", name === "token" ? "A".repeat(43) : "no-such-id"]))
+  Object.fromEntries(
+    [...route.matchAll(/\[(\w+)\]/g)].map(([, name]) => [name ?? "", name === "token" ? "A".repeat(43) : "no-such-id"]),
+  )
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>
 let endpoints: Endpoint[]
@@ -42,7 +51,9 @@ beforeAll(async () => {
   endpoints = (
     await Promise.all(
       routes.map(async (route) => {
-        const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<Record<string, Handler>>
+        const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<
+          Record<string, Handler>
+        >
         unexpectedExports.push(
           ...Object.keys(routeModule)
             .filter((name) => !(METHODS as readonly string[]).includes(name) && !ROUTE_CONFIG_EXPORTS.has(name))
@@ -58,7 +69,9 @@ beforeAll(async () => {
   const { registerUser } = await import("@/lib/accounts")
   await registerUser({ email: "admin@example.com", password: "perfectly-fine-1" }) // the first account: admin
   user = await registerUser({ email: "user@example.com", password: "perfectly-fine-2" })
-  foreignIds = await seedForeignResources(await registerUser({ email: "other@example.com", password: "perfectly-fine-3" }))
+  foreignIds = await seedForeignResources(
+    await registerUser({ email: "other@example.com", password: "perfectly-fine-3" }),
+  )
 })
 
 /** One of each resource, owned by `owner`, written straight to the database (no storage needed: every call below must stop at the ownership check). */
@@ -67,21 +80,64 @@ async function seedForeignResources(owner: { id: string }): Promise<Record<strin
   const db = getDb()
   const inAnHour = new Date(Date.now() + 3600_000)
   const upload = await db.upload.create({
-    data: { ownerId: owner.id, objectKey: `u/${owner.id}/pending`, fileName: "pending.bin", contentType: "application/octet-stream", size: 10n, expiresAt: inAnHour },
+    data: {
+      ownerId: owner.id,
+      objectKey: `u/${owner.id}/pending`,
+      fileName: "pending.bin",
+      contentType: "application/octet-stream",
+      size: 10n,
+      expiresAt: inAnHour,
+    },
   })
   const completed = await db.upload.create({
-    data: { ownerId: owner.id, objectKey: `u/${owner.id}/done`, fileName: "done.bin", contentType: "application/octet-stream", size: 10n, expiresAt: inAnHour, status: "COMPLETED", closedAt: new Date() },
+    data: {
+      ownerId: owner.id,
+      objectKey: `u/${owner.id}/done`,
+      fileName: "done.bin",
+      contentType: "application/octet-stream",
+      size: 10n,
+      expiresAt: inAnHour,
+      status: "COMPLETED",
+      closedAt: new Date(),
+    },
   })
   const file = await db.file.create({
-    data: { ownerId: owner.id, uploadId: completed.id, objectKey: completed.objectKey, name: "done.bin", contentType: "application/octet-stream", size: 10n },
+    data: {
+      ownerId: owner.id,
+      uploadId: completed.id,
+      objectKey: completed.objectKey,
+      name: "done.bin",
+      contentType: "application/octet-stream",
+      size: 10n,
+    },
   })
-  const share = await db.share.create({ data: { ownerId: owner.id, tokenHash: "f".repeat(64), files: { create: [{ fileId: file.id, position: 0 }] } } })
-  const token = await db.apiToken.create({ data: { userId: owner.id, name: "theirs", tokenHash: "e".repeat(64), prefix: "vlt_eeee" } })
+  const share = await db.share.create({
+    data: { ownerId: owner.id, tokenHash: "f".repeat(64), files: { create: [{ fileId: file.id, position: 0 }] } },
+  })
+  const token = await db.apiToken.create({
+    data: { userId: owner.id, name: "theirs", tokenHash: "e".repeat(64), prefix: "vlt_eeee" },
+  })
   const uploadRequest = await db.uploadRequest.create({
-    data: { ownerId: owner.id, title: "Theirs", tokenHash: "d".repeat(64), maxFiles: 1, maxFileSize: 10n, maxTotalSize: 10n },
+    data: {
+      ownerId: owner.id,
+      title: "Theirs",
+      tokenHash: "d".repeat(64),
+      maxFiles: 1,
+      maxFileSize: 10n,
+      maxTotalSize: 10n,
+    },
   })
-  const webhook = await db.webhook.create({ data: { ownerId: owner.id, url: "https://example.com/hook", events: ["share.created"], secretSealed: "x.y.z" } })
-  return { uploads: upload.id, files: file.id, shares: share.id, tokens: token.id, "upload-requests": uploadRequest.id, webhooks: webhook.id }
+  const webhook = await db.webhook.create({
+    data: { ownerId: owner.id, url: "https://example.com/hook", events: ["share.created"], secretSealed: "x.y.z" },
+  })
+  return {
+    uploads: upload.id,
+    files: file.id,
+    shares: share.id,
+    tokens: token.id,
+    "upload-requests": uploadRequest.id,
+    webhooks: webhook.id,
+  }
 }
 
 /** What a foreign resource looks like in the database: it must not change, whatever the calls below do. */
@@ -102,9 +158,15 @@ afterAll(() => database.cleanUp())
 
 const call = (endpoint: Endpoint, headers: Record<string, string> = {}, params = paramsFor(endpoint.route)) => {
   const url = `/api/${endpoint.route.replace(/\[(\w+)\]/g, (_, name: string) => params[name] ?? "")}`
-  return endpoint.handler(apiRequest(endpoint.method, url, { headers, ...(endpoint.method === "GET" || endpoint.method === "DELETE" ? {} : { body: {} }) }), {
-    params: Promise.resolve(params),
-  })
+  return endpoint.handler(
+    apiRequest(endpoint.method, url, {
+      headers,
+      ...(endpoint.method === "GET" || endpoint.method === "DELETE" ? {} : { body: {} }),
+    }),
+    {
+      params: Promise.resolve(params),
+    },
+  )
 }
 
 describe("access to every API route", () => {
@@ -172,7 +234,9 @@ describe("access to every API route", () => {
   })
 
   it("answers 404, never 403 or 500, to a signed-in user naming someone else's (or no) resource", async () => {
-    const resourceEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"))
+    const resourceEndpoints = endpoints.filter(
+      (endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"),
+    )
     expect(resourceEndpoints.length).toBeGreaterThan(8)
     for (const endpoint of resourceEndpoints) {
       const response = await call(endpoint, await browserHeaders(user.id))
@@ -183,7 +247,9 @@ describe("access to every API route", () => {
 
   it("answers 404 to a signed-in user on every route naming another user's real upload, file, share, token or upload request, and changes none of them", async () => {
     const before = await snapshotForeignResources()
-    const resourceEndpoints = endpoints.filter((endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"))
+    const resourceEndpoints = endpoints.filter(
+      (endpoint) => endpoint.access === "user" && endpoint.route.includes("[id]"),
+    )
     const covered = new Set<string>()
     for (const endpoint of resourceEndpoints) {
       const kind = endpoint.route.split("/")[0] ?? ""

@@ -15,7 +15,10 @@ let admin: { id: string; email: string }
 const deliver = () => processOutboxOnce(["mail"])
 // Mails leave the outbox in batches, in no set order: pick them by subject.
 const mailFor = (address: string, subject: string) => waitForMail(address, { subject, deliver })
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body, headers: { origin: APP_ORIGIN, ...headers } })
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body,
+  headers: { origin: APP_ORIGIN, ...headers },
+})
 const userId = async (email: string) =>
   (await query<{ id: string }>(database.url, `SELECT id FROM "User" WHERE email = $1`, [email]))[0]?.id ?? ""
 
@@ -23,7 +26,13 @@ let registrations = 0
 async function register(email: string, password = "perfectly-fine-1") {
   registrations++
   const { POST } = await import("@/app/api/register/route")
-  const response = await POST(apiRequest("POST", "/api/register", json({ email, password }, { "x-forwarded-for": `198.51.100.${registrations}` })))
+  const response = await POST(
+    apiRequest(
+      "POST",
+      "/api/register",
+      json({ email, password }, { "x-forwarded-for": `198.51.100.${registrations}` }),
+    ),
+  )
   expect(response.status, await response.clone().text()).toBe(201)
   return (await response.json()).user as { id: string; email: string; role: string }
 }
@@ -63,7 +72,13 @@ describe("email verification", () => {
     const reused = await POST(apiRequest("POST", "/api/verify-email", json({ token })))
     expect(reused.status).toBe(400)
     expect((await reused.json()).error.code).toBe("invalid_link_token")
-    const tampered = await POST(apiRequest("POST", "/api/verify-email", json({ token: `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}` })))
+    const tampered = await POST(
+      apiRequest(
+        "POST",
+        "/api/verify-email",
+        json({ token: `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}` }),
+      ),
+    )
     expect(tampered.status).toBe(400)
     expect((await tampered.json()).error.code).toBe("invalid_link_token")
   })
@@ -77,7 +92,9 @@ describe("ADMIN_EMAILS", () => {
     expect(boss.role).toBe("USER")
     expect((await verifyCredentials({ email: "boss@accounts.test", password: "in-charge-here-1" }))?.role).toBe("USER")
 
-    const token = linkIn(await mailFor("boss@accounts.test", "Confirm your email"), "/verify-email").searchParams.get("token")
+    const token = linkIn(await mailFor("boss@accounts.test", "Confirm your email"), "/verify-email").searchParams.get(
+      "token",
+    )
     const { POST } = await import("@/app/api/verify-email/route")
     expect((await POST(apiRequest("POST", "/api/verify-email", json({ token })))).status).toBe(204)
     expect(await query(database.url, `SELECT role FROM "User" WHERE id = $1`, [boss.id])).toEqual([{ role: "ADMIN" }])
@@ -85,7 +102,10 @@ describe("ADMIN_EMAILS", () => {
     // Another admin demotes them; signing in again must not undo it.
     const { PATCH } = await import("@/app/api/admin/users/[id]/route")
     const demoted = await PATCH(
-      apiRequest("PATCH", `/api/admin/users/${boss.id}`, { body: { role: "USER" }, headers: await browserHeaders(admin.id) }),
+      apiRequest("PATCH", `/api/admin/users/${boss.id}`, {
+        body: { role: "USER" },
+        headers: await browserHeaders(admin.id),
+      }),
       { params: Promise.resolve({ id: boss.id }) },
     )
     expect(demoted.status, await demoted.clone().text()).toBeLessThan(300)
@@ -123,12 +143,22 @@ describe("sessions end on the server", () => {
     const otherDevice = await browserHeaders(user.id)
     const headers = await browserHeaders(user.id)
     const { POST } = await import("@/app/api/account/password/route")
-    const wrong = await POST(apiRequest("POST", "/api/account/password", { body: { currentPassword: "not-it-at-all", newPassword: "new-password-2" }, headers }))
+    const wrong = await POST(
+      apiRequest("POST", "/api/account/password", {
+        body: { currentPassword: "not-it-at-all", newPassword: "new-password-2" },
+        headers,
+      }),
+    )
     expect(wrong.status).toBe(403)
     expect((await wrong.json()).error.code).toBe("current_password_wrong")
     expect((await accountWith(otherDevice)).status).toBe(200)
 
-    const changed = await POST(apiRequest("POST", "/api/account/password", { body: { currentPassword: "old-password-1", newPassword: "new-password-2" }, headers }))
+    const changed = await POST(
+      apiRequest("POST", "/api/account/password", {
+        body: { currentPassword: "old-password-1", newPassword: "new-password-2" },
+        headers,
+      }),
+    )
     expect(changed.status).toBe(204)
     expect((await accountWith(otherDevice)).status).toBe(401)
     expect((await accountWith(headers)).status).toBe(401)
@@ -136,7 +166,9 @@ describe("sessions end on the server", () => {
     expect((await accountWith({ cookie: fresh, origin: APP_ORIGIN })).status).toBe(200)
     const { verifyCredentials } = await import("@/lib/accounts")
     expect(await verifyCredentials({ email: "pat@accounts.test", password: "new-password-2" })).not.toBeNull()
-    expect((await mailFor("pat@accounts.test", "Your password was changed")).text).toContain("every other session was signed out")
+    expect((await mailFor("pat@accounts.test", "Your password was changed")).text).toContain(
+      "every other session was signed out",
+    )
   })
 })
 
@@ -195,11 +227,19 @@ describe("password reset", () => {
   it("refuses an expired or tampered link with 400 and changes nothing", async () => {
     await register("late@accounts.test", "still-valid-1")
     await resetRequest("late@accounts.test")
-    const token = linkIn(await mailFor("late@accounts.test", "Reset your password"), "/reset-password").searchParams.get("token") ?? ""
-    const tampered = await confirm({ token: token.replace(/^./, (c) => (c === "a" ? "b" : "a")), password: "brand-new-pass-2" })
+    const token =
+      linkIn(await mailFor("late@accounts.test", "Reset your password"), "/reset-password").searchParams.get("token") ??
+      ""
+    const tampered = await confirm({
+      token: token.replace(/^./, (c) => (c === "a" ? "b" : "a")),
+      password: "brand-new-pass-2",
+    })
     expect(tampered.status).toBe(400)
     expect((await tampered.json()).error.code).toBe("invalid_link_token")
-    await query(database.url, `UPDATE "AccountToken" SET "expiresAt" = now() - interval '1 hour' WHERE email = 'late@accounts.test'`)
+    await query(
+      database.url,
+      `UPDATE "AccountToken" SET "expiresAt" = now() - interval '1 hour' WHERE email = 'late@accounts.test'`,
+    )
     const expired = await confirm({ token, password: "brand-new-pass-2" })
     expect(expired.status).toBe(400)
     expect((await expired.json()).error.code).toBe("invalid_link_token")
@@ -209,7 +249,8 @@ describe("password reset", () => {
 
   it("limits requests per email", async () => {
     const statuses: number[] = []
-    for (let attempt = 0; attempt < 6; attempt++) statuses.push((await resetRequest("flood@accounts.test", `192.0.2.${attempt + 1}`)).status)
+    for (let attempt = 0; attempt < 6; attempt++)
+      statuses.push((await resetRequest("flood@accounts.test", `192.0.2.${attempt + 1}`)).status)
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
   })
 })
@@ -219,24 +260,45 @@ describe("email change", () => {
     const user = await register("old@accounts.test", "mine-and-only-1")
     const headers = await browserHeaders(user.id)
     const { POST } = await import("@/app/api/account/email/route")
-    const wrong = await POST(apiRequest("POST", "/api/account/email", { body: { email: "new@accounts.test", currentPassword: "guess-guess-1" }, headers }))
+    const wrong = await POST(
+      apiRequest("POST", "/api/account/email", {
+        body: { email: "new@accounts.test", currentPassword: "guess-guess-1" },
+        headers,
+      }),
+    )
     expect(wrong.status).toBe(403)
-    const taken = await POST(apiRequest("POST", "/api/account/email", { body: { email: "first@accounts.test", currentPassword: "mine-and-only-1" }, headers }))
+    const taken = await POST(
+      apiRequest("POST", "/api/account/email", {
+        body: { email: "first@accounts.test", currentPassword: "mine-and-only-1" },
+        headers,
+      }),
+    )
     expect(taken.status).toBe(409)
-    const started = await POST(apiRequest("POST", "/api/account/email", { body: { email: "new@accounts.test", currentPassword: "mine-and-only-1" }, headers }))
+    const started = await POST(
+      apiRequest("POST", "/api/account/email", {
+        body: { email: "new@accounts.test", currentPassword: "mine-and-only-1" },
+        headers,
+      }),
+    )
     expect(started.status).toBe(202)
 
     const notice = await mailFor("old@accounts.test", "Your email address is being changed")
     expect(notice.text).toContain("new@accounts.test")
     expect(notice.links).toEqual([])
-    const token = linkIn(await mailFor("new@accounts.test", "Confirm your new email address"), "/confirm-email").searchParams.get("token")
+    const token = linkIn(
+      await mailFor("new@accounts.test", "Confirm your new email address"),
+      "/confirm-email",
+    ).searchParams.get("token")
     // Nothing changes before the link is followed.
     expect(await userId("old@accounts.test")).toBe(user.id)
 
     const { POST: CONFIRM } = await import("@/app/api/confirm-email/route")
     expect((await CONFIRM(apiRequest("POST", "/api/confirm-email", json({ token })))).status).toBe(204)
     expect(await userId("new@accounts.test")).toBe(user.id)
-    expect((await (await accountWith(headers)).json()).account).toMatchObject({ email: "new@accounts.test", emailVerified: true })
+    expect((await (await accountWith(headers)).json()).account).toMatchObject({
+      email: "new@accounts.test",
+      emailVerified: true,
+    })
     expect((await CONFIRM(apiRequest("POST", "/api/confirm-email", json({ token })))).status).toBe(400)
   })
 })
@@ -244,22 +306,41 @@ describe("email change", () => {
 describe("invitations", () => {
   it("lets an admin invite someone who then chooses their own password", async () => {
     const { POST } = await import("@/app/api/admin/invites/route")
-    const response = await POST(apiRequest("POST", "/api/admin/invites", { body: { email: "guest@accounts.test", name: "Guest" }, headers: await browserHeaders(admin.id) }))
+    const response = await POST(
+      apiRequest("POST", "/api/admin/invites", {
+        body: { email: "guest@accounts.test", name: "Guest" },
+        headers: await browserHeaders(admin.id),
+      }),
+    )
     expect(response.status, await response.clone().text()).toBe(201)
     const { verifyCredentials } = await import("@/lib/accounts")
     const mail = await mailFor("guest@accounts.test", "You are invited")
     const token = linkIn(mail, "/accept-invite").searchParams.get("token")
     const { POST: ACCEPT } = await import("@/app/api/invites/accept/route")
-    expect((await ACCEPT(apiRequest("POST", "/api/invites/accept", json({ token, password: "my-own-choice-7" })))).status).toBe(204)
-    expect(await verifyCredentials({ email: "guest@accounts.test", password: "my-own-choice-7" })).toMatchObject({ name: "Guest", role: "USER" })
-    expect(await query(database.url, `SELECT action FROM "AuditEvent" WHERE action = 'admin.user.invite'`)).toHaveLength(1)
-    expect((await ACCEPT(apiRequest("POST", "/api/invites/accept", json({ token, password: "my-own-choice-8" })))).status).toBe(400)
+    expect(
+      (await ACCEPT(apiRequest("POST", "/api/invites/accept", json({ token, password: "my-own-choice-7" })))).status,
+    ).toBe(204)
+    expect(await verifyCredentials({ email: "guest@accounts.test", password: "my-own-choice-7" })).toMatchObject({
+      name: "Guest",
+      role: "USER",
+    })
+    expect(
+      await query(database.url, `SELECT action FROM "AuditEvent" WHERE action = 'admin.user.invite'`),
+    ).toHaveLength(1)
+    expect(
+      (await ACCEPT(apiRequest("POST", "/api/invites/accept", json({ token, password: "my-own-choice-8" })))).status,
+    ).toBe(400)
   })
 
   it("is for admins only", async () => {
     const user = await register("plain@accounts.test")
     const { POST } = await import("@/app/api/admin/invites/route")
-    const response = await POST(apiRequest("POST", "/api/admin/invites", { body: { email: "x@accounts.test" }, headers: await browserHeaders(user.id) }))
+    const response = await POST(
+      apiRequest("POST", "/api/admin/invites", {
+        body: { email: "x@accounts.test" },
+        headers: await browserHeaders(user.id),
+      }),
+    )
     expect(response.status).toBe(403)
     expect(await mailsTo("x@accounts.test")).toEqual([])
   })

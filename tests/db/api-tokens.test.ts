@@ -17,7 +17,13 @@ const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` })
 async function createToken(userId: string, body: unknown = { name: "laptop" }) {
   const response = await tokens.POST(apiRequest("POST", "/api/tokens", { body, headers: await browserHeaders(userId) }))
   expect(response.status, await response.clone().text()).toBe(201)
-  return (await response.json()).token as { id: string; name: string; prefix: string; secret: string; expiresAt: string | null }
+  return (await response.json()).token as {
+    id: string
+    name: string
+    prefix: string
+    secret: string
+    expiresAt: string | null
+  }
 }
 
 const listWith = async (headers: Record<string, string>) => tokens.GET(apiRequest("GET", "/api/tokens", { headers }))
@@ -36,8 +42,14 @@ afterAll(() => database.cleanUp())
 describe("without credentials", () => {
   it.each([
     ["GET /api/tokens", () => tokens.GET(apiRequest("GET", "/api/tokens"))],
-    ["POST /api/tokens", () => tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "x" }, headers: { origin: APP_ORIGIN } }))],
-    ["DELETE /api/tokens/:id", () => token.DELETE(apiRequest("DELETE", "/api/tokens/abc", { headers: { origin: APP_ORIGIN } }), params("abc"))],
+    [
+      "POST /api/tokens",
+      () => tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "x" }, headers: { origin: APP_ORIGIN } })),
+    ],
+    [
+      "DELETE /api/tokens/:id",
+      () => token.DELETE(apiRequest("DELETE", "/api/tokens/abc", { headers: { origin: APP_ORIGIN } }), params("abc")),
+    ],
   ])("%s answers 401 unauthorized", async (_route, call) => {
     const response = await call()
     expect(response.status).toBe(401)
@@ -69,7 +81,9 @@ describe("creating a token", () => {
     expect(expiresIn).toBeGreaterThan(29.9 * 86_400_000)
     expect(expiresIn).toBeLessThanOrEqual(30 * 86_400_000)
 
-    const rows = await query<Record<string, unknown>>(database.url, `SELECT * FROM "ApiToken" WHERE id = $1`, [created.id])
+    const rows = await query<Record<string, unknown>>(database.url, `SELECT * FROM "ApiToken" WHERE id = $1`, [
+      created.id,
+    ])
     expect(JSON.stringify(rows)).not.toContain(created.secret)
     const { createHash } = await import("node:crypto")
     expect(rows[0]?.tokenHash).toBe(createHash("sha256").update(created.secret).digest("hex"))
@@ -94,7 +108,9 @@ describe("creating a token", () => {
     ["days as text", { name: "x", expiresInDays: "30" }],
   ])("answers 400 for %s and creates nothing", async (_case, body) => {
     const before = await query(database.url, `SELECT id FROM "ApiToken"`)
-    const response = await tokens.POST(apiRequest("POST", "/api/tokens", { body, headers: await browserHeaders(alice.id) }))
+    const response = await tokens.POST(
+      apiRequest("POST", "/api/tokens", { body, headers: await browserHeaders(alice.id) }),
+    )
     expect(response.status).toBe(400)
     expect((await response.json()).error.code).toBe("invalid_request")
     expect(await query(database.url, `SELECT id FROM "ApiToken"`)).toHaveLength(before.length)
@@ -103,7 +119,12 @@ describe("creating a token", () => {
   it("refuses a cookie-authenticated POST without a matching Origin (CSRF), creating nothing", async () => {
     const before = await query(database.url, `SELECT id FROM "ApiToken"`)
     const cookie = await sessionCookie(alice.id)
-    const attempts: Record<string, string>[] = [{ cookie }, { cookie, origin: "https://evil.example" }, { cookie, origin: "null" }, { cookie, "sec-fetch-site": "cross-site" }]
+    const attempts: Record<string, string>[] = [
+      { cookie },
+      { cookie, origin: "https://evil.example" },
+      { cookie, origin: "null" },
+      { cookie, "sec-fetch-site": "cross-site" },
+    ]
     for (const headers of attempts) {
       const response = await tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "csrf" }, headers }))
       expect(response.status).toBe(403)
@@ -111,16 +132,26 @@ describe("creating a token", () => {
     }
     expect(await query(database.url, `SELECT id FROM "ApiToken"`)).toHaveLength(before.length)
     // A same-origin fetch that omits Origin is vouched for by Sec-Fetch-Site.
-    const vouched = await tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "vouched" }, headers: { cookie, "sec-fetch-site": "same-origin" } }))
+    const vouched = await tokens.POST(
+      apiRequest("POST", "/api/tokens", {
+        body: { name: "vouched" },
+        headers: { cookie, "sec-fetch-site": "same-origin" },
+      }),
+    )
     expect(vouched.status).toBe(201)
   })
 
   it("stops at 50 active tokens with 409 token_limit", async () => {
     const { createApiToken } = await import("@/lib/api-tokens")
     const user = { ...bob, name: null, role: "USER" as const }
-    const active = Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "ApiToken" WHERE "userId" = $1`, [bob.id]))[0]?.count)
+    const active = Number(
+      (await query<{ count: string }>(database.url, `SELECT count(*) FROM "ApiToken" WHERE "userId" = $1`, [bob.id]))[0]
+        ?.count,
+    )
     for (let index = active; index < 50; index++) await createApiToken(user, { name: `bulk ${index}` })
-    const response = await tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "one too many" }, headers: await browserHeaders(bob.id) }))
+    const response = await tokens.POST(
+      apiRequest("POST", "/api/tokens", { body: { name: "one too many" }, headers: await browserHeaders(bob.id) }),
+    )
     expect(response.status).toBe(409)
     expect((await response.json()).error.code).toBe("token_limit")
     await query(database.url, `DELETE FROM "ApiToken" WHERE "userId" = $1`, [bob.id])
@@ -135,9 +166,15 @@ describe("using a token", () => {
     expect((await listed.json()).tokens.map((entry: { name: string }) => entry.name)).toContain("script")
 
     // No cookie is involved, so there is nothing for a cross-site page to ride on: no Origin needed.
-    const another = await tokens.POST(apiRequest("POST", "/api/tokens", { body: { name: "made by script" }, headers: bearer(created.secret) }))
+    const another = await tokens.POST(
+      apiRequest("POST", "/api/tokens", { body: { name: "made by script" }, headers: bearer(created.secret) }),
+    )
     expect(another.status).toBe(201)
-    const [row] = await query<{ lastUsedAt: Date | null }>(database.url, `SELECT "lastUsedAt" FROM "ApiToken" WHERE id = $1`, [created.id])
+    const [row] = await query<{ lastUsedAt: Date | null }>(
+      database.url,
+      `SELECT "lastUsedAt" FROM "ApiToken" WHERE id = $1`,
+      [created.id],
+    )
     expect(row?.lastUsedAt).toBeInstanceOf(Date)
   })
 
@@ -155,7 +192,9 @@ describe("using a token", () => {
   it("stops working once expired", async () => {
     const created = await createToken(alice.id, { name: "short-lived", expiresInDays: 1 })
     expect((await listWith(bearer(created.secret))).status).toBe(200)
-    await query(database.url, `UPDATE "ApiToken" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [created.id])
+    await query(database.url, `UPDATE "ApiToken" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [
+      created.id,
+    ])
     expect((await listWith(bearer(created.secret))).status).toBe(401)
     const { tokens: listed } = await (await listWith(await browserHeaders(alice.id))).json()
     expect(listed.map((entry: { id: string }) => entry.id)).not.toContain(created.id)
@@ -179,7 +218,11 @@ describe("a token minting a token", () => {
     const never = await mintWith(parent.secret, { name: "asks for never" })
     expect(never.expiresAt).not.toBeNull()
     expect(new Date(never.expiresAt ?? 0).getTime()).toBe(parentExpiry)
-    const rows = await query<{ expiresAt: Date | null }>(database.url, `SELECT "expiresAt" FROM "ApiToken" WHERE id = ANY($1)`, [[longer.id, never.id]])
+    const rows = await query<{ expiresAt: Date | null }>(
+      database.url,
+      `SELECT "expiresAt" FROM "ApiToken" WHERE id = ANY($1)`,
+      [[longer.id, never.id]],
+    )
     expect(rows.map((row) => row.expiresAt?.getTime())).toEqual([parentExpiry, parentExpiry])
 
     // A shorter expiry than the caller's is granted as asked.
@@ -203,17 +246,26 @@ describe("revoking a token", () => {
   it("answers 204, and the token stops working on its next request", async () => {
     const created = await createToken(alice.id, { name: "to revoke" })
     expect((await listWith(bearer(created.secret))).status).toBe(200)
-    const response = await token.DELETE(apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: await browserHeaders(alice.id) }), params(created.id))
+    const response = await token.DELETE(
+      apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: await browserHeaders(alice.id) }),
+      params(created.id),
+    )
     expect(response.status).toBe(204)
     expect((await listWith(bearer(created.secret))).status).toBe(401)
     // Revoking again, or an id that never existed, is a 404.
-    const again = await token.DELETE(apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: await browserHeaders(alice.id) }), params(created.id))
+    const again = await token.DELETE(
+      apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: await browserHeaders(alice.id) }),
+      params(created.id),
+    )
     expect(again.status).toBe(404)
   })
 
   it("answers 404 for someone else's token and leaves it working", async () => {
     const bobs = await createToken(bob.id, { name: "bob's laptop" })
-    const response = await token.DELETE(apiRequest("DELETE", `/api/tokens/${bobs.id}`, { headers: await browserHeaders(alice.id) }), params(bobs.id))
+    const response = await token.DELETE(
+      apiRequest("DELETE", `/api/tokens/${bobs.id}`, { headers: await browserHeaders(alice.id) }),
+      params(bobs.id),
+    )
     expect(response.status).toBe(404)
     expect((await response.json()).error).toEqual({ code: "not_found", message: "Token not found" })
     expect((await listWith(bearer(bobs.secret))).status).toBe(200)
@@ -222,7 +274,10 @@ describe("revoking a token", () => {
   it("refuses a cross-site DELETE riding on the session cookie", async () => {
     const created = await createToken(alice.id, { name: "csrf target" })
     const cookie = await sessionCookie(alice.id)
-    const response = await token.DELETE(apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: { cookie, origin: "https://evil.example" } }), params(created.id))
+    const response = await token.DELETE(
+      apiRequest("DELETE", `/api/tokens/${created.id}`, { headers: { cookie, origin: "https://evil.example" } }),
+      params(created.id),
+    )
     expect(response.status).toBe(403)
     expect((await listWith(bearer(created.secret))).status).toBe(200)
   })
@@ -251,7 +306,9 @@ describe("requireAdmin", () => {
     const { requireAdmin } = await import("@/lib/auth")
     const { ApiError } = await import("@/lib/errors")
     // alice registered first on this fresh database, so she is the admin.
-    await expect(requireAdmin(apiRequest("GET", "/api/admin/users", { headers: await browserHeaders(alice.id) }))).resolves.toMatchObject({ id: alice.id, role: "ADMIN" })
+    await expect(
+      requireAdmin(apiRequest("GET", "/api/admin/users", { headers: await browserHeaders(alice.id) })),
+    ).resolves.toMatchObject({ id: alice.id, role: "ADMIN" })
     const refused = requireAdmin(apiRequest("GET", "/api/admin/users", { headers: await browserHeaders(bob.id) }))
     await expect(refused).rejects.toBeInstanceOf(ApiError)
     await expect(refused).rejects.toMatchObject({ status: 403, code: "forbidden" })

@@ -21,7 +21,11 @@ beforeAll(async () => {
   mailDir = await mkdtemp(path.join(tmpdir(), "valet-mail-"))
   port = await freePort()
   catcher = await startMailCatcher({ dir: mailDir, port })
-  database = await useFreshDatabase({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "Valet Test <valet@example.test>", APP_URL: "https://valet.example.test" })
+  database = await useFreshDatabase({
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    MAIL_FROM: "Valet Test <valet@example.test>",
+    APP_URL: "https://valet.example.test",
+  })
   await import("@/lib/mail/outbox")
 })
 
@@ -33,7 +37,12 @@ afterAll(async () => {
   await rm(mailDir, { recursive: true, force: true })
 })
 
-const message = (to: string, subject = "Hello") => ({ to, subject, text: `Plain ${subject}`, html: `<p>${subject}</p>` })
+const message = (to: string, subject = "Hello") => ({
+  to,
+  subject,
+  text: `Plain ${subject}`,
+  html: `<p>${subject}</p>`,
+})
 
 describe("outbox and SMTP", () => {
   it("delivers a queued mail through SMTP with the configured From, plain text and HTML", async () => {
@@ -51,7 +60,10 @@ describe("outbox and SMTP", () => {
     expect(mail.html).toContain('<a href="https://valet.example.test/reset-password?token=abc">')
     // No tracking: no images, no third-party hosts.
     expect(mail.html).not.toMatch(/<img|https?:\/\/(?!valet\.example\.test)/)
-    const [row] = await query<{ sentAt: Date | null; attempts: number }>(database.url, `SELECT "sentAt", attempts FROM "OutboxMessage"`)
+    const [row] = await query<{ sentAt: Date | null; attempts: number }>(
+      database.url,
+      `SELECT "sentAt", attempts FROM "OutboxMessage"`,
+    )
     expect(row).toMatchObject({ attempts: 1, sentAt: expect.any(Date) })
     expect(((await stat(mailDir)).mode & 0o777).toString(8)).toBe("700")
   })
@@ -90,7 +102,11 @@ describe("outbox and SMTP", () => {
     const { enqueueMail } = await import("@/lib/mail/outbox")
     const { processOutboxOnce } = await import("@/lib/outbox")
     for (let index = 0; index < 12; index++) await enqueueMail(message(`many${index}@example.com`, `Many ${index}`))
-    const results = await Promise.all([processOutboxOnce(["mail"]), processOutboxOnce(["mail"]), processOutboxOnce(["mail"])])
+    const results = await Promise.all([
+      processOutboxOnce(["mail"]),
+      processOutboxOnce(["mail"]),
+      processOutboxOnce(["mail"]),
+    ])
     expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(12)
     for (let index = 0; index < 12; index++) expect(await mailsTo(`many${index}@example.com`, mailDir)).toHaveLength(1)
   })

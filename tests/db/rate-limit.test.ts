@@ -17,7 +17,9 @@ describe("consumeRateLimit", () => {
     const rule = { key: "test:concurrent", limit: 5, windowSeconds: 60 }
     const results = await Promise.all(Array.from({ length: 25 }, () => rateLimit.consumeRateLimit(rule)))
     expect(results.filter((result) => result.allowed)).toHaveLength(5)
-    expect(results.map((result) => result.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1))
+    expect(results.map((result) => result.hits).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, index) => index + 1),
+    )
   })
 
   it("says how long until the window ends, and starts a new window after it", async () => {
@@ -31,7 +33,10 @@ describe("consumeRateLimit", () => {
 
   it("keeps time in UTC whatever the database session's time zone", async () => {
     const rule = { key: "test:timezone", limit: 1, windowSeconds: 600 }
-    await query(database.url, `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET timezone TO 'Pacific/Kiritimati'`)
+    await query(
+      database.url,
+      `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET timezone TO 'Pacific/Kiritimati'`,
+    )
     // New pool connections pick up the database default (UTC+14).
     const { getDb } = await import("@/lib/db")
     await getDb().$disconnect()
@@ -45,9 +50,15 @@ describe("consumeRateLimit", () => {
   it("resetRateLimit forgets a key; pruneRateLimits drops only windows that ended", async () => {
     await rateLimit.consumeRateLimit({ key: "test:reset", limit: 1, windowSeconds: 60 })
     await rateLimit.resetRateLimit("test:reset")
-    expect(await rateLimit.consumeRateLimit({ key: "test:reset", limit: 1, windowSeconds: 60 })).toMatchObject({ allowed: true, hits: 1 })
+    expect(await rateLimit.consumeRateLimit({ key: "test:reset", limit: 1, windowSeconds: 60 })).toMatchObject({
+      allowed: true,
+      hits: 1,
+    })
 
-    await query(database.url, `UPDATE "RateLimit" SET "resetAt" = (now() AT TIME ZONE 'UTC') - interval '1 hour' WHERE key = 'test:concurrent'`)
+    await query(
+      database.url,
+      `UPDATE "RateLimit" SET "resetAt" = (now() AT TIME ZONE 'UTC') - interval '1 hour' WHERE key = 'test:concurrent'`,
+    )
     expect(await rateLimit.pruneRateLimits()).toBeGreaterThanOrEqual(1)
     const keys = (await query<{ key: string }>(database.url, `SELECT key FROM "RateLimit"`)).map((row) => row.key)
     expect(keys).not.toContain("test:concurrent")

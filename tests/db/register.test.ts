@@ -8,9 +8,12 @@ let ipCounter = 0
 
 /** Each call comes from its own address unless told otherwise, so per-IP limits stay out of the way. */
 const registerRequest = (body: unknown, headers: Record<string, string> = {}) =>
-  register(apiRequest("POST", "/api/register", { body, headers: { "x-forwarded-for": `192.0.2.${++ipCounter}`, ...headers } }))
+  register(
+    apiRequest("POST", "/api/register", { body, headers: { "x-forwarded-for": `192.0.2.${++ipCounter}`, ...headers } }),
+  )
 
-const userCount = async () => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "User"`))[0]?.count)
+const userCount = async () =>
+  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "User"`))[0]?.count)
 
 beforeAll(async () => {
   database = await useFreshDatabase({ ADMIN_EMAILS: "boss@example.com, Chief@Example.com" })
@@ -32,7 +35,10 @@ describe("POST /api/register", () => {
   })
 
   it("stores an argon2id hash, never the password", async () => {
-    const [row] = await query<{ passwordHash: string }>(database.url, `SELECT "passwordHash" FROM "User" WHERE email = 'ada@example.com'`)
+    const [row] = await query<{ passwordHash: string }>(
+      database.url,
+      `SELECT "passwordHash" FROM "User" WHERE email = 'ada@example.com'`,
+    )
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/)
     expect(row?.passwordHash).not.toContain("analytical-engine")
   })
@@ -54,12 +60,37 @@ describe("POST /api/register", () => {
 
   it.each([
     ["a short password", { email: "weak1@example.com", password: "short1" }, "password", "Use at least 8 characters"],
-    ["a breach-list password", { email: "weak2@example.com", password: "Password123" }, "password", "This password is too common; choose another"],
-    ["a password containing the email", { email: "margaret@example.com", password: "margaret-2024" }, "password", "Your password must not contain your email address"],
-    ["an over-long password", { email: "weak3@example.com", password: "x".repeat(257) }, "password", "Use at most 256 characters"],
+    [
+      "a breach-list password",
+      { email: "weak2@example.com", password: "Password123" },
+      "password",
+      "This password is too common; choose another",
+    ],
+    [
+      "a password containing the email",
+      { email: "margaret@example.com", password: "margaret-2024" },
+      "password",
+      "Your password must not contain your email address",
+    ],
+    [
+      "an over-long password",
+      { email: "weak3@example.com", password: "x".repeat(257) },
+      "password",
+      "Use at most 256 characters",
+    ],
     ["no password", { email: "weak4@example.com" }, "password", "Enter a password"],
-    ["an invalid email", { email: "not-an-email", password: "perfectly-fine-1" }, "email", "Enter a valid email address"],
-    ["a name over 100 characters", { email: "long@example.com", password: "perfectly-fine-1", name: "n".repeat(101) }, "name", "Use at most 100 characters"],
+    [
+      "an invalid email",
+      { email: "not-an-email", password: "perfectly-fine-1" },
+      "email",
+      "Enter a valid email address",
+    ],
+    [
+      "a name over 100 characters",
+      { email: "long@example.com", password: "perfectly-fine-1", name: "n".repeat(101) },
+      "name",
+      "Use at most 100 characters",
+    ],
   ])("answers 400 for %s, naming the field, and adds nothing", async (_case, body, field, message) => {
     const before = await userCount()
     const response = await registerRequest(body)
@@ -71,19 +102,27 @@ describe("POST /api/register", () => {
   })
 
   it("answers 400 invalid_json for a body that is not JSON", async () => {
-    const response = await register(apiRequest("POST", "/api/register", { rawBody: "{email:", headers: { "x-forwarded-for": "192.0.2.250" } }))
+    const response = await register(
+      apiRequest("POST", "/api/register", { rawBody: "{email:", headers: { "x-forwarded-for": "192.0.2.250" } }),
+    )
     expect(response.status).toBe(400)
     expect((await response.json()).error.code).toBe("invalid_json")
   })
 
   it("refuses a request from another site's page (403) but accepts one without Origin (curl)", async () => {
     const before = await userCount()
-    const crossSite = await registerRequest({ email: "csrf@example.com", password: "perfectly-fine-1" }, { origin: "https://evil.example" })
+    const crossSite = await registerRequest(
+      { email: "csrf@example.com", password: "perfectly-fine-1" },
+      { origin: "https://evil.example" },
+    )
     expect(crossSite.status).toBe(403)
     expect((await crossSite.json()).error.code).toBe("cross_origin_request")
     expect(await userCount()).toBe(before)
 
-    const sameSite = await registerRequest({ email: "csrf@example.com", password: "perfectly-fine-1" }, { origin: APP_ORIGIN })
+    const sameSite = await registerRequest(
+      { email: "csrf@example.com", password: "perfectly-fine-1" },
+      { origin: APP_ORIGIN },
+    )
     expect(sameSite.status).toBe(201)
     const curl = await registerRequest({ email: "curl@example.com", password: "perfectly-fine-1" })
     expect(curl.status).toBe(201)
@@ -93,15 +132,24 @@ describe("POST /api/register", () => {
     const ip = "198.51.100.77"
     for (let attempt = 1; attempt <= 10; attempt++) {
       // Invalid bodies count too: the limit is about the address, not about success.
-      const response = await registerRequest({ email: `flood${attempt}@example.com`, password: "x" }, { "x-forwarded-for": ip })
+      const response = await registerRequest(
+        { email: `flood${attempt}@example.com`, password: "x" },
+        { "x-forwarded-for": ip },
+      )
       expect(response.status).toBe(400)
     }
     const before = await userCount()
-    const limited = await registerRequest({ email: "flood-ok@example.com", password: "perfectly-fine-1" }, { "x-forwarded-for": ip })
+    const limited = await registerRequest(
+      { email: "flood-ok@example.com", password: "perfectly-fine-1" },
+      { "x-forwarded-for": ip },
+    )
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3500)
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(3600)
-    expect((await limited.json()).error).toEqual({ code: "rate_limited", message: expect.stringMatching(/^Too many sign-ups from your network; try again in 60 minutes$/) })
+    expect((await limited.json()).error).toEqual({
+      code: "rate_limited",
+      message: expect.stringMatching(/^Too many sign-ups from your network; try again in 60 minutes$/),
+    })
     expect(await userCount()).toBe(before)
 
     // Another address is unaffected.

@@ -24,9 +24,29 @@ beforeAll(async () => {
   const { registerUser } = await import("@/lib/accounts")
   ownerId = (await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })).id
   const upload = await db.upload.create({
-    data: { ownerId, objectKey: `u/${ownerId}/x`, fileName: "x.bin", contentType: "application/octet-stream", size: 1n, expiresAt: new Date(), status: "COMPLETED", closedAt: new Date() },
+    data: {
+      ownerId,
+      objectKey: `u/${ownerId}/x`,
+      fileName: "x.bin",
+      contentType: "application/octet-stream",
+      size: 1n,
+      expiresAt: new Date(),
+      status: "COMPLETED",
+      closedAt: new Date(),
+    },
   })
-  fileId = (await db.file.create({ data: { ownerId, uploadId: upload.id, objectKey: upload.objectKey, name: "x.bin", contentType: "application/octet-stream", size: 1n } })).id
+  fileId = (
+    await db.file.create({
+      data: {
+        ownerId,
+        uploadId: upload.id,
+        objectKey: upload.objectKey,
+        name: "x.bin",
+        contentType: "application/octet-stream",
+        size: 1n,
+      },
+    })
+  ).id
 })
 
 afterAll(() => database.cleanUp())
@@ -59,14 +79,22 @@ describe("share state: the JS form and the SQL form agree on PostgreSQL", () => 
             downloads: link.downloads,
           }
           const { id } = await db.share.create({
-            data: { ownerId, tokenHash: crypto.randomUUID(), ...fields, ...(link.hasFile ? { files: { create: [{ fileId, position: 0 }] } } : {}) },
+            data: {
+              ownerId,
+              tokenHash: crypto.randomUUID(),
+              ...fields,
+              ...(link.hasFile ? { files: { create: [{ fileId, position: 0 }] } } : {}),
+            },
             select: { id: true },
           })
           rows.push({ id, ...fields, fileCount: link.hasFile ? 1 : 0 })
         }
         const ids = rows.map((row) => row.id)
         for (const state of STATES) {
-          const matched = await db.share.findMany({ where: { AND: [shareState.shareStateWhere(state, now), { id: { in: ids } }] }, select: { id: true } })
+          const matched = await db.share.findMany({
+            where: { AND: [shareState.shareStateWhere(state, now), { id: { in: ids } }] },
+            select: { id: true },
+          })
           const expected = rows.filter((row) => shareState.shareStateOf(row, now) === state).map((row) => row.id)
           expect(matched.map((row) => row.id).sort(), state).toEqual(expected.sort())
           if (expected.length > 0) statesSeen.add(state)

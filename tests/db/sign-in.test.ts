@@ -31,12 +31,17 @@ describe("verifyCredentials", () => {
 
   it("refuses a disabled account only after the password was right", async () => {
     await query(database.url, `UPDATE "User" SET "disabledAt" = now() WHERE email = 'dora@example.com'`)
-    await expect(accounts.verifyCredentials({ email: "dora@example.com", password: "perfectly-fine-2" })).rejects.toThrow("AccountDisabled")
+    await expect(
+      accounts.verifyCredentials({ email: "dora@example.com", password: "perfectly-fine-2" }),
+    ).rejects.toThrow("AccountDisabled")
     expect(await accounts.verifyCredentials({ email: "dora@example.com", password: "wrong-password" })).toBeNull()
   })
 
   it("does not promote an account listed in ADMIN_EMAILS on sign-in: a password proves nothing about the address", async () => {
-    await query(database.url, `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") SELECT 'promoted', 'promoted@example.com', "passwordHash", 'USER', now() FROM "User" WHERE email = 'first@example.com'`)
+    await query(
+      database.url,
+      `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") SELECT 'promoted', 'promoted@example.com', "passwordHash", 'USER', now() FROM "User" WHERE email = 'first@example.com'`,
+    )
     const user = await accounts.verifyCredentials({ email: "promoted@example.com", password: "perfectly-fine-1" })
     expect(user?.role).toBe("USER")
     expect(await query(database.url, `SELECT role FROM "User" WHERE id = 'promoted'`)).toEqual([{ role: "USER" }])
@@ -46,8 +51,13 @@ describe("verifyCredentials", () => {
     const { hash } = await import("@node-rs/argon2")
     const weak = await hash("perfectly-fine-9", { memoryCost: 4096, timeCost: 2, parallelism: 1 })
     await query(database.url, `UPDATE "User" SET "passwordHash" = $1 WHERE email = 'first@example.com'`, [weak])
-    expect(await accounts.verifyCredentials({ email: "first@example.com", password: "perfectly-fine-9" })).not.toBeNull()
-    const [row] = await query<{ passwordHash: string }>(database.url, `SELECT "passwordHash" FROM "User" WHERE email = 'first@example.com'`)
+    expect(
+      await accounts.verifyCredentials({ email: "first@example.com", password: "perfectly-fine-9" }),
+    ).not.toBeNull()
+    const [row] = await query<{ passwordHash: string }>(
+      database.url,
+      `SELECT "passwordHash" FROM "User" WHERE email = 'first@example.com'`,
+    )
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/)
   })
 })
@@ -56,18 +66,26 @@ describe("findActiveAccount", () => {
   it("returns active accounts and nothing for disabled or missing ones", async () => {
     const [first] = await query<{ id: string }>(database.url, `SELECT id FROM "User" WHERE email = 'first@example.com'`)
     const [dora] = await query<{ id: string }>(database.url, `SELECT id FROM "User" WHERE email = 'dora@example.com'`)
-    expect(await accounts.findActiveAccount(first?.id ?? "")).toMatchObject({ email: "first@example.com", role: "ADMIN" })
+    expect(await accounts.findActiveAccount(first?.id ?? "")).toMatchObject({
+      email: "first@example.com",
+      role: "ADMIN",
+    })
     expect(await accounts.findActiveAccount(dora?.id ?? "")).toBeNull()
     expect(await accounts.findActiveAccount("no-such-user")).toBeNull()
   })
 })
 
-type Authorize = (credentials: Record<string, string> | undefined, request: { headers: Record<string, string> }) => Promise<unknown>
+type Authorize = (
+  credentials: Record<string, string> | undefined,
+  request: { headers: Record<string, string> },
+) => Promise<unknown>
 
 /** next-auth's Credentials provider keeps the authorize() it was given under `options`. */
 async function credentialsAuthorize(): Promise<Authorize> {
   const { getAuthOptions } = await import("@/lib/auth")
-  const provider = getAuthOptions().providers.find((entry) => entry.id === "credentials") as unknown as { options: { authorize: Authorize } }
+  const provider = getAuthOptions().providers.find((entry) => entry.id === "credentials") as unknown as {
+    options: { authorize: Authorize }
+  }
   return provider.options.authorize
 }
 
@@ -77,7 +95,9 @@ async function signIn(email: string, password: string, ip: string) {
   const authorize = await credentialsAuthorize()
   let outcome: unknown
   const response = await runSignInRequest(async () => {
-    outcome = await authorize({ email, password, csrfToken: "x" }, { headers: { "x-forwarded-for": ip } }).catch((error: Error) => error)
+    outcome = await authorize({ email, password, csrfToken: "x" }, { headers: { "x-forwarded-for": ip } }).catch(
+      (error: Error) => error,
+    )
     return new Response(null, { status: outcome instanceof Error || outcome === null ? 401 : 200 })
   })
   return { response, outcome }
@@ -100,7 +120,8 @@ describe("authorize(): the limits count where the password is checked", () => {
 
   it("refuses the right password while the account is limited, without signing in", async () => {
     await accounts.registerUser({ email: "patient@example.com", password: "patients-password-1" })
-    for (let index = 1; index <= 14; index++) await signIn("patient@example.com", `wrong-${index}`, `192.0.2.${100 + index}`)
+    for (let index = 1; index <= 14; index++)
+      await signIn("patient@example.com", `wrong-${index}`, `192.0.2.${100 + index}`)
     const right = await signIn("patient@example.com", "patients-password-1", "192.0.2.120")
     expect(right.response.status).toBe(429)
     expect(right.outcome).toBeInstanceOf(Error)
@@ -113,7 +134,8 @@ describe("authorize(): the limits count where the password is checked", () => {
     expect(right.response.status).toBe(200)
     expect(right.outcome).toMatchObject({ email: "typo@example.com" })
     // A fresh budget of 10 failures, then the limit again.
-    for (let index = 1; index <= 10; index++) expect((await signIn("typo@example.com", `again-${index}`, "192.0.2.201")).response.status).toBe(401)
+    for (let index = 1; index <= 10; index++)
+      expect((await signIn("typo@example.com", `again-${index}`, "192.0.2.201")).response.status).toBe(401)
     expect((await signIn("typo@example.com", "again-11", "192.0.2.201")).response.status).toBe(429)
   })
 

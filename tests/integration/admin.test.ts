@@ -39,33 +39,55 @@ const logged: string[] = []
 
 const params = (id: string) => ({ params: Promise.resolve({ id }) })
 const count = async (table: string, where = "TRUE", values: unknown[] = []) =>
-  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}" WHERE ${where}`, values))[0]?.count)
+  Number(
+    (await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}" WHERE ${where}`, values))[0]?.count,
+  )
 const userRow = async (id: string) =>
-  (await query<{ role: string; disabledAt: Date | null; quotaBytes: string | null }>(database.url, `SELECT role, "disabledAt", "quotaBytes" FROM "User" WHERE id = $1`, [id]))[0]
+  (
+    await query<{ role: string; disabledAt: Date | null; quotaBytes: string | null }>(
+      database.url,
+      `SELECT role, "disabledAt", "quotaBytes" FROM "User" WHERE id = $1`,
+      [id],
+    )
+  )[0]
 
 /** Uploads bytes through the real grant → PUT → complete flow. */
 async function uploadFile(userId: string, name: string, size = 64) {
   const data = new Uint8Array(randomBytes(size))
   const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size, type: "application/octet-stream" }, headers }))
+  const granted = await routes.grant(
+    apiRequest("POST", "/api/uploads", { body: { name, size, type: "application/octet-stream" }, headers }),
+  )
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params(upload.id))
+  const completed = await routes.complete(
+    apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+    params(upload.id),
+  )
   expect(completed.status).toBe(201)
-  const [row] = await query<{ id: string; objectKey: string }>(database.url, `SELECT id, "objectKey" FROM "File" WHERE "uploadId" = $1`, [upload.id])
+  const [row] = await query<{ id: string; objectKey: string }>(
+    database.url,
+    `SELECT id, "objectKey" FROM "File" WHERE "uploadId" = $1`,
+    [upload.id],
+  )
   return { id: row?.id ?? "", objectKey: row?.objectKey ?? "", uploadId: upload.id as string }
 }
 
 const shareFile = (userId: string, fileId: string) => factories.createShare(userId, fileId)
 
 const download = (token: string) =>
-  routes.downloadGet(apiRequest("GET", `/s/${token}/download`, { headers: { "x-forwarded-for": "198.51.100.7" } }), { params: Promise.resolve({ token }) })
+  routes.downloadGet(apiRequest("GET", `/s/${token}/download`, { headers: { "x-forwarded-for": "198.51.100.7" } }), {
+    params: Promise.resolve({ token }),
+  })
 
 const asAdmin = async () => browserHeaders(admin.id)
 
 async function patchUser(userId: string, body: unknown, headers?: Record<string, string>) {
-  return routes.updateUser(apiRequest("PATCH", `/api/admin/users/${userId}`, { body, headers: headers ?? (await asAdmin()) }), params(userId))
+  return routes.updateUser(
+    apiRequest("PATCH", `/api/admin/users/${userId}`, { body, headers: headers ?? (await asAdmin()) }),
+    params(userId),
+  )
 }
 
 async function json<T>(response: Response, status = 200): Promise<T> {
@@ -99,9 +121,21 @@ beforeAll(async () => {
   const { registerUser, accountPolicyFromEnv } = await import("@/lib/accounts")
   const closedAnyway = { allowWhenClosed: true }
   // The first account is the admin; owner and other are plain users.
-  admin = await registerUser({ email: "admin@example.com", password: "perfectly-fine-0" }, accountPolicyFromEnv(), closedAnyway)
-  owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" }, accountPolicyFromEnv(), closedAnyway)
-  other = await registerUser({ email: "other@example.com", password: "perfectly-fine-2" }, accountPolicyFromEnv(), closedAnyway)
+  admin = await registerUser(
+    { email: "admin@example.com", password: "perfectly-fine-0" },
+    accountPolicyFromEnv(),
+    closedAnyway,
+  )
+  owner = await registerUser(
+    { email: "owner@example.com", password: "perfectly-fine-1" },
+    accountPolicyFromEnv(),
+    closedAnyway,
+  )
+  other = await registerUser(
+    { email: "other@example.com", password: "perfectly-fine-2" },
+    accountPolicyFromEnv(),
+    closedAnyway,
+  )
 })
 
 afterAll(async () => {
@@ -114,15 +148,44 @@ describe(`admin API on ${PROFILE} storage`, () => {
     const ID = "c0000000000000000000000000"
     const endpoints: [string, (headers: Record<string, string>) => Promise<Response>][] = [
       ["GET /api/admin/users", (headers) => routes.users.GET(apiRequest("GET", "/api/admin/users", { headers }))],
-      ["POST /api/admin/users", (headers) => routes.users.POST(apiRequest("POST", "/api/admin/users", { body: { email: "x@example.com", password: "perfectly-fine-9" }, headers }))],
-      ["PATCH /api/admin/users/:id", (headers) => routes.updateUser(apiRequest("PATCH", `/api/admin/users/${ID}`, { body: { disabled: true }, headers }), params(ID))],
+      [
+        "POST /api/admin/users",
+        (headers) =>
+          routes.users.POST(
+            apiRequest("POST", "/api/admin/users", {
+              body: { email: "x@example.com", password: "perfectly-fine-9" },
+              headers,
+            }),
+          ),
+      ],
+      [
+        "PATCH /api/admin/users/:id",
+        (headers) =>
+          routes.updateUser(
+            apiRequest("PATCH", `/api/admin/users/${ID}`, { body: { disabled: true }, headers }),
+            params(ID),
+          ),
+      ],
       ["GET /api/admin/shares", (headers) => routes.shares(apiRequest("GET", "/api/admin/shares", { headers }))],
-      ["POST /api/admin/shares/:id/revoke", (headers) => routes.revoke(apiRequest("POST", `/api/admin/shares/${ID}/revoke`, { headers }), params(ID))],
-      ["POST /api/admin/shares/revoke", (headers) => routes.bulkRevoke(apiRequest("POST", "/api/admin/shares/revoke", { body: { ids: [ID] }, headers }))],
+      [
+        "POST /api/admin/shares/:id/revoke",
+        (headers) => routes.revoke(apiRequest("POST", `/api/admin/shares/${ID}/revoke`, { headers }), params(ID)),
+      ],
+      [
+        "POST /api/admin/shares/revoke",
+        (headers) =>
+          routes.bulkRevoke(apiRequest("POST", "/api/admin/shares/revoke", { body: { ids: [ID] }, headers })),
+      ],
       ["GET /api/admin/files", (headers) => routes.files(apiRequest("GET", "/api/admin/files", { headers }))],
-      ["DELETE /api/admin/files/:id", (headers) => routes.deleteFile(apiRequest("DELETE", `/api/admin/files/${ID}`, { headers }), params(ID))],
+      [
+        "DELETE /api/admin/files/:id",
+        (headers) => routes.deleteFile(apiRequest("DELETE", `/api/admin/files/${ID}`, { headers }), params(ID)),
+      ],
       ["GET /api/admin/audit", (headers) => routes.audit(apiRequest("GET", "/api/admin/audit", { headers }))],
-      ["GET /api/admin/audit?format=csv", (headers) => routes.audit(apiRequest("GET", "/api/admin/audit?format=csv", { headers }))],
+      [
+        "GET /api/admin/audit?format=csv",
+        (headers) => routes.audit(apiRequest("GET", "/api/admin/audit?format=csv", { headers })),
+      ],
       ["GET /api/admin/overview", (headers) => routes.overview(apiRequest("GET", "/api/admin/overview", { headers }))],
     ]
 
@@ -139,7 +202,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
 
     it("refuses a user's token as well as a user's session, and leaves everything as it was", async () => {
       const token = await json<{ token: { secret: string } }>(
-        await routes.createToken(apiRequest("POST", "/api/tokens", { body: { name: "probe" }, headers: await browserHeaders(other.id) })),
+        await routes.createToken(
+          apiRequest("POST", "/api/tokens", { body: { name: "probe" }, headers: await browserHeaders(other.id) }),
+        ),
         201,
       )
       const bearer = { authorization: `Bearer ${token.token.secret}` }
@@ -155,26 +220,64 @@ describe(`admin API on ${PROFILE} storage`, () => {
     it("lists every account with its files, bytes used, quota and active links", async () => {
       const file = await uploadFile(owner.id, "usage.bin", 100)
       await shareFile(owner.id, file.id)
-      const { users } = await json<{ users: { id: string; email: string; role: string; files: number; usedBytes: number; quotaBytes: number; activeShares: number }[] }>(
-        await routes.users.GET(apiRequest("GET", "/api/admin/users", { headers: await asAdmin() })),
-      )
-      expect(users.map((user) => user.email).slice(0, 3)).toEqual(["admin@example.com", "owner@example.com", "other@example.com"])
+      const { users } = await json<{
+        users: {
+          id: string
+          email: string
+          role: string
+          files: number
+          usedBytes: number
+          quotaBytes: number
+          activeShares: number
+        }[]
+      }>(await routes.users.GET(apiRequest("GET", "/api/admin/users", { headers: await asAdmin() })))
+      expect(users.map((user) => user.email).slice(0, 3)).toEqual([
+        "admin@example.com",
+        "owner@example.com",
+        "other@example.com",
+      ])
       const row = users.find((user) => user.id === owner.id)
-      const [expected] = await query<{ files: string; bytes: string }>(database.url, `SELECT count(*) AS files, sum(size) AS bytes FROM "File" WHERE "ownerId" = $1`, [owner.id])
-      expect(row).toMatchObject({ role: "USER", files: Number(expected?.files), usedBytes: Number(expected?.bytes), quotaBytes: 10 * 1024 ** 3 })
+      const [expected] = await query<{ files: string; bytes: string }>(
+        database.url,
+        `SELECT count(*) AS files, sum(size) AS bytes FROM "File" WHERE "ownerId" = $1`,
+        [owner.id],
+      )
+      expect(row).toMatchObject({
+        role: "USER",
+        files: Number(expected?.files),
+        usedBytes: Number(expected?.bytes),
+        quotaBytes: 10 * 1024 ** 3,
+      })
       expect(row?.activeShares).toBeGreaterThanOrEqual(1)
     })
 
     it("creates an account while self-registration is closed, audited", async () => {
-      const refused = await routes.register(apiRequest("POST", "/api/register", { body: { email: "new@example.com", password: "perfectly-fine-3" } }))
+      const refused = await routes.register(
+        apiRequest("POST", "/api/register", { body: { email: "new@example.com", password: "perfectly-fine-3" } }),
+      )
       expect(refused.status).toBe(403)
       const { user } = await json<{ user: { id: string; email: string; role: string } }>(
-        await routes.users.POST(apiRequest("POST", "/api/admin/users", { body: { email: "New@Example.com", password: "perfectly-fine-3" }, headers: await asAdmin() })),
+        await routes.users.POST(
+          apiRequest("POST", "/api/admin/users", {
+            body: { email: "New@Example.com", password: "perfectly-fine-3" },
+            headers: await asAdmin(),
+          }),
+        ),
         201,
       )
       expect(user).toMatchObject({ email: "new@example.com", role: "USER" })
-      expect(await count("AuditEvent", `action = 'admin.user.create' AND "actorId" = $1 AND details->>'userId' = $2`, [admin.id, user.id])).toBe(1)
-      const taken = await routes.users.POST(apiRequest("POST", "/api/admin/users", { body: { email: "new@example.com", password: "perfectly-fine-4" }, headers: await asAdmin() }))
+      expect(
+        await count("AuditEvent", `action = 'admin.user.create' AND "actorId" = $1 AND details->>'userId' = $2`, [
+          admin.id,
+          user.id,
+        ]),
+      ).toBe(1)
+      const taken = await routes.users.POST(
+        apiRequest("POST", "/api/admin/users", {
+          body: { email: "new@example.com", password: "perfectly-fine-4" },
+          headers: await asAdmin(),
+        }),
+      )
       expect(taken.status).toBe(409)
     })
 
@@ -184,7 +287,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       ["a bad email", { email: "not-an-email", password: "perfectly-fine-5" }],
     ])("answers 400 for a new user with %s and creates nothing", async (_case, body) => {
       const before = await count("User")
-      const response = await routes.users.POST(apiRequest("POST", "/api/admin/users", { body, headers: await asAdmin() }))
+      const response = await routes.users.POST(
+        apiRequest("POST", "/api/admin/users", { body, headers: await asAdmin() }),
+      )
       expect(response.status).toBe(400)
       expect(await count("User")).toBe(before)
     })
@@ -208,7 +313,10 @@ describe(`admin API on ${PROFILE} storage`, () => {
     })
 
     it("answers 400 for malformed JSON and 404 for an unknown user", async () => {
-      const malformed = await routes.updateUser(apiRequest("PATCH", `/api/admin/users/${owner.id}`, { rawBody: "{", headers: await asAdmin() }), params(owner.id))
+      const malformed = await routes.updateUser(
+        apiRequest("PATCH", `/api/admin/users/${owner.id}`, { rawBody: "{", headers: await asAdmin() }),
+        params(owner.id),
+      )
       expect(malformed.status).toBe(400)
       expect((await patchUser("c-no-such-user", { disabled: true })).status).toBe(404)
     })
@@ -217,7 +325,12 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect((await patchUser(other.id, { quotaBytes: 10 })).status).toBe(204)
       expect((await userRow(other.id))?.quotaBytes).toBe("10")
       const headers = await browserHeaders(other.id)
-      const refused = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name: "big.bin", size: 11, type: "application/octet-stream" }, headers }))
+      const refused = await routes.grant(
+        apiRequest("POST", "/api/uploads", {
+          body: { name: "big.bin", size: 11, type: "application/octet-stream" },
+          headers,
+        }),
+      )
       expect(refused.status).toBe(403)
       expect((await refused.json()).error.code).toBe("quota_exceeded")
       expect((await patchUser(other.id, { quotaBytes: null })).status).toBe(204)
@@ -247,7 +360,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const share = await shareFile(owner.id, file.id)
       expect((await download(share.token)).status).toBe(302)
       const { token } = await json<{ token: { id: string; secret: string } }>(
-        await routes.createToken(apiRequest("POST", "/api/tokens", { body: { name: "ci" }, headers: await browserHeaders(owner.id) })),
+        await routes.createToken(
+          apiRequest("POST", "/api/tokens", { body: { name: "ci" }, headers: await browserHeaders(owner.id) }),
+        ),
         201,
       )
       const bearer = { authorization: `Bearer ${token.secret}` }
@@ -259,11 +374,15 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect(gone.status).toBe(410)
       expect((await gone.json()).error.code).toBe("share_revoked")
       expect((await routes.listFiles(apiRequest("GET", "/api/files", { headers: bearer }))).status).toBe(401)
-      const session = await routes.listFiles(apiRequest("GET", "/api/files", { headers: await browserHeaders(owner.id) }))
+      const session = await routes.listFiles(
+        apiRequest("GET", "/api/files", { headers: await browserHeaders(owner.id) }),
+      )
       expect(session.status).toBe(401)
       expect((await session.json()).error.code).toBe("session_revoked")
       expect(await count("Share", `"ownerId" = $1 AND "revokedAt" IS NULL`, [owner.id])).toBe(0)
-      expect(await count("Share", `"ownerId" = $1 AND "revokedById" = $2`, [owner.id, admin.id])).toBeGreaterThanOrEqual(2)
+      expect(
+        await count("Share", `"ownerId" = $1 AND "revokedById" = $2`, [owner.id, admin.id]),
+      ).toBeGreaterThanOrEqual(2)
       expect(await count("ApiToken", `"userId" = $1 AND "revokedAt" IS NULL`, [owner.id])).toBe(0)
       const [event] = await query<{ details: { revokedShares: number; revokedTokens: number } }>(
         database.url,
@@ -274,7 +393,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect(event?.details.revokedShares).toBeGreaterThanOrEqual(2)
 
       expect((await patchUser(owner.id, { disabled: false })).status).toBe(204)
-      expect((await routes.listFiles(apiRequest("GET", "/api/files", { headers: await browserHeaders(owner.id) }))).status).toBe(200)
+      expect(
+        (await routes.listFiles(apiRequest("GET", "/api/files", { headers: await browserHeaders(owner.id) }))).status,
+      ).toBe(200)
       expect((await routes.listFiles(apiRequest("GET", "/api/files", { headers: bearer }))).status).toBe(401)
       expect((await download(share.token)).status).toBe(410)
     })
@@ -283,7 +404,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
   describe("shares", () => {
     type ShareRow = { id: string; state: string; owner: { email: string }; fileName: string | null }
     const listShares = async (search = "") =>
-      json<{ shares: ShareRow[]; nextCursor: string | null }>(await routes.shares(apiRequest("GET", `/api/admin/shares${search}`, { headers: await asAdmin() })))
+      json<{ shares: ShareRow[]; nextCursor: string | null }>(
+        await routes.shares(apiRequest("GET", `/api/admin/shares${search}`, { headers: await asAdmin() })),
+      )
 
     it("lists every user's links, filtered by state, owner and file name, a page at a time", async () => {
       const mine = await uploadFile(other.id, "Quarterly-Report.pdf")
@@ -291,12 +414,17 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const revoked = await shareFile(other.id, mine.id)
       await query(database.url, `UPDATE "Share" SET "revokedAt" = now() WHERE id = $1`, [revoked.id])
       const expired = await shareFile(other.id, mine.id)
-      await query(database.url, `UPDATE "Share" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`, [expired.id])
+      await query(database.url, `UPDATE "Share" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`, [
+        expired.id,
+      ])
 
       const byName = await listShares("?q=quarterly-report&owner=OTHER@")
       expect(byName.shares.map((share) => share.id)).toEqual([expired.id, revoked.id, active.id])
       expect(byName.shares.map((share) => share.state)).toEqual(["expired", "revoked", "active"])
-      expect(byName.shares[0]).toMatchObject({ owner: { email: "other@example.com" }, fileName: "Quarterly-Report.pdf" })
+      expect(byName.shares[0]).toMatchObject({
+        owner: { email: "other@example.com" },
+        fileName: "Quarterly-Report.pdf",
+      })
       expect((await listShares("?q=quarterly&state=active")).shares.map((share) => share.id)).toEqual([active.id])
       expect((await listShares("?q=quarterly&state=revoked")).shares.map((share) => share.id)).toEqual([revoked.id])
       expect((await listShares("?q=quarterly&state=expired")).shares.map((share) => share.id)).toEqual([expired.id])
@@ -306,7 +434,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const seen: string[] = []
       let cursor: string | null = null
       do {
-        const page: { shares: ShareRow[]; nextCursor: string | null } = await listShares(`?q=quarterly&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+        const page: { shares: ShareRow[]; nextCursor: string | null } = await listShares(
+          `?q=quarterly&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+        )
         expect(page.shares.length).toBeLessThanOrEqual(1)
         seen.push(...page.shares.map((share) => share.id))
         cursor = page.nextCursor
@@ -319,18 +449,35 @@ describe(`admin API on ${PROFILE} storage`, () => {
       ["a limit of 0", "?limit=0"],
       ["a limit as text", "?limit=lots"],
     ])("answers 400 for %s", async (_case, search) => {
-      expect((await routes.shares(apiRequest("GET", `/api/admin/shares${search}`, { headers: await asAdmin() }))).status).toBe(400)
+      expect(
+        (await routes.shares(apiRequest("GET", `/api/admin/shares${search}`, { headers: await asAdmin() }))).status,
+      ).toBe(400)
     })
 
     it("revokes anyone's link: its next download is refused, and the revocation is audited", async () => {
       const file = await uploadFile(other.id, "revoke-one.txt")
       const share = await shareFile(other.id, file.id)
       expect((await download(share.token)).status).toBe(302)
-      const response = await routes.revoke(apiRequest("POST", `/api/admin/shares/${share.id}/revoke`, { headers: await asAdmin() }), params(share.id))
+      const response = await routes.revoke(
+        apiRequest("POST", `/api/admin/shares/${share.id}/revoke`, { headers: await asAdmin() }),
+        params(share.id),
+      )
       expect(response.status).toBe(204)
       expect((await download(share.token)).status).toBe(410)
-      expect(await count("AuditEvent", `action = 'share.revoke' AND "actorId" = $1 AND details->>'shareId' = $2`, [admin.id, share.id])).toBe(1)
-      expect((await routes.revoke(apiRequest("POST", `/api/admin/shares/c-unknown/revoke`, { headers: await asAdmin() }), params("c-unknown"))).status).toBe(404)
+      expect(
+        await count("AuditEvent", `action = 'share.revoke' AND "actorId" = $1 AND details->>'shareId' = $2`, [
+          admin.id,
+          share.id,
+        ]),
+      ).toBe(1)
+      expect(
+        (
+          await routes.revoke(
+            apiRequest("POST", `/api/admin/shares/c-unknown/revoke`, { headers: await asAdmin() }),
+            params("c-unknown"),
+          )
+        ).status,
+      ).toBe(404)
     })
 
     it("revokes many links at once, or none when one of them does not exist", async () => {
@@ -338,7 +485,8 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const first = await shareFile(owner.id, file.id)
       const second = await shareFile(owner.id, file.id)
       const asAdminHeaders = await asAdmin()
-      const bulk = (body: unknown) => routes.bulkRevoke(apiRequest("POST", "/api/admin/shares/revoke", { body, headers: asAdminHeaders }))
+      const bulk = (body: unknown) =>
+        routes.bulkRevoke(apiRequest("POST", "/api/admin/shares/revoke", { body, headers: asAdminHeaders }))
 
       const audits = await count("AuditEvent")
       expect((await bulk({ ids: [first.id, "c-unknown"] })).status).toBe(404)
@@ -349,7 +497,13 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect(await json(await bulk({ ids: [first.id, second.id, first.id] }))).toEqual({ revoked: 2 })
       expect((await download(first.token)).status).toBe(410)
       expect((await download(second.token)).status).toBe(410)
-      expect(await count("AuditEvent", `action = 'share.revoke' AND "actorId" = $1 AND details->>'shareId' IN ($2, $3)`, [admin.id, first.id, second.id])).toBe(2)
+      expect(
+        await count("AuditEvent", `action = 'share.revoke' AND "actorId" = $1 AND details->>'shareId' IN ($2, $3)`, [
+          admin.id,
+          first.id,
+          second.id,
+        ]),
+      ).toBe(2)
       expect(await json(await bulk({ ids: [first.id] }))).toEqual({ revoked: 0 })
     })
   })
@@ -357,7 +511,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
   describe("files", () => {
     type FileRow = { id: string; name: string; size: number; owner: { email: string } }
     const listFiles = async (search = "") =>
-      json<{ files: FileRow[]; nextCursor: string | null }>(await routes.files(apiRequest("GET", `/api/admin/files${search}`, { headers: await asAdmin() })))
+      json<{ files: FileRow[]; nextCursor: string | null }>(
+        await routes.files(apiRequest("GET", `/api/admin/files${search}`, { headers: await asAdmin() })),
+      )
 
     it("lists every user's files, filtered by owner, name and size", async () => {
       const small = await uploadFile(owner.id, "sizes-small.bin", 10)
@@ -367,30 +523,57 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect((await listFiles("?q=sizes-&minSize=500")).files.map((file) => file.id)).toEqual([large.id])
       expect((await listFiles("?q=sizes-&maxSize=500&minSize=")).files.map((file) => file.id)).toEqual([small.id])
       expect((await listFiles("?q=sizes-&limit=1")).nextCursor).toBe(large.id)
-      expect((await routes.files(apiRequest("GET", "/api/admin/files?minSize=-1", { headers: await asAdmin() }))).status).toBe(400)
+      expect(
+        (await routes.files(apiRequest("GET", "/api/admin/files?minSize=-1", { headers: await asAdmin() }))).status,
+      ).toBe(400)
     })
 
     it("deletes anyone's file: the object goes, its links answer 410, a user cannot", async () => {
       const file = await uploadFile(owner.id, "to-delete.txt")
       const share = await shareFile(owner.id, file.id)
-      const asUser = await routes.deleteFile(apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await browserHeaders(other.id) }), params(file.id))
+      const asUser = await routes.deleteFile(
+        apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await browserHeaders(other.id) }),
+        params(file.id),
+      )
       expect(asUser.status).toBe(403)
       expect(await count("File", "id = $1", [file.id])).toBe(1)
 
-      const response = await routes.deleteFile(apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await asAdmin() }), params(file.id))
+      const response = await routes.deleteFile(
+        apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await asAdmin() }),
+        params(file.id),
+      )
       expect(response.status).toBe(204)
       expect(await count("File", "id = $1", [file.id])).toBe(0)
       expect(await storage.headObject(file.objectKey)).toBeNull()
       expect((await download(share.token)).status).toBe(410)
-      expect(await count("AuditEvent", `action = 'file.delete' AND "actorId" = $1 AND "fileId" = $2`, [admin.id, file.id])).toBe(1)
-      expect((await routes.deleteFile(apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await asAdmin() }), params(file.id))).status).toBe(404)
+      expect(
+        await count("AuditEvent", `action = 'file.delete' AND "actorId" = $1 AND "fileId" = $2`, [admin.id, file.id]),
+      ).toBe(1)
+      expect(
+        (
+          await routes.deleteFile(
+            apiRequest("DELETE", `/api/admin/files/${file.id}`, { headers: await asAdmin() }),
+            params(file.id),
+          )
+        ).status,
+      ).toBe(404)
     })
   })
 
   describe("audit log", () => {
-    type EventRow = { id: string; action: string; actor: { email: string } | null; method: string | null; objectKey: string | null; expiresAt: string | null; createdAt: string }
+    type EventRow = {
+      id: string
+      action: string
+      actor: { email: string } | null
+      method: string | null
+      objectKey: string | null
+      expiresAt: string | null
+      createdAt: string
+    }
     const listAudit = async (search = "") =>
-      json<{ events: EventRow[]; nextCursor: string | null }>(await routes.audit(apiRequest("GET", `/api/admin/audit${search}`, { headers: await asAdmin() })))
+      json<{ events: EventRow[]; nextCursor: string | null }>(
+        await routes.audit(apiRequest("GET", `/api/admin/audit${search}`, { headers: await asAdmin() })),
+      )
 
     it("shows every minted key of an upload (never a URL) and filters by user, action family and time", async () => {
       const file = await uploadFile(other.id, "audited.txt")
@@ -398,17 +581,29 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const put = events.find((event) => event.objectKey === file.objectKey && event.action === "upload.put")
       expect(put).toMatchObject({ action: "upload.put", method: "PUT", actor: { email: "other@example.com" } })
       // The completion that recorded the file is in the same family.
-      expect(events.find((event) => event.objectKey === file.objectKey && event.action === "upload.complete")).toBeDefined()
+      expect(
+        events.find((event) => event.objectKey === file.objectKey && event.action === "upload.complete"),
+      ).toBeDefined()
       expect(new Date(put?.expiresAt ?? 0).getTime()).toBeGreaterThan(Date.now())
-      expect(events.every((event) => event.action.startsWith("upload.") && event.actor?.email === "other@example.com")).toBe(true)
+      expect(
+        events.every((event) => event.action.startsWith("upload.") && event.actor?.email === "other@example.com"),
+      ).toBe(true)
       expect(JSON.stringify(events)).not.toMatch(/X-Amz-Signature|[?&]sig=|https?:\/\//)
 
-      expect((await listAudit(`?user=${other.id}&action=upload.put`)).events.map((event) => event.id)).toContain(put?.id)
+      expect((await listAudit(`?user=${other.id}&action=upload.put`)).events.map((event) => event.id)).toContain(
+        put?.id,
+      )
       // "upload" is a family, "uploa" is not a prefix up to a dot.
       expect((await listAudit("?action=uploa")).events).toEqual([])
       const future = new Date(Date.now() + 3_600_000).toISOString()
       expect((await listAudit(`?from=${encodeURIComponent(future)}`)).events).toEqual([])
-      expect((await listAudit(`?to=${encodeURIComponent(new Date(Date.parse(put?.createdAt ?? "") - 1).toISOString())}&action=upload.put&user=other@example.com`)).events.map((event) => event.id)).not.toContain(put?.id)
+      expect(
+        (
+          await listAudit(
+            `?to=${encodeURIComponent(new Date(Date.parse(put?.createdAt ?? "") - 1).toISOString())}&action=upload.put&user=other@example.com`,
+          )
+        ).events.map((event) => event.id),
+      ).not.toContain(put?.id)
     })
 
     it("pages newest first without repeats or gaps", async () => {
@@ -416,7 +611,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       const paged: string[] = []
       let cursor: string | null = null
       do {
-        const page: { events: EventRow[]; nextCursor: string | null } = await listAudit(`?limit=7${cursor ? `&cursor=${cursor}` : ""}`)
+        const page: { events: EventRow[]; nextCursor: string | null } = await listAudit(
+          `?limit=7${cursor ? `&cursor=${cursor}` : ""}`,
+        )
         paged.push(...page.events.map((event) => event.id))
         cursor = page.nextCursor
       } while (cursor)
@@ -430,21 +627,35 @@ describe(`admin API on ${PROFILE} storage`, () => {
       ["an action with odd characters", "?action=share';--"],
       ["an unknown format", "?format=xml"],
     ])("answers 400 for %s", async (_case, search) => {
-      expect((await routes.audit(apiRequest("GET", `/api/admin/audit${search}`, { headers: await asAdmin() }))).status).toBe(400)
+      expect(
+        (await routes.audit(apiRequest("GET", `/api/admin/audit${search}`, { headers: await asAdmin() }))).status,
+      ).toBe(400)
     })
 
     it("exports the filtered log as CSV: a header, one row per event, quoting per RFC 4180", async () => {
-      const response = await routes.audit(apiRequest("GET", "/api/admin/audit?format=csv&action=admin.user", { headers: await asAdmin() }))
+      const response = await routes.audit(
+        apiRequest("GET", "/api/admin/audit?format=csv&action=admin.user", { headers: await asAdmin() }),
+      )
       expect(response.status).toBe(200)
       expect(response.headers.get("content-type")).toMatch(/^text\/csv/)
-      expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="valet-audit-\d{4}-\d{2}-\d{2}\.csv"$/)
+      expect(response.headers.get("content-disposition")).toMatch(
+        /^attachment; filename="valet-audit-\d{4}-\d{2}-\d{2}\.csv"$/,
+      )
       const lines = (await response.text()).trimEnd().split("\r\n")
       // subject and actor_name came last, so scripts reading the older columns by position still work.
       expect(lines[0]).toBe(
         "time,action,actor,actor_id,via,method,object_key,key_expires_at,upload_id,file_id,details,subject,actor_name",
       )
       expect(lines).toHaveLength((await count("AuditEvent", `action LIKE 'admin.user.%'`)) + 1)
-      expect(lines.slice(1).every((line) => /^\d{4}-\d{2}-\d{2}T[^,]+Z,admin\.user\.(create|update),(admin|other)@example\.com,c\w+,session,,,,,,"\{/.test(line))).toBe(true)
+      expect(
+        lines
+          .slice(1)
+          .every((line) =>
+            /^\d{4}-\d{2}-\d{2}T[^,]+Z,admin\.user\.(create|update),(admin|other)@example\.com,c\w+,session,,,,,,"\{/.test(
+              line,
+            ),
+          ),
+      ).toBe(true)
       expect(lines.find((line) => line.includes("new@example.com"))).toContain(`""email"":""new@example.com""`)
       // The subject column names what the event is about: here the created account's address.
       expect(lines.find((line) => line.includes("new@example.com"))).toMatch(/,new@example\.com,[^,]*$/)
@@ -453,11 +664,22 @@ describe(`admin API on ${PROFILE} storage`, () => {
     it("defuses spreadsheet formulas: a cell that starts with + = - @ is exported with a leading quote", async () => {
       // An email is user input and ends up alone in the actor cell; "+cmd…" would run as a formula.
       const { user } = await json<{ user: { id: string } }>(
-        await routes.users.POST(apiRequest("POST", "/api/admin/users", { body: { email: "+cmd@example.com", password: "perfectly-fine-6" }, headers: await asAdmin() })),
+        await routes.users.POST(
+          apiRequest("POST", "/api/admin/users", {
+            body: { email: "+cmd@example.com", password: "perfectly-fine-6" },
+            headers: await asAdmin(),
+          }),
+        ),
         201,
       )
       await uploadFile(user.id, "formula.txt")
-      const response = await routes.audit(apiRequest("GET", `/api/admin/audit?format=csv&action=upload.put&user=${encodeURIComponent("+cmd@example.com")}`, { headers: await asAdmin() }))
+      const response = await routes.audit(
+        apiRequest(
+          "GET",
+          `/api/admin/audit?format=csv&action=upload.put&user=${encodeURIComponent("+cmd@example.com")}`,
+          { headers: await asAdmin() },
+        ),
+      )
       const lines = (await response.text()).trimEnd().split("\r\n")
       expect(lines).toHaveLength(2)
       expect(lines[1]?.split(",").slice(1, 4)).toEqual(["upload.put", "'+cmd@example.com", user.id])
@@ -467,9 +689,19 @@ describe(`admin API on ${PROFILE} storage`, () => {
   describe("overview", () => {
     it("counts users, files, bytes, active links and keys minted in the last 24 h, and uploads/downloads per day", async () => {
       const { overview } = await json<{
-        overview: { users: number; files: number; bytesStored: number; activeShares: number; keysMinted24h: number; days: { day: string; uploads: number; downloads: number }[] }
+        overview: {
+          users: number
+          files: number
+          bytesStored: number
+          activeShares: number
+          keysMinted24h: number
+          days: { day: string; uploads: number; downloads: number }[]
+        }
       }>(await routes.overview(apiRequest("GET", "/api/admin/overview", { headers: await asAdmin() })))
-      const [totals] = await query<{ files: string; bytes: string }>(database.url, `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM "File"`)
+      const [totals] = await query<{ files: string; bytes: string }>(
+        database.url,
+        `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM "File"`,
+      )
       expect(overview).toMatchObject({
         users: await count("User"),
         files: Number(totals?.files),
@@ -480,7 +712,9 @@ describe(`admin API on ${PROFILE} storage`, () => {
       expect(overview.days).toHaveLength(14)
       // Everything in this database happened within the chart's two weeks.
       expect(overview.days.reduce((sum, day) => sum + day.uploads, 0)).toBe(Number(totals?.files))
-      expect(overview.days.reduce((sum, day) => sum + day.downloads, 0)).toBe(await count("AuditEvent", `action IN ('download.get', 'share.download')`))
+      expect(overview.days.reduce((sum, day) => sum + day.downloads, 0)).toBe(
+        await count("AuditEvent", `action IN ('download.get', 'share.download')`),
+      )
     })
   })
 

@@ -23,16 +23,21 @@ const RUNS = 50
 /** Quick alone (~30 s for the file); generous because the machine running it may be busy. */
 const SLOW_MACHINE_TIMEOUT = 240_000
 
-
 /** Routes anyone may call with JSON: they check an Origin, a rate limit, or a mailed link's token. */
-const PUBLIC_JSON_ROUTES = new Set(["register", "password-reset", "password-reset/confirm", "verify-email", "confirm-email", "invites/accept"])
+const PUBLIC_JSON_ROUTES = new Set([
+  "register",
+  "password-reset",
+  "password-reset/confirm",
+  "verify-email",
+  "confirm-email",
+  "invites/accept",
+])
 
 /** Routes whose input is not Valet's JSON: next-auth's own form posts, and a health probe with none. */
 const NOT_JSON_ROUTES = new Set(["auth/[...nextauth]", "health"])
 
 type BodyReader = "required" | "optional" | "none"
 type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyReader; key: string }
-
 
 /** Whether a handler reads a JSON body, read from its source: the exported function's own text. */
 function bodyReaderOf(source: string, method: Method): BodyReader {
@@ -94,7 +99,11 @@ function idFieldOf(route: string): keyof Fixture {
 }
 
 /** Path parameters naming `whose` resources (or the given override for one of them). */
-function paramsFor(route: string, whose: Fixture, override: Partial<Record<string, string>> = {}): Record<string, string> {
+function paramsFor(
+  route: string,
+  whose: Fixture,
+  override: Partial<Record<string, string>> = {},
+): Record<string, string> {
   const params: Record<string, string> = {}
   for (const [, name] of route.matchAll(/\[(\w+)\]/g)) {
     if (!name) continue
@@ -121,7 +130,13 @@ function sessionOf(userId: string) {
   return cached
 }
 
-type CallOptions = { params?: Record<string, string>; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; search?: string }
+type CallOptions = {
+  params?: Record<string, string>
+  body?: unknown
+  rawBody?: BodyInit
+  headers?: Record<string, string>
+  search?: string
+}
 
 async function call(endpoint: Endpoint, options: CallOptions = {}): Promise<Response> {
   const params = options.params ?? paramsFor(endpoint.route, alice)
@@ -129,7 +144,8 @@ async function call(endpoint: Endpoint, options: CallOptions = {}): Promise<Resp
   const encode = (value: string) => (value.isWellFormed() ? encodeURIComponent(value) : "%EF%BF%BD")
   const pathname = `/api/${endpoint.route.replace(/\[(\w+)\]/g, (_, name: string) => encode(params[name] ?? ""))}`
   // Credentials given by the caller replace the route's usual ones (seeding acts as each owner).
-  const hasCredentials = options.headers !== undefined && ("cookie" in options.headers || "authorization" in options.headers)
+  const hasCredentials =
+    options.headers !== undefined && ("cookie" in options.headers || "authorization" in options.headers)
   const headers = { ...(hasCredentials ? {} : await identityHeaders(endpoint.route)), ...options.headers }
   const url = `${pathname}${options.search ?? ""}`
   let request: Request
@@ -142,7 +158,11 @@ async function call(endpoint: Endpoint, options: CallOptions = {}): Promise<Resp
       ...(isStream ? { duplex: "half" } : {}),
     } as RequestInit)
   } else {
-    request = apiRequest(endpoint.method, url, { headers, body: options.body, rawBody: options.rawBody as string | undefined })
+    request = apiRequest(endpoint.method, url, {
+      headers,
+      body: options.body,
+      rawBody: options.rawBody as string | undefined,
+    })
   }
   return endpoint.handler(request, { params: Promise.resolve(params) })
 }
@@ -188,7 +208,9 @@ async function snapshot(): Promise<Snapshot> {
 /** Runs `work`, then checks that no row and no object appeared, vanished or changed. */
 async function expectNothingChanged(work: () => Promise<void>) {
   const before = await snapshot()
-  expect(Object.keys(before.rows)).toEqual(expect.arrayContaining(["User", "Upload", "File", "Share", "ApiToken", "AuditEvent", "UploadRequest"]))
+  expect(Object.keys(before.rows)).toEqual(
+    expect.arrayContaining(["User", "Upload", "File", "Share", "ApiToken", "AuditEvent", "UploadRequest"]),
+  )
   await work()
   expect(await snapshot()).toEqual(before)
 }
@@ -261,13 +283,22 @@ const FORBIDDEN_IN_NAMES = [
 ]
 /** One of each kind of forbidden character, inside a valid name (the properties below try them all). */
 const hostileNames = (valid: string) => [
-  ...["\u0000", "\u001b", "\n", "\u007f", "\u0085", "\u202e", "\u2067", "\u2028", "\ud800"].map((char) => `${valid.slice(0, 2)}${char}${valid.slice(2)}`),
+  ...["\u0000", "\u001b", "\n", "\u007f", "\u0085", "\u202e", "\u2067", "\u2028", "\ud800"].map(
+    (char) => `${valid.slice(0, 2)}${char}${valid.slice(2)}`,
+  ),
   "invoice\u202Efdp.exe",
 ]
 
 const WRONG_TYPES = [null, 42, true, [], {}]
 const NOT_NUMBERS = [null, "x", true, [], {}]
-const TOO_BIG_INTEGERS = [raw("9223372036854775808"), raw("9223372036854775807"), raw("-9223372036854775809"), 2 ** 53, 1e308, raw("1e400")]
+const TOO_BIG_INTEGERS = [
+  raw("9223372036854775808"),
+  raw("9223372036854775807"),
+  raw("-9223372036854775809"),
+  2 ** 53,
+  1e308,
+  raw("1e400"),
+]
 const NOT_WHOLE = [1.5, -0.5, 1e-300, "1", "", raw("-0.0000001")]
 
 type BodyCase = {
@@ -298,7 +329,19 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     fields: {
       name: [MISSING, ...WRONG_TYPES, "", "   ", "x".repeat(256), ...hostileNames("report.pdf")],
       size: [MISSING, ...NOT_NUMBERS, -1, -(2 ** 53), raw("-0.5"), ...TOO_BIG_INTEGERS, ...NOT_WHOLE, "1000", "NaN"],
-      type: [42, [], "not a type", "text/html\r\nx-evil: 1", "text/plain\n; charset=utf-8", 'text/plain; a="\u0000"', 'text/plain; a="\u00e9"', 'text/plain; a="😀"', "text/plain\u00a0; a=b", "a".repeat(300), "image/png\u0000"],
+      type: [
+        42,
+        [],
+        "not a type",
+        "text/html\r\nx-evil: 1",
+        "text/plain\n; charset=utf-8",
+        'text/plain; a="\u0000"',
+        'text/plain; a="\u00e9"',
+        'text/plain; a="😀"',
+        "text/plain\u00a0; a=b",
+        "a".repeat(300),
+        "image/png\u0000",
+      ],
       sha256: [42, "", "abc", "x".repeat(44), `${"A".repeat(43)}=\n`],
     },
     others: [
@@ -310,21 +353,56 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     valid: { partNumbers: [1] },
     schema: uploads.signPartsSchema,
     fields: {
-      partNumbers: [MISSING, ...WRONG_TYPES, "1", [0], [-1], [1.5], ["1"], [null], [1, 1], [raw("9223372036854775808")], [99_999], Array.from({ length: 101 }, (_, index) => index + 1)],
+      partNumbers: [
+        MISSING,
+        ...WRONG_TYPES,
+        "1",
+        [0],
+        [-1],
+        [1.5],
+        ["1"],
+        [null],
+        [1, 1],
+        [raw("9223372036854775808")],
+        [99_999],
+        Array.from({ length: 101 }, (_, index) => index + 1),
+      ],
     },
   }
   const complete: BodyCase = {
     valid: {},
     schema: uploads.completeUploadSchema,
     fields: {
-      parts: [null, "x", 42, {}, [null], [{}], [{ partNumber: 0, etag: "e" }], [{ partNumber: -1, etag: "e" }], [{ partNumber: 1.5, etag: "e" }], [{ partNumber: 1, etag: "" }], [{ partNumber: 1, etag: 7 }], [{ partNumber: 1, etag: "x".repeat(201) }], [{ partNumber: raw("9223372036854775808"), etag: "e" }]],
+      parts: [
+        null,
+        "x",
+        42,
+        {},
+        [null],
+        [{}],
+        [{ partNumber: 0, etag: "e" }],
+        [{ partNumber: -1, etag: "e" }],
+        [{ partNumber: 1.5, etag: "e" }],
+        [{ partNumber: 1, etag: "" }],
+        [{ partNumber: 1, etag: 7 }],
+        [{ partNumber: 1, etag: "x".repeat(201) }],
+        [{ partNumber: raw("9223372036854775808"), etag: "e" }],
+      ],
     },
   }
   const account: BodyCase = {
     valid: { email: "newcomer@example.com", password: "perfectly-fine-9" },
     schema: auth.registerSchema,
     fields: {
-      email: [MISSING, ...WRONG_TYPES, "", "not-an-email", "a@b\u0000.com", "a\u202e@example.com", `${"x".repeat(300)}@example.com`],
+      email: [
+        MISSING,
+        ...WRONG_TYPES,
+        "",
+        "not-an-email",
+        "a@b\u0000.com",
+        "a\u202e@example.com",
+        `${"x".repeat(300)}@example.com`,
+      ],
       password: [MISSING, ...WRONG_TYPES, "", "short", "x".repeat(257), "password123", 12_345_678],
       name: [42, [], "x".repeat(101), ...hostileNames("Ada Lovelace")],
     },
@@ -338,7 +416,9 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     valid: { token: "A".repeat(43), password: "perfectly-fine-9" },
     schema: accountSchemas.passwordLinkSchema,
     fields: { token: badTokens, password: badPasswords },
-    others: [{ body: { token: "A".repeat(43), password: "perfectly-fine-9" }, status: 400, code: "invalid_link_token" }],
+    others: [
+      { body: { token: "A".repeat(43), password: "perfectly-fine-9" }, status: 400, code: "invalid_link_token" },
+    ],
   }
   const linkToken: BodyCase = {
     valid: { token: "A".repeat(43) },
@@ -365,13 +445,25 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" },
       schema: accountSchemas.changePasswordSchema,
       fields: { currentPassword: [MISSING, ...WRONG_TYPES, "", "x".repeat(257)], newPassword: badPasswords },
-      others: [{ body: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" }, status: 403, code: "current_password_wrong" }],
+      others: [
+        {
+          body: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" },
+          status: 403,
+          code: "current_password_wrong",
+        },
+      ],
     },
     "POST account/email": {
       valid: { email: "elsewhere@example.com", currentPassword: "not-the-password" },
       schema: accountSchemas.changeEmailSchema,
       fields: { email: badEmails, currentPassword: [...WRONG_TYPES, "", "x".repeat(257)] },
-      others: [{ body: { email: "elsewhere@example.com", currentPassword: "not-the-password" }, status: 403, code: "current_password_wrong" }],
+      others: [
+        {
+          body: { email: "elsewhere@example.com", currentPassword: "not-the-password" },
+          status: 403,
+          code: "current_password_wrong",
+        },
+      ],
     },
     "POST account/totp/confirm": {
       valid: { code: "123456" },
@@ -415,7 +507,18 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { fileIds: ["no-such-file"] },
       schema: shares.createMultiShareSchema,
       fields: {
-        fileIds: [MISSING, ...WRONG_TYPES, "x", [], [1], [""], ["a\u0000b"], ["../x"], ["x", "x"], Array.from({ length: 501 }, (_, index) => `id${index}`)],
+        fileIds: [
+          MISSING,
+          ...WRONG_TYPES,
+          "x",
+          [],
+          [1],
+          [""],
+          ["a\u0000b"],
+          ["../x"],
+          ["x", "x"],
+          Array.from({ length: 501 }, (_, index) => `id${index}`),
+        ],
         title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
         message: [42, [], "x".repeat(2001)],
         expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
@@ -432,12 +535,23 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
         events: [MISSING, ...WRONG_TYPES, [], ["share.exploded"], [1]],
         sneaky: [1, "x"],
       },
-      others: [{ body: { url: "http://169.254.169.254/latest", events: ["share.created"] }, status: 400, code: "webhook_url_forbidden" }],
+      others: [
+        {
+          body: { url: "http://169.254.169.254/latest", events: ["share.created"] },
+          status: 400,
+          code: "webhook_url_forbidden",
+        },
+      ],
     },
     "PATCH account/notifications": {
       valid: { notifyDownloads: false },
       schema: notifications.notificationSettingsSchema,
-      fields: { notifyDownloads: ["yes", 1, [], null], notifyUploadRequests: ["true", 0], notifyExpiry: [{}, "false"], sneaky: [1] },
+      fields: {
+        notifyDownloads: ["yes", 1, [], null],
+        notifyUploadRequests: ["true", 0],
+        notifyExpiry: [{}, "false"],
+        sneaky: [1],
+      },
     },
     "PATCH shares/[id]/notifications": {
       valid: { notifyDownloads: false },
@@ -448,7 +562,16 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { recipients: ["someone@example.com"] },
       schema: notifications.sendShareRecipientsSchema,
       fields: {
-        recipients: [MISSING, [], 42, "someone@example.com", {}, ["not-an-address"], [1], Array.from({ length: 21 }, (_, index) => `r${index}@example.com`)],
+        recipients: [
+          MISSING,
+          [],
+          42,
+          "someone@example.com",
+          {},
+          ["not-an-address"],
+          [1],
+          Array.from({ length: 21 }, (_, index) => `r${index}@example.com`),
+        ],
         recipientMessage: [42, [], "x".repeat(1001), "a\u202eb"],
       },
     },
@@ -483,7 +606,15 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
         maxFiles: ["10", 0, -1, 1001, 1.5, ...TOO_BIG_INTEGERS],
         maxFileSize: ["1", 0, -1, 1.5, ...TOO_BIG_INTEGERS],
         maxTotalSize: ["1", 0, -1, 1.5, ...TOO_BIG_INTEGERS],
-        allowedTypes: ["image/*", [1], [null], ["not a type"], ["image/png\u0000"], ["image/png\r\nx: y"], Array.from({ length: 21 }, () => "image/png")],
+        allowedTypes: [
+          "image/*",
+          [1],
+          [null],
+          ["not a type"],
+          ["image/png\u0000"],
+          ["image/png\r\nx: y"],
+          Array.from({ length: 21 }, () => "image/png"),
+        ],
         password: [1234, "abc", "x".repeat(257)],
       },
     },
@@ -503,7 +634,19 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { ids: ["no-such-share"] },
       schema: adminSchemas.adminBulkRevokeSchema,
       fields: {
-        ids: [MISSING, ...WRONG_TYPES, "x", [], [1], [""], ["x".repeat(101)], ["a\u0000b"], ["../x"], ["\u202e"], Array.from({ length: 101 }, (_, index) => `id${index}`)],
+        ids: [
+          MISSING,
+          ...WRONG_TYPES,
+          "x",
+          [],
+          [1],
+          [""],
+          ["x".repeat(101)],
+          ["a\u0000b"],
+          ["../x"],
+          ["\u202e"],
+          Array.from({ length: 101 }, (_, index) => `id${index}`),
+        ],
       },
       others: [{ body: { ids: ["no-such-share"] }, status: 404, code: "not_found" }],
     },
@@ -515,8 +658,11 @@ const withField = (valid: Record<string, unknown>, field: string, value: unknown
 /** How a test names a value: short, printable (control characters as \uXXXX). */
 const show = (value: unknown) => {
   if (value === MISSING) return "(missing)"
-  const text = isRaw(value) ? value[RAW] : JSON.stringify(value) ?? String(value)
-  return (text.length > 60 ? `${text.slice(0, 60)}…(${text.length})` : text).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  const text = isRaw(value) ? value[RAW] : (JSON.stringify(value) ?? String(value))
+  return (text.length > 60 ? `${text.slice(0, 60)}…(${text.length})` : text).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  )
 }
 
 // ---------------------------------------------------------------- ids that are not ids
@@ -547,20 +693,48 @@ async function seed(email: string): Promise<Fixture> {
   const { registerUser } = await import("@/lib/accounts")
   const user = await registerUser({ email, password: "perfectly-fine-1" })
   const headers = await browserHeaders(user.id)
-  const as = (key: string, options: CallOptions) => call(endpoint(key), { ...options, headers: { ...headers, ...options.headers } })
+  const as = (key: string, options: CallOptions) =>
+    call(endpoint(key), { ...options, headers: { ...headers, ...options.headers } })
 
-  const small = (await ok<{ upload: { id: string; url: string; headers: Record<string, string> } }>(await as("POST uploads", { body: { name: "seed.txt", size: 5, type: "text/plain" } }), 201)).upload
+  const small = (
+    await ok<{ upload: { id: string; url: string; headers: Record<string, string> } }>(
+      await as("POST uploads", { body: { name: "seed.txt", size: 5, type: "text/plain" } }),
+      201,
+    )
+  ).upload
   const put = await fetch(small.url, { method: "PUT", body: "hello", headers: small.headers })
   expect(put.status).toBe(STORED)
-  const { file } = await ok<{ file: { id: string } }>(await as("POST uploads/[id]/complete", { params: { id: small.id } }), 201)
-  const { share } = await ok<{ share: { id: string } }>(await as("POST files/[id]/shares", { params: { id: file.id }, body: {} }), 201)
+  const { file } = await ok<{ file: { id: string } }>(
+    await as("POST uploads/[id]/complete", { params: { id: small.id } }),
+    201,
+  )
+  const { share } = await ok<{ share: { id: string } }>(
+    await as("POST files/[id]/shares", { params: { id: file.id }, body: {} }),
+    201,
+  )
   const { token } = await ok<{ token: { id: string } }>(await as("POST tokens", { body: { name: "seed" } }), 201)
-  const { uploadRequest } = await ok<{ uploadRequest: { id: string; url: string } }>(await as("POST upload-requests", { body: { title: "seed" } }), 201)
+  const { uploadRequest } = await ok<{ uploadRequest: { id: string; url: string } }>(
+    await as("POST upload-requests", { body: { title: "seed" } }),
+    201,
+  )
   const requestToken = new URL(uploadRequest.url).pathname.split("/")[2] ?? ""
   // Multipart uploads in flight: no object exists until they complete.
-  const pending = (await ok<{ upload: { id: string } }>(await as("POST uploads", { body: { name: "big.bin", size: 6 * MIB } }), 201)).upload
-  const sent = (await ok<{ upload: { id: string } }>(await call(endpoint("POST r/[token]/uploads"), { params: { token: requestToken }, body: { name: "sent.bin", size: 6 * MIB } }), 201)).upload
-  const { webhook } = await ok<{ webhook: { id: string } }>(await as("POST webhooks", { body: { url: "https://example.com/hook", events: ["share.created"] } }), 201)
+  const pending = (
+    await ok<{ upload: { id: string } }>(await as("POST uploads", { body: { name: "big.bin", size: 6 * MIB } }), 201)
+  ).upload
+  const sent = (
+    await ok<{ upload: { id: string } }>(
+      await call(endpoint("POST r/[token]/uploads"), {
+        params: { token: requestToken },
+        body: { name: "sent.bin", size: 6 * MIB },
+      }),
+      201,
+    )
+  ).upload
+  const { webhook } = await ok<{ webhook: { id: string } }>(
+    await as("POST webhooks", { body: { url: "https://example.com/hook", events: ["share.created"] } }),
+    201,
+  )
   return {
     userId: user.id,
     fileId: file.id,
@@ -590,10 +764,14 @@ beforeAll(async () => {
         .filter((route) => !NOT_JSON_ROUTES.has(route))
         .map(async (route) => {
           const source = await readFile(path.join(API_DIR, route, "route.ts"), "utf8")
-          const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<Record<string, Handler>>
+          const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<
+            Record<string, Handler>
+          >
           return METHODS.flatMap((method) => {
             const handler = routeModule[method]
-            return handler ? [{ route, method, handler, reads: bodyReaderOf(source, method), key: `${method} ${route}` }] : []
+            return handler
+              ? [{ route, method, handler, reads: bodyReaderOf(source, method), key: `${method} ${route}` }]
+              : []
           })
         }),
     )
@@ -608,8 +786,13 @@ beforeAll(async () => {
 afterAll(async () => {
   // The multipart uploads in flight hold parts in storage; give them back.
   for (const fixture of [alice, bob].filter(Boolean)) {
-    await call(endpoint("DELETE uploads/[id]"), { params: { id: fixture.uploadId }, headers: await browserHeaders(fixture.userId) }).catch(() => undefined)
-    await call(endpoint("DELETE r/[token]/uploads/[id]"), { params: { token: fixture.requestToken, id: fixture.requestUploadId } }).catch(() => undefined)
+    await call(endpoint("DELETE uploads/[id]"), {
+      params: { id: fixture.uploadId },
+      headers: await browserHeaders(fixture.userId),
+    }).catch(() => undefined)
+    await call(endpoint("DELETE r/[token]/uploads/[id]"), {
+      params: { token: fixture.requestToken, id: fixture.requestUploadId },
+    }).catch(() => undefined)
   }
   vi.restoreAllMocks()
   await database.cleanUp()
@@ -623,18 +806,47 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
   it("finds the routes on disk, and has a body description for every route that reads one", () => {
     expect(endpoints.length).toBeGreaterThan(30)
     expect(bodyEndpoints().length).toBeGreaterThanOrEqual(13)
-    expect(bodyEndpoints().map((candidate) => candidate.key).filter((key) => !BODY_CASES[key])).toEqual([])
-    for (const key of Object.keys(BODY_CASES)) expect(endpoints.map((candidate) => candidate.key), key).toContain(key)
+    expect(
+      bodyEndpoints()
+        .map((candidate) => candidate.key)
+        .filter((key) => !BODY_CASES[key]),
+    ).toEqual([])
+    for (const key of Object.keys(BODY_CASES))
+      expect(
+        endpoints.map((candidate) => candidate.key),
+        key,
+      ).toContain(key)
     // Every [id] route names a resource this file can seed.
-    for (const candidate of endpoints.filter((each) => each.route.includes("[id]"))) expect(() => idFieldOf(candidate.route)).not.toThrow()
+    for (const candidate of endpoints.filter((each) => each.route.includes("[id]")))
+      expect(() => idFieldOf(candidate.route)).not.toThrow()
   })
 
   it("refuses malformed JSON with 400 invalid_json", async () => {
-    const malformed = ["{", "}", '{"a":}', "[1,", "nul", "NaN", '{"size": NaN}', '{"size": Infinity}', "{'a': 1}", "{a:1}", "{}garbage", '{"a":1}}', "\u0000", '"\\ud800', "\u00ff\u00fe"]
+    const malformed = [
+      "{",
+      "}",
+      '{"a":}',
+      "[1,",
+      "nul",
+      "NaN",
+      '{"size": NaN}',
+      '{"size": Infinity}',
+      "{'a': 1}",
+      "{a:1}",
+      "{}garbage",
+      '{"a":1}}',
+      "\u0000",
+      '"\\ud800',
+      "\u00ff\u00fe",
+    ]
     await expectNothingChanged(async () => {
       for (const candidate of bodyEndpoints()) {
         for (const text of malformed) {
-          const error = await expectRefused(await call(candidate, { rawBody: text }), `${candidate.key} ${show(text)}`, 400)
+          const error = await expectRefused(
+            await call(candidate, { rawBody: text }),
+            `${candidate.key} ${show(text)}`,
+            400,
+          )
           expect(error.code, `${candidate.key} ${show(text)}`).toBe("invalid_json")
         }
         if (candidate.reads === "required") {
@@ -642,7 +854,11 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
           expect(error.code).toBe("invalid_json")
         }
         // Bytes that are not UTF-8 at all.
-        const error = await expectRefused(await call(candidate, { rawBody: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }), `${candidate.key} (not UTF-8)`, 400)
+        const error = await expectRefused(
+          await call(candidate, { rawBody: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }),
+          `${candidate.key} (not UTF-8)`,
+          400,
+        )
         expect(error.code).toBe("invalid_json")
       }
     })
@@ -696,11 +912,17 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
         const bodyCase = BODY_CASES[candidate.key]
         if (!bodyCase) throw new Error(`no BODY_CASES entry for ${candidate.key}`)
         // Routes that share a schema with one tested in full (the link-holder's twins) get a sample.
-        const isTwin = Object.entries(BODY_CASES).some(([other, otherCase]) => otherCase === bodyCase && other !== candidate.key && other < candidate.key)
+        const isTwin = Object.entries(BODY_CASES).some(
+          ([other, otherCase]) => otherCase === bodyCase && other !== candidate.key && other < candidate.key,
+        )
         for (const [field, values] of Object.entries(bodyCase.fields)) {
           for (const value of isTwin ? values.filter((_, index) => index % 4 === 0) : values) {
             const label = `${candidate.key} ${field}=${show(value)}`
-            const error = await expectRefused(await call(candidate, { rawBody: bodyText(withField(bodyCase.valid, field, value)) }), label, 400)
+            const error = await expectRefused(
+              await call(candidate, { rawBody: bodyText(withField(bodyCase.valid, field, value)) }),
+              label,
+              400,
+            )
             expect(error.code, label).toBe("invalid_request")
             expect(error.message, label).toMatch(new RegExp(`^(${field}|body)\\b`))
           }
@@ -722,7 +944,11 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
           const own = paramsFor(candidate.route, alice)[name] ?? ""
           for (const bad of hostileIds(own)) {
             const label = `${candidate.key} ${name}=${show(bad)}`
-            await expectRefused(await call(candidate, { params: paramsFor(candidate.route, alice, { [name]: bad }), body: valid }), label, 404)
+            await expectRefused(
+              await call(candidate, { params: paramsFor(candidate.route, alice, { [name]: bad }), body: valid }),
+              label,
+              404,
+            )
           }
         }
       }
@@ -753,12 +979,40 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
 
   it("refuses hostile query parameters with 400, and never fails on any", async () => {
     const QUERY_CASES: Record<string, Record<string, string[]>> = {
-      "GET files": { limit: ["NaN", "-1", "0", "101", "1.5", "1e400", "9223372036854775808", "ten"], cursor: ["\u0000", "x".repeat(101), "../x"], q: ["\u0000", "x".repeat(256), "a\u202eb"], sort: ["random", "\u0000"] },
+      "GET files": {
+        limit: ["NaN", "-1", "0", "101", "1.5", "1e400", "9223372036854775808", "ten"],
+        cursor: ["\u0000", "x".repeat(101), "../x"],
+        q: ["\u0000", "x".repeat(256), "a\u202eb"],
+        sort: ["random", "\u0000"],
+      },
       "GET shares": { fileId: ["\u0000", "x".repeat(101), "../x"] },
-      "GET admin/users": { limit: ["NaN", "-1", "0", "201"], cursor: ["\u0000", "../x"], q: ["\u0000", "x".repeat(255)] },
-      "GET admin/shares": { state: ["bogus", "\u0000"], owner: ["\u0000"], q: ["\u0000", "x".repeat(256)], cursor: ["\u0000"] },
-      "GET admin/files": { minSize: ["-1", "NaN", "1.5", "9223372036854775808"], maxSize: ["-1", "abc"], owner: ["\u0000"], q: ["\u0000"], cursor: ["\u0000"] },
-      "GET admin/audit": { from: ["not a date", "\u0000"], to: ["yesterday-ish"], action: ["Upload", "\u0000", "a;b"], user: ["\u0000"], format: ["xml"], cursor: ["\u0000"], limit: ["1e400"] },
+      "GET admin/users": {
+        limit: ["NaN", "-1", "0", "201"],
+        cursor: ["\u0000", "../x"],
+        q: ["\u0000", "x".repeat(255)],
+      },
+      "GET admin/shares": {
+        state: ["bogus", "\u0000"],
+        owner: ["\u0000"],
+        q: ["\u0000", "x".repeat(256)],
+        cursor: ["\u0000"],
+      },
+      "GET admin/files": {
+        minSize: ["-1", "NaN", "1.5", "9223372036854775808"],
+        maxSize: ["-1", "abc"],
+        owner: ["\u0000"],
+        q: ["\u0000"],
+        cursor: ["\u0000"],
+      },
+      "GET admin/audit": {
+        from: ["not a date", "\u0000"],
+        to: ["yesterday-ish"],
+        action: ["Upload", "\u0000", "a;b"],
+        user: ["\u0000"],
+        format: ["xml"],
+        cursor: ["\u0000"],
+        limit: ["1e400"],
+      },
     }
     await expectNothingChanged(async () => {
       for (const [key, params] of Object.entries(QUERY_CASES)) {
@@ -766,7 +1020,11 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
         for (const [name, values] of Object.entries(params)) {
           for (const value of values) {
             const label = `${key}?${name}=${show(value)}`
-            const error = await expectRefused(await call(candidate, { search: `?${new URLSearchParams({ [name]: value })}` }), label, 400)
+            const error = await expectRefused(
+              await call(candidate, { search: `?${new URLSearchParams({ [name]: value })}` }),
+              label,
+              400,
+            )
             expect(error.code, label).toBe("invalid_request")
           }
         }
@@ -775,7 +1033,13 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
       const names = [...new Set(Object.values(QUERY_CASES).flatMap((params) => Object.keys(params)))]
       for (const candidate of endpoints.filter((each) => each.method === "GET" && !hasParams(each.route))) {
         const queries = [
-          ...names.map((name) => new URLSearchParams([[name, "a\u0000\u202e"], [name, "twice"]])),
+          ...names.map(
+            (name) =>
+              new URLSearchParams([
+                [name, "a\u0000\u202e"],
+                [name, "twice"],
+              ]),
+          ),
           new URLSearchParams(names.map((name) => [name, "x".repeat(5000)])),
         ]
         for (const search of queries) {
@@ -799,15 +1063,21 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
           { cookie: "next-auth.session-token=" + "A".repeat(4000) },
           { cookie: "next-auth.session-token=%E0%A4%A" },
         ]) {
-          const response = await candidate.handler(apiRequest(candidate.method, `/api/${candidate.route}`, { headers: { origin: APP_ORIGIN, ...headers } }), {
-            params: Promise.resolve(paramsFor(candidate.route, alice)),
-          })
+          const response = await candidate.handler(
+            apiRequest(candidate.method, `/api/${candidate.route}`, { headers: { origin: APP_ORIGIN, ...headers } }),
+            {
+              params: Promise.resolve(paramsFor(candidate.route, alice)),
+            },
+          )
           await expectRefused(response, `${candidate.key} ${show(headers)}`, 401)
         }
       }
       // A signed-in browser request from another origin is a CSRF attempt, whatever it carries.
       for (const candidate of candidates.filter((each) => each.method !== "GET")) {
-        const headers = { ...(await browserHeaders(candidate.route.startsWith("admin/") ? admin.id : alice.userId)), origin: "https://evil.example" }
+        const headers = {
+          ...(await browserHeaders(candidate.route.startsWith("admin/") ? admin.id : alice.userId)),
+          origin: "https://evil.example",
+        }
         const response = await call(candidate, { headers, body: BODY_CASES[candidate.key]?.valid })
         const error = await expectRefused(response, `${candidate.key} from another origin`, 403)
         expect(error.code).toBe("cross_origin_request")
@@ -822,10 +1092,21 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...bodyEndpoints().map((each) => each.key)),
-          fc.oneof(fc.constant(null), fc.boolean(), fc.double(), fc.integer(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 })),
+          fc.oneof(
+            fc.constant(null),
+            fc.boolean(),
+            fc.double(),
+            fc.integer(),
+            fc.string(),
+            fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
+          ),
           async (key, value) => {
             const candidate = endpoint(key)
-            const error = await expectRefused(await call(candidate, { rawBody: JSON.stringify(value) }), `${candidate.key} ${show(value)}`, 400)
+            const error = await expectRefused(
+              await call(candidate, { rawBody: JSON.stringify(value) }),
+              `${candidate.key} ${show(value)}`,
+              400,
+            )
             expect(error.code).toBe("invalid_request")
           },
         ),
@@ -842,19 +1123,29 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
     )
     await expectNothingChanged(async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...bodyEndpoints().map((each) => each.key)), fc.nat(), anyValue, fc.option(fc.tuple(fc.string({ maxLength: 10 }), anyValue)), async (key, fieldIndex, value, extra) => {
-          const candidate = endpoint(key)
-          const bodyCase = BODY_CASES[candidate.key]
-          if (!bodyCase) throw new Error(`no BODY_CASES entry for ${candidate.key}`)
-          const fields = Object.keys(bodyCase.fields)
-          const field = fields[fieldIndex % fields.length] ?? ""
-          const body = { ...withField(bodyCase.valid, field, value), ...(extra ? { [extra[0]]: extra[1] } : {}) }
-          const text = bodyText(body)
-          // Only bodies the schema refuses: an accepted one would (rightly) create something.
-          fc.pre(!bodyCase.schema.safeParse(JSON.parse(text)).success)
-          const error = await expectRefused(await call(candidate, { rawBody: text }), `${candidate.key} ${show(text)}`, 400)
-          expect(error.code).toBe("invalid_request")
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...bodyEndpoints().map((each) => each.key)),
+          fc.nat(),
+          anyValue,
+          fc.option(fc.tuple(fc.string({ maxLength: 10 }), anyValue)),
+          async (key, fieldIndex, value, extra) => {
+            const candidate = endpoint(key)
+            const bodyCase = BODY_CASES[candidate.key]
+            if (!bodyCase) throw new Error(`no BODY_CASES entry for ${candidate.key}`)
+            const fields = Object.keys(bodyCase.fields)
+            const field = fields[fieldIndex % fields.length] ?? ""
+            const body = { ...withField(bodyCase.valid, field, value), ...(extra ? { [extra[0]]: extra[1] } : {}) }
+            const text = bodyText(body)
+            // Only bodies the schema refuses: an accepted one would (rightly) create something.
+            fc.pre(!bodyCase.schema.safeParse(JSON.parse(text)).success)
+            const error = await expectRefused(
+              await call(candidate, { rawBody: text }),
+              `${candidate.key} ${show(text)}`,
+              400,
+            )
+            expect(error.code).toBe("invalid_request")
+          },
+        ),
         { numRuns: RUNS * 2 },
       )
     })
@@ -877,15 +1168,25 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
     ]
     await expectNothingChanged(async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...targets), fc.string({ maxLength: 20 }), forbidden, fc.string({ maxLength: 20 }), async ([key, field], before, code, after) => {
-          const bodyCase = BODY_CASES[key]
-          if (!bodyCase) throw new Error(key)
-          // Inside the name: at either end, whitespace-like controls are trimmed away, which is fine.
-          const name = `x${before}${String.fromCharCode(code)}${after}x`
-          const label = `${key} ${field}=${show(name)}`
-          const error = await expectRefused(await call(endpoint(key), { body: withField(bodyCase.valid, field, name) }), label, 400)
-          expect(error.code, label).toBe("invalid_request")
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...targets),
+          fc.string({ maxLength: 20 }),
+          forbidden,
+          fc.string({ maxLength: 20 }),
+          async ([key, field], before, code, after) => {
+            const bodyCase = BODY_CASES[key]
+            if (!bodyCase) throw new Error(key)
+            // Inside the name: at either end, whitespace-like controls are trimmed away, which is fine.
+            const name = `x${before}${String.fromCharCode(code)}${after}x`
+            const label = `${key} ${field}=${show(name)}`
+            const error = await expectRefused(
+              await call(endpoint(key), { body: withField(bodyCase.valid, field, name) }),
+              label,
+              400,
+            )
+            expect(error.code, label).toBe("invalid_request")
+          },
+        ),
         { numRuns: RUNS },
       )
     })
@@ -894,7 +1195,10 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
   it("refuses any size that is not a whole number of bytes within the limit", async () => {
     const badSize = fc.oneof(
       fc.integer({ max: -1 }).map(String),
-      fc.double({ noNaN: true }).filter((size) => !Number.isInteger(size)).map((size) => JSON.stringify(size)),
+      fc
+        .double({ noNaN: true })
+        .filter((size) => !Number.isInteger(size))
+        .map((size) => JSON.stringify(size)),
       fc.bigInt({ min: BigInt(MAX_FILE_SIZE) + 1n, max: 2n ** 70n }).map(String),
       fc.bigInt({ min: -(2n ** 70n), max: -1n }).map(String),
       fc.constantFrom("NaN", "Infinity", "-Infinity", "1e400", '"1"', "null", "[]"),
@@ -902,7 +1206,11 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
     await expectNothingChanged(async () => {
       await fc.assert(
         fc.asyncProperty(fc.constantFrom("POST uploads", "POST r/[token]/uploads"), badSize, async (key, size) => {
-          await expectRefused(await call(endpoint(key), { rawBody: `{"name":"a.bin","size":${size}}` }), `${key} size=${size}`, [400, 413])
+          await expectRefused(
+            await call(endpoint(key), { rawBody: `{"name":"a.bin","size":${size}}` }),
+            `${key} size=${size}`,
+            [400, 413],
+          )
         }),
         { numRuns: RUNS },
       )
@@ -910,7 +1218,11 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
   })
 
   it("answers 404 to any string as an id, on every route with one", async () => {
-    const anyId = fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 50 }), fc.constantFrom("\u0000", "..", "/", "%", "\\"))
+    const anyId = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc.string({ unit: "grapheme", maxLength: 50 }),
+      fc.constantFrom("\u0000", "..", "/", "%", "\\"),
+    )
     const routesWithIds = () => endpoints.filter((each) => hasParams(each.route))
     await expectNothingChanged(async () => {
       await fc.assert(
@@ -920,7 +1232,11 @@ describe(`bad input, generated (${PROFILE} storage)`, { timeout: SLOW_MACHINE_TI
           const name = names.at(-1) ?? "id"
           const own = paramsFor(candidate.route, alice)
           fc.pre(!Object.values(own).includes(id))
-          await expectRefused(await call(candidate, { params: { ...own, [name]: id }, body: BODY_CASES[candidate.key]?.valid }), `${candidate.key} ${name}=${show(id)}`, 404)
+          await expectRefused(
+            await call(candidate, { params: { ...own, [name]: id }, body: BODY_CASES[candidate.key]?.valid }),
+            `${candidate.key} ${name}=${show(id)}`,
+            404,
+          )
         }),
         { numRuns: RUNS * 2 },
       )
@@ -933,10 +1249,18 @@ describe(`names that look like paths are only names (${PROFILE} storage)`, { tim
     const headers = await browserHeaders(alice.userId)
     for (const name of ["../../etc/passwd", "..\\..\\boot.ini", "/absolute/path.txt", "עברית.txt", "résumé 📄.pdf"]) {
       const data = "just text"
-      const grant = (await ok<{ upload: { id: string; url: string; headers: Record<string, string> } }>(await call(endpoint("POST uploads"), { headers, body: { name, size: data.length, type: "text/plain" } }), 201)).upload
+      const grant = (
+        await ok<{ upload: { id: string; url: string; headers: Record<string, string> } }>(
+          await call(endpoint("POST uploads"), { headers, body: { name, size: data.length, type: "text/plain" } }),
+          201,
+        )
+      ).upload
       expect(new URL(grant.url).pathname, name).toBe(objectPathOf(`u/${alice.userId}/${grant.id}`))
       expect((await fetch(grant.url, { method: "PUT", body: data, headers: grant.headers })).status).toBe(STORED)
-      const { file } = await ok<{ file: { id: string; name: string } }>(await call(endpoint("POST uploads/[id]/complete"), { headers, params: { id: grant.id } }), 201)
+      const { file } = await ok<{ file: { id: string; name: string } }>(
+        await call(endpoint("POST uploads/[id]/complete"), { headers, params: { id: grant.id } }),
+        201,
+      )
       expect(file.name).toBe(name)
 
       const download = await call(endpoint("GET files/[id]/download"), { headers, params: { id: file.id } })

@@ -23,21 +23,32 @@ let bob: { id: string }
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 
 async function proxyUpload(userId: string, body: Uint8Array<ArrayBuffer>, declaredLength = body.length) {
-  const request = new Request(new URL("/api/bench/proxy/uploads?name=proxied.bin&type=application/octet-stream", "http://localhost:3000"), {
-    method: "PUT",
-    headers: { ...(await browserHeaders(userId)), "content-length": String(declaredLength) },
-    body,
-  })
+  const request = new Request(
+    new URL("/api/bench/proxy/uploads?name=proxied.bin&type=application/octet-stream", "http://localhost:3000"),
+    {
+      method: "PUT",
+      headers: { ...(await browserHeaders(userId)), "content-length": String(declaredLength) },
+      body,
+    },
+  )
   return upload(request, { params: Promise.resolve({}) })
 }
 
 const proxyDownload = async (userId: string, id: string) =>
-  download(apiRequest("GET", `/api/bench/proxy/files/${encodeURIComponent(id)}`, { headers: await browserHeaders(userId) }), {
-    params: Promise.resolve({ id }),
-  })
+  download(
+    apiRequest("GET", `/api/bench/proxy/files/${encodeURIComponent(id)}`, { headers: await browserHeaders(userId) }),
+    {
+      params: Promise.resolve({ id }),
+    },
+  )
 
 const countRows = async () =>
-  (await query<{ uploads: number; files: number }>(database.url, `SELECT (SELECT count(*)::int FROM "Upload" WHERE status = 'PENDING' OR status = 'COMPLETED') AS uploads, (SELECT count(*)::int FROM "File") AS files`))[0]
+  (
+    await query<{ uploads: number; files: number }>(
+      database.url,
+      `SELECT (SELECT count(*)::int FROM "Upload" WHERE status = 'PENDING' OR status = 'COMPLETED') AS uploads, (SELECT count(*)::int FROM "File") AS files`,
+    )
+  )[0]
 
 describe(`bench proxy baseline on ${PROFILE} storage`, () => {
   beforeAll(async () => {

@@ -7,7 +7,11 @@ import { isAzure, STORED } from "@/tests/support/storage-profile"
 // Pass-through spies: storage really deletes and aborts, and the test counts who asked it to.
 vi.mock("@/lib/storage", async (importOriginal) => {
   const storage = await importOriginal<typeof import("@/lib/storage")>()
-  return { ...storage, deleteObject: vi.fn(storage.deleteObject), abortMultipartUpload: vi.fn(storage.abortMultipartUpload) }
+  return {
+    ...storage,
+    deleteObject: vi.fn(storage.deleteObject),
+    abortMultipartUpload: vi.fn(storage.abortMultipartUpload),
+  }
 })
 
 /**
@@ -24,7 +28,10 @@ const REAPERS = 4
 let database: Awaited<ReturnType<typeof useFreshDatabase>>
 
 beforeAll(async () => {
-  database = await useFreshDatabase({ MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) })
+  database = await useFreshDatabase({
+    MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
+    MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
+  })
 })
 
 afterAll(async () => {
@@ -36,7 +43,10 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     const storage = await import("@/lib/storage")
     const uploads = await import("@/lib/uploads")
     const { getDb } = await import("@/lib/db")
-    const account = await getDb().user.create({ data: { email: "reaper@example.com" }, select: { id: true, email: true, name: true, role: true } })
+    const account = await getDb().user.create({
+      data: { email: "reaper@example.com" },
+      select: { id: true, email: true, name: true, role: true },
+    })
     const owner = { ...account, via: "session" as const }
 
     // Granted one after another: the grants are set-up here, the reapers are what runs at once.
@@ -47,14 +57,22 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     }
     const singles = await inTurn(SINGLE, async (index) => {
       const data = new Uint8Array(randomBytes(100 + index))
-      const grant = await uploads.grantUpload(owner, { name: `single-${index}`, size: data.length, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: `single-${index}`,
+        size: data.length,
+        type: "application/octet-stream",
+      })
       if (grant.multipart) throw new Error("expected a single PUT")
       const response = await fetch(grant.url, { method: "PUT", body: data, headers: grant.headers })
       expect(response.status).toBe(STORED)
       return grant.id
     })
     const multiparts = await inTurn(MULTIPART, async (index) => {
-      const grant = await uploads.grantUpload(owner, { name: `multi-${index}`, size: 5 * MIB + 1, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: `multi-${index}`,
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       // Half of them have a part in storage, so there is something to free.
       if (index % 2 === 0) {
         const [part] = await uploads.signUploadParts(owner, grant.id, [2])
@@ -64,7 +82,11 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
       return grant.id
     })
     const ids = [...singles, ...multiparts]
-    await query(database.url, `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY($1)`, [ids])
+    await query(
+      database.url,
+      `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY($1)`,
+      [ids],
+    )
     const rows = await query<{ id: string; objectKey: string; multipartUploadId: string | null }>(
       database.url,
       `SELECT id, "objectKey", "multipartUploadId" FROM "Upload" WHERE id = ANY($1)`,
@@ -79,7 +101,11 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     // Small batches, so the reapers take turns claiming rows while the others hold theirs.
     const reaper = async () => {
       let closed = 0
-      for (let batch = await uploads.reapExpiredUploads({ batchSize: 3 }); batch > 0; batch = await uploads.reapExpiredUploads({ batchSize: 3 })) {
+      for (
+        let batch = await uploads.reapExpiredUploads({ batchSize: 3 });
+        batch > 0;
+        batch = await uploads.reapExpiredUploads({ batchSize: 3 })
+      ) {
         closed += batch
       }
       return closed
@@ -106,7 +132,9 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     for (const key of single) expect(await storage.headObject(key)).toBeNull()
     // Storage no longer knows any of them (Azure: no blob, so no blocks to list).
     for (const row of multipart) {
-      expect(await storage.listParts({ key: row.objectKey, uploadId: row.multipartUploadId ?? "" })).toEqual(isAzure ? [] : null)
+      expect(await storage.listParts({ key: row.objectKey, uploadId: row.multipartUploadId ?? "" })).toEqual(
+        isAzure ? [] : null,
+      )
     }
 
     // Reaping writes no audit rows, so none can be duplicated; and a further pass finds nothing.
@@ -118,12 +146,19 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
     const storage = await import("@/lib/storage")
     const uploads = await import("@/lib/uploads")
     const { getDb } = await import("@/lib/db")
-    const account = await getDb().user.create({ data: { email: "sweeper@example.com" }, select: { id: true, email: true, name: true, role: true } })
+    const account = await getDb().user.create({
+      data: { email: "sweeper@example.com" },
+      select: { id: true, email: true, name: true, role: true },
+    })
     const owner = { ...account, via: "session" as const }
     const ids: string[] = []
     for (let index = 0; index < SINGLE; index++) {
       const data = new Uint8Array(randomBytes(50 + index))
-      const grant = await uploads.grantUpload(owner, { name: `late-${index}`, size: data.length, type: "application/octet-stream" })
+      const grant = await uploads.grantUpload(owner, {
+        name: `late-${index}`,
+        size: data.length,
+        type: "application/octet-stream",
+      })
       if (grant.multipart) throw new Error("expected a single PUT")
       await uploads.abortUpload(owner, grant.id)
       // The cancelled upload's key still works: it writes after the close.
@@ -138,14 +173,22 @@ describe(`concurrent reapers on ${PROFILE} storage`, () => {
        WHERE id = ANY($1)`,
       [ids],
     )
-    const rows = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "Upload" WHERE id = ANY($1)`, [ids])
+    const rows = await query<{ objectKey: string }>(
+      database.url,
+      `SELECT "objectKey" FROM "Upload" WHERE id = ANY($1)`,
+      [ids],
+    )
     for (const row of rows) expect(await storage.headObject(row.objectKey)).not.toBeNull()
     const deleteObject = vi.mocked(storage.deleteObject)
     deleteObject.mockClear()
 
     const sweeper = async () => {
       let swept = 0
-      for (let batch = await uploads.sweepClosedUploads({ batchSize: 3 }); batch > 0; batch = await uploads.sweepClosedUploads({ batchSize: 3 })) {
+      for (
+        let batch = await uploads.sweepClosedUploads({ batchSize: 3 });
+        batch > 0;
+        batch = await uploads.sweepClosedUploads({ batchSize: 3 })
+      ) {
         swept += batch
       }
       return swept

@@ -48,7 +48,11 @@ async function uploadFile(size: number, options: { withDigest: boolean }) {
     sha256: options.withDigest ? sha256Of(data) : undefined,
   })
   if (grant.multipart) {
-    const parts = await uploads.signUploadParts(owner, grant.id, Array.from({ length: grant.partCount }, (_, index) => index + 1))
+    const parts = await uploads.signUploadParts(
+      owner,
+      grant.id,
+      Array.from({ length: grant.partCount }, (_, index) => index + 1),
+    )
     for (const part of parts) {
       const offset = (part.partNumber - 1) * grant.partSize
       await put(part.url, data.slice(offset, offset + part.size))
@@ -62,8 +66,11 @@ async function uploadFile(size: number, options: { withDigest: boolean }) {
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, ["--import", "tsx", "scripts/reconcile.ts", ...args], { env: process.env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 2) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/reconcile.ts", ...args],
+      { env: process.env },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 2) : 0, stdout, stderr }),
     ),
   )
 }
@@ -97,18 +104,32 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     state.resized = await uploadFile(1000, { withDigest: false })
     state.replaced = await uploadFile(1500, { withDigest: false })
     // Granted and put, not completed yet, still inside its window.
-    const inFlight = await uploads.grantUpload(owner, { name: "in-flight.bin", size: 10, type: "application/octet-stream" })
+    const inFlight = await uploads.grantUpload(owner, {
+      name: "in-flight.bin",
+      size: 10,
+      type: "application/octet-stream",
+    })
     if (inFlight.multipart) throw new Error("expected a single PUT")
     await put(inFlight.url, bytes(10), inFlight.headers)
 
     const report = await reconcile({ verifyHashes: true })
-    expect(report).toMatchObject({ clean: true, objects: 6, files: 5, inFlight: 1, hashed: 2, withoutDigest: 3, problems: [] })
+    expect(report).toMatchObject({
+      clean: true,
+      objects: 6,
+      files: 5,
+      inFlight: 1,
+      hashed: 2,
+      withoutDigest: 3,
+      problems: [],
+    })
     // Completion recorded each object's ETag, single PUT and multipart, and the listing agrees with it.
     expect(await query(database.url, `SELECT id FROM "File" WHERE etag IS NULL`)).toEqual([])
 
     const cli = await runCli([])
     expect(cli.code, cli.stderr).toBe(0)
-    expect(cli.stdout).toContain(`reconcile: bucket ${BUCKET}: 6 object(s), 5 file(s), 1 object(s) of uploads in flight skipped`)
+    expect(cli.stdout).toContain(
+      `reconcile: bucket ${BUCKET}: 6 object(s), 5 file(s), 1 object(s) of uploads in flight skipped`,
+    )
     expect(cli.stdout.trim().split("\n").at(-1)).toBe("reconcile: clean")
   })
 
@@ -136,7 +157,11 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     const stale = await uploads.grantUpload(owner, { name: "stale.bin", size: 20, type: "application/octet-stream" })
     if (stale.multipart) throw new Error("expected a single PUT")
     await put(stale.url, bytes(20), stale.headers)
-    await query(database.url, `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = $1`, [stale.id])
+    await query(
+      database.url,
+      `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = $1`,
+      [stale.id],
+    )
 
     const quick = await reconcile()
     expect(quick.clean).toBe(false)
@@ -144,12 +169,29 @@ describe(`reconcile on ${PROFILE} storage`, () => {
     expect(quick.problems).toHaveLength(5 + replaced)
     expect(quick.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: "orphan-object", key: orphanKey, size: 321, reason: "no upload or file records it" }),
-        expect.objectContaining({ kind: "orphan-object", key: uploads.objectKeyFor(owner.id, stale.id), reason: expect.stringMatching(/expired and awaits the reaper/) }),
+        expect.objectContaining({
+          kind: "orphan-object",
+          key: orphanKey,
+          size: 321,
+          reason: "no upload or file records it",
+        }),
+        expect.objectContaining({
+          kind: "orphan-object",
+          key: uploads.objectKeyFor(owner.id, stale.id),
+          reason: expect.stringMatching(/expired and awaits the reaper/),
+        }),
         { kind: "missing-object", key: state.plain?.key, fileId: state.plain?.fileId, uploadId: state.plain?.uploadId },
         { kind: "size-mismatch", key: state.resized?.key, fileId: state.resized?.fileId, expected: 1000, actual: 999 },
         expect.objectContaining({ kind: "etag-mismatch", key: state.hashed?.key, fileId: state.hashed?.fileId }),
-        ...(replaced ? [expect.objectContaining({ kind: "etag-mismatch", key: state.replaced?.key, fileId: state.replaced?.fileId })] : []),
+        ...(replaced
+          ? [
+              expect.objectContaining({
+                kind: "etag-mismatch",
+                key: state.replaced?.key,
+                fileId: state.replaced?.fileId,
+              }),
+            ]
+          : []),
       ]),
     )
 
@@ -201,7 +243,13 @@ describe(`reconcile on ${PROFILE} storage`, () => {
       execFile(
         process.execPath,
         ["--import", "tsx", "scripts/reconcile.ts"],
-        { env: { ...process.env, S3_ENDPOINT: "http://127.0.0.1:9", AZURE_BLOB_ENDPOINT: `http://127.0.0.1:9/${process.env.AZURE_STORAGE_ACCOUNT}` } },
+        {
+          env: {
+            ...process.env,
+            S3_ENDPOINT: "http://127.0.0.1:9",
+            AZURE_BLOB_ENDPOINT: `http://127.0.0.1:9/${process.env.AZURE_STORAGE_ACCOUNT}`,
+          },
+        },
         (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 0) : 0, stderr }),
       ),
     )

@@ -34,20 +34,39 @@ const logged: string[] = []
 const issuedTokens: string[] = []
 
 type FileBody = { id: string; name: string; size: number; type: string }
-type ShareBody = { id: string; url: string; title: string | null; files: FileBody[]; expiresAt: string | null; maxDownloads: number | null; downloads: number }
+type ShareBody = {
+  id: string
+  url: string
+  title: string | null
+  files: FileBody[]
+  expiresAt: string | null
+  maxDownloads: number | null
+  downloads: number
+}
 
 const params = <T extends Record<string, string>>(values: T) => ({ params: Promise.resolve(values) })
-const count = async (table: string) => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
+const count = async (table: string) =>
+  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 const UA = "share-links-test/1.0"
 
-async function uploadFile(name: string, type: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id) {
+async function uploadFile(
+  name: string,
+  type: string,
+  data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)),
+  userId = owner.id,
+) {
   const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
+  const granted = await routes.grant(
+    apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }),
+  )
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params({ id: upload.id }))
+  const completed = await routes.complete(
+    apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+    params({ id: upload.id }),
+  )
   expect(completed.status).toBe(201)
   const { file } = await completed.json()
   return { id: file.id as string, data, type }
@@ -75,7 +94,10 @@ function recipientRequest(method: string, path: string, options: Recipient = {})
 }
 
 const downloadFile = (token: string, fileId: string, options: Recipient = {}) =>
-  routes.fileDownload(recipientRequest(options.body ? "POST" : "GET", `/s/${token}/files/${fileId}/download`, options), params({ token, fileId }))
+  routes.fileDownload(
+    recipientRequest(options.body ? "POST" : "GET", `/s/${token}/files/${fileId}/download`, options),
+    params({ token, fileId }),
+  )
 const previewFile = (token: string, fileId: string, options: Recipient = {}) =>
   routes.preview(recipientRequest("GET", `/s/${token}/files/${fileId}/preview`, options), params({ token, fileId }))
 const startZip = (token: string, options: Recipient = {}) =>
@@ -120,7 +142,13 @@ describe(`links with several files on ${PROFILE} storage`, () => {
   it("creates one link for several files, in order, with title and message, listing each file", async () => {
     const a = await uploadFile("a.txt", "text/plain")
     const b = await uploadFile("b.png", "image/png")
-    const share = await createLinkOk({ fileIds: [b.id, a.id], title: "Holiday", message: "Line one\nline two", maxDownloads: 3, expiresIn: 3600 })
+    const share = await createLinkOk({
+      fileIds: [b.id, a.id],
+      title: "Holiday",
+      message: "Line one\nline two",
+      maxDownloads: 3,
+      expiresIn: 3600,
+    })
     expect(share).toMatchObject({
       title: "Holiday",
       maxDownloads: 3,
@@ -131,9 +159,17 @@ describe(`links with several files on ${PROFILE} storage`, () => {
       ],
     })
     expect(share.url).toMatch(new RegExp(`^${APP_ORIGIN}/s/[A-Za-z0-9_-]{43}$`))
-    expect(await shares.describeShare(share.token)).toMatchObject({ state: "active", title: "Holiday", message: "Line one\nline two", totalSize: 128 })
+    expect(await shares.describeShare(share.token)).toMatchObject({
+      state: "active",
+      title: "Holiday",
+      message: "Line one\nline two",
+      totalSize: 128,
+    })
     // The one-file route refuses a link with several files instead of picking one.
-    const legacy = await routes.legacyDownload(recipientRequest("GET", `/s/${share.token}/download`), params({ token: share.token }))
+    const legacy = await routes.legacyDownload(
+      recipientRequest("GET", `/s/${share.token}/download`),
+      params({ token: share.token }),
+    )
     expect(legacy.status).toBe(409)
     expect(await errorCode(legacy)).toBe("share_has_many_files")
   })
@@ -156,12 +192,20 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const file = await uploadFile("edit.bin", "application/octet-stream")
     const share = await createLinkOk({ fileIds: [file.id], password: "first-secret" })
     const patch = async (body: unknown, userId = owner.id) =>
-      routes.update(apiRequest("PATCH", `/api/shares/${share.id}`, { body, headers: await browserHeaders(userId) }), params({ id: share.id }))
+      routes.update(
+        apiRequest("PATCH", `/api/shares/${share.id}`, { body, headers: await browserHeaders(userId) }),
+        params({ id: share.id }),
+      )
 
     expect((await downloadFile(share.token, file.id)).status).toBe(401)
     const edited = await patch({ title: "New title", message: "Hello", maxDownloads: 9, expiresIn: 7200 })
     expect(edited.status).toBe(200)
-    expect((await edited.json()).share).toMatchObject({ title: "New title", message: "Hello", maxDownloads: 9, hasPassword: true })
+    expect((await edited.json()).share).toMatchObject({
+      title: "New title",
+      message: "Hello",
+      maxDownloads: 9,
+      hasPassword: true,
+    })
 
     expect((await patch({ title: "Mine now" }, stranger.id)).status).toBe(404)
     expect((await patch({ message: "Checked by an admin" }, admin.id)).status).toBe(200)
@@ -178,7 +222,10 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const cleared = await (await patch({ title: null, maxDownloads: null })).json()
     expect(cleared.share).toMatchObject({ title: null, maxDownloads: null })
 
-    await routes.revoke(apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }), params({ id: share.id }))
+    await routes.revoke(
+      apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }),
+      params({ id: share.id }),
+    )
     const dead = await patch({ maxDownloads: 100 })
     expect(dead.status).toBe(409)
     expect(await errorCode(dead)).toBe("share_not_active")
@@ -213,24 +260,40 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     }
     // …but nothing else does, and a forged ticket counts as none.
     expect(await errorCode(await downloadFile(share.token, png.id))).toBe("share_used_up")
-    expect(await errorCode(await downloadFile(share.token, png.id, { body: { ticket: `${started.ticket.slice(0, -2)}AA` } }))).toBe("share_used_up")
+    expect(
+      await errorCode(
+        await downloadFile(share.token, png.id, { body: { ticket: `${started.ticket.slice(0, -2)}AA` } }),
+      ),
+    ).toBe("share_used_up")
     expect(await errorCode(await startZip(share.token))).toBe("share_used_up")
-    const [row] = await query<{ downloads: number }>(database.url, `SELECT downloads FROM "Share" WHERE id = $1`, [share.id])
+    const [row] = await query<{ downloads: number }>(database.url, `SELECT downloads FROM "Share" WHERE id = $1`, [
+      share.id,
+    ])
     expect(row?.downloads).toBe(2)
   })
 
   it("admits exactly N of many concurrent downloads racing across different files of one link", async () => {
-    const files = await Promise.all(["r1.bin", "r2.bin", "r3.bin"].map((name) => uploadFile(name, "application/octet-stream")))
+    const files = await Promise.all(
+      ["r1.bin", "r2.bin", "r3.bin"].map((name) => uploadFile(name, "application/octet-stream")),
+    )
     const share = await createLinkOk({ fileIds: files.map((file) => file.id), maxDownloads: 4 })
     const attempts = Array.from({ length: 30 }, (_, index) =>
-      index % 5 === 4 ? startZip(share.token, { ip: `203.0.113.${index}` }) : downloadFile(share.token, files[index % 3]?.id ?? "", { ip: `203.0.113.${index}` }),
+      index % 5 === 4
+        ? startZip(share.token, { ip: `203.0.113.${index}` })
+        : downloadFile(share.token, files[index % 3]?.id ?? "", { ip: `203.0.113.${index}` }),
     )
     const statuses = (await Promise.all(attempts)).map((response) => response.status)
     expect(statuses.filter((status) => status === 302 || status === 200)).toHaveLength(4)
     expect(statuses.filter((status) => status === 410)).toHaveLength(26)
-    const [row] = await query<{ downloads: number }>(database.url, `SELECT downloads FROM "Share" WHERE id = $1`, [share.id])
+    const [row] = await query<{ downloads: number }>(database.url, `SELECT downloads FROM "Share" WHERE id = $1`, [
+      share.id,
+    ])
     expect(row?.downloads).toBe(4)
-    const events = await query<{ n: string }>(database.url, `SELECT count(*) AS n FROM "ShareEvent" WHERE "shareId" = $1 AND kind IN ('download', 'download_all')`, [share.id])
+    const events = await query<{ n: string }>(
+      database.url,
+      `SELECT count(*) AS n FROM "ShareEvent" WHERE "shareId" = $1 AND kind IN ('download', 'download_all')`,
+      [share.id],
+    )
     expect(Number(events[0]?.n)).toBe(4)
   })
 
@@ -243,7 +306,14 @@ describe(`links with several files on ${PROFILE} storage`, () => {
       { name: "t.txt", type: "text/plain", pinned: "text/plain; charset=utf-8" },
       { name: "c.csv", type: "text/csv", pinned: "text/plain; charset=utf-8" },
     ]
-    const refused = ["text/html", "image/svg+xml", "application/xml", "text/xml", "application/octet-stream", "application/xhtml+xml"]
+    const refused = [
+      "text/html",
+      "image/svg+xml",
+      "application/xml",
+      "text/xml",
+      "application/octet-stream",
+      "application/xhtml+xml",
+    ]
     const shown = await Promise.all(cases.map((each) => uploadFile(each.name, each.type, bytes)))
     const hidden = await Promise.all(refused.map((type, index) => uploadFile(`r${index}.bin`, type)))
     const share = await createLinkOk({ fileIds: [...shown, ...hidden].map((file) => file.id) })
@@ -288,7 +358,9 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const unlocked = await unlock(share.token, "open-sesame")
     expect(unlocked.status).toBe(204)
     const setCookie = unlocked.headers.get("set-cookie") ?? ""
-    expect(setCookie).toMatch(new RegExp(`^valet_share_unlock=[^;]+; Path=/s/${share.token}; Max-Age=1800; HttpOnly; SameSite=Lax`))
+    expect(setCookie).toMatch(
+      new RegExp(`^valet_share_unlock=[^;]+; Path=/s/${share.token}; Max-Age=1800; HttpOnly; SameSite=Lax`),
+    )
     const cookie = setCookie.split(";")[0] ?? ""
     expect((await previewFile(share.token, file.id, { cookie })).status).toBe(302)
     expect((await downloadFile(share.token, file.id, { cookie })).status).toBe(302)
@@ -298,7 +370,13 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const other = await createLinkOk({ fileIds: [file.id], password: "open-sesame" })
     expect((await previewFile(other.token, file.id, { cookie })).status).toBe(401)
 
-    await routes.update(apiRequest("PATCH", `/api/shares/${share.id}`, { body: { password: "changed-now" }, headers: await browserHeaders(owner.id) }), params({ id: share.id }))
+    await routes.update(
+      apiRequest("PATCH", `/api/shares/${share.id}`, {
+        body: { password: "changed-now" },
+        headers: await browserHeaders(owner.id),
+      }),
+      params({ id: share.id }),
+    )
     expect((await previewFile(share.token, file.id, { cookie })).status).toBe(401)
   })
 
@@ -307,16 +385,25 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const share = await createLinkOk({ fileIds: [file.id] })
     const zip = (await (await startZip(share.token)).json()) as { ticket: string }
     expect((await previewFile(share.token, file.id)).status).toBe(302)
-    const revoked = await routes.revoke(apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }), params({ id: share.id }))
+    const revoked = await routes.revoke(
+      apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }),
+      params({ id: share.id }),
+    )
     expect(revoked.status).toBe(204)
     const answers = [
       await downloadFile(share.token, file.id),
       await downloadFile(share.token, file.id, { body: { ticket: zip.ticket } }),
       await previewFile(share.token, file.id),
-      await routes.preview(recipientRequest("POST", `/s/${share.token}/files/${file.id}/preview`, { body: {} }), params({ token: share.token, fileId: file.id })),
+      await routes.preview(
+        recipientRequest("POST", `/s/${share.token}/files/${file.id}/preview`, { body: {} }),
+        params({ token: share.token, fileId: file.id }),
+      ),
       await startZip(share.token),
       await unlock(share.token, "anything"),
-      await routes.legacyDownload(recipientRequest("GET", `/s/${share.token}/download`), params({ token: share.token })),
+      await routes.legacyDownload(
+        recipientRequest("GET", `/s/${share.token}/download`),
+        params({ token: share.token }),
+      ),
     ]
     for (const answer of answers) {
       expect(answer.status).toBe(410)
@@ -326,7 +413,10 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     const kept = await uploadFile("kept.png", "image/png")
     const doomed = await uploadFile("doomed.png", "image/png")
     const both = await createLinkOk({ fileIds: [kept.id, doomed.id] })
-    await routes.deleteFile(apiRequest("DELETE", `/api/files/${doomed.id}`, { headers: await browserHeaders(owner.id) }), params({ id: doomed.id }))
+    await routes.deleteFile(
+      apiRequest("DELETE", `/api/files/${doomed.id}`, { headers: await browserHeaders(owner.id) }),
+      params({ id: doomed.id }),
+    )
     expect(await errorCode(await previewFile(both.token, kept.id))).toBe("share_revoked")
   })
 
@@ -339,13 +429,37 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     await startZip(share.token, { ip: "198.51.100.250" })
 
     const detail = async (search = "", userId = owner.id) =>
-      routes.detail(apiRequest("GET", `/api/shares/${share.id}${search}`, { headers: await browserHeaders(userId) }), params({ id: share.id }))
+      routes.detail(
+        apiRequest("GET", `/api/shares/${share.id}${search}`, { headers: await browserHeaders(userId) }),
+        params({ id: share.id }),
+      )
     const body = await (await detail()).json()
     expect(body.share).toMatchObject({ id: share.id, files: [{ id: png.id }] })
     expect(body.events).toEqual([
-      { id: expect.any(String), at: expect.any(String), kind: "download_all", fileId: null, ip: "198.51.100.0/24", userAgent: UA },
-      { id: expect.any(String), at: expect.any(String), kind: "download", fileId: png.id, ip: "203.0.113.0/24", userAgent: UA },
-      { id: expect.any(String), at: expect.any(String), kind: "preview", fileId: png.id, ip: "2001:db8:abcd::/48", userAgent: UA },
+      {
+        id: expect.any(String),
+        at: expect.any(String),
+        kind: "download_all",
+        fileId: null,
+        ip: "198.51.100.0/24",
+        userAgent: UA,
+      },
+      {
+        id: expect.any(String),
+        at: expect.any(String),
+        kind: "download",
+        fileId: png.id,
+        ip: "203.0.113.0/24",
+        userAgent: UA,
+      },
+      {
+        id: expect.any(String),
+        at: expect.any(String),
+        kind: "preview",
+        fileId: png.id,
+        ip: "2001:db8:abcd::/48",
+        userAgent: UA,
+      },
       { id: expect.any(String), at: expect.any(String), kind: "view", fileId: null, ip: "192.0.2.0/24", userAgent: UA },
     ])
     const first = await (await detail("?limit=3")).json()
@@ -357,7 +471,11 @@ describe(`links with several files on ${PROFILE} storage`, () => {
     // An admin manages the link but does not get it: only its owner can copy the URL again.
     expect((await (await detail("", admin.id)).json()).share.url).toBeNull()
     expect(body.share.url).toBe(share.url)
-    const [row] = await query<{ tokenSealed: string }>(database.url, `SELECT "tokenSealed" FROM "Share" WHERE id = $1`, [share.id])
+    const [row] = await query<{ tokenSealed: string }>(
+      database.url,
+      `SELECT "tokenSealed" FROM "Share" WHERE id = $1`,
+      [share.id],
+    )
     expect(row?.tokenSealed).not.toContain(share.token)
   })
 

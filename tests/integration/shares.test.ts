@@ -36,29 +36,55 @@ let stranger: { id: string }
 const logged: string[] = []
 const issuedTokens: string[] = []
 
-type ShareBody = { id: string; url: string; expiresAt: string | null; maxDownloads: number | null; downloads: number; state: string; hasPassword: boolean }
+type ShareBody = {
+  id: string
+  url: string
+  expiresAt: string | null
+  maxDownloads: number | null
+  downloads: number
+  state: string
+  hasPassword: boolean
+}
 
-const params = <T extends string>(name: T, value: string) => ({ params: Promise.resolve({ [name]: value } as Record<T, string>) })
+const params = <T extends string>(name: T, value: string) => ({
+  params: Promise.resolve({ [name]: value } as Record<T, string>),
+})
 const sha256Hex = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex")
-const count = async (table: string) => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
+const count = async (table: string) =>
+  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 
 /** Uploads bytes through the real grant → PUT → complete flow; the file's id and object key. */
-async function uploadFile(name: string, data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)), userId = owner.id, type = "application/octet-stream") {
+async function uploadFile(
+  name: string,
+  data: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(64)),
+  userId = owner.id,
+  type = "application/octet-stream",
+) {
   const headers = await browserHeaders(userId)
-  const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
+  const granted = await routes.grant(
+    apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }),
+  )
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = await granted.json()
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
-  const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params("id", upload.id))
+  const completed = await routes.complete(
+    apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+    params("id", upload.id),
+  )
   expect(completed.status).toBe(201)
   const { file } = await completed.json()
-  const [row] = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "File" WHERE id = $1`, [file.id])
+  const [row] = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "File" WHERE id = $1`, [
+    file.id,
+  ])
   return { id: file.id as string, objectKey: row?.objectKey ?? "", data }
 }
 
 async function createShare(fileId: string, input: unknown = {}, userId = owner.id) {
-  return routes.createShare(apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }), params("id", fileId))
+  return routes.createShare(
+    apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }),
+    params("id", fileId),
+  )
 }
 
 async function createShareOk(fileId: string, input: unknown = {}): Promise<ShareBody> {
@@ -82,17 +108,23 @@ async function download(token: string, options: DownloadOptions = {}) {
     })
     return routes.downloadPost(request, params("token", token))
   }
-  if (options.password === undefined) return routes.downloadGet(apiRequest("GET", `/s/${token}/download`, { headers }), params("token", token))
-  return routes.downloadPost(apiRequest("POST", `/s/${token}/download`, { body: { password: options.password }, headers }), params("token", token))
+  if (options.password === undefined)
+    return routes.downloadGet(apiRequest("GET", `/s/${token}/download`, { headers }), params("token", token))
+  return routes.downloadPost(
+    apiRequest("POST", `/s/${token}/download`, { body: { password: options.password }, headers }),
+    params("token", token),
+  )
 }
 
 const shareRow = async (shareId: string) =>
-  (await query<{ downloads: number; revokedAt: Date | null; fileId: string | null; revokedById: string | null }>(
-    database.url,
-    `SELECT downloads, "revokedAt", (SELECT "fileId" FROM "ShareFile" WHERE "shareId" = $1 ORDER BY position LIMIT 1) AS "fileId",
+  (
+    await query<{ downloads: number; revokedAt: Date | null; fileId: string | null; revokedById: string | null }>(
+      database.url,
+      `SELECT downloads, "revokedAt", (SELECT "fileId" FROM "ShareFile" WHERE "shareId" = $1 ORDER BY position LIMIT 1) AS "fileId",
        "revokedById" FROM "Share" WHERE id = $1`,
-    [shareId],
-  ))[0]
+      [shareId],
+    )
+  )[0]
 
 beforeAll(async () => {
   database = await useFreshDatabase({ DOWNLOAD_URL_TTL_SECONDS: String(DOWNLOAD_TTL_SECONDS) })
@@ -133,14 +165,20 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(new Date(share.expiresAt ?? 0).getTime() - Date.now()).toBeGreaterThan(3590_000)
 
       const token = tokenOf(share.url)
-      const [row] = await query<Record<string, unknown>>(database.url, `SELECT * FROM "Share" WHERE id = $1`, [share.id])
+      const [row] = await query<Record<string, unknown>>(database.url, `SELECT * FROM "Share" WHERE id = $1`, [
+        share.id,
+      ])
       expect(row?.tokenHash).toBe(sha256Hex(token))
       expect(JSON.stringify(row)).not.toContain(token)
 
-      const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(owner.id) }))).json()
+      const listed = await (
+        await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(owner.id) }))
+      ).json()
       // The owner's own list gives the link back (sealed in the row, see issue 16), nobody else's does.
       expect(listed.shares.find((entry: { id: string }) => entry.id === share.id)?.url).toBe(share.url)
-      const strangers = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(stranger.id) }))).json()
+      const strangers = await (
+        await routes.listShares(apiRequest("GET", "/api/shares", { headers: await browserHeaders(stranger.id) }))
+      ).json()
       expect(JSON.stringify(strangers)).not.toContain(token)
     })
 
@@ -150,10 +188,19 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(new Date(defaulted.expiresAt ?? 0).getTime() - Date.now()).toBeGreaterThan(7 * 86_400_000 - 60_000)
       const never = await createShareOk(file.id, { expiresIn: null, password: "open sesame" })
       expect(never).toMatchObject({ expiresAt: null, hasPassword: true })
-      const [row] = await query<{ passwordHash: string }>(database.url, `SELECT "passwordHash" FROM "Share" WHERE id = $1`, [never.id])
+      const [row] = await query<{ passwordHash: string }>(
+        database.url,
+        `SELECT "passwordHash" FROM "Share" WHERE id = $1`,
+        [never.id],
+      )
       expect(row?.passwordHash).toMatch(/^\$argon2id\$/)
 
-      const perFile = await (await routes.fileShares(apiRequest("GET", `/api/files/${file.id}/shares`, { headers: await browserHeaders(owner.id) }), params("id", file.id))).json()
+      const perFile = await (
+        await routes.fileShares(
+          apiRequest("GET", `/api/files/${file.id}/shares`, { headers: await browserHeaders(owner.id) }),
+          params("id", file.id),
+        )
+      ).json()
       expect(perFile.shares.map((entry: { id: string }) => entry.id)).toEqual([never.id, defaulted.id])
     })
 
@@ -181,7 +228,10 @@ describe(`shares on ${PROFILE} storage`, () => {
         params("id", file.id),
       )
       expect(malformed.status).toBe(400)
-      const anonymous = await routes.createShare(apiRequest("POST", `/api/files/${file.id}/shares`, { body: {} }), params("id", file.id))
+      const anonymous = await routes.createShare(
+        apiRequest("POST", `/api/files/${file.id}/shares`, { body: {} }),
+        params("id", file.id),
+      )
       expect(anonymous.status).toBe(401)
       expect((await routes.listShares(apiRequest("GET", "/api/shares"))).status).toBe(401)
       expect(await count("Share")).toBe(before)
@@ -201,21 +251,51 @@ describe(`shares on ${PROFILE} storage`, () => {
       { state: "active", status: 302 },
       {
         state: "expired",
-        prepare: (share) => query(database.url, `UPDATE "Share" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`, [share.id]),
+        prepare: (share) =>
+          query(
+            database.url,
+            `UPDATE "Share" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`,
+            [share.id],
+          ),
         status: 410,
         code: "share_expired",
       },
       {
         state: "revoked",
         prepare: async (share) =>
-          routes.revokeShare(apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }), params("id", share.id)),
+          routes.revokeShare(
+            apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(owner.id) }),
+            params("id", share.id),
+          ),
         status: 410,
         code: "share_revoked",
       },
-      { state: "used up", prepare: (share) => query(database.url, `UPDATE "Share" SET "maxDownloads" = 2, downloads = 2 WHERE id = $1`, [share.id]), status: 410, code: "share_used_up" },
-      { state: "password protected, none given", input: { password: "let me in" }, status: 401, code: "password_required" },
-      { state: "password protected, wrong one given", input: { password: "let me in" }, options: { password: "let me out" }, status: 401, code: "wrong_password" },
-      { state: "password protected, right one given", input: { password: "let me in" }, options: { password: "let me in" }, status: 302 },
+      {
+        state: "used up",
+        prepare: (share) =>
+          query(database.url, `UPDATE "Share" SET "maxDownloads" = 2, downloads = 2 WHERE id = $1`, [share.id]),
+        status: 410,
+        code: "share_used_up",
+      },
+      {
+        state: "password protected, none given",
+        input: { password: "let me in" },
+        status: 401,
+        code: "password_required",
+      },
+      {
+        state: "password protected, wrong one given",
+        input: { password: "let me in" },
+        options: { password: "let me out" },
+        status: 401,
+        code: "wrong_password",
+      },
+      {
+        state: "password protected, right one given",
+        input: { password: "let me in" },
+        options: { password: "let me in" },
+        status: 302,
+      },
     ]
 
     it.each(cases)("$state → $status", async ({ input, prepare, options, status, code }) => {
@@ -259,9 +339,19 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(sha256Hex(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Hex(file.data))
       expect(fetched.headers.get("content-disposition")).toMatch(/^attachment;/)
 
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 AND action = 'share.download'`, [file.id])
+      const audit = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 AND action = 'share.download'`,
+        [file.id],
+      )
       expect(audit).toHaveLength(1)
-      expect(audit[0]).toMatchObject({ actorId: null, via: "share", method: "GET", objectKey: file.objectKey, details: { shareId: share.id } })
+      expect(audit[0]).toMatchObject({
+        actorId: null,
+        via: "share",
+        method: "GET",
+        objectKey: file.objectKey,
+        details: { shareId: share.id },
+      })
       expect(JSON.stringify(audit)).not.toMatch(/X-Amz-|[?&]sig=|https?:\/\//)
       expect(JSON.stringify(audit)).not.toContain(tokenOf(share.url))
     })
@@ -270,12 +360,18 @@ describe(`shares on ${PROFILE} storage`, () => {
       const file = await uploadFile("popular.bin")
       const share = await createShareOk(file.id, { maxDownloads: 5 })
       const token = tokenOf(share.url)
-      const responses = await Promise.all(Array.from({ length: 50 }, (_, index) => download(token, { ip: `198.51.100.${index + 10}` })))
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, index) => download(token, { ip: `198.51.100.${index + 10}` })),
+      )
       const statuses = responses.map((response) => response.status)
       expect(statuses.filter((status) => status === 302)).toHaveLength(5)
       expect(statuses.filter((status) => status === 410)).toHaveLength(45)
       expect((await shareRow(share.id))?.downloads).toBe(5)
-      const minted = await query(database.url, `SELECT id FROM "AuditEvent" WHERE "fileId" = $1 AND action = 'share.download'`, [file.id])
+      const minted = await query(
+        database.url,
+        `SELECT id FROM "AuditEvent" WHERE "fileId" = $1 AND action = 'share.download'`,
+        [file.id],
+      )
       expect(minted).toHaveLength(5)
     })
 
@@ -293,7 +389,9 @@ describe(`shares on ${PROFILE} storage`, () => {
 
     it("mints 60-second keys by default", async () => {
       const { parseServerEnv } = await import("@/lib/env")
-      expect(parseServerEnv({ DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32) }).DOWNLOAD_URL_TTL_SECONDS).toBe(60)
+      expect(
+        parseServerEnv({ DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32) }).DOWNLOAD_URL_TTL_SECONDS,
+      ).toBe(60)
     })
 
     it.each([
@@ -353,12 +451,17 @@ describe(`shares on ${PROFILE} storage`, () => {
       const token = tokenOf(share.url)
       expect((await download(token)).status).toBe(302)
       const headers = await browserHeaders(owner.id)
-      const revoke = () => routes.revokeShare(apiRequest("DELETE", `/api/shares/${share.id}`, { headers }), params("id", share.id))
+      const revoke = () =>
+        routes.revokeShare(apiRequest("DELETE", `/api/shares/${share.id}`, { headers }), params("id", share.id))
       expect((await revoke()).status).toBe(204)
       expect((await download(token)).status).toBe(410)
       // Revoking again changes nothing and records nothing more.
       expect((await revoke()).status).toBe(204)
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE action = 'share.revoke' AND details->>'shareId' = $1`, [share.id])
+      const audit = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE action = 'share.revoke' AND details->>'shareId' = $1`,
+        [share.id],
+      )
       expect(audit).toHaveLength(1)
       expect(audit[0]).toMatchObject({ actorId: owner.id, via: "session", fileId: file.id })
       expect((await shareRow(share.id))?.revokedById).toBe(owner.id)
@@ -367,10 +470,17 @@ describe(`shares on ${PROFILE} storage`, () => {
     it("lets an admin revoke anyone's link through the same route, recorded as the admin's act", async () => {
       const file = await uploadFile("moderated.bin")
       const share = await createShareOk(file.id)
-      const response = await routes.revokeShare(apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(admin.id) }), params("id", share.id))
+      const response = await routes.revokeShare(
+        apiRequest("DELETE", `/api/shares/${share.id}`, { headers: await browserHeaders(admin.id) }),
+        params("id", share.id),
+      )
       expect(response.status).toBe(204)
       expect((await download(tokenOf(share.url))).status).toBe(410)
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE action = 'share.revoke' AND details->>'shareId' = $1`, [share.id])
+      const audit = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE action = 'share.revoke' AND details->>'shareId' = $1`,
+        [share.id],
+      )
       expect(audit[0]).toMatchObject({ actorId: admin.id, details: { shareId: share.id, ownerId: owner.id } })
     })
   })
@@ -393,7 +503,10 @@ describe(`shares on ${PROFILE} storage`, () => {
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers }))).json()
       expect(listed.shares).toEqual([])
       // Another user's file is a 404 here too (DESIGN §4), not an empty list.
-      const perFile = await routes.fileShares(apiRequest("GET", `/api/files/${file.id}/shares`, { headers }), params("id", file.id))
+      const perFile = await routes.fileShares(
+        apiRequest("GET", `/api/files/${file.id}/shares`, { headers }),
+        params("id", file.id),
+      )
       expect(perFile.status).toBe(404)
       expect((await perFile.json()).error.code).toBe("not_found")
     })
@@ -407,7 +520,10 @@ describe(`shares on ${PROFILE} storage`, () => {
       const location = (await download(tokenOf(first.url))).headers.get("location") ?? ""
       const headers = await browserHeaders(owner.id)
 
-      const response = await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers }), params("id", file.id))
+      const response = await routes.deleteFile(
+        apiRequest("DELETE", `/api/files/${file.id}`, { headers }),
+        params("id", file.id),
+      )
       expect(response.status).toBe(204)
       expect(await storage.headObject(file.objectKey)).toBeNull()
       expect(await query(database.url, `SELECT id FROM "File" WHERE id = $1`, [file.id])).toEqual([])
@@ -424,15 +540,33 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect(isAzure ? [403, 404] : [404]).toContain(stale.status)
 
       const listed = await (await routes.listShares(apiRequest("GET", "/api/shares", { headers }))).json()
-      expect(listed.shares.find((share: ShareBody) => share.id === first.id)).toMatchObject({ state: "revoked", fileId: null, fileName: null })
-      expect((await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers }), params("id", file.id))).status).toBe(404)
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE action = 'file.delete' AND "fileId" = $1`, [file.id])
-      expect(audit[0]).toMatchObject({ actorId: owner.id, objectKey: file.objectKey, details: { ownerId: owner.id, revokedShares: 2 } })
+      expect(listed.shares.find((share: ShareBody) => share.id === first.id)).toMatchObject({
+        state: "revoked",
+        fileId: null,
+        fileName: null,
+      })
+      expect(
+        (await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers }), params("id", file.id)))
+          .status,
+      ).toBe(404)
+      const audit = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE action = 'file.delete' AND "fileId" = $1`,
+        [file.id],
+      )
+      expect(audit[0]).toMatchObject({
+        actorId: owner.id,
+        objectKey: file.objectKey,
+        details: { ownerId: owner.id, revokedShares: 2 },
+      })
     })
 
     it("lets an admin delete anyone's file", async () => {
       const file = await uploadFile("reported.bin")
-      const response = await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(admin.id) }), params("id", file.id))
+      const response = await routes.deleteFile(
+        apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(admin.id) }),
+        params("id", file.id),
+      )
       expect(response.status).toBe(204)
       expect(await storage.headObject(file.objectKey)).toBeNull()
     })
@@ -443,9 +577,16 @@ describe(`shares on ${PROFILE} storage`, () => {
       const files = await import("@/app/api/files/route")
       const headers = await browserHeaders(owner.id)
       const list = async (search: string, userId = owner.id) => {
-        const response = await files.GET(apiRequest("GET", `/api/files?${search}`, { headers: userId === owner.id ? headers : await browserHeaders(userId) }))
+        const response = await files.GET(
+          apiRequest("GET", `/api/files?${search}`, {
+            headers: userId === owner.id ? headers : await browserHeaders(userId),
+          }),
+        )
         expect(response.status).toBe(200)
-        return (await response.json()) as { files: { id: string; name: string; size: number; activeShares: number }[]; nextCursor: string | null }
+        return (await response.json()) as {
+          files: { id: string; name: string; size: number; activeShares: number }[]
+          nextCursor: string | null
+        }
       }
       const small = await uploadFile("quarterly-FINDME-small.txt", new Uint8Array(randomBytes(100)))
       const big = await uploadFile("annual-findme-big.txt", new Uint8Array(randomBytes(300)))
@@ -495,12 +636,19 @@ describe(`shares on ${PROFILE} storage`, () => {
       const granted = await routes.grant(apiRequest("POST", "/api/uploads", { body, headers }))
       const { upload } = await granted.json()
       expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
-      const completed = await routes.complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), params("id", upload.id))
+      const completed = await routes.complete(
+        apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+        params("id", upload.id),
+      )
       expect(completed.status).toBe(201)
       const { file } = await completed.json()
       const share = await createShareOk(file.id)
 
-      const swap = await fetch(upload.url, { method: "PUT", body: new Uint8Array(randomBytes(data.length)), headers: upload.headers })
+      const swap = await fetch(upload.url, {
+        method: "PUT",
+        body: new Uint8Array(randomBytes(data.length)),
+        headers: upload.headers,
+      })
       await swap.arrayBuffer()
       // S3: the URL's signed If-None-Match: * (412). Azure: the create-only `sp=c` SAS (403).
       expect(swap.status).toBe(isAzure ? 403 : 412)
@@ -508,7 +656,9 @@ describe(`shares on ${PROFILE} storage`, () => {
         // A part key (`sp=w`) of a multipart upload can still rewrite the blob itself until it
         // expires, so on Azure the guarantee is that recipients read the snapshot completion took:
         // replace the base blob with other bytes (as such a key could) and the download is unchanged.
-        const [row] = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "File" WHERE id = $1`, [file.id])
+        const [row] = await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "File" WHERE id = $1`, [
+          file.id,
+        ])
         const other = new Uint8Array(randomBytes(data.length))
         await storage.putObjectStream({
           key: row?.objectKey ?? "",
@@ -555,10 +705,15 @@ describe(`shares on ${PROFILE} storage`, () => {
       "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     ]
     const head = (token: string) =>
-      routes.downloadHead(new Request(new URL(`/s/${token}/download`, APP_ORIGIN), { method: "HEAD" }), params("token", token))
+      routes.downloadHead(
+        new Request(new URL(`/s/${token}/download`, APP_ORIGIN), { method: "HEAD" }),
+        params("token", token),
+      )
     const getAs = (token: string, agent: string) =>
       routes.downloadGet(
-        apiRequest("GET", `/s/${token}/download`, { headers: { "user-agent": agent, "x-forwarded-for": "198.51.100.9" } }),
+        apiRequest("GET", `/s/${token}/download`, {
+          headers: { "user-agent": agent, "x-forwarded-for": "198.51.100.9" },
+        }),
         params("token", token),
       )
 
@@ -569,7 +724,11 @@ describe(`shares on ${PROFILE} storage`, () => {
       const minted = async () =>
         Number(
           (
-            await query<{ count: string }>(database.url, `SELECT count(*) FROM "AuditEvent" WHERE action = 'share.download' AND "fileId" = $1`, [file.id])
+            await query<{ count: string }>(
+              database.url,
+              `SELECT count(*) FROM "AuditEvent" WHERE action = 'share.download' AND "fileId" = $1`,
+              [file.id],
+            )
           )[0]?.count,
         )
 
@@ -586,7 +745,10 @@ describe(`shares on ${PROFILE} storage`, () => {
       expect((await shareRow(share.id))?.downloads).toBe(0)
       expect(await minted()).toBe(0)
 
-      const person = await getAs(token, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36")
+      const person = await getAs(
+        token,
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+      )
       expect(person.status).toBe(302)
       const fetched = await fetch(person.headers.get("location") ?? "")
       expect(sha256Hex(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Hex(file.data))

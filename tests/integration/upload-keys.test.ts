@@ -49,18 +49,30 @@ async function put(grant: { url: string; headers: Record<string, string> }, data
 
 async function grantSingle(name: string, size: number): Promise<SingleGrant> {
   const response = await routes.grant(
-    apiRequest("POST", "/api/uploads", { body: { name, size, type: "application/octet-stream" }, headers: await browserHeaders(owner.id) }),
+    apiRequest("POST", "/api/uploads", {
+      body: { name, size, type: "application/octet-stream" },
+      headers: await browserHeaders(owner.id),
+    }),
   )
   expect(response.status, await response.clone().text()).toBe(201)
   return (await response.json()).upload
 }
 
 const complete = async (id: string) =>
-  routes.complete(apiRequest("POST", `/api/uploads/${id}/complete`, { headers: await browserHeaders(owner.id) }), params(id))
+  routes.complete(
+    apiRequest("POST", `/api/uploads/${id}/complete`, { headers: await browserHeaders(owner.id) }),
+    params(id),
+  )
 
 const uploadRow = async (id: string) =>
   (
-    await query<{ objectKey: string; status: string; keysExpireAt: Date; sweepDueAt: Date | null; sweptAt: Date | null }>(
+    await query<{
+      objectKey: string
+      status: string
+      keysExpireAt: Date
+      sweepDueAt: Date | null
+      sweptAt: Date | null
+    }>(
       database.url,
       `SELECT "objectKey", status, "keysExpireAt", "sweepDueAt", "sweptAt" FROM "Upload" WHERE id = $1`,
       [id],
@@ -95,8 +107,13 @@ async function expectNothingStored(uploadId: string) {
   expect(await storage.listParts({ key, uploadId: "any" })).toEqual([])
 }
 
-const bytesInUse = async () => Number((await query<{ used: string }>(database.url, `SELECT valet_bytes_in_use($1) AS used`, [owner.id]))[0]?.used)
-const filesOf = async () => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "File" WHERE "ownerId" = $1`, [owner.id]))[0]?.count)
+const bytesInUse = async () =>
+  Number((await query<{ used: string }>(database.url, `SELECT valet_bytes_in_use($1) AS used`, [owner.id]))[0]?.used)
+const filesOf = async () =>
+  Number(
+    (await query<{ count: string }>(database.url, `SELECT count(*) FROM "File" WHERE "ownerId" = $1`, [owner.id]))[0]
+      ?.count,
+  )
 
 beforeAll(async () => {
   database = await useFreshDatabase({
@@ -136,7 +153,10 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
   it("after DELETE /api/uploads/:id: the old PUT still works, and one reaper pass after the key's expiry removes it", async () => {
     const grant = await grantSingle("cancelled.bin", 900)
     const used = await bytesInUse()
-    const aborted = await routes.abort(apiRequest("DELETE", `/api/uploads/${grant.id}`, { headers: await browserHeaders(owner.id) }), params(grant.id))
+    const aborted = await routes.abort(
+      apiRequest("DELETE", `/api/uploads/${grant.id}`, { headers: await browserHeaders(owner.id) }),
+      params(grant.id),
+    )
     expect(aborted.status).toBe(204)
     expect(await bytesInUse()).toBe(used - 900)
 
@@ -178,7 +198,11 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
   it("after the upload expired: the reaper closes it, and once its key is dead too, sweeps what the key wrote", async () => {
     const grant = await grantSingle("expired.bin", 700)
     const key = (await uploadRow(grant.id))?.objectKey ?? ""
-    await query(database.url, `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`, [grant.id])
+    await query(
+      database.url,
+      `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`,
+      [grant.id],
+    )
     expect((await reaper.runReaperOnce()).uploads).toBe(1)
     expect((await uploadRow(grant.id))?.status).toBe("EXPIRED")
 
@@ -198,7 +222,10 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
     expect(completed.status).toBe(201)
     const { file } = await completed.json()
     const files = await filesOf()
-    const deleted = await routes.deleteFile(apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(owner.id) }), params(file.id))
+    const deleted = await routes.deleteFile(
+      apiRequest("DELETE", `/api/files/${file.id}`, { headers: await browserHeaders(owner.id) }),
+      params(file.id),
+    )
     expect(deleted.status).toBe(204)
     const key = (await uploadRow(grant.id))?.objectKey ?? ""
     expect(await storage.headObject(key)).toBeNull()
@@ -217,19 +244,27 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
 
   it("through an upload request: an outsider's cancelled upload is swept the same way", async () => {
     const created = await routes.createRequest(
-      apiRequest("POST", "/api/upload-requests", { body: { title: "Drop here", maxFiles: 5 }, headers: await browserHeaders(owner.id) }),
+      apiRequest("POST", "/api/upload-requests", {
+        body: { title: "Drop here", maxFiles: 5 },
+        headers: await browserHeaders(owner.id),
+      }),
     )
     expect(created.status).toBe(201)
     const token = new URL((await created.json()).uploadRequest.url).pathname.split("/")[2] ?? ""
     const outsider = (path: string, method: string, payload?: unknown) =>
       apiRequest(method, `/api/r/${token}${path}`, { body: payload, headers: { "x-forwarded-for": "198.51.100.77" } })
-    const granted = await routes.requestGrant(outsider("/uploads", "POST", { name: "sent.bin", size: 500, type: "application/octet-stream" }), {
-      params: Promise.resolve({ token }),
-    })
+    const granted = await routes.requestGrant(
+      outsider("/uploads", "POST", { name: "sent.bin", size: 500, type: "application/octet-stream" }),
+      {
+        params: Promise.resolve({ token }),
+      },
+    )
     expect(granted.status).toBe(201)
     const grant: SingleGrant = (await granted.json()).upload
     expect((await uploadRow(grant.id))?.keysExpireAt.getTime()).toBe(new Date(grant.expiresAt).getTime())
-    const aborted = await routes.requestAbort(outsider(`/uploads/${grant.id}`, "DELETE"), { params: Promise.resolve({ token, id: grant.id }) })
+    const aborted = await routes.requestAbort(outsider(`/uploads/${grant.id}`, "DELETE"), {
+      params: Promise.resolve({ token, id: grant.id }),
+    })
     expect(aborted.status).toBe(204)
 
     expect(await put(grant, body(500))).toBe(STORED)
@@ -246,7 +281,11 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
     expect(await put(grant, data)).toBe(STORED)
     expect((await complete(grant.id)).status).toBe(201)
     // Even a row wrongly marked due is left alone while it holds a file.
-    await query(database.url, `UPDATE "Upload" SET "sweepDueAt" = (now() AT TIME ZONE 'UTC') - interval '1 hour' WHERE id = $1`, [grant.id])
+    await query(
+      database.url,
+      `UPDATE "Upload" SET "sweepDueAt" = (now() AT TIME ZONE 'UTC') - interval '1 hour' WHERE id = $1`,
+      [grant.id],
+    )
     await pastKeyExpiry(grant.id)
     expect(await uploads.sweepClosedUploads()).toBe(0)
     expect(await storage.headObject((await uploadRow(grant.id))?.objectKey ?? "")).not.toBeNull()
@@ -254,16 +293,25 @@ describe(`an upload key outlives its upload on ${PROFILE} storage, but what it w
 
   it("a multipart upload that was cancelled: its part URLs die with the abort, and the sweep finds nothing left", async () => {
     const response = await routes.grant(
-      apiRequest("POST", "/api/uploads", { body: { name: "big.bin", size: 5 * MIB + 10, type: "application/octet-stream" }, headers: await browserHeaders(owner.id) }),
+      apiRequest("POST", "/api/uploads", {
+        body: { name: "big.bin", size: 5 * MIB + 10, type: "application/octet-stream" },
+        headers: await browserHeaders(owner.id),
+      }),
     )
     const grant = (await response.json()).upload
     const signed = await routes.signParts(
-      apiRequest("POST", `/api/uploads/${grant.id}/parts`, { body: { partNumbers: [2] }, headers: await browserHeaders(owner.id) }),
+      apiRequest("POST", `/api/uploads/${grant.id}/parts`, {
+        body: { partNumbers: [2] },
+        headers: await browserHeaders(owner.id),
+      }),
       params(grant.id),
     )
     const [part] = (await signed.json()).parts
     expect((await uploadRow(grant.id))?.keysExpireAt.getTime()).toBe(new Date(grant.expiresAt).getTime())
-    await routes.abort(apiRequest("DELETE", `/api/uploads/${grant.id}`, { headers: await browserHeaders(owner.id) }), params(grant.id))
+    await routes.abort(
+      apiRequest("DELETE", `/api/uploads/${grant.id}`, { headers: await browserHeaders(owner.id) }),
+      params(grant.id),
+    )
     const late = await fetch(part.url, { method: "PUT", body: body(10) })
     await late.arrayBuffer()
     const key = (await uploadRow(grant.id))?.objectKey ?? ""
@@ -292,7 +340,10 @@ describe(`verified bytes cannot be swapped on ${PROFILE} storage`, () => {
 
     // Same URL, same signed headers, other bytes of the same size and type.
     expect(await put(grant, body(data.length))).toBe(REWRITE_REFUSED)
-    const response = await routes.download(apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(owner.id) }), params(file.id))
+    const response = await routes.download(
+      apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(owner.id) }),
+      params(file.id),
+    )
     const fetched = await fetch(response.headers.get("location") ?? "")
     expect(sha256(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256(data))
     const [row] = await query<{ etag: string }>(database.url, `SELECT etag FROM "File" WHERE id = $1`, [file.id])

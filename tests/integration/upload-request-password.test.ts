@@ -14,7 +14,10 @@ let ip = 0
 const check = (password: string | undefined, target = token) =>
   routes.check(
     apiRequest("POST", `/api/r/${target}/password`, {
-      headers: { "x-forwarded-for": `198.51.100.${++ip}`, ...(password === undefined ? {} : { "x-upload-password": password }) },
+      headers: {
+        "x-forwarded-for": `198.51.100.${++ip}`,
+        ...(password === undefined ? {} : { "x-upload-password": password }),
+      },
     }),
     { params: Promise.resolve({ token: target }) },
   )
@@ -28,7 +31,10 @@ beforeAll(async () => {
   const { registerUser } = await import("@/lib/accounts")
   const owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
   const response = await routes.create(
-    apiRequest("POST", "/api/upload-requests", { body: { title: "Contracts", password: "s3cret-pass" }, headers: await browserHeaders(owner.id) }),
+    apiRequest("POST", "/api/upload-requests", {
+      body: { title: "Contracts", password: "s3cret-pass" },
+      headers: await browserHeaders(owner.id),
+    }),
   )
   expect(response.status).toBe(201)
   token = new URL((await response.json()).uploadRequest.url).pathname.split("/")[2] ?? ""

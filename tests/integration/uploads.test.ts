@@ -29,7 +29,14 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) })
 const body = (size: number) => new Uint8Array(randomBytes(size))
 const sha256Base64 = (data: Uint8Array) => createHash("sha256").update(data).digest("base64")
 
-type SingleGrant = { id: string; multipart: false; url: string; method: "PUT"; headers: Record<string, string>; expiresAt: string }
+type SingleGrant = {
+  id: string
+  multipart: false
+  url: string
+  method: "PUT"
+  headers: Record<string, string>
+  expiresAt: string
+}
 type MultipartGrant = { id: string; multipart: true; partSize: number; partCount: number; expiresAt: string }
 
 async function grant(input: unknown, userId = owner.id) {
@@ -43,11 +50,20 @@ async function grantOk<T extends SingleGrant | MultipartGrant>(input: unknown): 
 }
 
 async function complete(uploadId: string, input?: unknown, userId = owner.id) {
-  return routes.complete(apiRequest("POST", `/api/uploads/${uploadId}/complete`, { body: input, headers: await browserHeaders(userId) }), params(uploadId))
+  return routes.complete(
+    apiRequest("POST", `/api/uploads/${uploadId}/complete`, { body: input, headers: await browserHeaders(userId) }),
+    params(uploadId),
+  )
 }
 
 async function signParts(uploadId: string, partNumbers: unknown, userId = owner.id) {
-  return routes.signParts(apiRequest("POST", `/api/uploads/${uploadId}/parts`, { body: { partNumbers }, headers: await browserHeaders(userId) }), params(uploadId))
+  return routes.signParts(
+    apiRequest("POST", `/api/uploads/${uploadId}/parts`, {
+      body: { partNumbers },
+      headers: await browserHeaders(userId),
+    }),
+    params(uploadId),
+  )
 }
 
 async function put(url: string, data: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
@@ -57,10 +73,12 @@ async function put(url: string, data: Uint8Array<ArrayBuffer>, headers: Record<s
 }
 
 const objectKeyOf = async (uploadId: string) =>
-  (await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "Upload" WHERE id = $1`, [uploadId]))[0]?.objectKey ?? ""
+  (await query<{ objectKey: string }>(database.url, `SELECT "objectKey" FROM "Upload" WHERE id = $1`, [uploadId]))[0]
+    ?.objectKey ?? ""
 const statusOf = async (uploadId: string) =>
   (await query<{ status: string }>(database.url, `SELECT status FROM "Upload" WHERE id = $1`, [uploadId]))[0]?.status
-const count = async (table: string) => Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
+const count = async (table: string) =>
+  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 
 beforeAll(async () => {
   database = await useFreshDatabase({
@@ -93,7 +111,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
   describe("a small file (single presigned PUT)", () => {
     it("grants a PUT for a server-minted key, verifies it in storage, records the file once", async () => {
       const data = body(3000)
-      const upload = await grantOk<SingleGrant>({ name: "../../etc/passwd report.pdf", size: data.length, type: "application/pdf" })
+      const upload = await grantOk<SingleGrant>({
+        name: "../../etc/passwd report.pdf",
+        size: data.length,
+        type: "application/pdf",
+      })
       expect(upload).toMatchObject({ multipart: false, method: "PUT", headers: { "content-type": "application/pdf" } })
       // The display name never reaches the key: u/<user>/<upload id>.
       expect(new URL(upload.url).pathname).toBe(objectPathOf(`u/${owner.id}/${upload.id}`))
@@ -101,7 +123,10 @@ describe(`uploads on ${PROFILE} storage`, () => {
         // A create-only key for one blob; nothing of the request's content can be signed.
         expect(new URL(upload.url).searchParams.get("sp")).toBe("c")
         expect(new URL(upload.url).searchParams.get("sr")).toBe("b")
-        expect(upload.headers).toMatchObject({ "x-ms-blob-type": "BlockBlob", "x-ms-blob-content-type": "application/pdf" })
+        expect(upload.headers).toMatchObject({
+          "x-ms-blob-type": "BlockBlob",
+          "x-ms-blob-content-type": "application/pdf",
+        })
       } else {
         const signed = new URL(upload.url).searchParams.get("X-Amz-SignedHeaders")?.split(";")
         expect(signed).toEqual(expect.arrayContaining(["content-length", "content-type", "host"]))
@@ -112,7 +137,13 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const first = await complete(upload.id)
       expect(first.status).toBe(201)
       const { file } = await first.json()
-      expect(file).toEqual({ id: expect.any(String), name: "../../etc/passwd report.pdf", size: 3000, type: "application/pdf", createdAt: expect.any(String) })
+      expect(file).toEqual({
+        id: expect.any(String),
+        name: "../../etc/passwd report.pdf",
+        size: 3000,
+        type: "application/pdf",
+        createdAt: expect.any(String),
+      })
 
       const again = await complete(upload.id)
       expect(again.status).toBe(200)
@@ -123,9 +154,19 @@ describe(`uploads on ${PROFILE} storage`, () => {
 
     it("writes one audit row per minted key, without the URL", async () => {
       const upload = await grantOk<SingleGrant>({ name: "audited.txt", size: 10, type: "text/plain" })
-      const rows = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "uploadId" = $1`, [upload.id])
+      const rows = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE "uploadId" = $1`,
+        [upload.id],
+      )
       expect(rows).toHaveLength(1)
-      expect(rows[0]).toMatchObject({ action: "upload.put", method: "PUT", actorId: owner.id, via: "session", objectKey: `u/${owner.id}/${upload.id}` })
+      expect(rows[0]).toMatchObject({
+        action: "upload.put",
+        method: "PUT",
+        actorId: owner.id,
+        via: "session",
+        objectKey: `u/${owner.id}/${upload.id}`,
+      })
       // The row holds the handed-out key's expiry, and is stamped now (UTC, like Prisma's own rows).
       expect((rows[0]?.expiresAt as Date).toISOString()).toBe(upload.expiresAt)
       expect(Math.abs((rows[0]?.createdAt as Date).getTime() - Date.now())).toBeLessThan(60_000)
@@ -154,18 +195,27 @@ describe(`uploads on ${PROFILE} storage`, () => {
       expect(refused.status).toBe(422)
       expect((await refused.json()).error.message).toContain("text/html")
       expect(await storage.headObject(await objectKeyOf(retyped.id))).toBeNull()
-      expect(await query(database.url, `SELECT id FROM "File" WHERE "uploadId" = ANY($1)`, [[upload.id, retyped.id]])).toEqual([])
+      expect(
+        await query(database.url, `SELECT id FROM "File" WHERE "uploadId" = ANY($1)`, [[upload.id, retyped.id]]),
+      ).toEqual([])
     })
 
     it("signs a client-supplied SHA-256 that the browser must then send", async () => {
       const data = body(500)
-      const upload = await grantOk<SingleGrant>({ name: "hashed.bin", size: data.length, type: "application/octet-stream", sha256: sha256Base64(data) })
+      const upload = await grantOk<SingleGrant>({
+        name: "hashed.bin",
+        size: data.length,
+        type: "application/octet-stream",
+        sha256: sha256Base64(data),
+      })
       if (isAzure) {
         // A SAS cannot carry a checksum: the digest stays the client's claim, recorded as such.
         expect(upload.headers["x-amz-checksum-sha256"]).toBeUndefined()
         expect((await put(upload.url, data, upload.headers)).status).toBe(STORED)
         expect((await complete(upload.id)).status).toBe(201)
-        const [row] = await query<{ sha256: string }>(database.url, `SELECT sha256 FROM "File" WHERE "uploadId" = $1`, [upload.id])
+        const [row] = await query<{ sha256: string }>(database.url, `SELECT sha256 FROM "File" WHERE "uploadId" = $1`, [
+          upload.id,
+        ])
         expect(row?.sha256).toBe(sha256Base64(data))
         return
       }
@@ -193,7 +243,10 @@ describe(`uploads on ${PROFILE} storage`, () => {
 
       const response = await complete(upload.id)
       expect(response.status).toBe(422)
-      expect((await response.json()).error).toMatchObject({ code: "upload_mismatch", message: expect.stringContaining("2500 bytes") })
+      expect((await response.json()).error).toMatchObject({
+        code: "upload_mismatch",
+        message: expect.stringContaining("2500 bytes"),
+      })
       expect(await storage.headObject(key)).toBeNull()
       expect(await statusOf(upload.id)).toBe("REJECTED")
       expect(await query(database.url, `SELECT id FROM "File" WHERE "uploadId" = $1`, [upload.id])).toEqual([])
@@ -215,19 +268,33 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const [uploadsBefore, auditBefore] = [await count("Upload"), await count("AuditEvent")]
       const response = await grant({ name: "huge.iso", size: 64 * MIB + 1, type: "application/octet-stream" })
       expect(response.status).toBe(413)
-      expect((await response.json()).error).toEqual({ code: "file_too_large", message: "Files may be at most 64 MiB; this one is 64 MiB" })
+      expect((await response.json()).error).toEqual({
+        code: "file_too_large",
+        message: "Files may be at most 64 MiB; this one is 64 MiB",
+      })
       expect([await count("Upload"), await count("AuditEvent")]).toEqual([uploadsBefore, auditBefore])
     })
 
     it("counts uploads in flight against the quota: 403 quota_exceeded, nothing minted", async () => {
-      const big = await grantOk<MultipartGrant>({ name: "in-flight.bin", size: 60 * MIB, type: "application/octet-stream" })
+      const big = await grantOk<MultipartGrant>({
+        name: "in-flight.bin",
+        size: 60 * MIB,
+        type: "application/octet-stream",
+      })
       const [uploadsBefore, auditBefore] = [await count("Upload"), await count("AuditEvent")]
       const response = await grant({ name: "one-too-many.bin", size: 40 * MIB, type: "application/octet-stream" })
       expect(response.status).toBe(403)
       expect((await response.json()).error.code).toBe("quota_exceeded")
       expect([await count("Upload"), await count("AuditEvent")]).toEqual([uploadsBefore, auditBefore])
       // Cancelling the in-flight upload frees its share of the quota.
-      expect((await routes.abort(apiRequest("DELETE", `/api/uploads/${big.id}`, { headers: await browserHeaders(owner.id) }), params(big.id))).status).toBe(204)
+      expect(
+        (
+          await routes.abort(
+            apiRequest("DELETE", `/api/uploads/${big.id}`, { headers: await browserHeaders(owner.id) }),
+            params(big.id),
+          )
+        ).status,
+      ).toBe(204)
       expect((await grant({ name: "now-fits.bin", size: 40 * MIB, type: "application/octet-stream" })).status).toBe(201)
     })
 
@@ -236,9 +303,14 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const racer = await registerUser({ email: "racer@example.com", password: "perfectly-fine-3" })
       await query(database.url, `UPDATE "User" SET "quotaBytes" = $2 WHERE id = $1`, [racer.id, 5 * MIB])
       const responses = await Promise.all(
-        Array.from({ length: 12 }, (_, index) => grant({ name: `race-${index}.bin`, size: MIB, type: "application/octet-stream" }, racer.id)),
+        Array.from({ length: 12 }, (_, index) =>
+          grant({ name: `race-${index}.bin`, size: MIB, type: "application/octet-stream" }, racer.id),
+        ),
       )
-      expect(responses.map((response) => response.status).sort()).toEqual([...Array(5).fill(201), ...Array(7).fill(403)])
+      expect(responses.map((response) => response.status).sort()).toEqual([
+        ...Array(5).fill(201),
+        ...Array(7).fill(403),
+      ])
       const [uploaded] = await query<{ count: string; bytes: string }>(
         database.url,
         `SELECT count(*), sum(size) AS bytes FROM "Upload" WHERE "ownerId" = $1`,
@@ -249,10 +321,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
     })
 
     it("answers 429 with Retry-After once a user has started too many uploads", async () => {
-      await query(database.url, `INSERT INTO "RateLimit" (key, hits, "resetAt") VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + interval '5 minutes')`, [
-        `upload:user:${stranger.id}`,
-        uploads.uploadGrantLimit().limit,
-      ])
+      await query(
+        database.url,
+        `INSERT INTO "RateLimit" (key, hits, "resetAt") VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + interval '5 minutes')`,
+        [`upload:user:${stranger.id}`, uploads.uploadGrantLimit().limit],
+      )
       const before = await count("Upload")
       const response = await grant({ name: "spam.txt", size: 1, type: "text/plain" }, stranger.id)
       expect(response.status).toBe(429)
@@ -286,7 +359,10 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const signed = await signParts(upload.id, [1, 2])
       expect(signed.status).toBe(200)
       const { parts } = (await signed.json()) as { parts: { partNumber: number; size: number; url: string }[] }
-      expect(parts.map((part) => [part.partNumber, part.size])).toEqual([[1, 5 * MIB], [2, 4321]])
+      expect(parts.map((part) => [part.partNumber, part.size])).toEqual([
+        [1, 5 * MIB],
+        [2, 4321],
+      ])
       // A part of the wrong length is refused by storage itself (S3: the length is signed); Azure
       // stages it, and the right one staged again under the same block id replaces it.
       expect((await put(parts[1]?.url ?? "", body(4322))).status).toBe(isAzure ? STORED : 403)
@@ -300,8 +376,14 @@ describe(`uploads on ${PROFILE} storage`, () => {
         }),
       )
 
-      const listed = await routes.listParts(apiRequest("GET", `/api/uploads/${upload.id}/parts`, { headers: await browserHeaders(owner.id) }), params(upload.id))
-      expect(await listed.json()).toEqual({ listed: true, parts: etags.map((part, index) => ({ ...part, size: index === 0 ? 5 * MIB : 4321 })) })
+      const listed = await routes.listParts(
+        apiRequest("GET", `/api/uploads/${upload.id}/parts`, { headers: await browserHeaders(owner.id) }),
+        params(upload.id),
+      )
+      expect(await listed.json()).toEqual({
+        listed: true,
+        parts: etags.map((part, index) => ({ ...part, size: index === 0 ? 5 * MIB : 4321 })),
+      })
 
       const completed = await complete(upload.id, { parts: etags })
       expect(completed.status).toBe(201)
@@ -311,13 +393,21 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const downloaded = new Uint8Array(await (await fetch(download.url)).arrayBuffer())
       expect(sha256Base64(downloaded)).toBe(sha256Base64(data))
 
-      const audit = await query<{ details: { partNumber: number } }>(database.url, `SELECT details FROM "AuditEvent" WHERE "uploadId" = $1 AND action = 'upload.part'`, [upload.id])
+      const audit = await query<{ details: { partNumber: number } }>(
+        database.url,
+        `SELECT details FROM "AuditEvent" WHERE "uploadId" = $1 AND action = 'upload.part'`,
+        [upload.id],
+      )
       expect(audit.map((row) => row.details.partNumber).sort()).toEqual([1, 2])
     })
 
     it("answers 409 upload_incomplete while parts are missing, and completes once they are there", async () => {
       const data = body(5 * MIB + 10)
-      const upload = await grantOk<MultipartGrant>({ name: "partial.bin", size: data.length, type: "application/octet-stream" })
+      const upload = await grantOk<MultipartGrant>({
+        name: "partial.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       const { parts } = await (await signParts(upload.id, [1, 2])).json()
       const first = await put(parts[0].url, data.slice(0, 5 * MIB))
       const partial = await complete(upload.id, { parts: [{ partNumber: 1, etag: partEtagOf(first, parts[0].url) }] })
@@ -333,7 +423,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
     })
 
     it("answers 400 for part numbers outside the grant and re-signs parts while open", async () => {
-      const upload = await grantOk<MultipartGrant>({ name: "ranges.bin", size: 5 * MIB + 1, type: "application/octet-stream" })
+      const upload = await grantOk<MultipartGrant>({
+        name: "ranges.bin",
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       for (const partNumbers of [[0], [3], [1, 3], [], [1, 1], [1.5]]) {
         const response = await signParts(upload.id, partNumbers)
         expect(response.status, JSON.stringify(partNumbers)).toBe(400)
@@ -344,16 +438,29 @@ describe(`uploads on ${PROFILE} storage`, () => {
     })
 
     it("aborts: 204, the parts are freed, and the upload takes no more parts", async () => {
-      const upload = await grantOk<MultipartGrant>({ name: "cancelled.bin", size: 5 * MIB + 1, type: "application/octet-stream" })
+      const upload = await grantOk<MultipartGrant>({
+        name: "cancelled.bin",
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       const { parts } = await (await signParts(upload.id, [2])).json()
       expect((await put(parts[0].url, body(1))).status).toBe(STORED)
-      const response = await routes.abort(apiRequest("DELETE", `/api/uploads/${upload.id}`, { headers: await browserHeaders(owner.id) }), params(upload.id))
+      const response = await routes.abort(
+        apiRequest("DELETE", `/api/uploads/${upload.id}`, { headers: await browserHeaders(owner.id) }),
+        params(upload.id),
+      )
       expect(response.status).toBe(204)
       expect(await statusOf(upload.id)).toBe("ABORTED")
       expect((await signParts(upload.id, [1])).status).toBe(409)
-      const [row] = await query<{ objectKey: string; multipartUploadId: string }>(database.url, `SELECT "objectKey", "multipartUploadId" FROM "Upload" WHERE id = $1`, [upload.id])
+      const [row] = await query<{ objectKey: string; multipartUploadId: string }>(
+        database.url,
+        `SELECT "objectKey", "multipartUploadId" FROM "Upload" WHERE id = $1`,
+        [upload.id],
+      )
       // Storage no longer knows the upload: its parts are gone (Azure: no blob, so no blocks).
-      expect(await storage.listParts({ key: row?.objectKey ?? "", uploadId: row?.multipartUploadId ?? "" })).toEqual(isAzure ? [] : null)
+      expect(await storage.listParts({ key: row?.objectKey ?? "", uploadId: row?.multipartUploadId ?? "" })).toEqual(
+        isAzure ? [] : null,
+      )
     })
 
     it("refuses part signing for a single-PUT upload with 409", async () => {
@@ -366,7 +473,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
 
   describe("someone else's upload", () => {
     it("is a 404 for complete, parts and abort, and stays untouched", async () => {
-      const upload = await grantOk<MultipartGrant>({ name: "private.bin", size: 5 * MIB + 1, type: "application/octet-stream" })
+      const upload = await grantOk<MultipartGrant>({
+        name: "private.bin",
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       const headers = await browserHeaders(stranger.id)
       const responses = [
         await complete(upload.id, undefined, stranger.id),
@@ -390,11 +501,23 @@ describe(`uploads on ${PROFILE} storage`, () => {
   describe("the reaper", () => {
     it("closes expired uploads and removes what storage held; live ones are left alone", async () => {
       const data = body(800)
-      const stale = await grantOk<SingleGrant>({ name: "stale.bin", size: data.length, type: "application/octet-stream" })
+      const stale = await grantOk<SingleGrant>({
+        name: "stale.bin",
+        size: data.length,
+        type: "application/octet-stream",
+      })
       expect((await put(stale.url, data, stale.headers)).status).toBe(STORED)
-      const staleMultipart = await grantOk<MultipartGrant>({ name: "stale-big.bin", size: 5 * MIB + 1, type: "application/octet-stream" })
+      const staleMultipart = await grantOk<MultipartGrant>({
+        name: "stale-big.bin",
+        size: 5 * MIB + 1,
+        type: "application/octet-stream",
+      })
       const live = await grantOk<SingleGrant>({ name: "live.bin", size: 5, type: "application/octet-stream" })
-      await query(database.url, `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY($1)`, [[stale.id, staleMultipart.id]])
+      await query(
+        database.url,
+        `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY($1)`,
+        [[stale.id, staleMultipart.id]],
+      )
 
       // Two reapers at once (two app instances) must not trip over each other.
       const reaped = await Promise.all([uploads.reapExpiredUploads(), uploads.reapExpiredUploads()])
@@ -410,7 +533,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
 
   describe("the reaper on an interval and from the command line", () => {
     const expireNow = (id: string) =>
-      query(database.url, `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`, [id])
+      query(
+        database.url,
+        `UPDATE "Upload" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = $1`,
+        [id],
+      )
 
     it("runs inside the server on its interval", async () => {
       const upload = await grantOk<SingleGrant>({ name: "interval.bin", size: 5, type: "application/octet-stream" })
@@ -425,8 +552,11 @@ describe(`uploads on ${PROFILE} storage`, () => {
       await expireNow(upload.id)
       const { execFile } = await import("node:child_process")
       const output = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ["--import", "tsx", "scripts/reap.ts"], { env: { ...process.env, REAPER_INTERVAL_SECONDS: "0" } }, (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "scripts/reap.ts"],
+          { env: { ...process.env, REAPER_INTERVAL_SECONDS: "0" } },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
         ),
       )
       expect(output).toMatch(/^reap: closed \d+ expired upload\(s\), dropped \d+ finished rate-limit window\(s\)$/m)
@@ -446,34 +576,57 @@ describe(`uploads on ${PROFILE} storage`, () => {
 
       const first = await (await files.GET(apiRequest("GET", "/api/files?limit=2", { headers }))).json()
       expect(first.files).toEqual(all.files.slice(0, 2))
-      const second = await (await files.GET(apiRequest("GET", `/api/files?limit=2&cursor=${first.nextCursor}`, { headers }))).json()
+      const second = await (
+        await files.GET(apiRequest("GET", `/api/files?limit=2&cursor=${first.nextCursor}`, { headers }))
+      ).json()
       expect(second.files).toEqual(all.files.slice(2, 4))
 
-      const strangers = await (await files.GET(apiRequest("GET", "/api/files", { headers: await browserHeaders(stranger.id) }))).json()
+      const strangers = await (
+        await files.GET(apiRequest("GET", "/api/files", { headers: await browserHeaders(stranger.id) }))
+      ).json()
       expect(strangers).toEqual({ files: [], nextCursor: null })
-      const foreign = await file.GET(apiRequest("GET", `/api/files/${all.files[0].id}`, { headers: await browserHeaders(stranger.id) }), params(all.files[0].id))
+      const foreign = await file.GET(
+        apiRequest("GET", `/api/files/${all.files[0].id}`, { headers: await browserHeaders(stranger.id) }),
+        params(all.files[0].id),
+      )
       expect(foreign.status).toBe(404)
       expect((await files.GET(apiRequest("GET", "/api/files?limit=0", { headers }))).status).toBe(400)
     })
 
     it("redirects the owner to a fresh presigned GET that downloads the bytes as an attachment", async () => {
       const data = body(1234)
-      const upload = await grantOk<SingleGrant>({ name: "résumé final.pdf", size: data.length, type: "application/pdf" })
+      const upload = await grantOk<SingleGrant>({
+        name: "résumé final.pdf",
+        size: data.length,
+        type: "application/pdf",
+      })
       await put(upload.url, data, upload.headers)
       const { file } = await (await complete(upload.id)).json()
       const download = await import("@/app/api/files/[id]/download/route")
 
-      const response = await download.GET(apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(owner.id) }), params(file.id))
+      const response = await download.GET(
+        apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(owner.id) }),
+        params(file.id),
+      )
       expect(response.status).toBe(302)
       expect(response.headers.get("cache-control")).toBe("no-store")
       const fetched = await fetch(response.headers.get("location") ?? "")
       expect(sha256Base64(new Uint8Array(await fetched.arrayBuffer()))).toBe(sha256Base64(data))
-      expect(fetched.headers.get("content-disposition")).toMatch(/^attachment; filename="resume final.pdf"; filename\*=UTF-8''r%C3%A9sum%C3%A9%20final.pdf$/)
+      expect(fetched.headers.get("content-disposition")).toMatch(
+        /^attachment; filename="resume final.pdf"; filename\*=UTF-8''r%C3%A9sum%C3%A9%20final.pdf$/,
+      )
 
       // Not the owner: 404. The owner's audit trail has the minted GET, without the URL.
-      const foreign = await download.GET(apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(stranger.id) }), params(file.id))
+      const foreign = await download.GET(
+        apiRequest("GET", `/api/files/${file.id}/download`, { headers: await browserHeaders(stranger.id) }),
+        params(file.id),
+      )
       expect(foreign.status).toBe(404)
-      const audit = await query<Record<string, unknown>>(database.url, `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 ORDER BY "createdAt"`, [file.id])
+      const audit = await query<Record<string, unknown>>(
+        database.url,
+        `SELECT * FROM "AuditEvent" WHERE "fileId" = $1 ORDER BY "createdAt"`,
+        [file.id],
+      )
       expect(audit.map((row) => row.action)).toEqual(["upload.complete", "download.get"])
       expect(audit[1]).toMatchObject({ action: "download.get", method: "GET", actorId: owner.id })
       expect(JSON.stringify(audit)).not.toMatch(/X-Amz-|https?:\/\//)

@@ -45,17 +45,21 @@ export async function startAppInstance(
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
   let output = ""
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: {
-      ...process.env,
-      APP_URL: url,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ...options.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      env: {
+        ...process.env,
+        APP_URL: url,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  })
+  )
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
@@ -89,5 +93,7 @@ export async function startAppInstance(
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   await instance.kill()
-  throw new Error(`app instance on :${port} was not ${waitFor} within ${(options.timeoutMs ?? 60_000) / 1000}s:\n${output}`)
+  throw new Error(
+    `app instance on :${port} was not ${waitFor} within ${(options.timeoutMs ?? 60_000) / 1000}s:\n${output}`,
+  )
 }

@@ -30,7 +30,10 @@ export async function uploadFile(
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = (await granted.json()) as { upload: { id: string; url: string; headers: Record<string, string> } }
   expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
-  const completed = await complete(apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }), paramsOf({ id: upload.id }))
+  const completed = await complete(
+    apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
+    paramsOf({ id: upload.id }),
+  )
   expect(completed.status, await completed.clone().text()).toBe(201)
   const { file } = (await completed.json()) as { file: { id: string } }
   const { getDb } = await import("@/lib/db")
@@ -41,7 +44,10 @@ export async function uploadFile(
 /** A link to one of the user's files, through POST /api/files/:id/shares; its token from the URL. */
 export async function createShare(userId: string, fileId: string, input: Record<string, unknown> = {}) {
   const { POST } = await import("@/app/api/files/[id]/shares/route")
-  const response = await POST(apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }), paramsOf({ id: fileId }))
+  const response = await POST(
+    apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }),
+    paramsOf({ id: fileId }),
+  )
   expect(response.status, await response.clone().text()).toBe(201)
   const { share } = (await response.json()) as { share: { id: string; url: string } }
   return { ...share, token: new URL(share.url).pathname.split("/").at(-1) ?? "" }
@@ -51,7 +57,9 @@ export async function createShare(userId: string, fileId: string, input: Record<
 export async function createUploadRequest(userId: string, input: Record<string, unknown> = {}) {
   const { POST } = await import("@/app/api/upload-requests/route")
   const body = { title: "Send me your slides", ...input }
-  const response = await POST(apiRequest("POST", "/api/upload-requests", { body, headers: await browserHeaders(userId) }))
+  const response = await POST(
+    apiRequest("POST", "/api/upload-requests", { body, headers: await browserHeaders(userId) }),
+  )
   expect(response.status, await response.clone().text()).toBe(201)
   const { uploadRequest } = (await response.json()) as { uploadRequest: { id: string; url: string } }
   return { ...uploadRequest, token: new URL(uploadRequest.url).pathname.split("/")[2] ?? "" }

@@ -14,7 +14,9 @@ export function testMailDir(): string {
 /** Every message the catcher holds for an address, oldest first. */
 export async function mailsTo(address: string, dir = testMailDir()): Promise<CaughtMail[]> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".json")).sort()
-  const mails = await Promise.all(names.map(async (name) => JSON.parse(await readFile(path.join(dir, name), "utf8")) as CaughtMail))
+  const mails = await Promise.all(
+    names.map(async (name) => JSON.parse(await readFile(path.join(dir, name), "utf8")) as CaughtMail),
+  )
   return mails.filter((mail) => mail.envelope.to.includes(address.toLowerCase()))
 }
 
@@ -25,13 +27,21 @@ export async function mailsTo(address: string, dir = testMailDir()): Promise<Cau
  */
 export async function waitForMail(
   address: string,
-  options: { count?: number; subject?: string; timeoutMs?: number; dir?: string; deliver?: () => Promise<unknown> } = {},
+  options: {
+    count?: number
+    subject?: string
+    timeoutMs?: number
+    dir?: string
+    deliver?: () => Promise<unknown>
+  } = {},
 ): Promise<CaughtMail> {
   const count = options.count ?? 1
   const deadline = Date.now() + (options.timeoutMs ?? 15_000)
   for (;;) {
     await options.deliver?.()
-    const mails = (await mailsTo(address, options.dir)).filter((mail) => !options.subject || mail.subject.startsWith(options.subject))
+    const mails = (await mailsTo(address, options.dir)).filter(
+      (mail) => !options.subject || mail.subject.startsWith(options.subject),
+    )
     const mail = mails[count - 1]
     if (mail) return mail
     if (Date.now() > deadline) throw new Error(`no mail #${count} to ${address} within the wait (have ${mails.length})`)

@@ -11,11 +11,20 @@ type Launch = { child: ChildProcess; output: () => string; exited: Promise<numbe
 
 /** Only what a shell on a fresh machine would have: no DATABASE_URL or S3_* from this test run. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1", ...extra }
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "development",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  }
 }
 
 function launch(env: NodeJS.ProcessEnv): Launch {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  })
   let output = ""
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
@@ -70,7 +79,11 @@ describe("the launcher (npm run dev)", () => {
 
   it.each([
     ["S3_ENDPOINT", "not-a-url", /^Invalid environment: S3_ENDPOINT .*\(got "not-a-url"\)$/],
-    ["DATABASE_URL", "mysql://root@127.0.0.1/valet", /^Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [
+      "DATABASE_URL",
+      "mysql://root@127.0.0.1/valet",
+      /^Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
     ["DOWNLOAD_URL_TTL_SECONDS", "999999999", /^Invalid environment: DOWNLOAD_URL_TTL_SECONDS /],
   ])("refuses %s=%s with one clear line and starts nothing", async (name, value, message) => {
     const emptyDir = path.join(dataDir, `bad-env-${name}`)
@@ -97,11 +110,17 @@ describe("the launcher (npm run dev)", () => {
     expect(existsSync(path.join(dataDir, "s3", "valet"))).toBe(true)
     // An end-of-life Node is named once, by the launcher; the AWS SDK's own warning never shows.
     const notice = endOfLifeNotice()
-    expect(launched.output().split("\n").filter((line) => line === notice)).toHaveLength(notice ? 1 : 0)
+    expect(
+      launched
+        .output()
+        .split("\n")
+        .filter((line) => line === notice),
+    ).toHaveLength(notice ? 1 : 0)
     expect(launched.output()).not.toContain("NodeVersionSupportWarning")
     // Stored objects and the services' credentials: owner only.
     expect((await stat(path.join(dataDir, "s3"))).mode & 0o777).toBe(0o700)
-    for (const file of ["pg-credentials.json", "s3-credentials.json"]) expect((await stat(path.join(dataDir, file))).mode & 0o077).toBe(0)
+    for (const file of ["pg-credentials.json", "s3-credentials.json"])
+      expect((await stat(path.join(dataDir, file))).mode & 0o077).toBe(0)
     expect(launched.output()).toMatch(/mail\s+smtp:\/\/127\.0\.0\.1:\d+\s+\(mail catcher/)
 
     // Mail works with no setup: a sign-up's verification mail is caught, and its link printed.
@@ -112,7 +131,8 @@ describe("the launcher (npm run dev)", () => {
     })
     expect(signUp.status).toBe(201)
     const deadline = Date.now() + 20_000
-    while (!launched.output().includes("[mail]   ") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+    while (!launched.output().includes("[mail]   ") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250))
     expect(launched.output()).toContain("[mail] to dev@example.com: Confirm your email address · Valet")
     expect(launched.output()).toMatch(new RegExp(`\\[mail\\]   ${appUrl}/verify-email\\?token=[\\w-]{43}`))
     expect((await stat(path.join(dataDir, "mail"))).mode & 0o077).toBe(0)

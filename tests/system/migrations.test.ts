@@ -51,12 +51,24 @@ describe("applyMigrations", () => {
 
   it("creates _prisma_migrations with the engine's exact columns", async () => {
     await applyMigrations(url)
-    const columns = await query<{ column_name: string; data_type: string; is_nullable: string; character_maximum_length: number | null }>(
+    const columns = await query<{
+      column_name: string
+      data_type: string
+      is_nullable: string
+      character_maximum_length: number | null
+    }>(
       url,
       `SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns
        WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
     )
-    expect(columns.map((column) => [column.column_name, column.data_type, column.is_nullable, column.character_maximum_length])).toEqual([
+    expect(
+      columns.map((column) => [
+        column.column_name,
+        column.data_type,
+        column.is_nullable,
+        column.character_maximum_length,
+      ]),
+    ).toEqual([
       ["id", "character varying", "NO", 36],
       ["checksum", "character varying", "NO", 64],
       ["finished_at", "timestamp with time zone", "YES", null],
@@ -81,7 +93,9 @@ describe("applyMigrations", () => {
     try {
       const user = await db.user.create({ data: { email: "first@example.com" } })
       expect(user.role).toBe("USER")
-      expect(await db.user.findUnique({ where: { email: "first@example.com" }, select: { id: true } })).toEqual({ id: user.id })
+      expect(await db.user.findUnique({ where: { email: "first@example.com" }, select: { id: true } })).toEqual({
+        id: user.id,
+      })
       await expect(db.user.create({ data: { email: "first@example.com" } })).rejects.toMatchObject({ code: "P2002" })
     } finally {
       await db.$disconnect()
@@ -99,7 +113,10 @@ describe("applyMigrations", () => {
     it("records a failing migration with its error and refuses to go on until it is resolved", async () => {
       const broken = path.join(dir, "20990101000000_broken")
       await mkdir(broken)
-      await writeFile(path.join(broken, "migration.sql"), `CREATE TABLE "ok" ("id" INT);\nSELECT * FROM "no_such_table";\n`)
+      await writeFile(
+        path.join(broken, "migration.sql"),
+        `CREATE TABLE "ok" ("id" INT);\nSELECT * FROM "no_such_table";\n`,
+      )
 
       await expect(applyMigrations(url, dir)).rejects.toThrow(/20990101000000_broken failed: .*no_such_table/)
       const rows = await query<{ migration_name: string; finished_at: Date | null; logs: string | null }>(
@@ -131,17 +148,32 @@ describe("20261129120000_multi_file_shares", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "valet-migrations-"))
     try {
       await cp(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(dir, "migration_lock.toml"))
-      for (const name of ALL_MIGRATIONS.filter((each) => each < MIGRATION)) await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true })
+      for (const name of ALL_MIGRATIONS.filter((each) => each < MIGRATION))
+        await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true })
       await applyMigrations(url, dir)
       await query(url, `INSERT INTO "User" (id, email, "updatedAt") VALUES ('u1', 'a@example.com', now())`)
-      await query(url, `INSERT INTO "Upload" (id, "ownerId", "objectKey", "fileName", "contentType", size, "expiresAt") VALUES ('up1', 'u1', 'u/u1/up1', 'a.txt', 'text/plain', 1, now())`)
-      await query(url, `INSERT INTO "File" (id, "ownerId", "uploadId", "objectKey", name, "contentType", size) VALUES ('f1', 'u1', 'up1', 'u/u1/up1', 'a.txt', 'text/plain', 1)`)
-      await query(url, `INSERT INTO "Share" (id, "ownerId", "fileId", "tokenHash") VALUES ('s1', 'u1', 'f1', 'h1'), ('s2', 'u1', NULL, 'h2')`)
+      await query(
+        url,
+        `INSERT INTO "Upload" (id, "ownerId", "objectKey", "fileName", "contentType", size, "expiresAt") VALUES ('up1', 'u1', 'u/u1/up1', 'a.txt', 'text/plain', 1, now())`,
+      )
+      await query(
+        url,
+        `INSERT INTO "File" (id, "ownerId", "uploadId", "objectKey", name, "contentType", size) VALUES ('f1', 'u1', 'up1', 'u/u1/up1', 'a.txt', 'text/plain', 1)`,
+      )
+      await query(
+        url,
+        `INSERT INTO "Share" (id, "ownerId", "fileId", "tokenHash") VALUES ('s1', 'u1', 'f1', 'h1'), ('s2', 'u1', NULL, 'h2')`,
+      )
 
       await cp(path.join(MIGRATIONS_DIR, MIGRATION), path.join(dir, MIGRATION), { recursive: true })
       expect(await applyMigrations(url, dir)).toEqual([MIGRATION])
-      expect(await query(url, `SELECT "shareId", "fileId", position FROM "ShareFile"`)).toEqual([{ shareId: "s1", fileId: "f1", position: 0 }])
-      const shares = await query<{ id: string; revokedAt: Date | null }>(url, `SELECT id, "revokedAt" FROM "Share" ORDER BY id`)
+      expect(await query(url, `SELECT "shareId", "fileId", position FROM "ShareFile"`)).toEqual([
+        { shareId: "s1", fileId: "f1", position: 0 },
+      ])
+      const shares = await query<{ id: string; revokedAt: Date | null }>(
+        url,
+        `SELECT id, "revokedAt" FROM "Share" ORDER BY id`,
+      )
       expect(shares.map((share) => [share.id, share.revokedAt !== null])).toEqual([
         ["s1", false],
         ["s2", true],

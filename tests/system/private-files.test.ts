@@ -40,7 +40,10 @@ describe("files the embedded services keep", () => {
     const credentialsFile = path.join(dataDir, "s3-credentials.json")
     await mkdir(s3Dir, { mode: 0o755 })
     await chmod(s3Dir, 0o755)
-    await writeFile(credentialsFile, JSON.stringify({ accessKeyId: "AKIAMODETEST00000000", secretAccessKey: "x".repeat(40) }))
+    await writeFile(
+      credentialsFile,
+      JSON.stringify({ accessKeyId: "AKIAMODETEST00000000", secretAccessKey: "x".repeat(40) }),
+    )
     await chmod(credentialsFile, 0o644)
 
     const s3 = await startEmbeddedS3({ dataDir: s3Dir, credentialsFile, port: await freePort() })
@@ -54,7 +57,11 @@ describe("files the embedded services keep", () => {
     // A fresh install gets the same.
     const freshDir = path.join(dataDir, "fresh-s3")
     const freshCredentials = path.join(dataDir, "fresh-s3-credentials.json")
-    const fresh = await startEmbeddedS3({ dataDir: freshDir, credentialsFile: freshCredentials, port: await freePort() })
+    const fresh = await startEmbeddedS3({
+      dataDir: freshDir,
+      credentialsFile: freshCredentials,
+      port: await freePort(),
+    })
     try {
       expect(await modeOf(freshDir)).toBe(0o700)
       expect(await modeOf(freshCredentials)).toBe(0o600)

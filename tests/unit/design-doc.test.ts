@@ -12,7 +12,8 @@ async function sourceFiles(dir: string): Promise<string[]> {
   const nested = await Promise.all(
     entries.map((entry) => {
       const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) return entry.name === "generated" || entry.name === "node_modules" ? [] : sourceFiles(full)
+      if (entry.isDirectory())
+        return entry.name === "generated" || entry.name === "node_modules" ? [] : sourceFiles(full)
       return /\.(ts|tsx|mjs)$/.test(entry.name) ? [full] : []
     }),
   )
@@ -47,7 +48,9 @@ describe("docs/design.md", () => {
       }
     }
     expect(cited.size).toBeGreaterThan(3)
-    const missing = [...cited].filter(([number]) => !sections.has(number)).map(([number, file]) => `§${number} (${file})`)
+    const missing = [...cited]
+      .filter(([number]) => !sections.has(number))
+      .map(([number, file]) => `§${number} (${file})`)
     expect(missing).toEqual([])
   })
 })

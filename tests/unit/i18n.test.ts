@@ -7,7 +7,8 @@ import { ERROR_CODES } from "@/lib/shared/error-codes"
 
 type Messages = { [key: string]: string | Messages }
 
-const load = (locale: string) => JSON.parse(readFileSync(path.resolve("messages", `${locale}.json`), "utf8")) as Messages
+const load = (locale: string) =>
+  JSON.parse(readFileSync(path.resolve("messages", `${locale}.json`), "utf8")) as Messages
 
 /** Every leaf as a dotted key ("files.kinds.pdf"). */
 function keys(messages: Messages, prefix = ""): string[] {
@@ -22,9 +23,17 @@ describe("messages", () => {
   it.each(LOCALES.filter((locale) => locale !== "en"))("%s has exactly the English keys, none empty", (locale) => {
     const messages = load(locale)
     const own = new Set(keys(messages))
-    expect([...english].filter((key) => !own.has(key)), "missing").toEqual([])
-    expect([...own].filter((key) => !english.has(key)), "not in English").toEqual([])
-    const empty = [...own].filter((key) => !String(key.split(".").reduce<unknown>((node, part) => (node as Messages)[part], messages)).trim())
+    expect(
+      [...english].filter((key) => !own.has(key)),
+      "missing",
+    ).toEqual([])
+    expect(
+      [...own].filter((key) => !english.has(key)),
+      "not in English",
+    ).toEqual([])
+    const empty = [...own].filter(
+      (key) => !String(key.split(".").reduce<unknown>((node, part) => (node as Messages)[part], messages)).trim(),
+    )
     expect(empty, "empty").toEqual([])
   })
 
@@ -110,9 +119,16 @@ function hardCodedStrings(file: string): string[] {
   const found: string[] = []
   const line = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart()).line + 1
   const visit = (node: ts.Node) => {
-    if (ts.isJsxText(node) && /\p{L}/u.test(node.text) && !PROPER_NAMES.has(node.text.trim())) found.push(`${line(node)}: ${node.text.trim()}`)
-    if (ts.isJsxAttribute(node) && USER_VISIBLE_ATTRIBUTES.has(node.name.getText()) && node.initializer && ts.isStringLiteral(node.initializer)) {
-      if (/\p{L}/u.test(node.initializer.text)) found.push(`${line(node)}: ${node.name.getText()}="${node.initializer.text}"`)
+    if (ts.isJsxText(node) && /\p{L}/u.test(node.text) && !PROPER_NAMES.has(node.text.trim()))
+      found.push(`${line(node)}: ${node.text.trim()}`)
+    if (
+      ts.isJsxAttribute(node) &&
+      USER_VISIBLE_ATTRIBUTES.has(node.name.getText()) &&
+      node.initializer &&
+      ts.isStringLiteral(node.initializer)
+    ) {
+      if (/\p{L}/u.test(node.initializer.text))
+        found.push(`${line(node)}: ${node.name.getText()}="${node.initializer.text}"`)
     }
     ts.forEachChild(node, visit)
   }
@@ -129,7 +145,9 @@ function tsxFiles(dir: string): string[] {
 }
 
 describe("user-visible strings", () => {
-  const files = [...tsxFiles("app"), ...tsxFiles("components")].filter((file) => !SKIPPED_WHILE_REWRITTEN.some((skip) => file.startsWith(skip)))
+  const files = [...tsxFiles("app"), ...tsxFiles("components")].filter(
+    (file) => !SKIPPED_WHILE_REWRITTEN.some((skip) => file.startsWith(skip)),
+  )
 
   it("come from messages, not literals in components and pages", () => {
     const offenders = files

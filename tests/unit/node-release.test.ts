@@ -23,7 +23,9 @@ describe("endOfLifeNotice", () => {
 
   it("flags odd releases after their short support and majors older than the schedule it lists", () => {
     expect(endOfLifeNotice("v25.2.1", today)).toContain("(2026-06-01)")
-    expect(endOfLifeNotice("v16.20.2", today)).toBe("valet: Node v16.20.2 is past its end of life; Node 24 LTS is recommended")
+    expect(endOfLifeNotice("v16.20.2", today)).toBe(
+      "valet: Node v16.20.2 is past its end of life; Node 24 LTS is recommended",
+    )
   })
 
   it("refuses what is not a Node version", () => {

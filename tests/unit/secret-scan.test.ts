@@ -20,11 +20,23 @@ describe("the server-log secrets scanner", () => {
   })
 
   it.each([
-    ["a presigned URL", "GET /valet-test/u/1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261123&X-Amz-Signature=9f1e", ["presigned URL signature", "presigned URL credential"]],
+    [
+      "a presigned URL",
+      "GET /valet-test/u/1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261123&X-Amz-Signature=9f1e",
+      ["presigned URL signature", "presigned URL credential"],
+    ],
     ["an API token", `auth failed for Bearer vlt_${TOKEN.toLowerCase()}`, ["API token"]],
     ["a share link", `GET /s/${TOKEN} 200 in 12ms`, ["share or upload-request link", "secret used by a spec"]],
-    ["an upload-request API path", `POST /api/r/${TOKEN}/uploads 201`, ["share or upload-request link", "secret used by a spec"]],
-    ["a password in a body", `[api] bad input {"email":"a@example.test","password":"${PASSWORD}"}`, ["secret used by a spec"]],
+    [
+      "an upload-request API path",
+      `POST /api/r/${TOKEN}/uploads 201`,
+      ["share or upload-request link", "secret used by a spec"],
+    ],
+    [
+      "a password in a body",
+      `[api] bad input {"email":"a@example.test","password":"${PASSWORD}"}`,
+      ["secret used by a spec"],
+    ],
     ["a bare token", `share ${TOKEN} redeemed`, ["secret used by a spec"]],
   ])("finds %s planted in the log", (_, planted, kinds) => {
     const log = `${CLEAN_LOG}\n${planted}\n✓ done`

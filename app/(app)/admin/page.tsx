@@ -11,7 +11,11 @@ export default async function AdminOverviewPage() {
   await requirePageAdmin("/admin")
   const overview = await getOverview()
   const totals = [
-    { label: "Users", value: String(overview.users), hint: overview.disabledUsers > 0 ? `${overview.disabledUsers} disabled` : undefined },
+    {
+      label: "Users",
+      value: String(overview.users),
+      hint: overview.disabledUsers > 0 ? `${overview.disabledUsers} disabled` : undefined,
+    },
     { label: "Files", value: String(overview.files) },
     { label: "Stored", value: formatBytes(overview.bytesStored) },
     { label: "Active links", value: String(overview.activeShares) },
@@ -20,11 +24,21 @@ export default async function AdminOverviewPage() {
   return (
     <div className="space-y-8">
       <section aria-labelledby="totals-heading" className="space-y-3">
-        <h2 id="totals-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Totals</h2>
+        <h2
+          id="totals-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
+          Totals
+        </h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
           {totals.map((total) => (
-            <div key={total.label} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{total.label}</dt>
+            <div
+              key={total.label}
+              className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+            >
+              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+                {total.label}
+              </dt>
               <dd className="mt-1 text-2xl font-semibold">{total.value}</dd>
               {total.hint && <dd className="text-xs text-slate-500 dark:text-slate-400">{total.hint}</dd>}
             </div>
@@ -32,7 +46,10 @@ export default async function AdminOverviewPage() {
         </dl>
       </section>
       <section aria-labelledby="activity-heading" className="space-y-3">
-        <h2 id="activity-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+        <h2
+          id="activity-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
           Last {OVERVIEW_DAYS} days
         </h2>
         <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">

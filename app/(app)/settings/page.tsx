@@ -10,9 +10,22 @@ import { formatBytes } from "@/lib/shared/upload-layout"
 
 export const metadata: Metadata = { title: "Settings" }
 
-function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
+function Section({
+  id,
+  title,
+  description,
+  children,
+}: {
+  id: string
+  title: string
+  description?: ReactNode
+  children: ReactNode
+}) {
   return (
-    <section aria-labelledby={id} className="grid gap-4 border-b border-slate-200 pb-8 last:border-0 md:grid-cols-[14rem_1fr] dark:border-slate-800">
+    <section
+      aria-labelledby={id}
+      className="grid gap-4 border-b border-slate-200 pb-8 last:border-0 md:grid-cols-[14rem_1fr] dark:border-slate-800"
+    >
       <div>
         <h2 id={id} className="text-base font-semibold">
           {title}
@@ -58,7 +71,8 @@ export default async function SettingsPage() {
             </svg>
           </div>
           <p className="text-sm text-slate-600 dark:text-slate-300">
-            {formatBytes(usedBytes)} used · {formatBytes(Math.max(0, quotaBytes - usedBytes))} free of {formatBytes(quotaBytes)}
+            {formatBytes(usedBytes)} used · {formatBytes(Math.max(0, quotaBytes - usedBytes))} free of{" "}
+            {formatBytes(quotaBytes)}
           </p>
         </div>
       </Section>
@@ -77,13 +91,27 @@ export default async function SettingsPage() {
         </Section>
       )}
 
-      <Section id="two-factor-heading" title="Two-factor sign-in" description="A code from an authenticator app after your password.">
-        <TwoFactorSettings enabled={account.twoFactorEnabled} recoveryCodesLeft={recoveryCodesLeft} hasPassword={account.hasPassword} />
+      <Section
+        id="two-factor-heading"
+        title="Two-factor sign-in"
+        description="A code from an authenticator app after your password."
+      >
+        <TwoFactorSettings
+          enabled={account.twoFactorEnabled}
+          recoveryCodesLeft={recoveryCodesLeft}
+          hasPassword={account.hasPassword}
+        />
       </Section>
 
-      <Section id="sessions-heading" title="Sessions" description="Lost a device, or signed in somewhere you should not have?">
+      <Section
+        id="sessions-heading"
+        title="Sessions"
+        description="Lost a device, or signed in somewhere you should not have?"
+      >
         <div className="space-y-3">
-          <p className="text-sm text-slate-600 dark:text-slate-300">Sign out every browser where this account is signed in, this one too.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Sign out every browser where this account is signed in, this one too.
+          </p>
           <SignOutEverywhereButton />
         </div>
       </Section>

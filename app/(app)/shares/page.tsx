@@ -21,9 +21,7 @@ export default async function SharesPage() {
     <div className="space-y-8">
       <header className="space-y-2">
         <h1 className="text-3xl font-semibold tracking-tight">{t("title")}</h1>
-        <p className="text-slate-600 dark:text-slate-300">
-          {t("intro")}
-        </p>
+        <p className="text-slate-600 dark:text-slate-300">{t("intro")}</p>
       </header>
       <MySharesList shares={views} />
     </div>

@@ -9,7 +9,12 @@ export default async function ConfirmEmailPage({ searchParams }: { searchParams:
   const token = await readLinkToken(searchParams)
   return (
     <AuthCard title="Confirm your new email address">
-      <ConfirmLinkButton token={token} endpoint="/api/confirm-email" label="Use this address" doneMessage="Done: this is now your account's email address." />
+      <ConfirmLinkButton
+        token={token}
+        endpoint="/api/confirm-email"
+        label="Use this address"
+        doneMessage="Done: this is now your account's email address."
+      />
     </AuthCard>
   )
 }

@@ -21,7 +21,9 @@ export default function ForgotPasswordPage() {
       {isMailConfigured() ? (
         <ForgotPasswordForm />
       ) : (
-        <FormAlert>This server cannot send mail, so passwords cannot be reset by mail. Ask your administrator.</FormAlert>
+        <FormAlert>
+          This server cannot send mail, so passwords cannot be reset by mail. Ask your administrator.
+        </FormAlert>
       )}
     </AuthCard>
   )

@@ -31,7 +31,11 @@ export default async function SignInPage({ searchParams }: { searchParams: AuthS
         )
       }
     >
-      <SignInForm callbackPath={callbackPath} oidcProviderName={oidcProviderName} initialError={error ? signInErrorMessage(error, oidcProviderName) : undefined} />
+      <SignInForm
+        callbackPath={callbackPath}
+        oidcProviderName={oidcProviderName}
+        initialError={error ? signInErrorMessage(error, oidcProviderName) : undefined}
+      />
     </AuthCard>
   )
 }

@@ -9,7 +9,12 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
   const token = await readLinkToken(searchParams)
   return (
     <AuthCard title="Confirm your email address">
-      <ConfirmLinkButton token={token} endpoint="/api/verify-email" label="Confirm my address" doneMessage="Thanks, your address is confirmed." />
+      <ConfirmLinkButton
+        token={token}
+        endpoint="/api/verify-email"
+        label="Confirm my address"
+        doneMessage="Thanks, your address is confirmed."
+      />
     </AuthCard>
   )
 }

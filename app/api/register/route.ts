@@ -11,9 +11,15 @@ import { registerSchema } from "@/lib/shared/validations/auth"
 export const POST = route("public", async ({ request }) => {
   // No session is involved, so a missing Origin (curl) is fine; a foreign one is not.
   assertSameOrigin(request, { allowMissing: true })
-  await enforceRateLimits([{ key: `register:ip:${clientIp(request)}`, ...RATE_LIMITS.registerPerIp }], "Too many sign-ups from your network")
+  await enforceRateLimits(
+    [{ key: `register:ip:${clientIp(request)}`, ...RATE_LIMITS.registerPerIp }],
+    "Too many sign-ups from your network",
+  )
   const input = registerSchema.parse(await readJson(request))
-  await enforceRateLimits([{ key: `register:account:${input.email}`, ...RATE_LIMITS.registerPerAccount }], "Too many sign-ups for this email")
+  await enforceRateLimits(
+    [{ key: `register:account:${input.email}`, ...RATE_LIMITS.registerPerAccount }],
+    "Too many sign-ups for this email",
+  )
   const user = await registerUser(input)
   // Without SMTP the account works unverified and the banner says mail is off on this server.
   if (isMailConfigured()) await sendVerificationMail(user)

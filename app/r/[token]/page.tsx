@@ -7,7 +7,11 @@ import { describeUploadRequest } from "@/lib/upload-requests"
 import { formatBytes } from "@/lib/shared/upload-layout"
 
 // The URL holds the link's token: no Referer may carry it away, no search engine may keep it.
-export const metadata: Metadata = { title: "Send files", referrer: "no-referrer", robots: { index: false, follow: false } }
+export const metadata: Metadata = {
+  title: "Send files",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+}
 
 // GET /r/:token — someone without an account sends files to the link's owner; 410 (proxy.ts) once closed
 export default async function UploadRequestPage({ params }: { params: Promise<{ token: string }> }) {
@@ -20,8 +24,10 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
       <section className="mx-auto max-w-md space-y-3 text-center">
         <h1 className="text-2xl font-semibold tracking-tight">This upload link is closed</h1>
         <p className="text-slate-600 dark:text-slate-300">
-          {request.state === "expired" ? "It was only open for a limited time." : "Its owner has stopped taking files through it."} Ask them for a new link if
-          you still need to send something.
+          {request.state === "expired"
+            ? "It was only open for a limited time."
+            : "Its owner has stopped taking files through it."}{" "}
+          Ask them for a new link if you still need to send something.
         </p>
       </section>
     )
@@ -41,11 +47,19 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
         <dt className="text-slate-500 dark:text-slate-400">Files left</dt>
         <dd>{request.filesLeft}</dd>
         <dt className="text-slate-500 dark:text-slate-400">Space left</dt>
-        <dd>{formatBytes(request.bytesLeft)} (up to {formatBytes(request.maxFileSize)} per file)</dd>
+        <dd>
+          {formatBytes(request.bytesLeft)} (up to {formatBytes(request.maxFileSize)} per file)
+        </dd>
         <dt className="text-slate-500 dark:text-slate-400">Accepted</dt>
         <dd>{types}</dd>
         <dt className="text-slate-500 dark:text-slate-400">Open until</dt>
-        <dd>{request.expiresAt ? <FormattedDate value={request.expiresAt.toISOString()} withTime /> : "closed by its owner"}</dd>
+        <dd>
+          {request.expiresAt ? (
+            <FormattedDate value={request.expiresAt.toISOString()} withTime />
+          ) : (
+            "closed by its owner"
+          )}
+        </dd>
       </dl>
       {request.filesLeft === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300">
@@ -58,7 +72,11 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
           maxNumberOfFiles={request.filesLeft}
           allowedFileTypes={request.allowedTypes}
           note={`Up to ${request.filesLeft} file${request.filesLeft === 1 ? "" : "s"}, ${formatBytes(maxFileSize)} each at most. You can send files here, but not see what others sent.`}
-          settings={{ maxFileSize, multipartThreshold: env.MULTIPART_THRESHOLD_BYTES, partSize: env.MULTIPART_PART_SIZE_BYTES }}
+          settings={{
+            maxFileSize,
+            multipartThreshold: env.MULTIPART_THRESHOLD_BYTES,
+            partSize: env.MULTIPART_PART_SIZE_BYTES,
+          }}
         />
       )}
     </section>

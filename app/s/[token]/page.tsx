@@ -10,11 +10,21 @@ import { describeShare, isShareUnlocked, recordShareView, SHARE_UNLOCK_COOKIE, t
 
 // The page's URL holds the share token: no Referer may carry it to another site, and search
 // engines must not keep it.
-export const metadata: Metadata = { title: "Shared files", referrer: "no-referrer", robots: { index: false, follow: false } }
+export const metadata: Metadata = {
+  title: "Shared files",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+}
 
 const GONE: Record<Exclude<ShareState, "active">, { title: string; text: string }> = {
-  revoked: { title: "This link was revoked", text: "Its owner has withdrawn it. Ask them for a new link if you still need the files." },
-  expired: { title: "This link has expired", text: "It was only valid for a limited time. Ask its owner for a new link." },
+  revoked: {
+    title: "This link was revoked",
+    text: "Its owner has withdrawn it. Ask them for a new link if you still need the files.",
+  },
+  expired: {
+    title: "This link has expired",
+    text: "It was only valid for a limited time. Ask its owner for a new link.",
+  },
   used_up: { title: "This link is used up", text: "It has reached its download limit. Ask its owner for a new link." },
 }
 
@@ -46,12 +56,20 @@ export default async function SharePage({ params, searchParams }: PageProps) {
   }
 
   const requestHeaders = await headers()
-  await recordShareView({ token, ip: clientIp({ headers: requestHeaders }), userAgent: requestHeaders.get("user-agent") })
-  const unlocked = !share.hasPassword || (await isShareUnlocked(token, (await cookies()).get(SHARE_UNLOCK_COOKIE)?.value))
+  await recordShareView({
+    token,
+    ip: clientIp({ headers: requestHeaders }),
+    userAgent: requestHeaders.get("user-agent"),
+  })
+  const unlocked =
+    !share.hasPassword || (await isShareUnlocked(token, (await cookies()).get(SHARE_UNLOCK_COOKIE)?.value))
   const errorCode = (await searchParams).error
   // An error is shown only with the form that caused it: once the password is right the page
   // comes back at its clean URL, so no earlier "not right" stays on it.
-  const error = typeof errorCode === "string" ? (FORM_ERRORS[errorCode] ?? "That did not work. Reload the page and try again.") : undefined
+  const error =
+    typeof errorCode === "string"
+      ? (FORM_ERRORS[errorCode] ?? "That did not work. Reload the page and try again.")
+      : undefined
   const fileCount = `${share.files.length} ${share.files.length === 1 ? "file" : "files"}`
 
   if (!unlocked) {

@@ -4,7 +4,10 @@ import { displaySafe } from "@/lib/shared/validations/text"
 
 /** A token from a mailed link; its shape is checked when it is spent (400 `invalid_link_token`). */
 const linkToken = z.string({ error: "The link has no token" }).trim().min(1).max(200)
-const currentPassword = z.string({ error: "Enter your current password" }).min(1, "Enter your current password").max(PASSWORD_MAX_LENGTH)
+const currentPassword = z
+  .string({ error: "Enter your current password" })
+  .min(1, "Enter your current password")
+  .max(PASSWORD_MAX_LENGTH)
 
 export const passwordResetRequestSchema = z.object({ email: emailSchema })
 
@@ -13,16 +16,26 @@ export const passwordLinkSchema = z.object({ token: linkToken, password: passwor
 export const linkTokenSchema = z.object({ token: linkToken })
 
 export const updateAccountSchema = z.object({
-  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name").transform((name) => name || null),
+  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name").transform(
+    (name) => name || null,
+  ),
 })
 
 export const changePasswordSchema = z
   .object({ currentPassword, newPassword: passwordSchema })
-  .refine((input) => input.currentPassword !== input.newPassword, { path: ["newPassword"], message: "Choose a password you have not used here" })
+  .refine((input) => input.currentPassword !== input.newPassword, {
+    path: ["newPassword"],
+    message: "Choose a password you have not used here",
+  })
 
 export const changeEmailSchema = z.object({ email: emailSchema, currentPassword: currentPassword.optional() })
 
-export const totpCodeSchema = z.object({ code: z.string({ error: "Enter the code" }).trim().regex(/^\d{6}$/, "Enter the 6-digit code") })
+export const totpCodeSchema = z.object({
+  code: z
+    .string({ error: "Enter the code" })
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code"),
+})
 
 export const disableTotpSchema = z.object({ currentPassword })
 

@@ -28,7 +28,13 @@ export const adminUpdateUserSchema = z
     disabled: z.boolean().optional(),
     role: z.enum(ROLES).optional(),
     /** Bytes the user may hold; null goes back to the server default (USER_QUOTA_BYTES). */
-    quotaBytes: z.number().int("quotaBytes must be a whole number of bytes").min(0).max(MAX_QUOTA_BYTES).nullable().optional(),
+    quotaBytes: z
+      .number()
+      .int("quotaBytes must be a whole number of bytes")
+      .min(0)
+      .max(MAX_QUOTA_BYTES)
+      .nullable()
+      .optional(),
   })
   .strict()
   .refine((input) => input.disabled !== undefined || input.role !== undefined || input.quotaBytes !== undefined, {
@@ -41,7 +47,10 @@ export const adminCreateUserSchema = registerSchema
 
 export const adminSharesQuerySchema = z.object({
   ...page,
-  state: z.enum(SHARE_STATES).optional().or(z.literal("").transform(() => undefined)),
+  state: z
+    .enum(SHARE_STATES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /** Part of the owner's email, any case. */
   owner: optionalText(254),
   /** Part of the file's name, any case. */
@@ -87,6 +96,9 @@ export const adminAuditQuerySchema = z
     to: optionalDate,
     format: z.enum(["json", "csv"]).default("json"),
   })
-  .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ["to"], message: "`to` must not be before `from`" })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    path: ["to"],
+    message: "`to` must not be before `from`",
+  })
 
 export type AdminAuditQuery = z.infer<typeof adminAuditQuerySchema>

@@ -17,11 +17,15 @@ describe("registerSchema", () => {
 
   it("accepts 8 characters and refuses 7", () => {
     expect(messagesFor({ email: "a@example.com", password: "abcdefg8" })).toEqual([])
-    expect(messagesFor({ email: "a@example.com", password: "abcdef7" })).toEqual(["password: Use at least 8 characters"])
+    expect(messagesFor({ email: "a@example.com", password: "abcdef7" })).toEqual([
+      "password: Use at least 8 characters",
+    ])
   })
 
   it("refuses breach-list passwords in any case", () => {
-    expect(messagesFor({ email: "a@example.com", password: "QWERTYUIOP" })).toEqual(["password: This password is too common; choose another"])
+    expect(messagesFor({ email: "a@example.com", password: "QWERTYUIOP" })).toEqual([
+      "password: This password is too common; choose another",
+    ])
   })
 
   it("refuses a password built from a guessable email local part, but not from a short one", () => {

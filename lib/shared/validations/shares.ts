@@ -31,12 +31,18 @@ export const createShareSchema = z.object({
     .max(SHARE_PASSWORD_MAX_LENGTH, `Use at most ${SHARE_PASSWORD_MAX_LENGTH} characters`)
     .optional()
     .transform((password) => password || undefined)
-    .refine((password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH, `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`),
+    .refine(
+      (password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH,
+      `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`,
+    ),
 })
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
 
-const titleSchema = displaySafe(z.string().trim().max(SHARE_TITLE_MAX_LENGTH, `Use at most ${SHARE_TITLE_MAX_LENGTH} characters`), "The title")
+const titleSchema = displaySafe(
+  z.string().trim().max(SHARE_TITLE_MAX_LENGTH, `Use at most ${SHARE_TITLE_MAX_LENGTH} characters`),
+  "The title",
+)
 const messageSchema = displaySafe(
   z.string().trim().max(SHARE_MESSAGE_MAX_LENGTH, `Use at most ${SHARE_MESSAGE_MAX_LENGTH} characters`),
   "The message",

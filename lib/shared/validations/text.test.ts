@@ -9,14 +9,33 @@ const grant = (name: string) => uploadRequestSchema.safeParse({ name, size: 1 })
 
 describe("display names", () => {
   it("refuses controls, bidi overrides and isolates, and unpaired surrogates, anywhere in a name", () => {
-    for (const name of ["a\u0000b", "a\u0007b", "a\nb", "a\u007fb", "a\u0085b", "invoice\u202efdp.exe", "a\u2066b\u2069", "a\u2028b", "a\ud800b"]) {
+    for (const name of [
+      "a\u0000b",
+      "a\u0007b",
+      "a\nb",
+      "a\u007fb",
+      "a\u0085b",
+      "invoice\u202efdp.exe",
+      "a\u2066b\u2069",
+      "a\u2028b",
+      "a\ud800b",
+    ]) {
       expect(grant(name).success, JSON.stringify(name)).toBe(false)
     }
-    expect(grant("a\u202eb").error?.issues[0]?.message).toBe("The name must not contain control characters or bidirectional overrides")
+    expect(grant("a\u202eb").error?.issues[0]?.message).toBe(
+      "The name must not contain control characters or bidirectional overrides",
+    )
   })
 
   it("keeps path-like, right-to-left, accented and emoji names exactly as typed", () => {
-    for (const name of ["../../etc/passwd", "..\\boot.ini", "עברית.txt", "مرحبا\u200f.pdf", "résumé 📄.pdf", "👩‍👩‍👧.png"]) {
+    for (const name of [
+      "../../etc/passwd",
+      "..\\boot.ini",
+      "עברית.txt",
+      "مرحبا\u200f.pdf",
+      "résumé 📄.pdf",
+      "👩‍👩‍👧.png",
+    ]) {
       expect(grant(name).data?.name, name).toBe(name)
     }
   })
@@ -45,6 +64,7 @@ describe("resource ids", () => {
   it("accepts the ids Valet mints and nothing that could reach the database as something else", () => {
     expect(isResourceId("cmwtoq95c0001c87d7fypud11")).toBe(true)
     expect(isResourceId("2a18ee89-4428-44a5-809a-cfa60b848da0")).toBe(true)
-    for (const id of ["", "a\u0000", "../x", "a b", "x".repeat(65), "é"]) expect(isResourceId(id), JSON.stringify(id)).toBe(false)
+    for (const id of ["", "a\u0000", "../x", "a b", "x".repeat(65), "é"])
+      expect(isResourceId(id), JSON.stringify(id)).toBe(false)
   })
 })

@@ -29,7 +29,10 @@ export const isDisplaySafe = (text: string, options: { multiline?: boolean } = {
 export function displaySafe<S extends z.ZodString>(schema: S, what: string, options: { multiline?: boolean } = {}): S {
   return schema
     .refine((text) => text.isWellFormed(), `${what} ${NOT_UNICODE_MESSAGE}`)
-    .refine((text) => !(options.multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_NAMES).test(text), `${what} ${NAME_CHARACTERS_MESSAGE}`) as S
+    .refine(
+      (text) => !(options.multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_NAMES).test(text),
+      `${what} ${NAME_CHARACTERS_MESSAGE}`,
+    ) as S
 }
 
 /**

@@ -18,12 +18,24 @@ export const unlockUploadRequestSchema = z.object({ password: z.string().max(SHA
 export const UPLOAD_REQUEST_MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60
 
 export const createUploadRequestSchema = z.object({
-  title: displaySafe(z.string({ error: "Give the request a title" }).trim().min(1, "Give the request a title").max(120, "Use at most 120 characters"), "The title"),
+  title: displaySafe(
+    z
+      .string({ error: "Give the request a title" })
+      .trim()
+      .min(1, "Give the request a title")
+      .max(120, "Use at most 120 characters"),
+    "The title",
+  ),
   message: displaySafe(z.string().trim().max(2000, "Use at most 2000 characters"), "The message", { multiline: true })
     .optional()
     .transform((message) => message || undefined),
   /** Seconds until the link stops taking files; null for never, absent for 7 days. */
-  expiresIn: z.number().int().min(60, "A link must live at least a minute").max(UPLOAD_REQUEST_MAX_EXPIRY_SECONDS, "A link may live at most 90 days").nullish(),
+  expiresIn: z
+    .number()
+    .int()
+    .min(60, "A link must live at least a minute")
+    .max(UPLOAD_REQUEST_MAX_EXPIRY_SECONDS, "A link may live at most 90 days")
+    .nullish(),
   maxFiles: z.number().int().min(1, "Allow at least one file").max(1000).default(10),
   maxFileSize: z.number().int().min(1).optional(),
   maxTotalSize: z.number().int().min(1).optional(),
@@ -36,7 +48,10 @@ export const createUploadRequestSchema = z.object({
     .max(SHARE_PASSWORD_MAX_LENGTH)
     .optional()
     .transform((password) => password || undefined)
-    .refine((password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH, `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`),
+    .refine(
+      (password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH,
+      `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`,
+    ),
 })
 
 export type CreateUploadRequestInput = z.infer<typeof createUploadRequestSchema>

@@ -7,7 +7,8 @@ import { displaySafe } from "@/lib/shared/validations/text"
  * signed Content-Type header, so only header-safe ASCII: spaces or tabs around ";", and quoted
  * values of printable ASCII (no line breaks, controls or non-ASCII, which no HTTP header may carry).
  */
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}([ \t]*;[ \t]*[a-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[a-z0-9!#$&^_.+-]+))*$/i
+const MIME_TYPE =
+  /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}([ \t]*;[ \t]*[a-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[a-z0-9!#$&^_.+-]+))*$/i
 
 export const FILE_NAME_MAX_LENGTH = 255
 export const MAX_PARTS_PER_SIGNING = 100
@@ -47,7 +48,13 @@ export type UploadRequest = z.infer<typeof uploadRequestSchema>
 
 export const signPartsSchema = z.object({
   partNumbers: z
-    .array(z.number().int("part numbers are whole numbers").min(1, "Part numbers start at 1").max(S3_MAX_PARTS, `Part numbers end at ${S3_MAX_PARTS}`))
+    .array(
+      z
+        .number()
+        .int("part numbers are whole numbers")
+        .min(1, "Part numbers start at 1")
+        .max(S3_MAX_PARTS, `Part numbers end at ${S3_MAX_PARTS}`),
+    )
     .min(1, "Ask for at least one part")
     .max(MAX_PARTS_PER_SIGNING, `Ask for at most ${MAX_PARTS_PER_SIGNING} parts at a time`)
     .refine((numbers) => new Set(numbers).size === numbers.length, "Part numbers must be distinct"),

@@ -15,7 +15,18 @@ export async function generateMetadata(): Promise<Metadata> {
 const PAGE_SIZE = 100
 
 /** Filter choices: an action family ("upload" = upload.*) or one action. */
-const ACTION_FILTERS = ["auth", "upload", "download", "share.create", "share.download", "share.revoke", "file.delete", "token", "upload_request", "admin"] as const
+const ACTION_FILTERS = [
+  "auth",
+  "upload",
+  "download",
+  "share.create",
+  "share.download",
+  "share.revoke",
+  "file.delete",
+  "token",
+  "upload_request",
+  "admin",
+] as const
 
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
 
@@ -23,7 +34,9 @@ type PageProps = { searchParams: Promise<Record<string, string | string[] | unde
 function detailLines(event: AuditRow): string[] {
   if (typeof event.details !== "object" || event.details === null || Array.isArray(event.details)) return []
   return Object.entries(event.details)
-    .filter(([key, value]) => value !== null && value !== event.subject && !(key === "email" && value === event.actor?.email))
+    .filter(
+      ([key, value]) => value !== null && value !== event.subject && !(key === "email" && value === event.actor?.email),
+    )
     .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
 }
 
@@ -35,15 +48,29 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
   const query = parsed.success ? parsed.data : adminAuditQuerySchema.parse({ limit: PAGE_SIZE })
   const { events, nextCursor } = await listAuditEvents(query)
   // The form's datetime-local values are kept as typed, so the fields show what was asked for.
-  const filters = { user: query.user, action: query.action, from: query.from ? raw.from : undefined, to: query.to ? raw.to : undefined }
+  const filters = {
+    user: query.user,
+    action: query.action,
+    from: query.from ? raw.from : undefined,
+    to: query.to ? raw.to : undefined,
+  }
   const csvHref = pageHref("/api/admin/audit", { ...filters, format: "csv" })
   const actionLabel = (action: string) => (t.has(`actions.${action}`) ? t(`actions.${action}`) : action)
   const who = (event: AuditRow) =>
-    event.actor ? (event.actor.name?.trim() || event.actor.email) : event.via === "share" ? t("linkVisitor") : event.via === "upload-request" ? t("requestSender") : t("nobody")
+    event.actor
+      ? event.actor.name?.trim() || event.actor.email
+      : event.via === "share"
+        ? t("linkVisitor")
+        : event.via === "upload-request"
+          ? t("requestSender")
+          : t("nobody")
   return (
     <section aria-labelledby="audit-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">
-        <h2 id="audit-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+        <h2
+          id="audit-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
           {t("title")}
         </h2>
         <a href={csvHref} download className={buttonClasses({ variant: "secondary", size: "sm" })}>
@@ -61,7 +88,10 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
             label: t("action"),
             type: "select",
             value: query.action,
-            options: [{ value: "", label: t("any") }, ...ACTION_FILTERS.map((value) => ({ value, label: t(`filters.${value.replace(".", "_")}`) }))],
+            options: [
+              { value: "", label: t("any") },
+              ...ACTION_FILTERS.map((value) => ({ value, label: t(`filters.${value.replace(".", "_")}`) })),
+            ],
           },
           { name: "from", label: t("from"), type: "datetime-local", value: filters.from },
           { name: "to", label: t("to"), type: "datetime-local", value: filters.to },
@@ -89,7 +119,11 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
               </td>
               <td className="min-w-40 px-4 py-3">
                 <span className="block break-words">{who(event)}</span>
-                {event.actor?.name && <span className="block break-all text-xs text-slate-600 dark:text-slate-400">{event.actor.email}</span>}
+                {event.actor?.name && (
+                  <span className="block break-all text-xs text-slate-600 dark:text-slate-400">
+                    {event.actor.email}
+                  </span>
+                )}
               </td>
               <td className="min-w-36 px-4 py-3">
                 <span className="block">{actionLabel(event.action)}</span>
@@ -114,7 +148,10 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
           ))}
         </DataTable>
       )}
-      <PageLinks first={query.cursor ? pageHref("/admin/audit", filters) : undefined} next={nextCursor ? pageHref("/admin/audit", filters, nextCursor) : undefined} />
+      <PageLinks
+        first={query.cursor ? pageHref("/admin/audit", filters) : undefined}
+        next={nextCursor ? pageHref("/admin/audit", filters, nextCursor) : undefined}
+      />
     </section>
   )
 }

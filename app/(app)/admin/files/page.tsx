@@ -13,12 +13,18 @@ const MIB = 1024 * 1024
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
 
 /** The form asks for MiB (people think in those); the API takes bytes. */
-const mibToBytes = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : String(Math.round(Number(value) * MIB)))
+const mibToBytes = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : String(Math.round(Number(value) * MIB))
 
 export default async function AdminFilesPage({ searchParams }: PageProps) {
   await requirePageAdmin("/admin/files")
   const raw = stringParams(await searchParams)
-  const parsed = adminFilesQuerySchema.safeParse({ ...raw, minSize: mibToBytes(raw.minMiB), maxSize: mibToBytes(raw.maxMiB), limit: PAGE_SIZE })
+  const parsed = adminFilesQuerySchema.safeParse({
+    ...raw,
+    minSize: mibToBytes(raw.minMiB),
+    maxSize: mibToBytes(raw.maxMiB),
+    limit: PAGE_SIZE,
+  })
   const query = parsed.success ? parsed.data : adminFilesQuerySchema.parse({ limit: PAGE_SIZE })
   const { files, nextCursor } = await listAllFiles(query)
   const filters = {
@@ -29,7 +35,12 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
   }
   return (
     <section aria-labelledby="files-heading" className="space-y-3">
-      <h2 id="files-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Files</h2>
+      <h2
+        id="files-heading"
+        className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+      >
+        Files
+      </h2>
       <AdminFilters
         action="/admin/files"
         label="Filter files"
@@ -45,7 +56,10 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
       ) : (
         <AdminFilesTable files={files.map((file) => ({ ...file, createdAt: file.createdAt.toISOString() }))} />
       )}
-      <PageLinks first={query.cursor ? pageHref("/admin/files", filters) : undefined} next={nextCursor ? pageHref("/admin/files", filters, nextCursor) : undefined} />
+      <PageLinks
+        first={query.cursor ? pageHref("/admin/files", filters) : undefined}
+        next={nextCursor ? pageHref("/admin/files", filters, nextCursor) : undefined}
+      />
     </section>
   )
 }

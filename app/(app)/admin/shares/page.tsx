@@ -19,7 +19,12 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
   const filters = { state: query.state, owner: query.owner, q: query.q }
   return (
     <section aria-labelledby="shares-heading" className="space-y-3">
-      <h2 id="shares-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Shares</h2>
+      <h2
+        id="shares-heading"
+        className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+      >
+        Shares
+      </h2>
       <AdminFilters
         action="/admin/shares"
         label="Filter shares"
@@ -45,10 +50,17 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
         <p className="text-sm text-slate-500 dark:text-slate-400">No link matches.</p>
       ) : (
         <AdminSharesTable
-          shares={shares.map((share) => ({ ...share, expiresAt: share.expiresAt?.toISOString() ?? null, createdAt: share.createdAt.toISOString() }))}
+          shares={shares.map((share) => ({
+            ...share,
+            expiresAt: share.expiresAt?.toISOString() ?? null,
+            createdAt: share.createdAt.toISOString(),
+          }))}
         />
       )}
-      <PageLinks first={query.cursor ? pageHref("/admin/shares", filters) : undefined} next={nextCursor ? pageHref("/admin/shares", filters, nextCursor) : undefined} />
+      <PageLinks
+        first={query.cursor ? pageHref("/admin/shares", filters) : undefined}
+        next={nextCursor ? pageHref("/admin/shares", filters, nextCursor) : undefined}
+      />
     </section>
   )
 }

@@ -24,21 +24,43 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
   return (
     <div className="space-y-8">
       <section aria-labelledby="users-heading" className="space-y-3">
-        <h2 id="users-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Users</h2>
-        <AdminFilters action="/admin/users" label="Filter users" fields={[{ name: "q", label: "Email or name", type: "text", value: query.q }]} />
+        <h2
+          id="users-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
+          Users
+        </h2>
+        <AdminFilters
+          action="/admin/users"
+          label="Filter users"
+          fields={[{ name: "q", label: "Email or name", type: "text", value: query.q }]}
+        />
         {users.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">No account matches.</p>
         ) : (
-          <AdminUsersTable users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))} currentUserId={admin.id} />
+          <AdminUsersTable
+            users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))}
+            currentUserId={admin.id}
+          />
         )}
-        <PageLinks first={query.cursor ? pageHref("/admin/users", filters) : undefined} next={nextCursor ? pageHref("/admin/users", filters, nextCursor) : undefined} />
+        <PageLinks
+          first={query.cursor ? pageHref("/admin/users", filters) : undefined}
+          next={nextCursor ? pageHref("/admin/users", filters, nextCursor) : undefined}
+        />
       </section>
       <section aria-labelledby="invite-heading" className="space-y-3">
-        <h2 id="invite-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Invite a user</h2>
+        <h2 id="invite-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+          Invite a user
+        </h2>
         <AdminInviteForm mailAvailable={isMailConfigured()} />
       </section>
       <section aria-labelledby="create-heading" className="space-y-3">
-        <h2 id="create-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Create a user</h2>
+        <h2
+          id="create-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        >
+          Create a user
+        </h2>
         <AdminCreateUserForm />
       </section>
     </div>

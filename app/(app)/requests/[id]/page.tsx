@@ -21,14 +21,20 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
   return (
     <div className="space-y-8">
       <header className="space-y-2">
-        <Link href="/requests" className="text-sm text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200">← Upload requests</Link>
+        <Link
+          href="/requests"
+          className="text-sm text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+        >
+          ← Upload requests
+        </Link>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h1 className="break-words text-3xl font-semibold tracking-tight">{request.title}</h1>
           {request.state === "open" && <UploadRequestCloseButton id={request.id} title={request.title} />}
         </div>
         <p className="text-slate-600 dark:text-slate-300">
-          {request.state === "open" ? "Open" : request.state === "expired" ? "Expired" : "Closed"} · received {request.filesReceived} of {request.maxFiles} files,{" "}
-          {formatBytes(request.bytesReceived)} of {formatBytes(request.maxTotalSize)}
+          {request.state === "open" ? "Open" : request.state === "expired" ? "Expired" : "Closed"} · received{" "}
+          {request.filesReceived} of {request.maxFiles} files, {formatBytes(request.bytesReceived)} of{" "}
+          {formatBytes(request.maxTotalSize)}
         </p>
       </header>
       {files.length === 0 ? (
@@ -37,7 +43,10 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
           <p className="mt-1 text-sm">Files appear here, and in My files, once storage has confirmed every byte.</p>
         </div>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" aria-label="Received files">
+        <ul
+          className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+          aria-label="Received files"
+        >
           {files.map((file) => (
             <li key={file.id} className="flex items-center justify-between gap-4 px-4 py-3 text-sm">
               <span className="min-w-0">
@@ -46,7 +55,11 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
                   {formatBytes(file.size)} · <FormattedDate value={file.createdAt.toISOString()} withTime />
                 </span>
               </span>
-              <a href={`/api/files/${file.id}/download`} className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200" aria-label={`Download ${file.name}`}>
+              <a
+                href={`/api/files/${file.id}/download`}
+                className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
+                aria-label={`Download ${file.name}`}
+              >
                 Download
               </a>
             </li>

@@ -24,8 +24,10 @@ export default async function ApiTokensPage() {
         <h1 className="text-3xl font-semibold tracking-tight">API tokens</h1>
         <p className="max-w-2xl text-slate-600 dark:text-slate-300">
           Personal tokens let scripts and CI call Valet&apos;s API as you: send one as{" "}
-          <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm dark:bg-slate-800">Authorization: Bearer …</code>. Each can do
-          everything your account can, so keep them secret and revoke the ones you no longer use.
+          <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm dark:bg-slate-800">
+            Authorization: Bearer …
+          </code>
+          . Each can do everything your account can, so keep them secret and revoke the ones you no longer use.
         </p>
       </header>
       <CreateApiTokenForm apiOrigin={new URL(getEnv().APP_URL).origin} />

@@ -10,6 +10,7 @@ export const POST = route("user", async ({ request, user }) => {
   const input = changePasswordSchema.parse(await readJson(request))
   await changePassword(user, input)
   // The mark ended this browser's session too; hand it one signed in after the mark.
-  const headers = user.via === "session" ? { "Set-Cookie": await freshSessionCookie(user.id, SESSION_MAX_AGE_SECONDS) } : undefined
+  const headers =
+    user.via === "session" ? { "Set-Cookie": await freshSessionCookie(user.id, SESSION_MAX_AGE_SECONDS) } : undefined
   return new Response(null, { status: 204, headers })
 })

@@ -23,7 +23,15 @@ export const GET = route("public", ({ request, params }) => nextAuth(request, pa
 export const POST = route("public", async ({ request, params }) => {
   // While password checks are saturated, a sign-in is refused before next-auth does any work.
   if (params.nextauth[0] === "callback") assertHashCapacity()
-  const body = await readBodyBytes(request, JSON_BODY_MAX_BYTES, () => new ApiError("invalid_form", "Request body must be a valid form"))
-  const buffered = new NextRequest(request.url, { method: request.method, headers: request.headers, body: new Uint8Array(body) })
+  const body = await readBodyBytes(
+    request,
+    JSON_BODY_MAX_BYTES,
+    () => new ApiError("invalid_form", "Request body must be a valid form"),
+  )
+  const buffered = new NextRequest(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: new Uint8Array(body),
+  })
   return runSignInRequest(() => nextAuth(buffered, params))
 })

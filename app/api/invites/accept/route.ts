@@ -8,7 +8,10 @@ import { passwordLinkSchema } from "@/lib/shared/validations/account"
 // POST /api/invites/accept {token,password} — an invited person chooses their password
 export const POST = route("public", async ({ request }) => {
   assertSameOrigin(request, { allowMissing: true })
-  await enforceRateLimits([{ key: `password-link:ip:${clientIp(request)}`, ...RATE_LIMITS.passwordResetPerIp }], "Too many attempts")
+  await enforceRateLimits(
+    [{ key: `password-link:ip:${clientIp(request)}`, ...RATE_LIMITS.passwordResetPerIp }],
+    "Too many attempts",
+  )
   const input = passwordLinkSchema.parse(await readJson(request))
   await completePasswordLink(input.token, input.password, "INVITE")
   return new Response(null, { status: 204 })

@@ -8,7 +8,10 @@ import { passwordLinkSchema } from "@/lib/shared/validations/account"
 // POST /api/password-reset/confirm {token,password} — set the password and end every session
 export const POST = route("public", async ({ request }) => {
   assertSameOrigin(request, { allowMissing: true })
-  await enforceRateLimits([{ key: `password-link:ip:${clientIp(request)}`, ...RATE_LIMITS.passwordResetPerIp }], "Too many attempts")
+  await enforceRateLimits(
+    [{ key: `password-link:ip:${clientIp(request)}`, ...RATE_LIMITS.passwordResetPerIp }],
+    "Too many attempts",
+  )
   const input = passwordLinkSchema.parse(await readJson(request))
   await completePasswordLink(input.token, input.password, "RESET_PASSWORD")
   return new Response(null, { status: 204 })

@@ -10,7 +10,8 @@ import { redeemShareSchema } from "@/lib/shared/validations/shares"
 const NO_REFERRER = { "Referrer-Policy": "no-referrer" }
 
 const isFormPost = (request: Request) =>
-  request.method === "POST" && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
+  request.method === "POST" &&
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers.get("content-type") ?? "")
 
 async function readPassword(request: Request): Promise<string | undefined> {
   if (request.method !== "POST") return undefined
@@ -44,7 +45,10 @@ async function download(request: Request, token: string): Promise<Response> {
 // bot (a chat building a card) is sent to the share page instead: nothing counted, nothing minted.
 export const GET = route("link", async ({ request, params }) => {
   if (isLinkPreviewBot(request.headers.get("user-agent"))) {
-    return new Response(null, { status: 303, headers: { Location: `/s/${encodeURIComponent(params.token)}`, ...NO_REFERRER } })
+    return new Response(null, {
+      status: 303,
+      headers: { Location: `/s/${encodeURIComponent(params.token)}`, ...NO_REFERRER },
+    })
   }
   return download(request, params.token)
 })

@@ -12,7 +12,10 @@ export const POST = route("link", async ({ request, params }) => {
     const value = await unlockShare(await recipientRequest(request, params.token))
     const cookie = shareUnlockCookie(params.token, value)
     if (isFormPost(request)) {
-      return new Response(null, { status: 303, headers: { Location: `/s/${encodeURIComponent(params.token)}`, "Set-Cookie": cookie, ...PRIVATE_HEADERS } })
+      return new Response(null, {
+        status: 303,
+        headers: { Location: `/s/${encodeURIComponent(params.token)}`, "Set-Cookie": cookie, ...PRIVATE_HEADERS },
+      })
     }
     return new Response(null, { status: 204, headers: { "Set-Cookie": cookie, ...PRIVATE_HEADERS } })
   } catch (error) {
