@@ -13,6 +13,7 @@ import { authenticateApiToken } from "@/lib/api-tokens"
 import { recordSignIn } from "@/lib/audit"
 import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
+import { getLog } from "@/lib/log"
 import { assertHashCapacity } from "@/lib/passwords"
 import { clientIp, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { emailSchema, signInSchema } from "@/lib/shared/validations/auth"
@@ -109,7 +110,7 @@ export function getAuthOptions(): AuthOptions {
       async signOut({ token }) {
         if (typeof token?.sub !== "string") return
         await endAllSessions(token.sub).catch((error: unknown) =>
-          console.error(`[auth] ending sessions on sign-out failed: ${String(error)}`),
+          getLog().error(`[auth] ending sessions on sign-out failed: ${String(error)}`),
         )
       },
     },

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db"
 import type { Prisma } from "@/lib/generated/prisma/client"
+import { getLog } from "@/lib/log"
 
 /**
  * A small transactional outbox: work that must leave the app (mail today; notifications and
@@ -85,7 +86,7 @@ export async function processOutboxOnce(
             : { nextAttemptAt: new Date(Date.now() + outboxBackoffSeconds(message.attempts) * 1000) }),
         },
       })
-      console.error(
+      getLog().error(
         `[outbox] ${message.kind} ${message.id} attempt ${message.attempts} failed${givingUp ? " (giving up)" : ""}: ${lastError}`,
       )
     }
@@ -118,12 +119,12 @@ export function startOutboxWorker(intervalSeconds: number): void {
       }
     } catch (error) {
       // The database being down is retried on the next tick.
-      console.error(`[outbox] pass failed: ${error instanceof Error ? error.message : String(error)}`)
+      getLog().error(`[outbox] pass failed: ${error instanceof Error ? error.message : String(error)}`)
     }
     try {
       for (const [name, pass] of passes) {
         await pass().catch((error: unknown) =>
-          console.error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+          getLog().error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
         )
       }
     } finally {

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
+import { getLog } from "@/lib/log"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { isMailConfigured } from "@/lib/mail/transport"
 import { enqueueOutbox } from "@/lib/outbox"
@@ -149,7 +150,7 @@ export async function processWebhookDeliveriesOnce(): Promise<{ delivered: numbe
     claimed.map((delivery) =>
       attemptDelivery(delivery).catch((error: unknown) => {
         // Unsettled: the lease runs out and the delivery is tried again (at least once).
-        console.error(
+        getLog().error(
           `[webhooks] delivery ${delivery.id} could not be settled: ${error instanceof Error ? error.message : String(error)}`,
         )
         return false
