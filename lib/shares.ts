@@ -8,7 +8,7 @@ import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma, ShareEventKind } from "@/lib/generated/prisma/client"
 import { onShareCreated, onShareDownloaded, onShareRevoked } from "@/lib/notifications"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
-import { enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
+import { consumeRateLimit, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
 import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
 import type { CreateShareInput, UpdateShareInput } from "@/lib/shared/validations/shares"
@@ -427,6 +427,22 @@ function verifySigned(purpose: string, parts: string[], value: string): boolean 
   return expected.length === given.length && timingSafeEqual(expected, given)
 }
 
+/**
+ * A "download all" ticket: a random id signed with the link. Each file may be fetched through one
+ * ticket once (RateLimit rows keyed by the id, for the ticket's life), so a ticket replayed after
+ * its zip cannot serve the link's files again uncounted.
+ */
+function issueZipTicket(shareId: string): string {
+  const id = randomBytes(9).toString("base64url")
+  return `${id}.${issueSigned("zip", [shareId, id], ZIP_TICKET_SECONDS)}`
+}
+
+/** The ticket's id when it is a valid ticket of this link, else null. */
+function verifyZipTicket(shareId: string, ticket: string): string | null {
+  const match = /^([A-Za-z0-9_-]{12})\.(.+)$/.exec(ticket)
+  return match?.[1] && match[2] && verifySigned("zip", [shareId, match[1]], match[2]) ? match[1] : null
+}
+
 // The unlock is bound to the link and to its password hash: a new or removed password ends it.
 const unlockParts = (share: { id: string; passwordHash: string | null }) => [share.id, share.passwordHash ?? ""]
 
@@ -515,13 +531,14 @@ async function checkPassword(share: { id: string; passwordHash: string }, passwo
 async function openLink(request: RecipientRequest, options: { acceptTicket?: boolean } = {}) {
   const share = await findShareByToken(request.token)
   if (!share) throw linkNotFound()
-  const viaTicket = Boolean(options.acceptTicket && request.ticket && verifySigned("zip", [share.id], request.ticket))
+  const ticketId = options.acceptTicket && request.ticket ? verifyZipTicket(share.id, request.ticket) : null
+  const viaTicket = ticketId !== null
   const state = stateOfLink(share)
   if (state !== "active" && !(viaTicket && state === "used_up")) throw shareGone(state)
   const unlocked = request.unlock !== undefined && verifySigned("unlock", unlockParts(share), request.unlock)
   if (share.passwordHash && !viaTicket && !unlocked)
     await checkPassword({ id: share.id, passwordHash: share.passwordHash }, request.password, request.ip)
-  return { share, viaTicket }
+  return { share, viaTicket, ticketId }
 }
 
 function fileOf(share: LinkRow, fileId: string) {
@@ -565,8 +582,14 @@ const SHARE_ACTOR: AuditActor = { id: null, via: "share" }
  * a counted "download all") and only then mints a fresh short attachment GET for that one object.
  */
 export async function downloadShareFile(request: RecipientRequest & { fileId: string }): Promise<PresignedRequest> {
-  const { share, viaTicket } = await openLink(request, { acceptTicket: true })
+  const { share, viaTicket, ticketId } = await openLink(request, { acceptTicket: true })
   const file = fileOf(share, request.fileId)
+  if (ticketId) {
+    const once = { key: `zip-ticket:${ticketId}:${file.id}`, limit: 1, windowSeconds: ZIP_TICKET_SECONDS }
+    if (!(await consumeRateLimit(once)).allowed) {
+      throw new ApiError("share_used_up", "This download-all ticket has already fetched this file")
+    }
+  }
   if (!viaTicket) {
     await countDownload(share.id)
     await recordShareEvent(share.id, "download", request, file.id)
@@ -626,7 +649,7 @@ export async function startDownloadAll(
   await countDownload(share.id)
   await recordShareEvent(share.id, "download_all", request)
   await onShareDownloaded(share.id, { kind: "all" })
-  const ticket = issueSigned("zip", [share.id], ZIP_TICKET_SECONDS)
+  const ticket = issueZipTicket(share.id)
   const remaining = share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloads - 1)
   return {
     ticket,

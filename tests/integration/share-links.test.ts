@@ -258,7 +258,11 @@ describe(`links with several files on ${PROFILE} storage`, () => {
       const fetched = await fetch(response.headers.get("location") ?? "")
       expect(new Uint8Array(await fetched.arrayBuffer())).toEqual(file.data)
     }
-    // …but nothing else does, and a forged ticket counts as none.
+    // …once each: the same ticket replayed cannot fetch a file again uncounted…
+    expect(await errorCode(await downloadFile(share.token, png.id, { body: { ticket: started.ticket } }))).toBe(
+      "share_used_up",
+    )
+    // …and nothing else does, and a forged ticket counts as none.
     expect(await errorCode(await downloadFile(share.token, png.id))).toBe("share_used_up")
     expect(
       await errorCode(
