@@ -50,6 +50,8 @@ test("at 1280 px a row with a long type and 'Received through …' keeps Delete 
   await page.goto("/files")
   const row = page.getByRole("row").filter({ hasText: "Received through" })
   const remove = row.getByRole("button", { name: `Delete ${name}` })
+  // The row may sit below the fold (banner, uploader, search); what matters is that Delete is not pushed off sideways.
+  await remove.scrollIntoViewIfNeeded()
   await expect(remove).toBeInViewport({ ratio: 1 })
   const table = page.getByRole("region", { name: "Your files, newest first" })
   expect(await table.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0)
