@@ -159,5 +159,6 @@ describe("the launcher (npm run dev)", () => {
     third.child.kill("SIGTERM")
     expect(await third.exited).toBe(0)
     expect(await processesUsing(dataDir)).toEqual([])
-  })
+    // Two starts, each allowed waitForHealthy's 90 s on a loaded machine: more than the suite's 120 s default.
+  }, 240_000)
 })
