@@ -81,8 +81,9 @@ async function waitForHealthy(url: string, timeoutMs: number) {
 
 const cleanups: (() => Promise<unknown>)[] = []
 async function cleanUp() {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
-  cleanups.length = 0
+  // Taken at once: a signal can start a second clean-up while the first is still stopping services.
+  const pending = cleanups.splice(0).reverse()
+  for (const cleanup of pending) await cleanup().catch((error: unknown) => console.error(error))
 }
 
 async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
