@@ -9,8 +9,9 @@ import { FormattedDate } from "@/components/ui/formatted-date"
 import type { ErrorCode } from "@/lib/shared/error-codes"
 import { previewKindOf } from "@/lib/shared/previews"
 import { formatBytes } from "@/lib/shared/upload-layout"
+import type { ShareFileWire } from "@/lib/shared/wire/shares"
 
-type ShareFile = { id: string; name: string; size: number; type: string }
+type ShareFile = ShareFileWire
 
 type Props = {
   token: string

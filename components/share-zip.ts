@@ -3,6 +3,7 @@
 import { makeZip, predictLength } from "client-zip"
 import type { ErrorCode } from "@/lib/shared/error-codes"
 import { zipEntryNames } from "@/lib/shared/zip-names"
+import type { DownloadAllWire } from "@/lib/shared/wire/shares"
 
 /**
  * "Download all" made in the browser: the app counts the zip as one download and hands back a
@@ -16,8 +17,7 @@ import { zipEntryNames } from "@/lib/shared/zip-names"
  *    large blobs) before it is saved — the only path whose memory grows with the zip.
  */
 
-type ZipFile = { id: string; name: string; size: number }
-type Started = { ticket: string; files: ZipFile[]; remainingDownloads: number | null }
+type Started = DownloadAllWire
 export type ZipProgress = { filesDone: number; fileCount: number; bytesDone: number; bytesTotal: number }
 export type ZipResult = { remainingDownloads: number | null; sink: "file-picker" | "service-worker" | "blob" }
 

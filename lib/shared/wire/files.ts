@@ -1,5 +1,15 @@
 import { z } from "zod"
-import { api, area, cursorSchema, named, noContent, redirect, timestamp, type Wire } from "@/lib/shared/wire/common"
+import {
+  api,
+  area,
+  cursorSchema,
+  named,
+  noContent,
+  redirect,
+  timestamp,
+  type Presented,
+  type Wire,
+} from "@/lib/shared/wire/common"
 import { listFilesQuerySchema } from "@/lib/shared/validations/files"
 
 /** A stored file as its owner sees it. */
@@ -14,6 +24,7 @@ export const fileSchema = named(
     createdAt: timestamp,
   }),
 )
+export type FileSummary = Presented<typeof fileSchema>
 export type FileWire = Wire<typeof fileSchema>
 
 export const fileListItemSchema = named(
@@ -24,6 +35,7 @@ export const fileListItemSchema = named(
     fromRequest: z.strictObject({ id: z.string(), title: z.string() }).nullable(),
   }),
 )
+export type FileListItem = Presented<typeof fileListItemSchema>
 export type FileListItemWire = Wire<typeof fileListItemSchema>
 
 export const filePageSchema = named(

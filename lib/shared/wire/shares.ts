@@ -35,6 +35,7 @@ export const shareFileSchema = named(
   "One file of a link, as its owner and its recipients see it.",
   z.strictObject({ id: z.string(), name: z.string(), size: z.number().int().min(0), type: z.string() }),
 )
+export type ShareFileSummary = Presented<typeof shareFileSchema>
 export type ShareFileWire = Wire<typeof shareFileSchema>
 
 /** A link as its owner (or an admin) sees it; never its token. */
