@@ -19,8 +19,7 @@ let admin: { id: string }
 let owner: { id: string }
 let ipCounter = 0
 
-/** Enough of a JSON answer for the next call to pick ids and URLs from (the contract check did the typing). */
-type Body = Record<string, Record<string, string>>
+type Granted = { upload: { id: string; url: string; headers: Record<string, string> } }
 
 type CallOptions = {
   params?: Record<string, string>
@@ -31,7 +30,10 @@ type CallOptions = {
 }
 
 /** Calls the route a key names, as the browser would (session cookie, own origin), and checks its answer. */
-async function call(key: OperationKey, options: CallOptions = {}): Promise<{ response: Response; json: Body }> {
+async function call<T = unknown>(
+  key: OperationKey,
+  options: CallOptions = {},
+): Promise<{ response: Response; json: T }> {
   const [method, template] = key.split(" ") as [string, string]
   const params = options.params ?? {}
   const folder = template.replace(/\{(\w+)\}/g, "[$1]")
@@ -52,7 +54,7 @@ async function call(key: OperationKey, options: CallOptions = {}): Promise<{ res
   const response = await handler(apiRequest(method, `${path}${search}`, { body: options.body, headers }), {
     params: Promise.resolve(params),
   })
-  return { response, json: (await expectContract(key, response)) as Body }
+  return { response, json: (await expectContract(key, response)) as T }
 }
 
 beforeAll(async () => {
@@ -91,11 +93,14 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
       body: { email: "ada@contract.test", currentPassword: "perfectly-fine-1" },
     })
     await call("POST /api/password-reset", { body: { email: "owner@contract.test" } })
-    const { json: enrolment } = await call("POST /api/account/totp", { as: owner.id })
-    const code = URI.parse(String(enrolment.uri)).generate()
+    const { json: enrolment } = await call<{ uri: string }>("POST /api/account/totp", { as: owner.id })
+    const code = URI.parse(enrolment.uri).generate()
     await call("POST /api/account/totp/confirm", { as: owner.id, body: { code } })
     await call("DELETE /api/account/totp", { as: owner.id, body: { currentPassword: "perfectly-fine-1" } })
-    const { json: created } = await call("POST /api/tokens", { as: owner.id, body: { name: "ci", expiresInDays: 30 } })
+    const { json: created } = await call<{ token: { id: string; secret: string } }>("POST /api/tokens", {
+      as: owner.id,
+      body: { name: "ci", expiresInDays: 30 },
+    })
     await call("GET /api/tokens", { as: owner.id })
     // A token answers like a session.
     await call("GET /api/tokens", { headers: { authorization: `Bearer ${created.token.secret}` } })
@@ -104,14 +109,14 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
 
   it("uploads: a single PUT, a multipart grant, parts, completion", async () => {
     const data = new Uint8Array(randomBytes(1000))
-    const { json: granted } = await call("POST /api/uploads", {
+    const { json: granted } = await call<Granted>("POST /api/uploads", {
       as: owner.id,
       body: { name: "notes.txt", size: data.length, type: "text/plain" },
     })
     expect((await fetch(granted.upload.url, { method: "PUT", body: data, headers: granted.upload.headers })).ok).toBe(
       true,
     )
-    const { json: done } = await call("POST /api/uploads/{id}/complete", {
+    const { json: done } = await call<{ file: { id: string } }>("POST /api/uploads/{id}/complete", {
       as: owner.id,
       params: { id: granted.upload.id },
     })
@@ -119,7 +124,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
     await call("POST /api/uploads/{id}/complete", { as: owner.id, params: { id: granted.upload.id } })
     await call("POST /api/uploads", { as: owner.id, body: { name: "", size: -1 } })
 
-    const { json: multipart } = await call("POST /api/uploads", {
+    const { json: multipart } = await call<Granted>("POST /api/uploads", {
       as: owner.id,
       body: { name: "big.bin", size: 6 * MIB, type: "application/octet-stream" },
     })
@@ -141,14 +146,14 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
   })
 
   it("shares, their detail, recipients and switches", async () => {
-    const { json: one } = await call("POST /api/files/{id}/shares", {
+    const { json: one } = await call<{ share: { id: string; url: string } }>("POST /api/files/{id}/shares", {
       as: owner.id,
       params: { id: fileId },
       body: { maxDownloads: 5 },
     })
     shareId = one.share.id
     await call("GET /api/files/{id}/shares", { as: owner.id, params: { id: fileId } })
-    const { json: many } = await call("POST /api/shares", {
+    const { json: many } = await call<{ share: { id: string; url: string } }>("POST /api/shares", {
       as: owner.id,
       body: { fileIds: [fileId, textFileId], title: "Both", recipients: ["friend@contract.test"] },
     })
@@ -172,16 +177,21 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
   })
 
   it("share links as their recipients call them", async () => {
-    const { json: one } = await call("GET /api/shares/{id}", { as: owner.id, params: { id: shareId } })
+    const { json: one } = await call<{ share: { id: string; url: string } }>("GET /api/shares/{id}", {
+      as: owner.id,
+      params: { id: shareId },
+    })
     const token = new URL(one.share.url).pathname.split("/").at(-1) ?? ""
     await call("HEAD /s/{token}/download", { params: { token } })
     await call("GET /s/{token}/download", { params: { token } })
     await call("GET /s/{token}/download", { params: { token: multiShare.token } })
     const json = { accept: "application/json" }
-    const { json: started } = await call("POST /s/{token}/download-all", { params: { token: multiShare.token } })
+    const { json: started } = await call<{ ticket: string }>("POST /s/{token}/download-all", {
+      params: { token: multiShare.token },
+    })
     await call("POST /s/{token}/files/{fileId}/download", {
       params: { token: multiShare.token, fileId },
-      body: { ticket: String(started.ticket) },
+      body: { ticket: started.ticket },
       headers: json,
     })
     await call("GET /s/{token}/files/{fileId}/download", { params: { token: multiShare.token, fileId }, headers: json })
@@ -194,7 +204,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
       body: {},
       headers: json,
     })
-    const { json: locked } = await call("POST /api/files/{id}/shares", {
+    const { json: locked } = await call<{ share: { url: string } }>("POST /api/files/{id}/shares", {
       as: owner.id,
       params: { id: textFileId },
       body: { password: "open sesame" },
@@ -208,7 +218,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
   })
 
   it("upload requests and their senders", async () => {
-    const { json: created } = await call("POST /api/upload-requests", {
+    const { json: created } = await call<{ uploadRequest: { id: string; url: string } }>("POST /api/upload-requests", {
       as: owner.id,
       body: { title: "Slides", password: "let me in", allowedTypes: ["text/*"] },
     })
@@ -217,13 +227,13 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
     await call("GET /api/upload-requests", { as: owner.id })
     await call("POST /api/r/{token}/password", { params: { token }, headers: { "x-upload-password": "let me in" } })
     await call("POST /api/r/{token}/password", { params: { token }, headers: { "x-upload-password": "nope" } })
-    const { json: unlocked } = await call("POST /api/r/{token}/session", {
+    const { json: unlocked } = await call<{ session: { token: string } }>("POST /api/r/{token}/session", {
       params: { token },
       body: { password: "let me in" },
     })
     const sender = { "x-upload-session": unlocked.session.token }
     const data = new Uint8Array(randomBytes(300))
-    const { json: granted } = await call("POST /api/r/{token}/uploads", {
+    const { json: granted } = await call<Granted>("POST /api/r/{token}/uploads", {
       params: { token },
       headers: sender,
       body: { name: "slides.txt", size: data.length, type: "text/plain" },
@@ -240,7 +250,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
       params: { token, id: granted.upload.id },
       headers: sender,
     })
-    const { json: big } = await call("POST /api/r/{token}/uploads", {
+    const { json: big } = await call<Granted>("POST /api/r/{token}/uploads", {
       params: { token },
       headers: sender,
       body: { name: "big.txt", size: 6 * MIB, type: "text/plain" },
@@ -259,7 +269,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
   })
 
   it("webhooks", async () => {
-    const { json: created } = await call("POST /api/webhooks", {
+    const { json: created } = await call<{ webhook: { id: string } }>("POST /api/webhooks", {
       as: owner.id,
       body: { url: "http://127.0.0.1:9/hook", events: ["file.uploaded"] },
     })
@@ -278,7 +288,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
     await call("GET /api/admin/overview", { as: admin.id })
     await call("GET /api/admin/overview", { as: owner.id })
     await call("GET /api/admin/users", { as: admin.id, query: { limit: "2" } })
-    const { json: made } = await call("POST /api/admin/users", {
+    const { json: made } = await call<{ user: { id: string } }>("POST /api/admin/users", {
       as: admin.id,
       body: { email: "made@contract.test", password: "perfectly-fine-7" },
     })
@@ -298,7 +308,7 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
 
   it("health and the document itself", async () => {
     await call("GET /api/health")
-    const { response, json } = await call("GET /api/openapi.json")
+    const { response, json } = await call<{ paths: object }>("GET /api/openapi.json")
     expect(response.headers.get("cache-control")).toMatch(/public/)
     expect(Object.keys(json.paths).length).toBeGreaterThan(40)
   })
