@@ -78,6 +78,10 @@ export const totpEnrolmentSchema = z.strictObject({
   uri: z.string().describe("otpauth:// URI, for the QR code"),
 })
 
+export type TotpEnrolmentWire = Wire<typeof totpEnrolmentSchema>
+export const recoveryCodesSchema = z.strictObject({ recoveryCodes: z.array(z.string()) })
+export type RecoveryCodesWire = Wire<typeof recoveryCodesSchema>
+
 const originNote = "Cookie-authenticated calls must come from the app's own origin (403 cross_origin_request)."
 const mailLinkErrors = ["invalid_link_token", "rate_limited", "cross_origin_request"] as const
 
@@ -115,7 +119,7 @@ export const ACCOUNT_OPERATIONS = area("Account", [
   }),
   api("POST /api/account/totp/confirm", "user", "Turn two-factor sign-in on; answers the recovery codes, once", {
     body: totpCodeSchema,
-    200: z.strictObject({ recoveryCodes: z.array(z.string()) }),
+    200: recoveryCodesSchema,
     errors: ["invalid_otp", "totp_not_enrolled", "rate_limited"],
   }),
   api("DELETE /api/account/totp", "user", "Turn two-factor sign-in off", {

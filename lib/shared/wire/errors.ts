@@ -10,6 +10,10 @@ export const errorCodeSchema = named(
   z.enum(CODES),
 )
 
+/** Where a request failed validation: a dotted path into the input, and what is wrong there. */
+export const issueSchema = z.strictObject({ path: z.string(), message: z.string() })
+export type ValidationIssue = z.infer<typeof issueSchema>
+
 /** The one error body (lib/errors.ts); `issues` only with invalid_request. */
 export const errorBodySchema = named(
   "Error",
@@ -18,7 +22,8 @@ export const errorBodySchema = named(
     error: z.strictObject({
       code: errorCodeSchema,
       message: z.string(),
-      issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+      issues: z.array(issueSchema).optional(),
     }),
   }),
 )
+export type ApiErrorBody = z.infer<typeof errorBodySchema>

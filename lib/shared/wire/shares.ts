@@ -78,6 +78,9 @@ export const createdShareSchema = named(
   shareSchema.extend({ url: z.url() }),
 )
 
+export const createdSharesResponseSchema = z.strictObject({ share: createdShareSchema.extend({ sentTo }) })
+export type CreatedSharesResponseWire = Wire<typeof createdSharesResponseSchema>
+
 export const shareEventSchema = named(
   "ShareEvent",
   "One entry of a link's access log (the address is truncated).",
@@ -122,6 +125,7 @@ export type ShareRecipientsWire = Wire<typeof shareRecipientsResultSchema>
 /** A minted key as JSON, for the share page's scripts (`Accept: application/json`). */
 const keySchema = z.strictObject({ url: z.url(), expiresAt: timestamp })
 export const downloadKeySchema = keySchema.extend({ remainingDownloads: z.number().int().nullable() })
+export type DownloadKeyWire = Wire<typeof downloadKeySchema>
 export const downloadAllSchema = named(
   "DownloadAll",
   'A started "download all": the ticket fetches each file once without counting again.',
@@ -145,7 +149,7 @@ export const SHARE_OPERATIONS = area("Shares", [
   }),
   api("POST /api/shares", "user", "One link for 1..500 of the caller's files, optionally mailed to recipients", {
     body: createMultiShareSchema.extend(shareRecipientsSchema.shape),
-    201: z.strictObject({ share: createdShareSchema.extend({ sentTo }) }),
+    201: createdSharesResponseSchema,
     errors: ["share_expiry_too_long", "rate_limited", "mail_unavailable"],
   }),
   api("GET /api/shares/{id}", "user", "A link with a page of its access log (owner or admin)", {

@@ -35,6 +35,11 @@ export const uploadRequestSummarySchema = named(
 export type UploadRequestSummary = Presented<typeof uploadRequestSummarySchema>
 export type UploadRequestWire = Wire<typeof uploadRequestSummarySchema>
 
+export const createdUploadRequestSchema = z.strictObject({
+  uploadRequest: uploadRequestSummarySchema.extend({ url: z.url() }),
+})
+export type CreatedUploadRequestWire = Wire<typeof createdUploadRequestSchema>
+
 export const uploadRequestDetailSchema = named(
   "UploadRequestDetail",
   "One upload request and the files it received, newest first.",
@@ -47,6 +52,9 @@ export const uploadSessionSchema = named(
   `Sent back in the ${UPLOAD_SESSION_HEADER} header, it replaces the link's password on every further call.`,
   z.strictObject({ token: z.string(), expiresAt: timestamp }),
 )
+
+export const uploadSessionResponseSchema = z.strictObject({ session: uploadSessionSchema })
+export type UploadSessionResponseWire = Wire<typeof uploadSessionResponseSchema>
 
 const SENDER_HEADERS = {
   [UPLOAD_PASSWORD_HEADER]: "The link's password (API clients), or:",
@@ -61,7 +69,7 @@ export const UPLOAD_REQUEST_OPERATIONS = area("Upload requests", [
   }),
   api("POST /api/upload-requests", "user", "A write-only link others can send files through (URL shown once)", {
     body: createUploadRequestSchema,
-    201: z.strictObject({ uploadRequest: uploadRequestSummarySchema.extend({ url: z.url() }) }),
+    201: createdUploadRequestSchema,
   }),
   api("GET /api/upload-requests/{id}", "user", "One request and the files it received", {
     200: uploadRequestDetailSchema,
@@ -74,7 +82,7 @@ export const UPLOAD_REQUEST_OPERATIONS = area("Upload requests", [
 export const UPLOAD_REQUEST_SENDER_OPERATIONS = area("Upload requests (senders)", [
   api("POST /api/r/{token}/session", "link", "Check the link's password once, for an upload session", {
     body: unlockUploadRequestSchema,
-    201: z.strictObject({ session: uploadSessionSchema }),
+    201: uploadSessionResponseSchema,
     errors: [...senderErrors, "rate_limited"],
   }),
   api("POST /api/r/{token}/password", "link", "Whether the password in the header is right; mints nothing", {
