@@ -1,14 +1,14 @@
 import type { Metadata } from "next"
 import { ApiReference } from "@/components/api-docs"
 import { getEnv } from "@/lib/env"
-import { buildOpenApiDocument } from "@/lib/shared/wire/openapi"
+import { openApiDocument } from "@/lib/shared/wire/openapi"
 import packageJson from "@/package.json"
 
 export const metadata: Metadata = { title: "API reference" }
 
 // GET /docs/api — the reference, from the same generated document GET /api/openapi.json serves
 export default function ApiDocsPage() {
-  const document = buildOpenApiDocument({ serverUrl: getEnv().APP_URL, version: packageJson.version })
+  const document = openApiDocument({ serverUrl: getEnv().APP_URL, version: packageJson.version })
   return (
     <div className="space-y-8">
       <header className="space-y-2">

@@ -207,6 +207,16 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
 
 export type OpenApiDocument = JsonObject & { paths: Record<string, Record<string, JsonObject>> }
 
+const built = new Map<string, OpenApiDocument>()
+
+/** The document for this deployment, built once per process (it changes only with a deploy). */
+export function openApiDocument(options: { serverUrl: string; version: string }): OpenApiDocument {
+  const key = `${options.serverUrl} ${options.version}`
+  const document = built.get(key) ?? buildOpenApiDocument(options)
+  built.set(key, document)
+  return document
+}
+
 /** The whole document; `serverUrl` is the app's public origin. */
 export function buildOpenApiDocument(options: { serverUrl: string; version: string }): OpenApiDocument {
   const paths: Record<string, Record<string, JsonObject>> = {}

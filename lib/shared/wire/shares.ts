@@ -143,8 +143,9 @@ const keyOrRedirect = "302 to a fresh presigned GET; with `Accept: application/j
 const linkErrors = ["password_required", "wrong_password", "share_revoked", "share_expired", "rate_limited"] as const
 
 export const SHARE_OPERATIONS = area("Shares", [
-  api("GET /api/shares", "user", "The caller's links, newest first", {
+  api("GET /api/shares", "user", "The caller's links, newest first (`fileId`: only those holding that file)", {
     query: listSharesQuerySchema,
+    errors: ["not_found"],
     200: z.strictObject({ shares: z.array(ownShareSchema) }),
   }),
   api("POST /api/shares", "user", "One link for 1..500 of the caller's files, optionally mailed to recipients", {
