@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server"
 import { Fragment, type ReactNode } from "react"
 import { ERROR_CODES } from "@/lib/shared/error-codes"
 import type { OpenApiDocument } from "@/lib/shared/wire/openapi"
@@ -52,12 +53,7 @@ const METHOD_CLASSES: Record<string, string> = {
   put: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
   delete: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
 }
-const ACCESS_LABELS: Record<Operation["x-access"], string> = {
-  public: "Anyone",
-  user: "Signed in: API token or session",
-  admin: "Administrators: API token or session",
-  link: "Anyone holding the link (token in the path)",
-}
+type Translate = Awaited<ReturnType<typeof getTranslations>>
 
 /** `code` spans and "- " bullet lines, the only markdown the generated text uses. */
 function Text({ children }: { children?: string }) {
@@ -94,7 +90,7 @@ function Text({ children }: { children?: string }) {
 const refName = (ref: string) => ref.slice(SCHEMA_PREFIX.length)
 
 /** A schema's type in a few words: `string (date-time)`, `array of File`, `"a" | "b"`. */
-function typeLabel(schema: Schema): ReactNode {
+function typeLabel(schema: Schema, t: Translate): ReactNode {
   if (schema.$ref) {
     const name = refName(schema.$ref)
     return (
@@ -110,10 +106,15 @@ function typeLabel(schema: Schema): ReactNode {
     return variants.map((variant, index) => (
       <Fragment key={index}>
         {index > 0 && " | "}
-        {typeLabel(variant)}
+        {typeLabel(variant, t)}
       </Fragment>
     ))
-  if (schema.type === "array" && schema.items) return <>array of {typeLabel(schema.items)}</>
+  if (schema.type === "array" && schema.items)
+    return (
+      <>
+        {t("arrayOfType")} {typeLabel(schema.items, t)}
+      </>
+    )
   const type = Array.isArray(schema.type) ? schema.type.join(" | ") : (schema.type ?? "any JSON")
   return schema.format ? `${type} (${schema.format})` : type
 }
@@ -133,15 +134,15 @@ function constraints(schema: Schema): string {
 }
 
 /** An object's fields as a list (nested objects indented); anything else as its type. */
-export function SchemaView({ schema, depth = 0 }: { schema: Schema; depth?: number }) {
+function SchemaView({ schema, t, depth = 0 }: { schema: Schema; t: Translate; depth?: number }) {
   const variants = schema.anyOf ?? schema.oneOf
   if (variants && variants.some((variant) => variant.properties))
     return (
       <div className="space-y-2">
-        <p className="text-xs text-slate-500">One of:</p>
+        <p className="text-xs text-slate-500">{t("oneOf")}</p>
         {variants.map((variant, index) => (
           <div key={index} className="border-s-2 border-slate-200 ps-3 dark:border-slate-700">
-            <SchemaView schema={variant} depth={depth + 1} />
+            <SchemaView schema={variant} t={t} depth={depth + 1} />
           </div>
         ))}
       </div>
@@ -150,14 +151,14 @@ export function SchemaView({ schema, depth = 0 }: { schema: Schema; depth?: numb
   if (item?.properties)
     return (
       <div>
-        <p className="text-xs text-slate-500">An array of:</p>
-        <SchemaView schema={item} depth={depth + 1} />
+        <p className="text-xs text-slate-500">{t("arrayOf")}</p>
+        <SchemaView schema={item} t={t} depth={depth + 1} />
       </div>
     )
   if (!schema.properties)
     return (
       <p className="font-mono text-xs">
-        {typeLabel(schema)}
+        {typeLabel(schema, t)}
         {schema.description && <span className="ms-2 font-sans text-slate-500">{schema.description}</span>}
       </p>
     )
@@ -171,13 +172,17 @@ export function SchemaView({ schema, depth = 0 }: { schema: Schema; depth?: numb
             <span className="font-mono font-medium">{name}</span>
             {!schema.required?.includes(name) && <span className="text-xs text-slate-500">?</span>}
             <span className="ms-2 font-mono text-xs text-slate-600 dark:text-slate-300">
-              {nested ? (field.type === "array" ? "array of objects" : "object") : typeLabel(field)}
+              {nested ? t(field.type === "array" ? "arrayOfObjects" : "object") : typeLabel(field, t)}
             </span>
             {limits && <span className="ms-2 text-xs text-slate-500">{limits}</span>}
             {field.description && <span className="ms-2 text-xs text-slate-500">— {field.description}</span>}
             {nested && depth < 4 && (
               <div className="mt-1 border-s-2 border-slate-200 ps-3 dark:border-slate-700">
-                <SchemaView schema={field.type === "array" && field.items ? field.items : field} depth={depth + 1} />
+                <SchemaView
+                  schema={field.type === "array" && field.items ? field.items : field}
+                  t={t}
+                  depth={depth + 1}
+                />
               </div>
             )}
           </li>
@@ -187,7 +192,8 @@ export function SchemaView({ schema, depth = 0 }: { schema: Schema; depth?: numb
   )
 }
 
-function OperationView({ path, method, operation }: { path: string; method: string; operation: Operation }) {
+function OperationView(props: { path: string; method: string; operation: Operation; t: Translate }) {
+  const { path, method, operation, t } = props
   const body = operation.requestBody
   return (
     <section
@@ -203,20 +209,20 @@ function OperationView({ path, method, operation }: { path: string; method: stri
       </h3>
       <p className="text-sm">{operation.summary}</p>
       <p className="text-xs text-slate-600 dark:text-slate-400">
-        <span className="font-semibold">Who:</span> {ACCESS_LABELS[operation["x-access"]]}
+        <span className="font-semibold">{t("who")}</span> {t(`access.${operation["x-access"]}`)}
       </p>
       {operation.parameters.length > 0 && (
         <div>
-          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Parameters</h4>
+          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("parameters")}</h4>
           <ul className="mt-1 space-y-1 text-sm">
             {operation.parameters.map((parameter) => (
               <li key={`${parameter.in}-${parameter.name}`}>
                 <span className="font-mono font-medium">{parameter.name}</span>
                 {!parameter.required && <span className="text-xs text-slate-500">?</span>}
-                <span className="ms-2 text-xs text-slate-500">in {parameter.in}</span>
+                <span className="ms-2 text-xs text-slate-500">{t("in", { location: parameter.in })}</span>
                 {parameter.schema && (
                   <span className="ms-2 font-mono text-xs text-slate-600 dark:text-slate-300">
-                    {typeLabel(parameter.schema)}
+                    {typeLabel(parameter.schema, t)}
                   </span>
                 )}
                 {parameter.schema && constraints(parameter.schema) && (
@@ -233,15 +239,15 @@ function OperationView({ path, method, operation }: { path: string; method: stri
       {body && (
         <div>
           <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-            Body ({Object.keys(body.content).join(" or ")}){body.required ? "" : ", optional"}
+            {t(body.required ? "body" : "bodyOptional", { types: Object.keys(body.content).join(" | ") })}
           </h4>
           <div className="mt-1">
-            <SchemaView schema={Object.values(body.content)[0]!.schema} />
+            <SchemaView schema={Object.values(body.content)[0]!.schema} t={t} />
           </div>
         </div>
       )}
       <div>
-        <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Responses</h4>
+        <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("responses")}</h4>
         <dl className="mt-1 space-y-2 text-sm">
           {Object.entries(operation.responses).map(([status, response]) => {
             const schema = response.content?.["application/json"]?.schema
@@ -253,7 +259,7 @@ function OperationView({ path, method, operation }: { path: string; method: stri
                 </dt>
                 <dd className="space-y-1 text-slate-700 dark:text-slate-300">
                   <Text>{response.description}</Text>
-                  {schema && !isError && <SchemaView schema={schema} />}
+                  {schema && !isError && <SchemaView schema={schema} t={t} />}
                 </dd>
               </div>
             )
@@ -264,7 +270,8 @@ function OperationView({ path, method, operation }: { path: string; method: stri
   )
 }
 
-export function ApiReference({ document }: { document: OpenApiDocument }) {
+export async function ApiReference({ document }: { document: OpenApiDocument }) {
+  const t = await getTranslations("apiDocs")
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ path, method, operation: operation as Operation })),
   )
@@ -275,20 +282,21 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
     <div className="space-y-10">
       <section aria-labelledby="auth-heading" className="space-y-2 text-sm">
         <h2 id="auth-heading" className="text-xl font-semibold">
-          Authentication
+          {t("authentication")}
         </h2>
         <ul className="ms-5 list-disc space-y-1">
           <li>
-            <span className="font-medium">API token</span>:{" "}
-            <code className={CODE_CLASSES}>Authorization: Bearer …</code>. <Text>{schemes.apiToken?.description}</Text>
+            <span className="font-medium">{t("apiToken")}</span>:{" "}
+            <code className={CODE_CLASSES}>{"Authorization: Bearer …"}</code>.{" "}
+            <Text>{schemes.apiToken?.description}</Text>
           </li>
           <li>
-            <span className="font-medium">Session cookie</span>: <Text>{schemes.sessionCookie?.description}</Text>
+            <span className="font-medium">{t("sessionCookie")}</span>: <Text>{schemes.sessionCookie?.description}</Text>
           </li>
-          <li>Share and upload-request links carry their token in the path; no account is needed.</li>
+          <li>{t("linkTokens")}</li>
         </ul>
       </section>
-      <nav aria-label="Areas" className="text-sm">
+      <nav aria-label={t("areas")} className="text-sm">
         <ul className="flex flex-wrap gap-x-4 gap-y-1">
           {tags.map((tag) => (
             <li key={tag.name}>
@@ -299,12 +307,12 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
           ))}
           <li>
             <a href="#errors" className="underline">
-              Error codes
+              {t("errorCodes")}
             </a>
           </li>
           <li>
             <a href="#schemas" className="underline">
-              Schemas
+              {t("schemas")}
             </a>
           </li>
         </ul>
@@ -320,30 +328,31 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
           {operations
             .filter(({ operation }) => operation.tags.includes(tag.name))
             .map(({ path, method, operation }) => (
-              <OperationView key={`${method} ${path}`} path={path} method={method} operation={operation} />
+              <OperationView key={`${method} ${path}`} path={path} method={method} operation={operation} t={t} />
             ))}
         </section>
       ))}
       <section id="errors" aria-labelledby="errors-heading" className="scroll-mt-20 space-y-3">
         <h2 id="errors-heading" className="text-xl font-semibold">
-          Error codes
+          {t("errorCodes")}
         </h2>
         <p className="text-sm">
-          Every failure answers <code className={CODE_CLASSES}>{'{ "error": { "code", "message" } }'}</code>; each code
-          has one status.
+          {t.rich("errorBody", {
+            body: () => <code className={CODE_CLASSES}>{'{ "error": { "code", "message" } }'}</code>,
+          })}
         </p>
         <div className="overflow-x-auto">
           <table className="w-full text-start text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-start dark:border-slate-800">
                 <th scope="col" className="py-1 pe-3 text-start">
-                  Status
+                  {t("status")}
                 </th>
                 <th scope="col" className="py-1 pe-3 text-start">
-                  Code
+                  {t("code")}
                 </th>
                 <th scope="col" className="py-1 text-start">
-                  Meaning
+                  {t("meaning")}
                 </th>
               </tr>
             </thead>
@@ -363,7 +372,7 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
       </section>
       <section id="schemas" aria-labelledby="schemas-heading" className="scroll-mt-20 space-y-4">
         <h2 id="schemas-heading" className="text-xl font-semibold">
-          Schemas
+          {t("schemas")}
         </h2>
         {Object.entries(schemas)
           .filter(([name]) => name !== "ErrorCode")
@@ -371,7 +380,7 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
             <section key={name} id={`schema-${name}`} className="scroll-mt-20 space-y-1">
               <h3 className="font-mono font-semibold">{name}</h3>
               {schema.description && <p className="text-sm text-slate-600 dark:text-slate-400">{schema.description}</p>}
-              <SchemaView schema={schema} />
+              <SchemaView schema={schema} t={t} />
             </section>
           ))}
       </section>

@@ -64,6 +64,8 @@ export type Operation = {
   form?: boolean
   /** Request headers the route reads, by name, with what they carry. */
   headers?: Record<string, string>
+  /** Cookies the route reads (besides the session), by name. */
+  cookies?: Record<string, string>
   responses: Record<number, ResponseSpec>
   /** Codes this route answers beyond those every route of its kind may (see openapi.ts `baseErrors`). */
   errors: ErrorCode[]
@@ -74,6 +76,7 @@ type Details = {
   body?: z.ZodType
   form?: boolean
   headers?: Record<string, string>
+  cookies?: Record<string, string>
   errors?: ErrorCode[]
 } & { [status: number]: ResponseSpec }
 
@@ -88,8 +91,8 @@ export function api(
   details: Details,
 ): Omit<Operation, "tag"> {
   const [method, path] = route.split(" ") as [HttpMethod, string]
-  const { query, body, form, headers, errors = [], ...responses } = details
-  return { method, path, access, summary, query, body, form, headers, responses, errors }
+  const { query, body, form, headers, cookies, errors = [], ...responses } = details
+  return { method, path, access, summary, query, body, form, headers, cookies, responses, errors }
 }
 
 export const noContent = (description = "Done; no body."): BodilessResponse => ({ description })

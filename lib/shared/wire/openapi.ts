@@ -31,21 +31,17 @@ const JSON_SCHEMA_OPTIONS = {
 function toSchema(schema: z.ZodType): JsonObject {
   const id = wireRegistry.get(schema)?.id
   if (id) return { $ref: `${COMPONENT}${id}` }
-  const {
-    $schema,
-    $defs = {},
-    ...json
-  } = z.toJSONSchema(schema, {
-    ...JSON_SCHEMA_OPTIONS,
-    metadata: wireRegistry,
-  }) as JsonObject & { $defs?: JsonObject }
-  void $schema
-  for (const name of Object.keys($defs)) {
+  const json = z.toJSONSchema(schema, { ...JSON_SCHEMA_OPTIONS, metadata: wireRegistry }) as JsonObject
+  for (const name of Object.keys(json.$defs ?? {})) {
     // Only registered schemas should be extracted; anything else would dangle as a component.
     if (!NAMED_SCHEMAS.has(name)) throw new Error(`An unnamed shared schema (${name}) cannot be referenced`)
   }
-  return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', `"${COMPONENT}`)) as JsonObject
+  return JSON.parse(JSON.stringify(without(json, "$schema", "$defs")).replaceAll('"#/$defs/', `"${COMPONENT}`))
 }
+
+/** A copy without the keys that belong to a standalone JSON Schema, not to a schema inside OpenAPI. */
+const without = (object: JsonObject, ...keys: string[]): JsonObject =>
+  Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)))
 
 function componentSchemas(): Record<string, JsonObject> {
   const { schemas } = z.toJSONSchema(wireRegistry, {
@@ -53,10 +49,8 @@ function componentSchemas(): Record<string, JsonObject> {
     uri: (id) => `${COMPONENT}${id}`,
   }) as { schemas: Record<string, JsonObject> }
   const components: Record<string, JsonObject> = {}
-  for (const [id, { $schema, $id, ...schema }] of Object.entries(schemas)) {
-    void $schema
-    void $id
-    components[id] = { ...schema, description: NAMED_SCHEMAS.get(id)?.description }
+  for (const [id, schema] of Object.entries(schemas)) {
+    components[id] = { ...without(schema, "$schema", "$id"), description: NAMED_SCHEMAS.get(id)?.description }
   }
   // Each code with its status and meaning, straight from the catalogue.
   components.ErrorCode = {
@@ -134,10 +128,13 @@ function parametersOf(operation: Operation): JsonObject[] {
       parameters.push({ name, in: "query", required: required.includes(name), schema })
     }
   }
+  for (const [name, description] of Object.entries(operation.cookies ?? {})) {
+    parameters.push({ name, in: "cookie", required: false, description, schema: { type: "string" } })
+  }
   for (const [name, description] of Object.entries(operation.headers ?? {})) {
     parameters.push({
       name,
-      in: name.toLowerCase() === "cookie" ? "cookie" : "header",
+      in: "header",
       required: false,
       description,
       schema: { type: "string" },

@@ -138,7 +138,8 @@ export const downloadAllSchema = named(
 )
 export type DownloadAllWire = Wire<typeof downloadAllSchema>
 
-const UNLOCK_COOKIE = "The link's unlock cookie (set by POST /s/{token}/unlock) opens a link with a password."
+/** lib/shares.ts SHARE_UNLOCK_COOKIE: set by POST /s/{token}/unlock, it opens a link with a password. */
+const UNLOCK_COOKIE = { valet_share_unlock: "Set by POST /s/{token}/unlock: opens a link that has a password" }
 const keyOrRedirect = "302 to a fresh presigned GET; with `Accept: application/json`, the key as JSON instead"
 const linkErrors = ["password_required", "wrong_password", "share_revoked", "share_expired", "rate_limited"] as const
 
@@ -207,7 +208,7 @@ export const SHARE_LINK_OPERATIONS = area("Share links (recipients)", [
   api("POST /s/{token}/download-all", "link", "Count one download for the whole zip and get a ticket", {
     body: recipientAccessSchema,
     form: true,
-    headers: { Cookie: UNLOCK_COOKIE },
+    cookies: UNLOCK_COOKIE,
     200: downloadAllSchema,
     errors: [...linkErrors, "share_used_up"],
   }),
@@ -218,8 +219,8 @@ export const SHARE_LINK_OPERATIONS = area("Share links (recipients)", [
       "Download one file of a link (counted, unless within a ticket)",
       {
         ...(method === "POST" ? { body: recipientAccessSchema, form: true } : {}),
-        headers: { Cookie: UNLOCK_COOKIE, Accept: "application/json for the key as JSON" },
-        200: downloadKeySchema,
+        cookies: UNLOCK_COOKIE,
+        200: downloadKeySchema.describe("With `Accept: application/json`: the key as JSON"),
         302: redirect(keyOrRedirect),
         errors: [...linkErrors, "share_used_up", "storage_unavailable"],
       },
@@ -230,8 +231,8 @@ export const SHARE_LINK_OPERATIONS = area("Share links (recipients)", [
       "Preview one file inline (safe types only; never counted)",
       {
         ...(method === "POST" ? { body: recipientAccessSchema, form: true } : {}),
-        headers: { Cookie: UNLOCK_COOKIE, Accept: "application/json for the key as JSON" },
-        200: keySchema,
+        cookies: UNLOCK_COOKIE,
+        200: keySchema.describe("With `Accept: application/json`: the key as JSON"),
         302: redirect("302 to a short inline GET; with `Accept: application/json`, the key as JSON instead"),
         errors: [...linkErrors, "no_preview", "storage_unavailable"],
       },
