@@ -60,6 +60,8 @@ export type Operation = {
   tag: string
   query?: z.ZodObject
   body?: z.ZodType
+  /** The route reads the body only if one is sent (readOptionalJson); form routes always do. */
+  optionalBody?: boolean
   /** Also takes the share page's form (application/x-www-form-urlencoded) with the same fields. */
   form?: boolean
   /** Request headers the route reads, by name, with what they carry. */
@@ -74,6 +76,7 @@ export type Operation = {
 type Details = {
   query?: z.ZodObject
   body?: z.ZodType
+  optionalBody?: boolean
   form?: boolean
   headers?: Record<string, string>
   cookies?: Record<string, string>
@@ -91,8 +94,8 @@ export function api(
   details: Details,
 ): Omit<Operation, "tag"> {
   const [method, path] = route.split(" ") as [HttpMethod, string]
-  const { query, body, form, headers, cookies, errors = [], ...responses } = details
-  return { method, path, access, summary, query, body, form, headers, cookies, responses, errors }
+  const { query, body, optionalBody, form, headers, cookies, errors = [], ...responses } = details
+  return { method, path, access, summary, query, body, optionalBody, form, headers, cookies, responses, errors }
 }
 
 export const noContent = (description = "Done; no body."): BodilessResponse => ({ description })

@@ -170,7 +170,7 @@ function operationObject(operation: Operation): JsonObject {
     ...(body
       ? {
           requestBody: {
-            required: !operation.body!.safeParse(undefined).success,
+            required: !(operation.optionalBody || operation.form || operation.body!.safeParse(undefined).success),
             content: {
               "application/json": { schema: body },
               ...(operation.form ? { "application/x-www-form-urlencoded": { schema: body } } : {}),

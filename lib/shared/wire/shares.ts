@@ -180,6 +180,7 @@ export const SHARE_OPERATIONS = area("Shares", [
   }),
   api("POST /api/files/{id}/shares", "user", "A link to one file (the one-file form of POST /api/shares)", {
     body: createShareSchema,
+    optionalBody: true,
     201: z.strictObject({ share: createdShareSchema }),
     errors: ["share_expiry_too_long"],
   }),
