@@ -1,4 +1,6 @@
-type Day = { day: string; uploads: number; downloads: number }
+import type { OverviewWire } from "@/lib/shared/wire/admin"
+
+type Day = OverviewWire["days"][number]
 
 const WIDTH = 640
 const HEIGHT = 180

@@ -9,16 +9,9 @@ import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { formatBytes } from "@/lib/shared/upload-layout"
+import type { AdminFileWire } from "@/lib/shared/wire/admin"
 
-export type AdminFileView = {
-  id: string
-  name: string
-  size: number
-  type: string
-  createdAt: string
-  owner: { email: string }
-  activeShares: number
-}
+export type AdminFileView = AdminFileWire
 
 /** Every user's files; deleting one removes the object and revokes its links, as for its owner. */
 export function AdminFilesTable({ files }: { files: AdminFileView[] }) {

@@ -8,19 +8,9 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import type { ShareState } from "@/lib/share-state"
+import type { AdminShareWire } from "@/lib/shared/wire/admin"
 
-export type AdminShareView = {
-  id: string
-  state: ShareState
-  owner: { id: string; email: string }
-  fileName: string | null
-  expiresAt: string | null
-  maxDownloads: number | null
-  downloads: number
-  hasPassword: boolean
-  createdAt: string
-}
+export type AdminShareView = AdminShareWire
 
 /** Every user's links; revoke one, or tick several and revoke them in one all-or-nothing request. */
 export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {

@@ -9,21 +9,9 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { formatBytes } from "@/lib/shared/upload-layout"
+import type { AdminUserWire } from "@/lib/shared/wire/admin"
 
-export type AdminUserView = {
-  id: string
-  email: string
-  name: string | null
-  role: "USER" | "ADMIN"
-  disabled: boolean
-  createdAt: string
-  files: number
-  usedBytes: number
-  quotaBytes: number
-  hasCustomQuota: boolean
-  activeShares: number
-  twoFactorEnabled: boolean
-}
+export type AdminUserView = AdminUserWire
 
 type Change = {
   user: AdminUserView

@@ -7,16 +7,10 @@ import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import type { ApiTokenWire } from "@/lib/shared/wire/account"
 
-/** A token as the page shows it; dates are ISO strings so they cross the server/client boundary as-is. */
-export type ApiTokenView = {
-  id: string
-  name: string
-  prefix: string
-  createdAt: string
-  expiresAt: string | null
-  lastUsedAt: string | null
-}
+/** A token as the page shows it (lib/shared/wire/account.ts); dates are ISO strings. */
+export type ApiTokenView = ApiTokenWire
 
 const WIDE_ONLY = "max-sm:hidden"
 

@@ -3,8 +3,9 @@
 import { useEffect, useRef } from "react"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
+import type { NewApiTokenWire } from "@/lib/shared/wire/account"
 
-export type NewApiToken = { id: string; name: string; secret: string }
+export type NewApiToken = Pick<NewApiTokenWire, "id" | "name" | "secret">
 
 /** The one and only time a token's secret is on screen: the server keeps just its hash. */
 export function NewApiTokenSecret({

@@ -13,6 +13,7 @@ import { uploadPartBytes } from "@/components/azure-block-upload"
 import { pluralize, useUploaderStrings } from "@/components/file-uploader-strings"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 import { partLayout } from "@/lib/shared/upload-layout"
+import type { UploadGrantWire } from "@/lib/shared/wire/uploads"
 
 /** What the server told the browser about uploads (from lib/env, rendered into the page). */
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
@@ -49,16 +50,7 @@ export type StoredFile = { id: string; name: string }
 type FileFacts = Pick<UppyFile<ValetMeta, Record<string, never>>, "name" | "size" | "type">
 
 /** `storage`: which protocol the keys speak; the grant's headers already carry what a PUT needs. */
-type UploadGrant =
-  | {
-      id: string
-      multipart: false
-      url: string
-      method: "PUT"
-      headers: Record<string, string>
-      storage: "s3" | "azure"
-    }
-  | { id: string; multipart: true; partSize: number; partCount: number; storage: "s3" | "azure" }
+type UploadGrant = UploadGrantWire
 
 /** Parallel requests to storage across files and parts (Uppy's `limit`). */
 const PARALLEL_REQUESTS = 6

@@ -8,6 +8,7 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import type { CreatedSharesResponseWire } from "@/lib/shared/wire/shares"
 
 const HOUR = 60 * 60
 const DAY = 24 * HOUR
@@ -114,7 +115,7 @@ export function ShareDialog({
         body: JSON.stringify(body),
       })
       if (response.ok) {
-        const { share } = (await response.json()) as { share: { url: string; sentTo?: string[] } }
+        const { share } = (await response.json()) as CreatedSharesResponseWire
         setCreated(share.url)
         setSentTo(share.sentTo ?? [])
         await loadShares()

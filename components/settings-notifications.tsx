@@ -13,8 +13,9 @@ import {
   type WebhookEvent,
   type WebhookSummary,
 } from "@/lib/shared/webhooks"
+import type { NotificationSettings } from "@/lib/shared/wire/account"
 
-export type NotificationToggles = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }
+export type NotificationToggles = NotificationSettings
 
 const TOGGLES: { key: keyof NotificationToggles; label: string; hint: string }[] = [
   {

@@ -8,6 +8,7 @@ import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { PasswordField, TextField } from "@/components/ui/text-field"
+import type { RecoveryCodesWire, TotpEnrolmentWire } from "@/lib/shared/wire/account"
 
 type Step = { kind: "idle" } | { kind: "enrolling"; secret: string; uri: string } | { kind: "codes"; codes: string[] }
 
@@ -34,7 +35,7 @@ export function TwoFactorSettings({
     const result = await sendJson("POST", "/api/account/totp")
     setPending(false)
     if (!result.ok) return setError(failureMessage(result.failure))
-    const { secret, uri } = (await result.response.json()) as { secret: string; uri: string }
+    const { secret, uri } = (await result.response.json()) as TotpEnrolmentWire
     setStep({ kind: "enrolling", secret, uri })
   }
 
@@ -45,7 +46,7 @@ export function TwoFactorSettings({
     const result = await sendJson("POST", "/api/account/totp/confirm", { code: code.replace(/\s/g, "") })
     setPending(false)
     if (!result.ok) return setError(failureMessage(result.failure))
-    const { recoveryCodes } = (await result.response.json()) as { recoveryCodes: string[] }
+    const { recoveryCodes } = (await result.response.json()) as RecoveryCodesWire
     setCode("")
     setStep({ kind: "codes", codes: recoveryCodes })
   }

@@ -6,8 +6,9 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
+import type { ShareRecipientsWire } from "@/lib/shared/wire/shares"
 
-type Panel = { recipients: { email: string; sentAt: string }[]; notifyDownloads: boolean; notifyExpiry: boolean }
+type Panel = ShareRecipientsWire
 
 async function fetchPanel(shareId: string): Promise<Panel | undefined> {
   const response = await fetch(`/api/shares/${encodeURIComponent(shareId)}/recipients`).catch(() => undefined)

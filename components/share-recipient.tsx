@@ -6,11 +6,13 @@ import { Button } from "@/components/ui/button"
 import { FileTypeIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import type { ErrorCode } from "@/lib/shared/error-codes"
+import type { ApiErrorBody, ErrorCode } from "@/lib/shared/error-codes"
 import { previewKindOf } from "@/lib/shared/previews"
 import { formatBytes } from "@/lib/shared/upload-layout"
+import type { ShareFileWire } from "@/lib/shared/wire/shares"
+import type { DownloadKeyWire } from "@/lib/shared/wire/shares"
 
-type ShareFile = { id: string; name: string; size: number; type: string }
+type ShareFile = ShareFileWire
 
 type Props = {
   token: string
@@ -41,9 +43,7 @@ async function fetchKey(token: string, fileId: string, kind: "preview" | "downlo
     body: "{}",
   })
   const body = (await response.json().catch(() => null)) as
-    | { url: string; remainingDownloads?: number | null; error?: undefined }
-    | { error: { code: ErrorCode; message: string } }
-    | null
+    (DownloadKeyWire & { error?: undefined }) | ApiErrorBody | null
   if (!response.ok || !body || body.error) {
     const code = body?.error?.code ?? "internal_error"
     throw new ZipError(

@@ -1,8 +1,9 @@
 "use client"
 
 import { makeZip, predictLength } from "client-zip"
-import type { ErrorCode } from "@/lib/shared/error-codes"
+import type { ApiErrorBody, ErrorCode } from "@/lib/shared/error-codes"
 import { zipEntryNames } from "@/lib/shared/zip-names"
+import type { DownloadAllWire, DownloadKeyWire } from "@/lib/shared/wire/shares"
 
 /**
  * "Download all" made in the browser: the app counts the zip as one download and hands back a
@@ -16,8 +17,7 @@ import { zipEntryNames } from "@/lib/shared/zip-names"
  *    large blobs) before it is saved — the only path whose memory grows with the zip.
  */
 
-type ZipFile = { id: string; name: string; size: number }
-type Started = { ticket: string; files: ZipFile[]; remainingDownloads: number | null }
+type Started = DownloadAllWire
 export type ZipProgress = { filesDone: number; fileCount: number; bytesDone: number; bytesTotal: number }
 export type ZipResult = { remainingDownloads: number | null; sink: "file-picker" | "service-worker" | "blob" }
 
@@ -33,7 +33,7 @@ export class ZipError extends Error {
 const JSON_HEADERS = { accept: "application/json", "content-type": "application/json" }
 
 async function failure(response: Response): Promise<ZipError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code: ErrorCode; message: string } } | null
+  const body = (await response.json().catch(() => null)) as Partial<ApiErrorBody> | null
   return new ZipError(body?.error?.code ?? "internal_error", body?.error?.message ?? `HTTP ${response.status}`)
 }
 
@@ -138,7 +138,7 @@ export async function downloadAll(
         body: JSON.stringify({ ticket: started.ticket }),
       })
       if (!keyResponse.ok) throw await failure(keyResponse)
-      const { url } = (await keyResponse.json()) as { url: string }
+      const { url } = (await keyResponse.json()) as DownloadKeyWire
       const object = await fetch(url, { referrerPolicy: "no-referrer" })
       if (!object.ok || !object.body)
         throw new ZipError("storage", `Storage answered ${object.status} for ${file.name}`)

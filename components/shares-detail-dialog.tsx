@@ -9,28 +9,10 @@ import { FormattedDate } from "@/components/ui/formatted-date"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
-import type { ShareState } from "@/lib/shares"
+import type { ShareDetailWire, ShareEventWire } from "@/lib/shared/wire/shares"
 
-type Detail = {
-  id: string
-  url: string | null
-  title: string | null
-  message: string | null
-  state: ShareState
-  files: { id: string; name: string; size: number; type: string }[]
-  maxDownloads: number | null
-  downloads: number
-  hasPassword: boolean
-  expiresAt: string | null
-}
-type ShareEventView = {
-  id: string
-  at: string
-  kind: "view" | "preview" | "download" | "download_all"
-  fileId: string | null
-  ip: string
-  userAgent: string | null
-}
+type Detail = ShareDetailWire["share"]
+type ShareEventView = ShareEventWire
 
 const KIND_LABELS: Record<ShareEventView["kind"], string> = {
   view: "Opened the page",
@@ -39,7 +21,7 @@ const KIND_LABELS: Record<ShareEventView["kind"], string> = {
   download_all: "Downloaded all (zip)",
 }
 
-type DetailResult = { share: Detail; events: ShareEventView[]; nextCursor: string | null } | { error: string }
+type DetailResult = ShareDetailWire | { error: string }
 
 async function fetchDetail(shareId: string, after?: string): Promise<DetailResult> {
   const search = new URLSearchParams({ limit: "50", ...(after ? { cursor: after } : {}) })

@@ -8,23 +8,10 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
-import type { ShareState } from "@/lib/share-state"
+import type { OwnShareWire, ShareState } from "@/lib/shared/wire/shares"
 
-/** A share as the browser gets it: dates as ISO strings; its URL only for its owner. */
-export type ShareView = {
-  id: string
-  title?: string | null
-  url?: string | null
-  files?: { id: string; name: string }[]
-  fileId: string | null
-  fileName: string | null
-  state: ShareState
-  expiresAt: string | null
-  maxDownloads: number | null
-  downloads: number
-  hasPassword: boolean
-  createdAt: string
-}
+/** A link in its owner's list, as the browser gets it (lib/shared/wire/shares.ts). */
+export type ShareView = OwnShareWire
 
 const STATE_LABELS: Record<ShareState, { text: string; classes: string }> = {
   active: { text: "Active", classes: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950/40 dark:text-emerald-300" },

@@ -11,6 +11,7 @@ import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { useApiErrorMessage } from "@/components/use-api-error-message"
 import { readApiFailure } from "@/lib/shared/api-client"
 import { GIB, MIB } from "@/lib/shared/upload-layout"
+import type { CreatedUploadRequestWire } from "@/lib/shared/wire/upload-requests"
 
 const EXPIRY_PRESETS = [
   { label: "day", seconds: 86_400 },
@@ -62,7 +63,7 @@ export function UploadRequestCreateForm({ maxFileSizeCap }: { maxFileSizeCap: nu
         setError(errorMessage(await readApiFailure(response)))
         return
       }
-      const { uploadRequest } = (await response.json()) as { uploadRequest: { title: string; url: string } }
+      const { uploadRequest } = (await response.json()) as CreatedUploadRequestWire
       setCreated(uploadRequest)
       // Every field, the password included: a second click must not make a duplicate link.
       formElement.reset()

@@ -8,6 +8,7 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
 import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/shared/api-client"
 import { UPLOAD_SESSION_HEADER } from "@/lib/shared/validations/upload-requests"
+import type { UploadSessionResponseWire } from "@/lib/shared/wire/upload-requests"
 
 type Props = {
   token: string
@@ -48,7 +49,7 @@ export function UploadRequestSender({
         body: JSON.stringify({ password: draft }),
       })
       if (response.ok) {
-        const { session: unlocked } = (await response.json()) as { session: { token: string } }
+        const { session: unlocked } = (await response.json()) as UploadSessionResponseWire
         setSession(unlocked.token)
         return
       }

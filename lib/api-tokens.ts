@@ -3,8 +3,11 @@ import { recordAction } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
+import type { ApiTokenSummary } from "@/lib/shared/wire/account"
 import { isResourceId } from "@/lib/shared/validations/text"
 import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
+
+export type { ApiTokenSummary }
 
 /** Recognisable in logs and by secret scanners; 32 random bytes follow. */
 export const API_TOKEN_PREFIX = "vlt_"
@@ -15,15 +18,6 @@ export const MAX_ACTIVE_TOKENS_PER_USER = 50
 const LAST_USED_PRECISION_MS = 60_000
 
 const TOKEN_SELECT = { id: true, name: true, prefix: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const
-
-export type ApiTokenSummary = {
-  id: string
-  name: string
-  prefix: string
-  createdAt: Date
-  expiresAt: Date | null
-  lastUsedAt: Date | null
-}
 
 // The secret carries 256 bits of entropy, so a fast hash is enough: there is nothing to brute-force.
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import { ZodError } from "zod"
 import { ERROR_CODES, type ApiErrorBody, type ErrorCode } from "@/lib/shared/error-codes"
 import { formatBytes } from "@/lib/shared/upload-layout"
+import type { ValidationIssue } from "@/lib/shared/wire/errors"
 import { currentRequestId, getLog, redactUrlQueries } from "@/lib/log"
 
 export type { ApiErrorBody, ErrorCode }
@@ -31,7 +32,7 @@ export function errorResponse(
   status: number,
   code: ErrorCode,
   message: string,
-  extra?: { issues?: unknown; headers?: Record<string, string> },
+  extra?: { issues?: ValidationIssue[]; headers?: Record<string, string> },
 ) {
   const body: ApiErrorBody = {
     error: { code, message, ...(extra?.issues === undefined ? {} : { issues: extra.issues }) },

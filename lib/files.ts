@@ -6,7 +6,7 @@ import { notFound } from "@/lib/errors"
 import { activeShareWhere } from "@/lib/share-state"
 import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import type { FileSummary } from "@/lib/uploads"
+import type { FileListItem, FileSummary } from "@/lib/shared/wire/files"
 import type { ListFilesQuery } from "@/lib/shared/validations/files"
 import { isResourceId } from "@/lib/shared/validations/text"
 
@@ -28,8 +28,7 @@ const toSummary = (file: {
   createdAt: file.createdAt,
 })
 
-/** `fromRequest`: the upload request the file arrived through, when someone sent it to the owner. */
-export type FileListItem = FileSummary & { activeShares: number; fromRequest: { id: string; title: string } | null }
+export type { FileListItem }
 
 // The id breaks ties, so every order is total and a cursor page never repeats or skips a file.
 const FILE_ORDERS = {

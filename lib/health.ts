@@ -1,8 +1,9 @@
 import { getDb } from "@/lib/db"
 import { checkStorage } from "@/lib/storage"
+import type { HealthReport } from "@/lib/shared/wire/system"
 
-export type DependencyState = "ok" | "unavailable"
-export type HealthReport = { database: DependencyState; storage: DependencyState }
+export type { HealthReport }
+export type DependencyState = HealthReport["database"]
 
 /** A check that hangs (a blackholed host) counts as down instead of holding the request. */
 const CHECK_TIMEOUT_MS = 3000

@@ -16,6 +16,7 @@ import { consumeRateLimit } from "@/lib/rate-limit"
 import { isResourceId } from "@/lib/shared/validations/text"
 import type { ShareRecipientsInput } from "@/lib/shared/validations/notifications"
 import { emitWebhookEvent } from "@/lib/webhooks/webhooks"
+import type { NotificationSettings } from "@/lib/shared/wire/account"
 
 /**
  * Owner notifications (mail, each switchable per user and per link) and the webhook events of the
@@ -328,7 +329,7 @@ export async function listShareRecipients(
   }
 }
 
-export type NotificationSettings = { notifyDownloads: boolean; notifyUploadRequests: boolean; notifyExpiry: boolean }
+export type { NotificationSettings }
 
 export async function getNotificationSettings(user: { id: string }): Promise<NotificationSettings> {
   return getDb().user.findUniqueOrThrow({

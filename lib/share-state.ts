@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db"
 import type { Prisma } from "@/lib/generated/prisma/client"
+import type { ShareState } from "@/lib/shared/wire/shares"
 
 /**
  * The state machine of a link, in its two forms: `shareStateOf` for a row in hand and
@@ -7,7 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client"
  * than active never goes back to active (revokedAt is never cleared, expiry and limit are fixed,
  * downloads only grow). tests/db/share-state.test.ts checks on PostgreSQL that both forms agree.
  */
-export type ShareState = "active" | "expired" | "used_up" | "revoked"
+export type { ShareState }
 
 /**
  * The columns a link's state depends on. Deleting a file revokes every link holding it; a link

@@ -14,31 +14,10 @@ import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage
 import type { CreateShareInput, UpdateShareInput } from "@/lib/shared/validations/shares"
 import { isResourceId } from "@/lib/shared/validations/text"
 import { activeShareWhere, shareStateOf, type ShareState } from "@/lib/share-state"
+import type { ShareFileSummary, ShareSummary } from "@/lib/shared/wire/shares"
 import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
 
-export type { ShareState }
-
-/** One file of a link, as its owner and its recipients see it. */
-export type ShareFileSummary = { id: string; name: string; size: number; type: string }
-
-/** A share as its owner sees it; never its token (only the hash is stored). */
-export type ShareSummary = {
-  id: string
-  title: string | null
-  message: string | null
-  /** The first file (the only one of a one-file link); null once the link holds none. */
-  fileId: string | null
-  fileName: string | null
-  files: ShareFileSummary[]
-  totalSize: number
-  state: ShareState
-  expiresAt: Date | null
-  maxDownloads: number | null
-  downloads: number
-  hasPassword: boolean
-  createdAt: Date
-  revokedAt: Date | null
-}
+export type { ShareFileSummary, ShareState, ShareSummary }
 
 /** What the public share page may show about a link. */
 export type PublicShare =

@@ -12,13 +12,14 @@ import { GIB } from "@/lib/shared/upload-layout"
 import type { CreateUploadRequestInput } from "@/lib/shared/validations/upload-requests"
 import { isResourceId } from "@/lib/shared/validations/text"
 import { hashToken, isTokenShaped, mintToken } from "@/lib/tokens"
+import type { UploadRequestState, UploadRequestSummary } from "@/lib/shared/wire/upload-requests"
 
 const DEFAULT_EXPIRY_SECONDS = 7 * 24 * 60 * 60
 const DEFAULT_TOTAL_SIZE = 5 * GIB
 
 export const uploadRequestUrl = (token: string) => new URL(`/r/${token}`, getEnv().APP_URL).toString()
 
-export type UploadRequestState = "open" | "expired" | "closed"
+export type { UploadRequestState }
 
 const stateOf = (request: { closedAt: Date | null; expiresAt: Date | null }, now = new Date()): UploadRequestState =>
   request.closedAt ? "closed" : request.expiresAt && request.expiresAt <= now ? "expired" : "open"
@@ -40,7 +41,7 @@ const REQUEST_SELECT = {
 
 type RequestRow = Prisma.UploadRequestGetPayload<{ select: typeof REQUEST_SELECT }>
 
-function toSummary(request: RequestRow, received: { files: number; bytes: number }) {
+function toSummary(request: RequestRow, received: { files: number; bytes: number }): UploadRequestSummary {
   return {
     id: request.id,
     title: request.title,
@@ -58,7 +59,7 @@ function toSummary(request: RequestRow, received: { files: number; bytes: number
   }
 }
 
-export type UploadRequestSummary = ReturnType<typeof toSummary>
+export type { UploadRequestSummary }
 
 /** Files (and bytes) an upload request has received and verified. */
 async function receivedBy(requestIds: string[]) {

@@ -8,18 +8,11 @@ import { enqueueMail } from "@/lib/mail/outbox"
 import { appLink, changeEmailMail, emailChangeNoticeMail, passwordChangedMail } from "@/lib/mail/templates"
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { enforceRateLimits, RATE_LIMITS } from "@/lib/rate-limit"
+import type { AccountOverview } from "@/lib/shared/wire/account"
 
 /** What the settings page and GET /api/account show about the signed-in account. */
-export type AccountOverview = {
-  id: string
-  email: string
-  name: string | null
-  role: "USER" | "ADMIN"
-  emailVerified: boolean
-  hasPassword: boolean
-  twoFactorEnabled: boolean
-  quota: { usedBytes: number; quotaBytes: number }
-}
+
+export type { AccountOverview }
 
 export async function getAccountOverview(userId: string): Promise<AccountOverview> {
   const db = getDb()

@@ -2,25 +2,9 @@ import { getDb } from "@/lib/db"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { AdminAuditQuery } from "@/lib/shared/validations/admin"
 import { cursorArgs, pageOf } from "@/lib/admin/paging"
+import type { AuditRow } from "@/lib/shared/wire/admin"
 
-export type AuditRow = {
-  id: string
-  createdAt: Date
-  action: string
-  actor: { id: string; email: string; name: string | null } | null
-  via: string | null
-  method: string | null
-  objectKey: string | null
-  expiresAt: Date | null
-  uploadId: string | null
-  fileId: string | null
-  details: Prisma.JsonValue
-  /**
-   * What the event is about in words: the file's name (from the event, the file, or the upload
-   * that made it), else the link, token or request it names. Null when there is nothing to name.
-   */
-  subject: string | null
-}
+export type { AuditRow }
 
 function auditWhere(query: AdminAuditQuery): Prisma.AuditEventWhereInput {
   const user = query.user
@@ -56,7 +40,9 @@ const detailText = (details: Prisma.JsonValue, key: string): string | undefined 
 }
 
 /** Names for a page of events: two queries, however many rows. */
-async function withSubjects(rows: Omit<AuditRow, "subject">[]): Promise<AuditRow[]> {
+async function withSubjects(
+  rows: (Omit<AuditRow, "subject" | "details"> & { details: Prisma.JsonValue })[],
+): Promise<AuditRow[]> {
   const present = (values: (string | null)[]) => [...new Set(values.filter((value): value is string => Boolean(value)))]
   const fileIds = present(rows.map((row) => row.fileId))
   const uploadIds = present(rows.map((row) => row.uploadId))

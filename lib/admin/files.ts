@@ -2,16 +2,9 @@ import { getDb } from "@/lib/db"
 import { activeShareWhere } from "@/lib/share-state"
 import type { AdminFilesQuery } from "@/lib/shared/validations/admin"
 import { contains, cursorArgs, pageOf } from "@/lib/admin/paging"
+import type { AdminFileRow } from "@/lib/shared/wire/admin"
 
-export type AdminFileRow = {
-  id: string
-  name: string
-  size: number
-  type: string
-  createdAt: Date
-  owner: { id: string; email: string }
-  activeShares: number
-}
+export type { AdminFileRow }
 
 /** Every file of every user, newest first, filtered by owner email, name and size range. */
 export async function listAllFiles(

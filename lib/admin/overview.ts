@@ -1,18 +1,10 @@
 import { getDb } from "@/lib/db"
 import { activeShareWhere } from "@/lib/share-state"
+import type { Overview } from "@/lib/shared/wire/admin"
 
 export const OVERVIEW_DAYS = 14
 
-export type Overview = {
-  users: number
-  disabledUsers: number
-  files: number
-  bytesStored: number
-  activeShares: number
-  keysMinted24h: number
-  /** One entry per UTC day, oldest first, the last being today. */
-  days: { day: string; uploads: number; downloads: number }[]
-}
+export type { Overview }
 
 /** The numbers on top of the console and the uploads/downloads per day for its chart. */
 export async function getOverview(now = new Date()): Promise<Overview> {

@@ -3,11 +3,12 @@ import { recordAction } from "@/lib/audit"
 import { getDb } from "@/lib/db"
 import { notFound } from "@/lib/errors"
 import { shareStateWhere } from "@/lib/share-state"
-import { SHARE_SUMMARY_SELECT, toShareSummary, type ShareSummary } from "@/lib/shares"
+import { SHARE_SUMMARY_SELECT, toShareSummary } from "@/lib/shares"
 import type { AdminSharesQuery } from "@/lib/shared/validations/admin"
 import { contains, cursorArgs, pageOf } from "@/lib/admin/paging"
+import type { AdminShareRow } from "@/lib/shared/wire/admin"
 
-export type AdminShareRow = ShareSummary & { owner: { id: string; email: string } }
+export type { AdminShareRow }
 
 /** Every share of every user, newest first, filtered by state, owner email and file name. */
 export async function listAllShares(

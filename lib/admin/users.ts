@@ -9,22 +9,9 @@ import type { RegisterInput } from "@/lib/shared/validations/auth"
 import type { AdminUpdateUserInput } from "@/lib/shared/validations/admin"
 import { isResourceId } from "@/lib/shared/validations/text"
 import { contains, cursorArgs, pageOf, type Page } from "@/lib/admin/paging"
+import type { AdminUserRow } from "@/lib/shared/wire/admin"
 
-export type AdminUserRow = {
-  id: string
-  email: string
-  name: string | null
-  role: "USER" | "ADMIN"
-  disabled: boolean
-  createdAt: Date
-  files: number
-  usedBytes: number
-  /** The effective allowance: the user's own, or the server default. */
-  quotaBytes: number
-  hasCustomQuota: boolean
-  activeShares: number
-  twoFactorEnabled: boolean
-}
+export type { AdminUserRow }
 
 /** Every account, oldest first (the first admin on top), with what it stores and shares. */
 export async function listUsers(

@@ -1,13 +1,12 @@
 import { z } from "zod"
 import { isErrorCode, type ErrorCode } from "@/lib/shared/error-codes"
+import { errorBodySchema, type ValidationIssue } from "@/lib/shared/wire/errors"
 
 /** The error body every Valet route answers with (lib/errors.ts), as the browser receives it. */
+// The documented error body, read leniently: a newer server may answer a code (or a field) this
+// build does not know yet, and the message is still worth showing.
 const apiErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
+  error: errorBodySchema.shape.error.extend({ code: z.string() }).loose(),
 })
 
 export type ApiFailure = {
@@ -15,7 +14,7 @@ export type ApiFailure = {
   /** A catalogued code; `unexpected_response` when the body is not ours or names a code this build does not know; `network_error` when no answer came. */
   code: ErrorCode | "unexpected_response" | "network_error"
   message: string
-  issues: { path: string; message: string }[]
+  issues: ValidationIssue[]
   /** Seconds from a 429's Retry-After header. */
   retryAfterSeconds?: number
 }

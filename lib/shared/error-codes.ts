@@ -100,5 +100,5 @@ export const errorStatus = (code: ErrorCode): number => ERROR_CODES[code].status
 /** Whether a code read off the wire is one this build knows (a newer server may answer others). */
 export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code)
 
-/** The error body every Valet route answers with. */
-export type ApiErrorBody = { error: { code: ErrorCode; message: string; issues?: unknown } }
+/** The error body every Valet route answers with (its schema: lib/shared/wire/errors.ts). */
+export type { ApiErrorBody } from "@/lib/shared/wire/errors"

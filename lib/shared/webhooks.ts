@@ -10,25 +10,4 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 /** What "send a test" delivers; not subscribable. */
 export const WEBHOOK_TEST_EVENT = "webhook.test"
 
-export type WebhookSummary = {
-  id: string
-  url: string
-  events: WebhookEvent[]
-  createdAt: string
-  failingSince: string | null
-  pausedAt: string | null
-}
-
-export type WebhookAttemptSummary = { at: string; statusCode: number | null; latencyMs: number; error: string | null }
-
-export type WebhookDeliverySummary = {
-  id: string
-  eventId: string
-  type: string
-  status: "pending" | "delivered" | "failed"
-  attempts: number
-  createdAt: string
-  deliveredAt: string | null
-  nextAttemptAt: string | null
-  log: WebhookAttemptSummary[]
-}
+export type { WebhookAttemptSummary, WebhookDeliverySummary, WebhookSummary } from "@/lib/shared/wire/webhooks"

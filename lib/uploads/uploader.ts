@@ -1,6 +1,10 @@
 import type { AuthUser } from "@/lib/auth"
 import { type AuditActor } from "@/lib/audit"
 import { getEnv } from "@/lib/env"
+import type { FileSummary } from "@/lib/shared/wire/files"
+import type { UploadGrant } from "@/lib/shared/wire/uploads"
+
+export type { FileSummary, UploadGrant }
 
 /** Grants per user per window, from the environment (default 300 per 10 minutes). */
 export const uploadGrantLimit = (env = getEnv()) => ({
@@ -17,24 +21,6 @@ export const uploadRequestGrantLimit = (maxFiles: number) => ({
 })
 /** A single PUT may land a little after its URL expired (a slow upload that started in time). */
 export const SINGLE_UPLOAD_GRACE_SECONDS = 15 * 60
-
-export type FileSummary = { id: string; name: string; size: number; type: string; createdAt: Date }
-
-/**
- * `storage` tells the browser which protocol its keys speak: on Azure a part answers without an
- * ETag (Put Block), so the uploader reports the block id instead.
- */
-export type UploadGrant =
-  | {
-      id: string
-      multipart: false
-      url: string
-      method: "PUT"
-      headers: Record<string, string>
-      expiresAt: Date
-      storage: "s3" | "azure"
-    }
-  | { id: string; multipart: true; partSize: number; partCount: number; expiresAt: Date; storage: "s3" | "azure" }
 
 /**
  * Who acts on an upload: its signed-in owner, or someone without an account sending files into

@@ -191,6 +191,7 @@ describe("access to every API route", () => {
     ).toEqual([
       "GET auth/[...nextauth]",
       "GET health",
+      "GET openapi.json",
       "POST auth/[...nextauth]",
       "POST confirm-email",
       "POST invites/accept",

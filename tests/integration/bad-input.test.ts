@@ -33,8 +33,8 @@ const PUBLIC_JSON_ROUTES = new Set([
   "invites/accept",
 ])
 
-/** Routes whose input is not Valet's JSON: next-auth's own form posts, and a health probe with none. */
-const NOT_JSON_ROUTES = new Set(["auth/[...nextauth]", "health"])
+/** Routes whose input is not Valet's JSON: next-auth's own form posts, and a health probe and the API document with none. */
+const NOT_JSON_ROUTES = new Set(["auth/[...nextauth]", "health", "openapi.json"])
 
 type BodyReader = "required" | "optional" | "none"
 type Endpoint = { route: string; method: Method; handler: Handler; reads: BodyReader; key: string }

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server"
 import { MySharesList } from "@/components/shares-my-list"
 import { requirePageUser } from "@/lib/auth"
 import { listShares } from "@/lib/shares"
+import { ownShareSchema } from "@/lib/shared/wire/shares"
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("shares"))("title") }
@@ -12,11 +13,7 @@ export default async function SharesPage() {
   const account = await requirePageUser("/shares")
   const t = await getTranslations("shares")
   const shares = await listShares({ ...account, via: "session" })
-  const views = shares.map((share) => ({
-    ...share,
-    expiresAt: share.expiresAt?.toISOString() ?? null,
-    createdAt: share.createdAt.toISOString(),
-  }))
+  const views = shares.map((share) => ownShareSchema.encode(share))
   return (
     <div className="space-y-8">
       <header className="space-y-2">

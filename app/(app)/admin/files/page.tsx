@@ -4,6 +4,7 @@ import { AdminFilesTable } from "@/components/admin-files-table"
 import { listAllFiles } from "@/lib/admin/files"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
+import { adminFileSchema } from "@/lib/shared/wire/admin"
 
 export const metadata: Metadata = { title: "Files · Admin" }
 
@@ -54,7 +55,7 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
       {files.length === 0 ? (
         <p className="text-sm text-slate-500 dark:text-slate-400">No file matches.</p>
       ) : (
-        <AdminFilesTable files={files.map((file) => ({ ...file, createdAt: file.createdAt.toISOString() }))} />
+        <AdminFilesTable files={files.map((file) => adminFileSchema.encode(file))} />
       )}
       <PageLinks
         first={query.cursor ? pageHref("/admin/files", filters) : undefined}

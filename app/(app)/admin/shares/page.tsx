@@ -4,6 +4,7 @@ import { AdminSharesTable } from "@/components/admin-shares-table"
 import { listAllShares } from "@/lib/admin/shares"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
+import { adminShareSchema } from "@/lib/shared/wire/admin"
 
 export const metadata: Metadata = { title: "Shares · Admin" }
 
@@ -49,13 +50,7 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
       {shares.length === 0 ? (
         <p className="text-sm text-slate-500 dark:text-slate-400">No link matches.</p>
       ) : (
-        <AdminSharesTable
-          shares={shares.map((share) => ({
-            ...share,
-            expiresAt: share.expiresAt?.toISOString() ?? null,
-            createdAt: share.createdAt.toISOString(),
-          }))}
-        />
+        <AdminSharesTable shares={shares.map((share) => adminShareSchema.encode(share))} />
       )}
       <PageLinks
         first={query.cursor ? pageHref("/admin/shares", filters) : undefined}

@@ -7,6 +7,7 @@ import { listUsers } from "@/lib/admin/users"
 import { requirePageAdmin } from "@/lib/auth"
 import { isMailConfigured } from "@/lib/mail/transport"
 import { adminUsersQuerySchema } from "@/lib/shared/validations/admin"
+import { adminUserSchema } from "@/lib/shared/wire/admin"
 
 export const metadata: Metadata = { title: "Users · Admin" }
 
@@ -38,10 +39,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
         {users.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">No account matches.</p>
         ) : (
-          <AdminUsersTable
-            users={users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() }))}
-            currentUserId={admin.id}
-          />
+          <AdminUsersTable users={users.map((user) => adminUserSchema.encode(user))} currentUserId={admin.id} />
         )}
         <PageLinks
           first={query.cursor ? pageHref("/admin/users", filters) : undefined}

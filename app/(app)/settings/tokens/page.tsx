@@ -4,19 +4,13 @@ import { ApiTokenList, type ApiTokenView } from "@/components/api-tokens-list"
 import { listApiTokens } from "@/lib/api-tokens"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
+import { apiTokenSchema } from "@/lib/shared/wire/account"
 
 export const metadata: Metadata = { title: "API tokens" }
 
 export default async function ApiTokensPage() {
   const user = await requirePageUser("/settings/tokens")
-  const tokens: ApiTokenView[] = (await listApiTokens(user)).map((token) => ({
-    id: token.id,
-    name: token.name,
-    prefix: token.prefix,
-    createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt?.toISOString() ?? null,
-    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-  }))
+  const tokens: ApiTokenView[] = (await listApiTokens(user)).map((token) => apiTokenSchema.encode(token))
 
   return (
     <div className="space-y-8">
