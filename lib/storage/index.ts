@@ -15,10 +15,12 @@ export {
   capTtl,
   downloadContentType,
   inlineDisposition,
+  type ChecksumModes,
   type CompletedPart,
   type ListedObject,
   type MultipartCompletion,
   type PresignedRequest,
+  type ProbeKeys,
   type StoredObject,
   type StoredPart,
   type StoragePort,
@@ -65,3 +67,5 @@ export const readObject: StoragePort["readObject"] = (key) => adapter().readObje
 export const putObjectStream: StoragePort["putObjectStream"] = (input) => adapter().putObjectStream(input)
 export const checkStorage: StoragePort["checkStorage"] = () => adapter().checkStorage()
 export const ensureBucket: StoragePort["ensureBucket"] = (input) => adapter().ensureBucket(input)
+export const presignProbe: StoragePort["presignProbe"] = (input) => adapter().presignProbe(input)
+export const checksumModes: StoragePort["checksumModes"] = () => adapter().checksumModes()
