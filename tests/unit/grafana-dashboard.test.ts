@@ -14,7 +14,7 @@ describe("the sample Grafana dashboard", () => {
 
   it("names only metrics the registry holds", async () => {
     const exported = new Map(
-      (await getMetrics().registry.getMetricsAsJSON()).map((metric) => [metric.name, metric.type as string]),
+      (await getMetrics().registry.getMetricsAsJSON()).map((metric) => [metric.name, String(metric.type)]),
     )
     const used = new Set(expressions.flatMap((expr) => expr.match(/\b(valet|process|nodejs)_\w+/g) ?? []))
     expect(used.size).toBeGreaterThan(8)
