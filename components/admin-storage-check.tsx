@@ -86,9 +86,9 @@ export function AdminStorageCheck() {
           caption={t("tableCaption")}
           head={
             <>
-              <Th>{t("columnCheck")}</Th>
-              <Th>{t("columnResult")}</Th>
-              <Th>{t("columnFix")}</Th>
+              <Th className="text-start">{t("columnCheck")}</Th>
+              <Th className="text-start">{t("columnResult")}</Th>
+              <Th className="text-start">{t("columnFix")}</Th>
             </>
           }
         >
