@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "/admin/shares", label: "Shares" },
   { href: "/admin/files", label: "Files" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/storage", label: "Storage" },
 ] as const
 
 /** The console's sections as links (not tabs): each is its own URL with its filters in the query. */

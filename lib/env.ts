@@ -201,6 +201,11 @@ export const serverEnvSchema = z.object({
   DOWNLOAD_MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Recipients one user may mail links to per day. */
   SHARE_EMAIL_DAILY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
+  /**
+   * Turns on GET /metrics (Prometheus text) for scrapers sending `Authorization: Bearer <this>`;
+   * unset, the route answers 404. At least 16 characters (openssl rand -hex 24).
+   */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
 })
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import { getLog } from "@/lib/log"
+import { getMetrics } from "@/lib/metrics"
 
 /**
  * A small transactional outbox: work that must leave the app (mail today; notifications and
@@ -73,6 +74,8 @@ export async function processOutboxOnce(
       await handler(message.payload, { id: message.id, attempts: message.attempts })
       await db.outboxMessage.update({ where: { id: message.id }, data: { sentAt: new Date(), lastError: null } })
       sent++
+      // Kinds are handler names registered in code (the claim above selects no other): a closed set.
+      getMetrics().outboxMessages.inc({ kind: message.kind, outcome: "sent" })
     } catch (error) {
       failed++
       const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
@@ -86,6 +89,7 @@ export async function processOutboxOnce(
             : { nextAttemptAt: new Date(Date.now() + outboxBackoffSeconds(message.attempts) * 1000) }),
         },
       })
+      getMetrics().outboxMessages.inc({ kind: message.kind, outcome: givingUp ? "given_up" : "retrying" })
       getLog().error(
         `[outbox] ${message.kind} ${message.id} attempt ${message.attempts} failed${givingUp ? " (giving up)" : ""}: ${lastError}`,
       )
@@ -123,8 +127,12 @@ export function startOutboxWorker(intervalSeconds: number): void {
     }
     try {
       for (const [name, pass] of passes) {
-        await pass().catch((error: unknown) =>
-          getLog().error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+        await pass().then(
+          () => getMetrics().outboxPasses.inc({ pass: name, outcome: "ok" }),
+          (error: unknown) => {
+            getMetrics().outboxPasses.inc({ pass: name, outcome: "failed" })
+            getLog().error(`[outbox] ${name} failed: ${error instanceof Error ? error.message : String(error)}`)
+          },
         )
       }
     } finally {

@@ -1,6 +1,7 @@
 import { pruneLinkTokens } from "@/lib/accounts/link-tokens"
 import { getDb } from "@/lib/db"
 import { getLog } from "@/lib/log"
+import { getMetrics } from "@/lib/metrics"
 import { pruneRateLimits } from "@/lib/rate-limit"
 import { reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads"
 
@@ -16,11 +17,28 @@ export async function runReaperOnce(): Promise<{
   rateLimits: number
   linkTokens: number
 }> {
-  let uploads = 0
-  for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) uploads += batch
-  let swept = 0
-  for (let batch = await sweepClosedUploads(); batch > 0; batch = await sweepClosedUploads()) swept += batch
-  return { uploads, swept, rateLimits: await pruneRateLimits(), linkTokens: await pruneLinkTokens(getDb()) }
+  const { reaperRuns, reaperWork } = getMetrics()
+  try {
+    let uploads = 0
+    for (let batch = await reapExpiredUploads(); batch > 0; batch = await reapExpiredUploads()) {
+      uploads += batch
+      reaperWork.inc({ work: "uploads_closed" }, batch)
+    }
+    let swept = 0
+    for (let batch = await sweepClosedUploads(); batch > 0; batch = await sweepClosedUploads()) {
+      swept += batch
+      reaperWork.inc({ work: "objects_swept" }, batch)
+    }
+    const rateLimits = await pruneRateLimits()
+    reaperWork.inc({ work: "rate_limits_pruned" }, rateLimits)
+    const linkTokens = await pruneLinkTokens(getDb())
+    reaperWork.inc({ work: "link_tokens_pruned" }, linkTokens)
+    reaperRuns.inc({ outcome: "ok" })
+    return { uploads, swept, rateLimits, linkTokens }
+  } catch (error) {
+    reaperRuns.inc({ outcome: "failed" })
+    throw error
+  }
 }
 
 const globalForReaper = globalThis as unknown as { valetReaper?: NodeJS.Timeout }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import { requireAdmin, requireUser, type AuthUser } from "@/lib/auth"
 import { handleApiError } from "@/lib/errors"
 import { withRequestId } from "@/lib/log"
+import { observeRequest, routePattern } from "@/lib/metrics"
 
 /**
  * Who may call a route:
@@ -40,18 +41,27 @@ export function route<A extends RouteAccess>(
   handler: (context: Context<A>) => Promise<Response> | Response,
 ): RouteHandler {
   const wrapped = async (request: Request, context?: NextContext) => {
+    const started = performance.now()
     const given = request.headers.get("x-request-id")
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID()
+    let params: RouteParams | undefined
     const response = await withRequestId(requestId, async () => {
       try {
         // Next.js fills every segment the folder names; RouteParams lists those names.
-        const params = ((await context?.params) ?? {}) as RouteParams
+        params = ((await context?.params) ?? {}) as RouteParams
         const user =
           access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
         return await handler({ request, params, user } as Context<A>)
       } catch (error) {
         return handleApiError(error)
       }
+    })
+    observeRequest({
+      // The pattern, never the raw path: paths hold ids and link tokens (DESIGN §3.9).
+      route: params ? routePattern(new URL(request.url).pathname, params) : "unmatched",
+      method: request.method,
+      status: response.status,
+      seconds: (performance.now() - started) / 1000,
     })
     return withHeaders(response, { "Cache-Control": "no-store", "X-Request-Id": requestId })
   }

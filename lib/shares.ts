@@ -10,6 +10,7 @@ import { onShareCreated, onShareDownloaded, onShareRevoked } from "@/lib/notific
 import { hashPassword, verifyPassword } from "@/lib/passwords"
 import { consumeRateLimit, enforceRateLimits, RATE_LIMITS, resetRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
+import { countShareDownload, countShareDownloaded } from "@/lib/metrics"
 import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
 import type { CreateShareInput, UpdateShareInput } from "@/lib/shared/validations/shares"
 import { isResourceId } from "@/lib/shared/validations/text"
@@ -561,6 +562,13 @@ const SHARE_ACTOR: AuditActor = { id: null, via: "share" }
  * a counted "download all") and only then mints a fresh short attachment GET for that one object.
  */
 export async function downloadShareFile(request: RecipientRequest & { fileId: string }): Promise<PresignedRequest> {
+  const { get, viaTicket } = await countShareDownload(null, mintShareDownload(request))
+  // A file fetched with a "download all" ticket was counted with the zip.
+  if (!viaTicket) countShareDownloaded("file")
+  return get
+}
+
+async function mintShareDownload(request: RecipientRequest & { fileId: string }) {
   const { share, viaTicket, ticketId } = await openLink(request, { acceptTicket: true })
   const file = fileOf(share, request.fileId)
   if (ticketId) {
@@ -590,7 +598,7 @@ export async function downloadShareFile(request: RecipientRequest & { fileId: st
       details: { shareId: share.id, ...(viaTicket ? { downloadAll: true } : {}) },
     },
   ])
-  return get
+  return { get, viaTicket }
 }
 
 /**
@@ -621,7 +629,13 @@ export async function previewShareFile(request: RecipientRequest & { fileId: str
  * POST /s/:token/download-all: counts the whole zip as one download and hands back a ticket with
  * which the browser fetches each file (through its own fresh key) without counting again.
  */
-export async function startDownloadAll(
+export function startDownloadAll(
+  request: RecipientRequest,
+): Promise<{ ticket: string; expiresAt: Date; files: ShareFileSummary[]; remainingDownloads: number | null }> {
+  return countShareDownload("all", countZipDownload(request))
+}
+
+async function countZipDownload(
   request: RecipientRequest,
 ): Promise<{ ticket: string; expiresAt: Date; files: ShareFileSummary[]; remainingDownloads: number | null }> {
   const { share } = await openLink(request)
@@ -669,21 +683,27 @@ export async function shareStatus(
   }
 }
 
+/** The one file of the link a token names, or the refusal the old one-file route answers. */
+async function findRedeemableFile(token: string) {
+  const share = await findShareByToken(token)
+  if (!share) throw linkNotFound()
+  const state = stateOfLink(share)
+  if (state !== "active") throw shareGone(state)
+  const [only, ...others] = share.files
+  if (!only || others.length > 0)
+    throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
+  return only.file
+}
+
 /**
  * GET|POST /s/:token/download, the one-file route from before links held several files: downloads
  * that one file; a link with several answers 409 (its page offers each file and "download all").
  */
 export async function redeemShare(input: { token: string; password?: string; ip: string }): Promise<PresignedRequest> {
-  const share = await findShareByToken(input.token)
-  if (!share) throw linkNotFound()
-  const state = stateOfLink(share)
-  if (state !== "active") throw shareGone(state)
-  const [first, ...others] = share.files
-  if (!first || others.length > 0)
-    throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
+  const file = await countShareDownload(null, findRedeemableFile(input.token))
   return downloadShareFile({
     token: input.token,
-    fileId: first.file.id,
+    fileId: file.id,
     password: input.password,
     ip: input.ip,
     userAgent: null,

@@ -29,7 +29,9 @@ import {
   type CompletedPart,
   type ListedObject,
   type MultipartCompletion,
+  type ChecksumModes,
   type PresignedRequest,
+  type ProbeKeys,
   type StoredObject,
   type StoredPart,
   type VersionOption,
@@ -131,8 +133,13 @@ function sas(input: {
 }
 
 /** The blob's (or its snapshot's) public URL with extra query parameters and a SAS appended. */
-function signedUrl(key: string, query: string, snapshot?: string | null): string {
-  const blob = publicBlob(key)
+function signedUrl(
+  key: string,
+  query: string,
+  snapshot?: string | null,
+  via: "public" | "internal" = "public",
+): string {
+  const blob = via === "public" ? publicBlob(key) : blockBlob(key)
   const url = (snapshot ? blob.withSnapshot(snapshot) : blob).url
   return `${url}${url.includes("?") ? "&" : "?"}${query}`
 }
@@ -430,7 +437,8 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
     ? [
         {
           allowedOrigins: input.corsOrigins.join(","),
-          allowedMethods: "GET,HEAD,PUT,OPTIONS",
+          // DELETE: the admin console's storage self-test removes its probe blob from the page.
+          allowedMethods: "GET,HEAD,PUT,DELETE,OPTIONS",
           allowedHeaders:
             "x-ms-blob-type,x-ms-blob-content-type,x-ms-blob-content-disposition,content-type,content-md5," +
             "x-ms-content-crc64,range",
@@ -443,4 +451,31 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
       ]
     : []
   await send("SetBlobServiceProperties", () => service().setProperties({ cors }))
+}
+
+/**
+ * The self-test's probe keys: a create-only Put Blob (`c`, as an upload's), a read and a delete
+ * (`d`), for the public endpoint or the one the server talks to (`internal`).
+ */
+export async function presignProbe(input: {
+  key: string
+  via: "public" | "internal"
+  expiresIn: number
+}): Promise<ProbeKeys> {
+  const expiresIn = capTtl(input.expiresIn)
+  const expiresAt = expiresAtAfter(expiresIn)
+  const keyFor = (permissions: string) => ({
+    url: signedUrl(input.key, sas({ key: input.key, permissions, expiresIn }), null, input.via),
+    expiresAt,
+  })
+  return {
+    put: { ...keyFor("c"), headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/plain" } },
+    get: { ...keyFor("r"), headers: {} },
+    delete: { ...keyFor("d"), headers: {} },
+  }
+}
+
+/** A SAS signs no checksum: there is no client setting that could break uploads. */
+export async function checksumModes(): Promise<ChecksumModes> {
+  return null
 }

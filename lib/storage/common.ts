@@ -67,6 +67,16 @@ export function downloadContentType(recorded: string | undefined): string {
   return recorded ? pinnedDownloadType(recorded) : "application/octet-stream"
 }
 
+/**
+ * Keys for the storage self-test's probe object (lib/storage-check.ts): a create-once PUT of a
+ * small text body, a GET and a DELETE, for the endpoint browsers use (`public`) or the one the
+ * server talks to (`internal`).
+ */
+export type ProbeKeys = { put: PresignedRequest; get: PresignedRequest; delete: PresignedRequest }
+
+/** How the S3 client computes and validates checksums; null where a cloud has no such setting (Azure SAS). */
+export type ChecksumModes = { request: string; response: string } | null
+
 /** Reads a specific version of an object: Azure's verified snapshot; S3 has one version (null). */
 export type VersionOption = { version?: string | null }
 
@@ -127,4 +137,7 @@ export type StoragePort = {
   }): Promise<void>
   checkStorage(): Promise<void>
   ensureBucket(input: { corsOrigins: string[] }): Promise<void>
+  /** Probe keys for the self-test; never counted as minted valet keys, never audited (no user's data). */
+  presignProbe(input: { key: string; via: "public" | "internal"; expiresIn: number }): Promise<ProbeKeys>
+  checksumModes(): Promise<ChecksumModes>
 }

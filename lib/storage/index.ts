@@ -5,6 +5,7 @@
  * their SDKs (eslint.config.mjs enforces it).
  */
 import { getEnv } from "@/lib/env"
+import { countKeyMinted, type KeyKind } from "@/lib/metrics"
 import * as azure from "@/lib/storage/azure"
 import type { StoragePort } from "@/lib/storage/common"
 import * as s3 from "@/lib/storage/s3"
@@ -14,10 +15,12 @@ export {
   capTtl,
   downloadContentType,
   inlineDisposition,
+  type ChecksumModes,
   type CompletedPart,
   type ListedObject,
   type MultipartCompletion,
   type PresignedRequest,
+  type ProbeKeys,
   type StoredObject,
   type StoredPart,
   type StoragePort,
@@ -37,10 +40,18 @@ const adapter = (): StoragePort => adapters[storageBackend()]
  */
 export const storagePinsVersions = () => storageBackend() === "azure"
 
-export const presignPut: StoragePort["presignPut"] = (input) => adapter().presignPut(input)
-export const presignPart: StoragePort["presignPart"] = (input) => adapter().presignPart(input)
-export const presignGet: StoragePort["presignGet"] = (input) => adapter().presignGet(input)
-export const presignPreview: StoragePort["presignPreview"] = (input) => adapter().presignPreview(input)
+/** Every valet key is minted here, so here it is counted (lib/metrics.ts), once it exists. */
+async function minted<T>(kind: KeyKind, key: Promise<T>): Promise<T> {
+  const result = await key
+  countKeyMinted(kind)
+  return result
+}
+
+export const presignPut: StoragePort["presignPut"] = (input) => minted("put", adapter().presignPut(input))
+export const presignPart: StoragePort["presignPart"] = (input) => minted("part", adapter().presignPart(input))
+export const presignGet: StoragePort["presignGet"] = (input) => minted("get", adapter().presignGet(input))
+export const presignPreview: StoragePort["presignPreview"] = (input) =>
+  minted("preview", adapter().presignPreview(input))
 export const headObject: StoragePort["headObject"] = (key, options) => adapter().headObject(key, options)
 export const sealObject: StoragePort["sealObject"] = (key) => adapter().sealObject(key)
 export const deleteObject: StoragePort["deleteObject"] = (key) => adapter().deleteObject(key)
@@ -56,3 +67,5 @@ export const readObject: StoragePort["readObject"] = (key) => adapter().readObje
 export const putObjectStream: StoragePort["putObjectStream"] = (input) => adapter().putObjectStream(input)
 export const checkStorage: StoragePort["checkStorage"] = () => adapter().checkStorage()
 export const ensureBucket: StoragePort["ensureBucket"] = (input) => adapter().ensureBucket(input)
+export const presignProbe: StoragePort["presignProbe"] = (input) => adapter().presignProbe(input)
+export const checksumModes: StoragePort["checksumModes"] = () => adapter().checksumModes()

@@ -26,7 +26,9 @@ import {
   inlineDisposition,
   type CompletedPart,
   type ListedObject,
+  type ChecksumModes,
   type PresignedRequest,
+  type ProbeKeys,
   type StoredObject,
   type StoredPart,
 } from "@/lib/storage/common"
@@ -412,4 +414,39 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
 /** S3 keeps one version per key and its signed headers leave the client no choice to pin down: nothing to do. */
 export async function sealObject(): Promise<string | null> {
   return null
+}
+
+/**
+ * The self-test's probe keys: a create-once PUT (Content-Type and If-None-Match signed, as an
+ * upload's), a GET and a DELETE. `internal` signs for S3_ENDPOINT, the address the server uses.
+ */
+export async function presignProbe(input: {
+  key: string
+  via: "public" | "internal"
+  expiresIn: number
+}): Promise<ProbeKeys> {
+  const client = input.via === "public" ? presignClient() : s3()
+  const expiresIn = capTtl(input.expiresIn)
+  const expiresAt = expiresAtAfter(expiresIn)
+  const target = { Bucket: bucket(), Key: input.key }
+  const headers = { "content-type": "text/plain", "if-none-match": "*" }
+  const [put, get, remove] = await Promise.all([
+    getSignedUrl(client, new PutObjectCommand({ ...target, ContentType: headers["content-type"], IfNoneMatch: "*" }), {
+      expiresIn,
+      signableHeaders: new Set(["content-type", "if-none-match"]),
+    }),
+    getSignedUrl(client, new GetObjectCommand(target), { expiresIn }),
+    getSignedUrl(client, new DeleteObjectCommand(target), { expiresIn }),
+  ])
+  return {
+    put: { url: put, headers, expiresAt },
+    get: { url: get, headers: {}, expiresAt },
+    delete: { url: remove, headers: {}, expiresAt },
+  }
+}
+
+/** What the presigning client does about checksums: anything but WHEN_REQUIRED breaks uploads to AWS, R2, MinIO. */
+export async function checksumModes(): Promise<ChecksumModes> {
+  const config = presignClient().config
+  return { request: await config.requestChecksumCalculation(), response: await config.responseChecksumValidation() }
 }

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db"
 import { onFileUploaded } from "@/lib/notifications"
 import { ApiError } from "@/lib/errors"
+import { countCompletion } from "@/lib/metrics"
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -108,7 +109,15 @@ async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: num
  * completed by the server and then read back the same way. A mismatch deletes the object and
  * records nothing. Completing again returns the same file.
  */
-export async function completeUpload(
+export function completeUpload(
+  uploader: Uploader,
+  uploadId: string,
+  input: { parts?: { partNumber: number; etag: string }[] },
+): Promise<{ file: FileSummary; created: boolean }> {
+  return countCompletion(verifyAndRecord(uploader, uploadId, input))
+}
+
+async function verifyAndRecord(
   uploader: Uploader,
   uploadId: string,
   input: { parts?: { partNumber: number; etag: string }[] },
