@@ -2,6 +2,7 @@
  * The storage self-test's wire format (POST /api/admin/storage-check, `npm run doctor`) and the
  * probe the admin page runs in the browser. Browser-safe: no server module is imported here.
  */
+import { z } from "zod"
 
 /** The checks, in the order they are shown. `browser` runs in the admin page only. */
 export const STORAGE_CHECK_IDS = [
@@ -16,7 +17,8 @@ export const STORAGE_CHECK_IDS = [
 export type StorageCheckId = (typeof STORAGE_CHECK_IDS)[number]
 
 /** `warn` does not fail `npm run doctor`: the server cannot tell, the browser check decides. */
-export type StorageCheckStatus = "ok" | "warn" | "fail" | "skipped"
+export const STORAGE_CHECK_STATUSES = ["ok", "warn", "fail", "skipped"] as const
+export type StorageCheckStatus = (typeof STORAGE_CHECK_STATUSES)[number]
 
 /** Why a check did not pass; each has a one-line fix in messages/*.json (`storageCheck.fixes.<fix>`). */
 export const STORAGE_CHECK_FIXES = [
@@ -39,20 +41,32 @@ export const STORAGE_CHECK_FIXES = [
 ] as const
 export type StorageCheckFix = (typeof STORAGE_CHECK_FIXES)[number]
 
-export type StorageCheck = {
-  id: StorageCheckId
-  status: StorageCheckStatus
-  fix?: StorageCheckFix
+export const storageCheckSchema = z.strictObject({
+  id: z.enum(STORAGE_CHECK_IDS),
+  status: z.enum(STORAGE_CHECK_STATUSES),
+  fix: z.enum(STORAGE_CHECK_FIXES).optional(),
   /** Values the fix's message names: a host, an origin, a setting, a status, seconds. Never a key. */
-  values?: Record<string, string | number>
-}
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+})
+export type StorageCheck = z.infer<typeof storageCheckSchema>
 
-export type ProbeRequest = { url: string; headers: Record<string, string> }
+const probeRequestSchema = z.strictObject({ url: z.string(), headers: z.record(z.string(), z.string()) })
+export type ProbeRequest = z.infer<typeof probeRequestSchema>
 
 /** Keys for the page's own probe object: it PUTs, GETs and DELETEs it from the browser. */
-export type BrowserProbe = { body: string; put: ProbeRequest; get: ProbeRequest; delete: ProbeRequest }
+export const browserProbeSchema = z.strictObject({
+  body: z.string(),
+  put: probeRequestSchema,
+  get: probeRequestSchema,
+  delete: probeRequestSchema,
+})
+export type BrowserProbe = z.infer<typeof browserProbeSchema>
 
-export type StorageCheckReport = { checks: StorageCheck[]; probe?: BrowserProbe }
+export const storageCheckReportSchema = z.strictObject({
+  checks: z.array(storageCheckSchema),
+  probe: browserProbeSchema.optional(),
+})
+export type StorageCheckReport = z.infer<typeof storageCheckReportSchema>
 
 /**
  * The browser check: PUT, GET and DELETE of the probe object straight from this page, as an

@@ -313,12 +313,17 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
     await call("POST /api/admin/shares/{id}/revoke", { as: admin.id, params: { id: multiShare.id } })
     await call("GET /api/admin/audit", { as: admin.id, query: { limit: "200" } })
     await call("GET /api/admin/audit", { as: admin.id, query: { from: "2026-02-30x" } })
+    const { json: selfTest } = await call<{ checks: unknown[] }>("POST /api/admin/storage-check", { as: admin.id })
+    expect(selfTest.checks.length).toBeGreaterThan(3)
+    await call("POST /api/admin/storage-check", { as: owner.id })
     await call("DELETE /api/admin/files/{id}", { as: admin.id, params: { id: textFileId } })
     await call("DELETE /api/files/{id}", { as: owner.id, params: { id: fileId } })
   })
 
-  it("health and the document itself", async () => {
+  it("health, metrics while off, and the document itself", async () => {
     await call("GET /api/health")
+    // METRICS_TOKEN is unset here: the route is off and answers the documented 404.
+    expect((await call("GET /metrics")).response.status).toBe(404)
     const { response, json } = await call<{ paths: object }>("GET /api/openapi.json")
     expect(response.headers.get("cache-control")).toMatch(/public/)
     expect(Object.keys(json.paths).length).toBeGreaterThan(40)

@@ -11,6 +11,7 @@ import {
 } from "@/lib/shared/wire/common"
 import { accountUserSchema, roleSchema } from "@/lib/shared/wire/account"
 import { shareSchema } from "@/lib/shared/wire/shares"
+import { storageCheckReportSchema } from "@/lib/shared/storage-check"
 import { inviteUserSchema } from "@/lib/shared/validations/account"
 import {
   adminAuditQuerySchema,
@@ -160,5 +161,13 @@ export const ADMIN_OPERATIONS = area("Admin", [
   api("GET /api/admin/audit", "admin", "The audit log, newest first (`format=csv` answers text/csv instead)", {
     query: adminAuditQuerySchema,
     200: page("events", auditEventSchema),
+  }),
+  api("POST /api/admin/storage-check", "admin", "Run the storage self-test; mints 60 s keys for the page's own probe", {
+    200: named(
+      "StorageCheckReport",
+      "One result per check (ok, or a fix), and the keys for the browser's PUT/GET/DELETE of a probe object.",
+      storageCheckReportSchema,
+    ),
+    errors: ["storage_unavailable"],
   }),
 ])

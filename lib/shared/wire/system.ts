@@ -26,4 +26,9 @@ export const SYSTEM_OPERATIONS = area("System", [
   api("GET /api/openapi.json", "public", "This document: OpenAPI 3.1, generated from the zod schemas", {
     200: z.looseObject({ openapi: z.literal("3.1.0") }).describe("The OpenAPI document"),
   }),
+  api("GET /metrics", "public", "Prometheus metrics, for a scraper sending `Authorization: Bearer <METRICS_TOKEN>`", {
+    200: { description: "Prometheus text exposition format (text/plain; version=0.0.4)" },
+    headers: { Authorization: "Bearer METRICS_TOKEN" },
+    errors: ["not_found", "unauthorized"],
+  }),
 ])
