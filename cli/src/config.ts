@@ -4,18 +4,20 @@ import path from "node:path"
 import { CliError, EXIT } from "./errors.js"
 
 export type Config = { url: string; token: string }
+/** The environment variables read here (process.env by default; tests pass their own). */
+type Env = Record<string, string | undefined>
 
 /** Where `login` keeps the server URL and token: $XDG_CONFIG_HOME/valet, else ~/.config/valet. */
-export function configDir(env = process.env): string {
+export function configDir(env: Env = process.env): string {
   const base =
     env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), ".config")
   return path.join(base, "valet")
 }
 
-export const configFile = (env = process.env) => path.join(configDir(env), "config.json")
+export const configFile = (env: Env = process.env) => path.join(configDir(env), "config.json")
 
 /** Interrupted uploads' state: $XDG_STATE_HOME/valet/uploads, else ~/.local/state/valet/uploads. */
-export function uploadStateDir(env = process.env): string {
+export function uploadStateDir(env: Env = process.env): string {
   const base =
     env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
       ? env.XDG_STATE_HOME
@@ -31,7 +33,7 @@ export async function writePrivateFile(file: string, content: string): Promise<v
   await rename(temporary, file)
 }
 
-export async function saveConfig(config: Config, env = process.env): Promise<string> {
+export async function saveConfig(config: Config, env: Env = process.env): Promise<string> {
   const file = configFile(env)
   await writePrivateFile(file, `${JSON.stringify(config, null, 2)}\n`)
   // An existing folder keeps its mode through mkdir; the token's folder is the owner's alone.
@@ -39,7 +41,7 @@ export async function saveConfig(config: Config, env = process.env): Promise<str
   return file
 }
 
-export async function removeConfig(env = process.env): Promise<boolean> {
+export async function removeConfig(env: Env = process.env): Promise<boolean> {
   const file = configFile(env)
   const existed = await stat(file).then(
     () => true,
@@ -53,7 +55,7 @@ export async function removeConfig(env = process.env): Promise<boolean> {
  * The server and token to use: VALET_URL and VALET_TOKEN win over the saved login. A saved file
  * that others can read is made 0600 again (with a warning): it holds a bearer token.
  */
-export async function loadConfig(warn: (line: string) => void, env = process.env): Promise<Config> {
+export async function loadConfig(warn: (line: string) => void, env: Env = process.env): Promise<Config> {
   const file = configFile(env)
   let saved: Partial<Config> = {}
   const info = await stat(file).catch(() => null)
