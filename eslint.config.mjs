@@ -88,6 +88,7 @@ const eslintConfig = [
       ".next/**",
       ".data/**",
       "lib/generated/**",
+      "cli/dist/**",
       "next-env.d.ts",
       "test-results/**",
       "playwright-report/**",

@@ -10,6 +10,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { createConnection, createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { applyMigrations } from "@/scripts/migrate"
 import { freePort } from "@/scripts/services/ports"
@@ -19,7 +20,6 @@ import { createFreshDatabase, query } from "@/tests/support/database"
 
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 const MIB = 1024 * 1024
-const CLI = path.resolve("cli/bin/valet.js")
 /** The exit codes docs/cli.md promises. */
 const EXIT = { ok: 0, usage: 2, auth: 3, password: 4, notFound: 5, gone: 6 } as const
 
@@ -27,6 +27,25 @@ type Run = { code: number | null; stdout: string; stderr: string; json: () => Re
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The CLI's sources as plain JavaScript, transpiled once (as `npm run build` in cli/ would, minus
+ * the type check): some 40 runs then skip tsx's start-up. The one test of `npx valet` runs the
+ * real bin, sources through tsx.
+ */
+async function compileCli(into: string): Promise<string> {
+  const sources = path.resolve("cli/src")
+  await mkdir(into, { recursive: true })
+  for (const name of await readdir(sources)) {
+    if (!name.endsWith(".ts")) continue
+    const { outputText } = ts.transpileModule(await readFile(path.join(sources, name), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    })
+    await writeFile(path.join(into, name.replace(/\.ts$/, ".js")), outputText)
+  }
+  await writeFile(path.join(into, "package.json"), JSON.stringify({ type: "module" }))
+  return path.join(into, "main.js")
+}
 
 /**
  * A loopback relay in front of storage's public endpoint that can be told to stop forwarding what
@@ -80,6 +99,7 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
   let home: string
   let token: string
   let userId: string
+  let CLI: string
 
   /** A user's environment: HOME and XDG folders of the test's own, no variable of the test runner's. */
   const cliEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
@@ -131,6 +151,7 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), "valet-cli-"))
+    CLI = await compileCli(path.join(home, "cli"))
     database = await createFreshDatabase("cli")
     await applyMigrations(database.url)
     const isAzure = process.env.STORAGE_BACKEND === "azure"
@@ -171,6 +192,24 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
     await relay?.close()
     await database?.drop()
     if (home) await rm(home, { recursive: true, force: true })
+  })
+
+  it("`npx valet` runs the CLI from anywhere in the repository (the root package's bin)", async () => {
+    const npx = await new Promise<Run>((resolve, reject) => {
+      const child = spawn("npx", ["--offline", "--no-install", "valet", "--version"], {
+        cwd: path.resolve("docs"),
+        env: { ...process.env, XDG_CONFIG_HOME: path.join(home, "config") },
+      })
+      let stdout = ""
+      let stderr = ""
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+      child.once("error", reject)
+      child.once("close", (code) => resolve({ code, stdout, stderr, json: () => ({}) }))
+    })
+    expectExit(npx, EXIT.ok)
+    const cliPackage = JSON.parse(await readFile(path.resolve("cli/package.json"), "utf8")) as { version: string }
+    expect(npx.stdout.trim()).toBe(cliPackage.version)
   })
 
   it("login refuses a bad token and saves nothing; a good one is saved 0600 in a 0700 folder", async () => {
@@ -326,6 +365,23 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
     expect(expired.json()).toMatchObject({ error: { code: "invalid_token", status: 401 } })
   })
 
+  it("draws a progress bar on a terminal", async () => {
+    const { file } = await writeRandomFile("on-a-terminal.txt", 2000)
+    // util-linux `script` gives the CLI a pseudo-terminal; -e passes its exit code on.
+    const onTty = await new Promise<Run>((resolve, reject) => {
+      const child = spawn("script", ["-qec", `'${process.execPath}' '${CLI}' upload '${file}'`, "/dev/null"], {
+        cwd: home,
+        env: cliEnv(),
+      })
+      let stdout = ""
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+      child.once("error", reject)
+      child.once("close", (code) => resolve({ code, stdout, stderr: "", json: () => ({}) }))
+    })
+    expectExit(onTty, EXIT.ok)
+    expect(onTty.stdout).toContain("\r\x1b[2Kon-a-terminal.txt [########################] 100%")
+  })
+
   it("the README's curl recipe (grant, PUT, complete, share) works as printed", async () => {
     const readme = await readFile(path.resolve("README.md"), "utf8")
     const block = /<!-- curl-recipe -->\s*```sh\n([\s\S]*?)```\s*<!-- \/curl-recipe -->/.exec(readme)?.[1]
@@ -392,6 +448,10 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
       share: { url: string }
     }
     expect(result.files[0]).toMatchObject({ resumed: true, partCount: 4, partsSent: 3, file: { size: 16 * MIB } })
+    // Off a terminal, progress is one plain line per event on stderr.
+    expect(rerun.stderr).toContain("big.bin: resuming: 1 of 4 parts already in storage, sending 3")
+    expect(rerun.stderr).toContain("big.bin: part 4/4 uploaded")
+    expect(rerun.stderr).not.toContain("\r")
     // The server's audit of minted keys agrees: the rerun had parts 2-4 signed, never part 1.
     const signed = await query<{ part: number }>(
       database.url,
