@@ -17,7 +17,12 @@ export async function failureOf(response: Response, what: string): Promise<CliEr
 }
 
 /** A fetch whose network failure (refused, reset, DNS, timeout) is a CliError with the "unavailable" exit code. */
-export async function send(url: string, init: RequestInit & { timeoutMs?: number }, what: string): Promise<Response> {
+export async function send(
+  url: string,
+  // `duplex: "half"` lets a request body be a stream (uploads from disk).
+  init: RequestInit & { timeoutMs?: number; duplex?: "half" },
+  what: string,
+): Promise<Response> {
   const { timeoutMs = API_TIMEOUT_MS, ...rest } = init
   const signal = rest.signal
     ? AbortSignal.any([rest.signal, AbortSignal.timeout(timeoutMs)])

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto"
-import { open, readFile, rm, stat } from "node:fs/promises"
+import { createReadStream } from "node:fs"
+import { readFile, rm, stat } from "node:fs/promises"
+import { Readable } from "node:stream"
 import path from "node:path"
 import { Api, send } from "./api.js"
 import { uploadStateDir, writePrivateFile } from "./config.js"
@@ -98,14 +100,8 @@ export async function uploadFile(
   const { upload } = await api.call<{ upload: Grant }>("POST", "/api/uploads", { name, size: info.size, type })
   if (!upload.multipart) {
     const progress = output.progress(name, info.size)
-    const body = await readFile(absolute)
-    const response = await send(
-      upload.url,
-      { method: "PUT", headers: upload.headers, body, timeoutMs: PART_TIMEOUT_MS },
-      "upload",
-    )
+    const response = await putRange(upload.url, upload.headers, absolute, 0, info.size, (bytes) => progress.add(bytes))
     if (!response.ok) throw await storageRefusal(response)
-    progress.add(info.size)
     progress.event(`uploaded ${info.size} bytes`)
     const { file } = await api.call<{ file: UploadedFile }>("POST", `/api/uploads/${upload.id}/complete`, {})
     progress.done()
@@ -224,58 +220,51 @@ async function sendParts(
     return saving
   }
 
-  const handle = await open(state.path, "r")
   let sent = 0
   let failure: unknown = null
-  try {
-    const sendPart = async (partNumber: number) => {
-      const size = partSizeOf(partNumber)
-      const body = Buffer.alloc(size)
-      const { bytesRead } = await handle.read(body, 0, size, (partNumber - 1) * state.partSize)
-      if (bytesRead !== size) throw new CliError(`${state.path} changed while uploading`, EXIT.usage, "usage")
-      for (let attempt = 1; ; attempt++) {
-        // A refused signing (token revoked, upload closed) is final; storage failures are tried again.
-        const part = await urlFor(partNumber, attempt > 1)
-        try {
-          const response = await send(
-            part.url,
-            { method: "PUT", body, timeoutMs: PART_TIMEOUT_MS },
-            `part ${partNumber}`,
-          )
-          if (!response.ok) throw await storageRefusal(response)
-          // Azure's Put Block answers without an ETag; its block id identifies the part instead.
-          const etag =
-            response.headers.get("etag") ??
-            (state.storage === "azure" ? new URL(part.url).searchParams.get("blockid") : null)
-          if (!etag)
-            throw new CliError(`Storage answered part ${partNumber} without an ETag`, EXIT.unavailable, "storage_error")
-          await record(partNumber, etag)
-          return
-        } catch (error) {
-          if (attempt >= PART_ATTEMPTS) throw error
-          await sleep(500 * 2 ** (attempt - 1))
-        }
+  const sendPart = async (partNumber: number) => {
+    const size = partSizeOf(partNumber)
+    for (let attempt = 1; ; attempt++) {
+      // A refused signing (token revoked, upload closed) is final; storage failures are tried again.
+      const part = await urlFor(partNumber, attempt > 1)
+      let counted = 0
+      try {
+        const response = await putRange(part.url, {}, state.path, (partNumber - 1) * state.partSize, size, (bytes) => {
+          counted += bytes
+          progress.add(bytes)
+        })
+        if (!response.ok) throw await storageRefusal(response)
+        // Azure's Put Block answers without an ETag; its block id identifies the part instead.
+        const etag =
+          response.headers.get("etag") ??
+          (state.storage === "azure" ? new URL(part.url).searchParams.get("blockid") : null)
+        if (!etag)
+          throw new CliError(`Storage answered part ${partNumber} without an ETag`, EXIT.unavailable, "storage_error")
+        await record(partNumber, etag)
+        return
+      } catch (error) {
+        // The bar shows bytes storage kept: a failed try's bytes are sent again.
+        progress.add(-counted)
+        if (attempt >= PART_ATTEMPTS) throw error
+        await sleep(500 * 2 ** (attempt - 1))
       }
     }
-    const worker = async () => {
-      while (queue.length > 0 && !failure) {
-        const partNumber = queue.shift()
-        if (partNumber === undefined) return
-        try {
-          await sendPart(partNumber)
-          sent++
-          progress.add(partSizeOf(partNumber))
-          progress.event(`part ${partNumber}/${state.partCount} uploaded`)
-        } catch (error) {
-          failure ??= error
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, missing.length)) }, worker))
-    await saving
-  } finally {
-    await handle.close()
   }
+  const worker = async () => {
+    while (queue.length > 0 && !failure) {
+      const partNumber = queue.shift()
+      if (partNumber === undefined) return
+      try {
+        await sendPart(partNumber)
+        sent++
+        progress.event(`part ${partNumber}/${state.partCount} uploaded`)
+      } catch (error) {
+        failure ??= error
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, missing.length)) }, worker))
+  await saving
   if (failure) throw failure
 
   const parts = Object.entries(state.parts)
@@ -285,6 +274,33 @@ async function sendParts(
   await rm(stateFile, { force: true })
   progress.done()
   return { file, resumed, partCount: state.partCount, partsSent: sent }
+}
+
+/**
+ * PUTs `length` bytes of a file from `start`, streamed from disk (a part may be up to 5 GiB) with
+ * its exact Content-Length, which the key has signed in.
+ */
+async function putRange(
+  url: string,
+  headers: Record<string, string>,
+  file: string,
+  start: number,
+  length: number,
+  onBytes: (bytes: number) => void,
+): Promise<Response> {
+  const stream = length === 0 ? Readable.from([]) : createReadStream(file, { start, end: start + length - 1 })
+  stream.on("data", (chunk: Buffer | string) => onBytes(chunk.length))
+  return send(
+    url,
+    {
+      method: "PUT",
+      headers: { ...headers, "content-length": String(length) },
+      body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+      duplex: "half",
+      timeoutMs: PART_TIMEOUT_MS,
+    },
+    "upload",
+  )
 }
 
 /** Storage's own refusal (S3 XML or Azure's error header): a code worth showing, never the URL. */
