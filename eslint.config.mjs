@@ -35,6 +35,12 @@ const BROWSER_SAFE_LIB_ONLY = {
   allowTypeImports: true,
   message: "Browser code imports only from lib/shared/ (type-only imports from elsewhere are allowed).",
 }
+// The CLI (cli/) is its own package, to be published apart: it talks to Valet over HTTP only, so
+// nothing of the app (database, storage, secrets, path aliases) may reach it.
+const CLI_STANDS_ALONE = {
+  group: ["@/*", "../*", "!./*"],
+  message: "The CLI is a package of its own: import only its own modules (./…) and Node's built-ins.",
+}
 const PROCESS_ENV_ONLY_IN_ENV = {
   object: "process",
   property: "env",
@@ -69,8 +75,12 @@ const eslintConfig = [
   },
   {
     files: ["**/*.{ts,tsx,mjs}"],
-    ignores: ["lib/env.ts", ...CONFIG_AND_TOOLING],
+    ignores: ["lib/env.ts", "cli/**", ...CONFIG_AND_TOOLING],
     rules: { "no-restricted-properties": ["error", PROCESS_ENV_ONLY_IN_ENV] },
+  },
+  {
+    files: ["cli/**/*.{ts,js}"],
+    rules: { "no-restricted-imports": ["error", { patterns: [CLI_STANDS_ALONE] }] },
   },
   {
     ignores: [
@@ -78,6 +88,7 @@ const eslintConfig = [
       ".next/**",
       ".data/**",
       "lib/generated/**",
+      "cli/dist/**",
       "next-env.d.ts",
       "test-results/**",
       "playwright-report/**",

@@ -118,8 +118,9 @@ async function startAzurite(): Promise<StorageProfile | undefined> {
   }
   const azurite = await startEmbeddedAzurite({ port: await freePort() })
   cleanups.push(() => azurite.stop())
-  // Not in the cluster phase: its fault tests cut storage through a relay in front of S3_ENDPOINT,
-  // and the app instances it starts would each need this process's Azurite (docs/azure.md).
+  // Out of most of the cluster phase: its fault tests cut storage through a relay in front of
+  // S3_ENDPOINT. The files that need only an app instance on this process's Azurite still run on
+  // it (vitest.config.ts, CLUSTER_FILES_FOR_EVERY_PROFILE; docs/azure.md).
   return { name: "azurite", env: { ...azuriteEnv(azurite), AZURE_STORAGE_CONTAINER: TEST_BUCKET }, cluster: false }
 }
 
