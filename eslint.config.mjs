@@ -76,6 +76,7 @@ const eslintConfig = [
     ignores: [
       "node_modules/**",
       ".next/**",
+      ".next-bench/**",
       ".data/**",
       "lib/generated/**",
       "next-env.d.ts",
