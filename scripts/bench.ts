@@ -14,7 +14,7 @@
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
- * Flags: --ceph, --azurite (Azure Blob Storage through an in-process Azurite as one more storage
+ * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob Storage through an in-process Azurite as one more storage
  * profile; with --only=data-path,minting for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
  * table as Markdown for the README), --from=<results.json> (only print that file's table),
  * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop), --growth-rows=<n>
@@ -324,7 +324,8 @@ async function createBenchUser(): Promise<{ userId: string; bearerToken: string 
 async function resetDatabase(userId: string) {
   const { getDb } = await import("@/lib/db")
   const db = getDb()
-  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit"`)
+  // CASCADE: links' files and access logs, webhook deliveries and the like go with what they point to.
+  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit" CASCADE`)
   await db.user.deleteMany({ where: { id: { not: userId } } })
 }
 
@@ -443,18 +444,21 @@ async function main(): Promise<number> {
   await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
   say(`services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
 
-  const profiles: Profile[] = [
-    {
-      storage: "embedded",
-      s3Env: {
-        ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
-        S3_BUCKET: BENCH_BUCKET,
-      },
-    },
-  ]
+  const profiles: Profile[] = flag("skip-embedded")
+    ? []
+    : [
+        {
+          storage: "embedded",
+          s3Env: {
+            ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
+            S3_BUCKET: BENCH_BUCKET,
+          },
+        },
+      ]
   if (flag("ceph")) {
-    profiles.push(await startCeph(runDir))
-    say(`Ceph RGW up at ${profiles[1]?.s3Env.S3_ENDPOINT}`)
+    const ceph = await startCeph(runDir)
+    profiles.push(ceph)
+    say(`Ceph RGW up at ${ceph.s3Env.S3_ENDPOINT}`)
   }
   if (flag("azurite")) {
     const azurite = await startAzurite(runDir)
