@@ -221,8 +221,13 @@ async function describeMachine(): Promise<Machine> {
 
 // --- output -------------------------------------------------------------------------------------
 
-const formatValue = (value: number) =>
-  Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
+// NaN (a figure that could not be measured) is stored as null in the JSON.
+const formatValue = (value: number | null) =>
+  value === null || Number.isNaN(value)
+    ? "n/a"
+    : Number.isInteger(value)
+      ? value.toLocaleString("en-US")
+      : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
 const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
 
 function textTable(results: ResultsFile): string {
