@@ -4,7 +4,10 @@
  * time is summed by owner — Valet's own code (app/, lib/), the Next.js framework, Prisma, the
  * Postgres driver, the storage SDK, other libraries, Node itself, the garbage collector, idle.
  *
- *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top functions, default 25]
+ *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top functions, default 25] [--skip=<s>]
+ *
+ * `--skip=<s>` leaves out the first s seconds (the app's start and first compiles), so a run of one
+ * scenario shows its steady state.
  */
 import { existsSync, readFileSync } from "node:fs"
 import { SourceMap } from "node:module"
@@ -15,26 +18,38 @@ type CallFrame = { functionName: string; url: string; lineNumber: number; column
 type ProfileNode = { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
 type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
-const maps = new Map<string, SourceMap | null>()
-function sourceMapOf(url: string): SourceMap | null {
+const maps = new Map<string, { map: SourceMap; dir: string } | null>()
+function sourceMapOf(url: string): { map: SourceMap; dir: string } | null {
   if (maps.has(url)) return maps.get(url) ?? null
-  let map: SourceMap | null = null
+  let found: { map: SourceMap; dir: string } | null = null
   try {
     const file = url.startsWith("file://") ? fileURLToPath(url) : url
-    if (existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")))
+    if (path.isAbsolute(file) && existsSync(`${file}.map`))
+      found = { map: new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8"))), dir: path.dirname(file) }
   } catch {
-    map = null
+    found = null
   }
-  maps.set(url, map)
-  return map
+  maps.set(url, found)
+  return found
+}
+
+/**
+ * A source as a path below the project ("lib/api-tokens.ts", "node_modules/next/src/…"): sources
+ * are relative to their map's folder; bundler schemes (webpack://next/…, turbopack:///…) are kept.
+ */
+function projectPath(source: string, mapDir: string): string {
+  if (/^[a-z]+:\/\/(?!\/)/i.test(source) && !source.startsWith("file://")) return source
+  const absolute = source.startsWith("file://") ? fileURLToPath(source) : path.resolve(mapDir, source)
+  const relative = path.relative(process.cwd(), absolute)
+  return relative.startsWith("..") ? absolute : relative
 }
 
 /** The original file and function of a frame, through the chunk's source map when there is one. */
 function origin(frame: CallFrame): { file: string; name: string; url: string } {
-  const map = sourceMapOf(frame.url)
-  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber)
-  if (entry && "originalSource" in entry && entry.originalSource) {
-    const file = entry.originalSource.replace(/^.*?(?=(node_modules|app|lib|bench|proxy|instrumentation)[/.])/, "")
+  const found = sourceMapOf(frame.url)
+  const entry = found?.map.findEntry(frame.lineNumber, frame.columnNumber)
+  if (found && entry && "originalSource" in entry && entry.originalSource) {
+    const file = projectPath(entry.originalSource, found.dir)
     // Newer Node versions also give the original identifier at that position.
     const original = "name" in entry && typeof entry.name === "string" ? entry.name : undefined
     return { file, name: original || frame.functionName || "(anonymous)", url: frame.url }
@@ -51,7 +66,7 @@ export function ownerOf(file: string, name: string, url = ""): string {
   if (name === "(garbage collector)") return "GC"
   if (name === "(idle)" || name === "(program)") return name === "(idle)" ? "idle" : "V8 (program)"
   if (file.startsWith("node:") || file === "") return "Node runtime (http, streams, crypto, timers)"
-  if (/node_modules\/next\/|^webpack:\/\/next\//.test(file)) return "Next.js framework"
+  if (/node_modules\/next\/|^webpack:\/\/next\/|^turbopack:/.test(file)) return "Next.js framework"
   if (/client-engine-runtime|^\.\.\/src\/runtime\//.test(file) && /@prisma|prisma/.test(url))
     return "Prisma (client, adapter)"
   if (/node_modules\/(react|react-dom|scheduler)\//.test(file)) return "Next.js framework"
@@ -62,7 +77,8 @@ export function ownerOf(file: string, name: string, url = ""): string {
   if (/node_modules\/(next-auth|jose|@panva|openid-client)\//.test(file)) return "next-auth / jose"
   if (/node_modules\/(pino|next-intl|use-intl)/.test(file)) return "other libraries (pino, next-intl)"
   if (/node_modules\//.test(file)) return "other libraries"
-  if (/^(app|lib|proxy|instrumentation)/.test(file)) return "Valet (app/, lib/)"
+  if (/^lib\/generated\//.test(file)) return "Prisma (client, adapter)"
+  if (/^(app|lib)\/|^(proxy|instrumentation)\.ts$/.test(file)) return "Valet (app/, lib/)"
   // Not mapped to a source: judged by the file V8 ran.
   if (/node_modules\/next\//.test(url)) return "Next.js framework"
   if (/node_modules\/(@prisma|\.prisma)\/|lib\/generated\/prisma/.test(url)) return "Prisma (client, adapter)"
@@ -72,9 +88,13 @@ export function ownerOf(file: string, name: string, url = ""): string {
   return `unmapped JavaScript`
 }
 
-export function summarize(profile: Profile, top = 25) {
+export function summarize(profile: Profile, top = 25, skipSeconds = 0) {
   const self = new Map<number, number>()
-  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)))
+  let elapsed = 0
+  profile.samples.forEach((id, index) => {
+    elapsed += profile.timeDeltas[index] ?? 0
+    if (elapsed >= skipSeconds * 1e6) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0))
+  })
   const byOwner = new Map<string, number>()
   const byFunction = new Map<string, number>()
   let total = 0
@@ -106,7 +126,9 @@ export function summarize(profile: Profile, top = 25) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const file = process.argv[2]
   if (!file) throw new Error("usage: bench/profile-summary.ts <file.cpuprofile> [top]")
-  const summary = summarize(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(process.argv[3] ?? 25))
+  const positional = process.argv.slice(3).filter((arg) => !arg.startsWith("--"))
+  const skip = Number(process.argv.find((arg) => arg.startsWith("--skip="))?.slice(7) ?? 0)
+  const summary = summarize(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(positional[0] ?? 25), skip)
   console.log(`busy CPU in the profile: ${summary.busyMs.toFixed(0)} ms (of ${summary.totalMs.toFixed(0)} ms sampled)`)
   for (const { owner, ms, share } of summary.owners)
     console.log(`  ${(100 * share).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${owner}`)
