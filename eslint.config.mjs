@@ -86,6 +86,7 @@ const eslintConfig = [
     ignores: [
       "node_modules/**",
       ".next/**",
+      ".next-bench/**",
       ".data/**",
       "lib/generated/**",
       "cli/dist/**",

@@ -4,9 +4,17 @@ import createNextIntlPlugin from "next-intl/plugin"
 // Accept-Language).
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts")
 
+// `npm run bench` builds the app a second time with one more route, the empty handler it measures
+// Next.js's own cost per request with (app/api/bench/floor/route.bench.ts). Only this flag adds the
+// `bench.ts` extension, and that build goes to its own folder, so the production build in .next
+// never holds the route (scripts/check-build.ts checks it after every `npm run build`).
+const isBenchBuild = process.env.VALET_BENCH_BUILD === "1"
+const BENCH_DIST_DIR = ".next-bench"
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  ...(isBenchBuild ? { pageExtensions: ["bench.ts", "tsx", "ts", "jsx", "js"], distDir: BENCH_DIST_DIR } : {}),
   poweredByHeader: false,
   // `next dev` otherwise writes an AGENTS.md into the repo when it guesses an agent started it.
   agentRules: false,

@@ -1,5 +1,5 @@
 /**
- * Section 5, growth: minting and share-download latency on small tables, then with 10^4 and 10^6
+ * Section 6, growth: minting and share-download latency on small tables, then with 10^4 and 10^6
  * seeded rows in each of files (with their uploads), shares and audit events. Rows are spread over
  * 1,000 seeded users plus the bench user (1 row in 100 is the bench user's, so at 10^6 it owns
  * 10^4 files, shares and audit rows). The figures must stay flat; EXPLAIN ANALYZE of the hot
@@ -7,10 +7,12 @@
  */
 import pg from "pg"
 import { round, type LoadResult } from "./load"
+import { closeBenchGrants } from "./floor"
 import { measureMinting } from "./minting"
 import { createBenchShare, measureShareDownload, type BenchShare } from "./share-download"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
+/** Row counts per table to measure at; `npm run bench -- --growth-rows=10000000` adds 10^7 (slow to seed). */
 const SIZES = [10_000, 1_000_000]
 const SEED_USERS = 1000
 const CONNECTIONS = 50
@@ -58,12 +60,18 @@ async function seed(client: pg.Client, benchUserId: string, from: number, to: nu
     range,
   )
   await client.query(
-    `INSERT INTO "Share" (id, "ownerId", "fileId", "tokenHash", "expiresAt", "maxDownloads", downloads, "revokedAt", "createdAt")
-     SELECT 'seed-share-' || i, ${owner}, 'seed-file-' || i, md5('seed-share-' || i) || md5('salt-' || i),
+    `INSERT INTO "Share" (id, "ownerId", "tokenHash", "expiresAt", "maxDownloads", downloads, "revokedAt", "createdAt")
+     SELECT 'seed-share-' || i, ${owner}, md5('seed-share-' || i) || md5('salt-' || i),
             CASE WHEN i % 3 = 0 THEN now() + interval '7 days' END, CASE WHEN i % 5 = 0 THEN 10 END, i % 7,
             CASE WHEN i % 11 = 0 THEN now() END, now() - make_interval(secs => i)
      FROM generate_series($1::int, $2::int) AS i`,
     range,
+  )
+  // Links hold their files through ShareFile (one file each here, like a link from the file list).
+  await client.query(
+    `INSERT INTO "ShareFile" ("shareId", "fileId", position)
+     SELECT 'seed-share-' || i, 'seed-file-' || i, 0 FROM generate_series($1::int, $2::int) AS i`,
+    range.slice(0, 2),
   )
   await client.query(
     `INSERT INTO "AuditEvent" (id, action, "actorId", via, method, "objectKey", "expiresAt", "fileId", "createdAt")
@@ -75,19 +83,9 @@ async function seed(client: pg.Client, benchUserId: string, from: number, to: nu
     range,
   )
   // What autovacuum would have done long before a table reached this size.
-  for (const table of ["User", "Upload", "File", "Share", "AuditEvent"]) await client.query(`VACUUM ANALYZE "${table}"`)
+  for (const table of ["User", "Upload", "File", "Share", "ShareFile", "AuditEvent"])
+    await client.query(`VACUUM ANALYZE "${table}"`)
 }
-
-/**
- * The bench's own grants stay PENDING (nothing is ever put); on a real server the reaper closes
- * them after their expiry. Closed here before each measurement, so every size starts with the
- * same handful of in-flight uploads and the comparison is about table size alone.
- */
-const closeBenchGrants = (client: pg.Client, benchUserId: string) =>
-  client.query(
-    `UPDATE "Upload" SET status = 'EXPIRED', "closedAt" = now() WHERE "ownerId" = $1 AND status = 'PENDING'`,
-    [benchUserId],
-  )
 
 const countRows = async (client: pg.Client) => {
   const { rows } = await client.query<{ files: string; shares: string; audit: string }>(
@@ -99,7 +97,7 @@ const countRows = async (client: pg.Client) => {
 type Sample = { label: string; mint: LoadResult; share: LoadResult }
 
 async function sample(target: BenchTarget, share: BenchShare, label: string): Promise<Sample> {
-  await withClient(target.databaseUrl, (client) => closeBenchGrants(client, target.userId))
+  await closeBenchGrants(target.databaseUrl, target.userId)
   await measureMinting(target, { connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS })
   const mint = await measureMinting(target, { connections: CONNECTIONS, durationSeconds: RUN_SECONDS })
   await measureShareDownload(target, share, { connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS })
@@ -142,12 +140,13 @@ async function explainHotQueries(client: pg.Client, benchUserId: string, shareId
 
 export const growth: BenchScenario = async (target) => {
   const share = await createBenchShare(target)
+  const sizes = [...SIZES, ...(target.growthRows && target.growthRows > (SIZES.at(-1) ?? 0) ? [target.growthRows] : [])]
   const samples: Sample[] = []
   const notes: string[] = []
   const initial = await withClient(target.databaseUrl, countRows)
   samples.push(await sample(target, share, `small tables (${initial.files + initial.shares + initial.audit} rows)`))
   let seeded = 0
-  for (const size of SIZES) {
+  for (const size of sizes) {
     const started = performance.now()
     await withClient(target.databaseUrl, (client) => seed(client, target.userId, seeded, size))
     seeded = size
@@ -192,5 +191,5 @@ export const growth: BenchScenario = async (target) => {
     const failures = entry.mint.unexpected + entry.mint.errors + entry.share.unexpected + entry.share.errors
     if (failures > 0) notes.push(`${entry.label}: ${failures} unexpected responses or errors`)
   }
-  return { title: "5. Growth", figures, notes }
+  return { title: "6. Growth", figures, notes }
 }

@@ -3,6 +3,7 @@
  * figures reduced to what the table shows (rate, p50/p99, status counts). Load always stops by
  * itself: after a duration or a fixed number of requests.
  */
+import http from "node:http"
 import autocannon from "autocannon"
 import { sampleProcessTree } from "./process-tree"
 
@@ -84,35 +85,119 @@ export const formatStatuses = (statuses: Record<string, number>) =>
     .map(([status, count]) => `${status}×${count}`)
     .join(", ") || "none"
 
+export type OpenLoopOptions = {
+  url: string
+  method?: "GET" | "POST"
+  headers?: Record<string, string>
+  body?: string
+  /** Requests per second offered, evenly spaced, whatever the answers do. */
+  rate: number
+  durationSeconds: number
+  appPid?: number
+}
+
+export type OpenLoopResult = {
+  offeredRate: number
+  sent: number
+  /** Answers with the expected status per second of the run. */
+  rate: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  statuses: Record<string, number>
+  unexpected: number
+  errors: number
+  appCpuMsPerRequest?: number
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
+
 /**
- * Why a p99 target at a given concurrency is (un)reachable: in a closed loop (each connection
- * sends its next request when the last is answered) mean latency = connections / rate, so a
- * latency bound needs a rate of at least connections / bound; the app's CPU per request caps the
- * rate of one app process (Node runs its JavaScript on one core) at 1 / CPU per request.
+ * An open loop: requests leave on a fixed schedule (rate per second, evenly spaced) whether or not
+ * earlier ones were answered, and each latency counts from the moment its request was due, not
+ * from when a free connection sent it. autocannon's `overallRate` is a per-second budget per
+ * connection (each connection fires its share back to back when a second starts), which turns
+ * "50 % load" into bursts; this keeps the arrivals even. Connections are kept alive and opened as
+ * needed, so a slow answer never holds back the next request (no coordinated omission).
  */
-export function latencyBudgetNote(connections: number, maxLatencyMs: number, run: LoadResult): string {
-  const needed = (connections * 1000) / maxLatencyMs
-  const cpu = run.appCpuMsPerRequest
-  const cap = cpu ? 1000 / cpu : undefined
-  return (
-    `Little's law: ${connections} connections with latency under ${maxLatencyMs} ms need ≥ ${Math.round(needed).toLocaleString("en-US")} req/s; ` +
-    (cap
-      ? `the app used ${round(cpu ?? 0, 2)} ms CPU per request, which caps one app process (one core for its JavaScript) at ≈ ${Math.round(cap).toLocaleString("en-US")} req/s. More throughput means more instances behind a load balancer (README, Operating Valet).`
-      : "the app's CPU per request was not measured.")
-  )
+export async function runOpenLoop(options: OpenLoopOptions, expectStatus: number): Promise<OpenLoopResult> {
+  const target = new URL(loopbackUrl(options.url))
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 })
+  const latencies: number[] = []
+  const statuses: Record<string, number> = {}
+  let errors = 0
+  const cpuBefore = options.appPid ? (await sampleProcessTree(options.appPid)).cpuSeconds : 0
+  const intervalMs = 1000 / options.rate
+  const total = Math.max(1, Math.round(options.rate * options.durationSeconds))
+  const started = performance.now()
+  const inFlight: Promise<void>[] = []
+
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const request = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+          method: options.method ?? "GET",
+          headers: {
+            ...options.headers,
+            ...(options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) }),
+          },
+        },
+        (response) => {
+          response.resume()
+          response.once("end", () => {
+            latencies.push(performance.now() - dueAt)
+            const status = String(response.statusCode ?? 0)
+            statuses[status] = (statuses[status] ?? 0) + 1
+            resolve()
+          })
+        },
+      )
+      request.setTimeout(30_000, () => request.destroy(new Error("timeout")))
+      request.once("error", () => {
+        errors++
+        resolve()
+      })
+      request.end(options.body)
+    })
+
+  for (let index = 0; index < total; index++) {
+    const dueAt = started + index * intervalMs
+    const wait = dueAt - performance.now()
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+    inFlight.push(send(dueAt))
+  }
+  await Promise.all(inFlight)
+  const seconds = (performance.now() - started) / 1000
+  agent.destroy()
+  const cpuSeconds = options.appPid ? (await sampleProcessTree(options.appPid)).cpuSeconds - cpuBefore : undefined
+  const sorted = latencies.sort((a, b) => a - b)
+  const answered = latencies.length
+  const expected = statuses[String(expectStatus)] ?? 0
+  return {
+    offeredRate: options.rate,
+    sent: total,
+    rate: expected / seconds,
+    p50Ms: round(percentile(sorted, 50), 1),
+    p99Ms: round(percentile(sorted, 99), 1),
+    maxMs: round(sorted.at(-1) ?? Number.NaN, 1),
+    statuses,
+    unexpected: answered - expected,
+    errors,
+    appCpuMsPerRequest: cpuSeconds === undefined || answered === 0 ? undefined : (1000 * cpuSeconds) / answered,
+  }
 }
 
-/** Connections of the unqueued run: one request at a time, so its latency is the app's service time. */
-export const SERVICE_TIME_CONNECTIONS = 1
-export const SERVICE_TIME_SECONDS = 5
+/** Connections of the closed loop that finds the saturation rate: enough to keep the app's one core busy. */
+export const SATURATION_CONNECTIONS = 32
+/** The open loop's offered rate as a share of the measured saturation rate (issue 20, target 5). */
+export const OPEN_LOOP_SHARE = 0.5
+export const OPEN_LOOP_SECONDS = 10
+export const MAX_OPEN_LOOP_P99_MS = 50
 
-/** p50/p99 of the unqueued run, shown beside a closed loop at many connections. */
-export function serviceTimeFigures(label: string, run: LoadResult) {
-  return [
-    { name: `${label} @${SERVICE_TIME_CONNECTIONS} conn (no queue): p50`, value: run.p50Ms, unit: "ms" },
-    { name: `${label} @${SERVICE_TIME_CONNECTIONS} conn (no queue): p99`, value: run.p99Ms, unit: "ms" },
-  ]
-}
-
-export const SERVICE_TIME_NOTE =
-  "At 1 connection each request waits for no other, so its latency is the app's service time; at 200 connections in a closed loop most of the latency is the queue (Little's law above)."
+export const OPEN_LOOP_NOTE =
+  "Latency under load: a closed loop at 32 connections finds the saturation rate (answers per second with the app's JavaScript core busy); then an open loop offers 50 % of it, evenly spaced, and times each request from when it was due (bench/load.ts runOpenLoop)."

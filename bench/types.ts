@@ -22,6 +22,8 @@ export type BenchTarget = {
   /** A `vlt_` API token of the bench user, for `Authorization: Bearer`. */
   bearerToken: string
   userId: string
+  /** `--growth-rows=N`: the growth scenario also seeds and measures at N rows per table. */
+  growthRows?: number
   /** Scratch folder for generated files, removed by the harness afterwards. */
   workDir: string
 }

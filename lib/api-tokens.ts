@@ -1,6 +1,6 @@
 import type { AccountUser } from "@/lib/accounts"
 import { recordAction } from "@/lib/audit"
-import { getDb } from "@/lib/db"
+import { getDb, getPool } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
 import type { ApiTokenSummary } from "@/lib/shared/wire/account"
@@ -93,32 +93,30 @@ export async function revokeApiToken(user: AccountUser, tokenId: string): Promis
 
 /**
  * The account a bearer secret acts for, or null when the secret is malformed, unknown, revoked,
- * expired, or its account is disabled. One indexed read; lastUsedAt is written at most once a minute.
+ * expired, or its account is disabled. One prepared statement on every authenticated API call: the
+ * token and its account in one indexed join, and lastUsedAt written in the same statement at most
+ * once a minute (the UPDATE matches no row the rest of the time). Validity is judged in SQL, by
+ * the database's clock, so no timestamp crosses into JavaScript.
  */
 export async function authenticateApiToken(secret: string): Promise<(AccountUser & { tokenId: string }) | null> {
   if (!isTokenShaped(secret, API_TOKEN_PREFIX)) return null
-  const db = getDb()
-  const now = new Date()
-  const token = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(secret) },
-    select: {
-      id: true,
-      revokedAt: true,
-      expiresAt: true,
-      lastUsedAt: true,
-      user: { select: { id: true, email: true, name: true, role: true, disabledAt: true } },
-    },
+  const { rows } = await getPool().query<AccountUser & { tokenId: string }>({
+    name: "valet_authenticate_api_token",
+    text: `WITH found AS (
+             SELECT t.id AS "tokenId", u.id, u.email, u.name, u.role::text AS role
+             FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
+             WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL
+               AND (t."expiresAt" IS NULL OR t."expiresAt" > (now() AT TIME ZONE 'UTC'))
+               AND u."disabledAt" IS NULL
+           ), touched AS (
+             UPDATE "ApiToken" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')
+             WHERE id = (SELECT "tokenId" FROM found)
+               AND ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $2))
+           )
+           SELECT "tokenId", id, email, name, role FROM found`,
+    values: [hashToken(secret), LAST_USED_PRECISION_MS / 1000],
   })
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.user.disabledAt) return null
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await db.apiToken.updateMany({
-      where: {
-        id: token.id,
-        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_PRECISION_MS) } }],
-      },
-      data: { lastUsedAt: now },
-    })
-  }
-  const { id, email, name, role } = token.user
-  return { id, email, name, role, tokenId: token.id }
+  const row = rows[0]
+  if (!row) return null
+  return { id: row.id, email: row.email, name: row.name, role: row.role, tokenId: row.tokenId }
 }

@@ -124,12 +124,16 @@ export const onShareRevoked = (
 export async function onShareDownloaded(
   shareId: string,
   input: { kind: "file" | "all"; file?: { id: string; name: string } },
+  /** The link as the counting UPDATE returned it, when the caller has it: saves reading it again. */
+  counted?: { id: string; ownerId: string; title: string | null; downloads: number; maxDownloads: number | null },
 ): Promise<void> {
   const db = getDb()
-  const share = await db.share.findUnique({
-    where: { id: shareId },
-    select: { id: true, ownerId: true, title: true, downloads: true, maxDownloads: true },
-  })
+  const share =
+    counted ??
+    (await db.share.findUnique({
+      where: { id: shareId },
+      select: { id: true, ownerId: true, title: true, downloads: true, maxDownloads: true },
+    }))
   if (!share) return
   await emitWebhookEvent(share.ownerId, "share.downloaded", {
     share: { id: share.id, title: share.title, downloads: share.downloads, maxDownloads: share.maxDownloads },

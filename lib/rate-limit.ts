@@ -1,4 +1,4 @@
-import { getDb } from "@/lib/db"
+import { getDb, getPool } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import { PEER_ADDRESS_HEADER } from "@/lib/peer-address"
@@ -36,16 +36,20 @@ export const RATE_LIMITS = {
  */
 export async function consumeRateLimit(rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
   // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
-  const [row] = await getDb().$queryRaw<{ hits: number; resetAt: Date }[]>`
-    INSERT INTO "RateLimit" ("key", "hits", "resetAt")
-    VALUES (${rule.key}, ${cost}, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${rule.windowSeconds}))
-    ON CONFLICT ("key") DO UPDATE SET
-      "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN ${cost} ELSE "RateLimit"."hits" + ${cost} END,
-      "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
-    RETURNING "hits", "resetAt"`
+  // A named prepared statement (planned once per connection); the wait is computed in SQL too.
+  const { rows } = await getPool().query<{ hits: number; retryAfterSeconds: number }>({
+    name: "valet_consume_rate_limit",
+    text: `INSERT INTO "RateLimit" ("key", "hits", "resetAt")
+           VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + make_interval(secs => $3))
+           ON CONFLICT ("key") DO UPDATE SET
+             "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN $2 ELSE "RateLimit"."hits" + $2 END,
+             "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
+           RETURNING "hits", GREATEST(1, ceil(EXTRACT(EPOCH FROM ("resetAt" - (now() AT TIME ZONE 'UTC')))))::int AS "retryAfterSeconds"`,
+    values: [rule.key, cost, rule.windowSeconds],
+  })
+  const row = rows[0]
   if (!row) throw new Error("rate limit upsert returned no row")
-  const retryAfterSeconds = Math.max(1, Math.ceil((row.resetAt.getTime() - Date.now()) / 1000))
-  return { allowed: row.hits <= rule.limit, hits: row.hits, retryAfterSeconds }
+  return { allowed: row.hits <= rule.limit, hits: row.hits, retryAfterSeconds: row.retryAfterSeconds }
 }
 
 /**

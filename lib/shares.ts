@@ -1,8 +1,16 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomUUID,
+  timingSafeEqual,
+} from "node:crypto"
 import { isIPv4, isIPv6 } from "node:net"
 import type { AuthUser } from "@/lib/auth"
 import { recordAction, recordMintedKeys, type AuditActor } from "@/lib/audit"
-import { getDb } from "@/lib/db"
+import { getDb, getPool } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
 import type { Prisma, ShareEventKind } from "@/lib/generated/prisma/client"
@@ -328,31 +336,60 @@ export async function revokeShare(user: AuthUser, shareId: string): Promise<void
   })
 }
 
-async function findShareByToken(token: string) {
-  // A malformed token cannot match anything; no need to ask the database.
-  if (!isTokenShaped(token)) return null
-  return getDb().share.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      id: true,
-      title: true,
-      message: true,
-      passwordHash: true,
-      expiresAt: true,
-      maxDownloads: true,
-      downloads: true,
-      revokedAt: true,
-      files: {
-        orderBy: { position: "asc" },
-        select: {
-          file: { select: { id: true, name: true, size: true, contentType: true, objectKey: true, snapshotId: true } },
-        },
-      },
-    },
-  })
+type LinkFile = {
+  file: { id: string; name: string; size: bigint; contentType: string; objectKey: string; snapshotId: string | null }
+}
+type LinkRow = {
+  id: string
+  title: string | null
+  message: string | null
+  passwordHash: string | null
+  expiresAt: Date | null
+  maxDownloads: number | null
+  downloads: number
+  revokedAt: Date | null
+  /** In the link's order. */
+  files: LinkFile[]
 }
 
-type LinkRow = NonNullable<Awaited<ReturnType<typeof findShareByToken>>>
+/**
+ * A link and its files by token: the first query of every recipient request (page, download,
+ * preview), so one named prepared statement with the files aggregated in it, not Prisma's one
+ * query per relation. Times come back as epoch milliseconds (Prisma stores UTC `timestamp`s, which
+ * node-postgres would read in local time).
+ */
+async function findShareByToken(token: string): Promise<LinkRow | null> {
+  // A malformed token cannot match anything; no need to ask the database.
+  if (!isTokenShaped(token)) return null
+  const { rows } = await getPool().query<
+    Omit<LinkRow, "expiresAt" | "revokedAt" | "files"> & {
+      expiresAtMs: number | null
+      revokedAtMs: number | null
+      files: (Omit<LinkFile["file"], "size"> & { size: string })[]
+    }
+  >({
+    name: "valet_find_share_by_token",
+    text: `SELECT s.id, s.title, s.message, s."passwordHash", s."maxDownloads", s.downloads,
+                  (EXTRACT(EPOCH FROM s."expiresAt") * 1000)::float8 AS "expiresAtMs",
+                  (EXTRACT(EPOCH FROM s."revokedAt") * 1000)::float8 AS "revokedAtMs",
+                  COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size::text,
+                                              'contentType', f."contentType", 'objectKey', f."objectKey",
+                                              'snapshotId', f."snapshotId") ORDER BY sf.position)
+                            FROM "ShareFile" sf JOIN "File" f ON f.id = sf."fileId"
+                            WHERE sf."shareId" = s.id), '[]'::json) AS files
+           FROM "Share" s WHERE s."tokenHash" = $1`,
+    values: [hashToken(token)],
+  })
+  const row = rows[0]
+  if (!row) return null
+  const { expiresAtMs, revokedAtMs, files, ...share } = row
+  return {
+    ...share,
+    expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs),
+    revokedAt: revokedAtMs === null ? null : new Date(revokedAtMs),
+    files: files.map((file) => ({ file: { ...file, size: BigInt(file.size) } })),
+  }
+}
 
 /** A link that holds no file any more had them deleted, which revoked it. */
 const stateOfLink = (share: LinkRow, now = new Date()): ShareState =>
@@ -508,8 +545,8 @@ async function checkPassword(share: { id: string; passwordHash: string }, passwo
  * the password unless the unlock cookie or a zip ticket proves it was given. A valid ticket also
  * admits a used-up link: its "download all" was counted when it started, possibly as the last one.
  */
-async function openLink(request: RecipientRequest, options: { acceptTicket?: boolean } = {}) {
-  const share = await findShareByToken(request.token)
+async function openLink(request: RecipientRequest, options: { acceptTicket?: boolean; share?: LinkRow } = {}) {
+  const share = options.share ?? (await findShareByToken(request.token))
   if (!share) throw linkNotFound()
   const ticketId = options.acceptTicket && request.ticket ? verifyZipTicket(share.id, request.ticket) : null
   const viaTicket = ticketId !== null
@@ -533,15 +570,67 @@ function fileOf(share: LinkRow, fileId: string) {
  * for, a limit of N admits exactly N (DESIGN §3.7).
  */
 async function countDownload(shareId: string): Promise<void> {
-  const db = getDb()
-  const now = new Date()
-  const { count } = await db.share.updateMany({
-    where: { id: shareId, ...activeShareWhere(now) },
+  const { count } = await getDb().share.updateMany({
+    where: { id: shareId, ...activeShareWhere(new Date()) },
     data: { downloads: { increment: 1 } },
   })
-  if (count > 0) return
   // Something changed since the read (revoked, expired or the last download went to another request).
-  const current = await db.share.findUnique({
+  if (count === 0) throw await refusedDownload(shareId)
+}
+
+/**
+ * The three writes of a counted download in one statement: the conditional counter UPDATE (the
+ * limit's guard, DESIGN §3.7), and only if it counted, the access-log row and the minted key's
+ * audit row. Returns what the share.downloaded event needs, or null when nothing was counted
+ * (revoked, expired or used up meanwhile); then nothing was written and the key is never handed out.
+ */
+async function countDownloadWithKey(
+  share: LinkRow,
+  file: LinkFile["file"],
+  request: RecipientRequest,
+  key: PresignedRequest,
+): Promise<{ ownerId: string; title: string | null; downloads: number; maxDownloads: number | null } | null> {
+  const { rows } = await getPool().query<{
+    ownerId: string
+    title: string | null
+    downloads: number
+    maxDownloads: number | null
+  }>({
+    name: "valet_count_share_download",
+    text: `WITH counted AS (
+             UPDATE "Share" s SET downloads = s.downloads + 1
+             WHERE s.id = $1 AND s."revokedAt" IS NULL
+               AND (s."expiresAt" IS NULL OR s."expiresAt" > (now() AT TIME ZONE 'UTC'))
+               AND (s."maxDownloads" IS NULL OR s.downloads < s."maxDownloads")
+               AND EXISTS (SELECT 1 FROM "ShareFile" sf WHERE sf."shareId" = s.id)
+             RETURNING s.id, s."ownerId", s.title, s.downloads, s."maxDownloads"
+           ), logged AS (
+             INSERT INTO "ShareEvent" (id, "shareId", at, kind, "fileId", ip, "userAgent")
+             SELECT $2, id, (now() AT TIME ZONE 'UTC'), 'download', $3, $4, $5 FROM counted
+           ), audited AS (
+             INSERT INTO "AuditEvent" (id, action, "actorId", via, method, "objectKey", "expiresAt", "fileId", details, "createdAt")
+             SELECT $6, 'share.download', NULL, 'share', 'GET', $7, ($8::timestamptz AT TIME ZONE 'UTC'), $3,
+                    jsonb_build_object('shareId', id), (now() AT TIME ZONE 'UTC')
+             FROM counted
+           )
+           SELECT "ownerId", title, downloads, "maxDownloads" FROM counted`,
+    values: [
+      share.id,
+      randomUUID(),
+      file.id,
+      truncateIp(request.ip),
+      request.userAgent?.slice(0, 512) || null,
+      randomUUID(),
+      file.objectKey,
+      key.expiresAt.toISOString(),
+    ],
+  })
+  return rows[0] ?? null
+}
+
+/** Why a download was not counted after all: the link's state now (revoked if it vanished). */
+async function refusedDownload(shareId: string): Promise<ApiError> {
+  const current = await getDb().share.findUnique({
     where: { id: shareId },
     select: {
       revokedAt: true,
@@ -552,24 +641,34 @@ async function countDownload(shareId: string): Promise<void> {
     },
   })
   const latest = current && current._count.files > 0 ? shareStateOf(current) : "revoked"
-  throw shareGone(latest === "active" ? "used_up" : latest)
+  return shareGone(latest === "active" ? "used_up" : latest)
 }
 
 const SHARE_ACTOR: AuditActor = { id: null, via: "share" }
 
 /**
  * GET|POST /s/:token/files/:fileId/download: counts one download (unless the request belongs to
- * a counted "download all") and only then mints a fresh short attachment GET for that one object.
+ * a counted "download all") and answers a fresh short attachment GET for that one object, with the
+ * downloads the link has left after it. The key is signed first (CPU only) so its audit row holds
+ * its real expiry, and leaves this process only once the download was counted and recorded.
  */
-export async function downloadShareFile(request: RecipientRequest & { fileId: string }): Promise<PresignedRequest> {
-  const { get, viaTicket } = await countShareDownload(null, mintShareDownload(request))
+type ShareFileDownload = PresignedRequest & { remainingDownloads: number | null }
+
+export async function downloadShareFile(
+  request: RecipientRequest & { fileId: string },
+  opened?: LinkRow,
+): Promise<ShareFileDownload> {
+  const { get, viaTicket } = await countShareDownload(null, mintShareDownload(request, opened))
   // A file fetched with a "download all" ticket was counted with the zip.
   if (!viaTicket) countShareDownloaded("file")
   return get
 }
 
-async function mintShareDownload(request: RecipientRequest & { fileId: string }) {
-  const { share, viaTicket, ticketId } = await openLink(request, { acceptTicket: true })
+async function mintShareDownload(
+  request: RecipientRequest & { fileId: string },
+  opened?: LinkRow,
+): Promise<{ get: ShareFileDownload; viaTicket: boolean }> {
+  const { share, viaTicket, ticketId } = await openLink(request, { acceptTicket: true, share: opened })
   const file = fileOf(share, request.fileId)
   if (ticketId) {
     const once = { key: `zip-ticket:${ticketId}:${file.id}`, limit: 1, windowSeconds: ZIP_TICKET_SECONDS }
@@ -577,28 +676,35 @@ async function mintShareDownload(request: RecipientRequest & { fileId: string })
       throw new ApiError("share_used_up", "This download-all ticket has already fetched this file")
     }
   }
-  if (!viaTicket) {
-    await countDownload(share.id)
-    await recordShareEvent(share.id, "download", request, file.id)
-    await onShareDownloaded(share.id, { kind: "file", file: { id: file.id, name: file.name } })
-  }
   const get = await presignGet({
     key: file.objectKey,
     filename: file.name,
     contentType: file.contentType,
     version: file.snapshotId,
   })
-  await recordMintedKeys(SHARE_ACTOR, [
-    {
-      action: "share.download",
-      method: "GET",
-      objectKey: file.objectKey,
-      expiresAt: get.expiresAt,
-      fileId: file.id,
-      details: { shareId: share.id, ...(viaTicket ? { downloadAll: true } : {}) },
-    },
-  ])
-  return { get, viaTicket }
+  if (viaTicket) {
+    await recordMintedKeys(SHARE_ACTOR, [
+      {
+        action: "share.download",
+        method: "GET",
+        objectKey: file.objectKey,
+        expiresAt: get.expiresAt,
+        fileId: file.id,
+        details: { shareId: share.id, downloadAll: true },
+      },
+    ])
+    const remainingDownloads = share.maxDownloads === null ? null : share.maxDownloads - share.downloads
+    return { get: { ...get, remainingDownloads }, viaTicket: true }
+  }
+  const counted = await countDownloadWithKey(share, file, request, get)
+  if (!counted) throw await refusedDownload(share.id)
+  await onShareDownloaded(
+    share.id,
+    { kind: "file", file: { id: file.id, name: file.name } },
+    { id: share.id, ...counted },
+  )
+  const remainingDownloads = counted.maxDownloads === null ? null : counted.maxDownloads - counted.downloads
+  return { get: { ...get, remainingDownloads }, viaTicket: false }
 }
 
 /**
@@ -684,7 +790,8 @@ export async function shareStatus(
 }
 
 /** The one file of the link a token names, or the refusal the old one-file route answers. */
-async function findRedeemableFile(token: string) {
+/** The link, read once, if it is active and holds exactly one file (the one-file route's case). */
+async function findRedeemableLink(token: string) {
   const share = await findShareByToken(token)
   if (!share) throw linkNotFound()
   const state = stateOfLink(share)
@@ -692,7 +799,7 @@ async function findRedeemableFile(token: string) {
   const [only, ...others] = share.files
   if (!only || others.length > 0)
     throw new ApiError("share_has_many_files", "This link holds several files: download them from its page")
-  return only.file
+  return { share, file: only.file }
 }
 
 /**
@@ -700,12 +807,9 @@ async function findRedeemableFile(token: string) {
  * that one file; a link with several answers 409 (its page offers each file and "download all").
  */
 export async function redeemShare(input: { token: string; password?: string; ip: string }): Promise<PresignedRequest> {
-  const file = await countShareDownload(null, findRedeemableFile(input.token))
-  return downloadShareFile({
-    token: input.token,
-    fileId: file.id,
-    password: input.password,
-    ip: input.ip,
-    userAgent: null,
-  })
+  const { share, file } = await countShareDownload(null, findRedeemableLink(input.token))
+  return downloadShareFile(
+    { token: input.token, fileId: file.id, password: input.password, ip: input.ip, userAgent: null },
+    share,
+  )
 }

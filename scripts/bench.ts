@@ -4,18 +4,21 @@
  *
  * 1. a throwaway PostgreSQL and embedded S3 on free loopback ports (data in a temp folder), and
  *    with --ceph a throwaway Ceph RGW as a second storage profile;
- * 2. the production build (`next build`, skipped when .next is newer than every source file;
- *    --rebuild forces it);
+ * 2. the bench build: `next build` with VALET_BENCH_BUILD=1 into .next-bench, the production build
+ *    plus one empty route handler (the floor, app/api/bench/floor/route.bench.ts); skipped when
+ *    .next-bench is newer than every source file, --rebuild forces it. The harness checks that the
+ *    bench build holds the floor and that a production build in .next does not;
  * 3. per storage profile: the build started (`next start`, loopback only) with the benchmark's
  *    settings, and beside it the proxy baseline's own server (bench/proxy/server.ts; the product
  *    holds no bench route), a bench user with a `vlt_` API token, then each scenario in order;
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
- * Flags: --ceph, --azurite (Azure Blob Storage through an in-process Azurite as one more storage
+ * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob Storage through an in-process Azurite as one more storage
  * profile; with --only=data-path,minting for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
  * table as Markdown for the README), --from=<results.json> (only print that file's table),
- * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop).
+ * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop), --growth-rows=<n>
+ * (the growth scenario also seeds and measures at n rows per table, e.g. 10000000).
  */
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -26,6 +29,7 @@ import path from "node:path"
 import { growth } from "@/bench/growth"
 import { runBrowserUpload } from "@/bench/browser-upload"
 import { runDataPath } from "@/bench/data-path"
+import { floor } from "@/bench/floor"
 import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
 import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
@@ -34,11 +38,13 @@ import { startEmbeddedAzurite } from "./services/embedded-azurite"
 import { azuriteEnv, prepareServices, startLocalStack } from "./services/local-stack"
 import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
+import { BENCH_ROUTE, buildHasBenchRoute } from "./check-build"
 
 /** Every scenario, in the order they run; `--only` picks by name. */
 const SCENARIOS: { name: string; run: BenchScenario }[] = [
   { name: "data-path", run: runDataPath },
   { name: "browser-upload", run: runBrowserUpload },
+  { name: "floor", run: floor },
   { name: "minting", run: minting },
   { name: "share-download", run: shareDownload },
   { name: "growth", run: growth },
@@ -59,7 +65,9 @@ const BENCH_BUCKET = "valet-bench"
 const RESULTS_DIR = path.resolve("bench/results")
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next")
 const TSX = path.resolve("node_modules/.bin/tsx")
-const WATCHDOG_MINUTES = 40
+const BENCH_DIST_DIR = ".next-bench"
+/** next.config.mjs adds the bench-only route and distDir under this flag, at build and at start. */
+const BENCH_BUILD_ENV = { VALET_BENCH_BUILD: "1" }
 
 const flag = (name: string) => process.argv.includes(`--${name}`)
 const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -136,6 +144,8 @@ const BUILD_INPUTS = [
   "public",
   "proxy.ts",
   "middleware.ts",
+  "i18n",
+  "messages",
   "next.config.mjs",
   "package-lock.json",
   "postcss.config.mjs",
@@ -154,16 +164,21 @@ function newestSourceMtime(entry: string): number {
 }
 
 async function ensureBuild() {
-  const buildId = path.resolve(".next/BUILD_ID")
+  const buildId = path.resolve(BENCH_DIST_DIR, "BUILD_ID")
   const stale =
     !existsSync(buildId) || BUILD_INPUTS.some((entry) => newestSourceMtime(entry) > statSync(buildId).mtimeMs)
   if (!stale && !flag("rebuild")) {
-    say("production build in .next is up to date")
-    return
+    say(`bench build in ${BENCH_DIST_DIR} is up to date`)
+  } else {
+    say(`building the app with the floor route (next build, VALET_BENCH_BUILD=1, into ${BENCH_DIST_DIR})`)
+    const env = { ...process.env, ...BENCH_BUILD_ENV, NEXT_TELEMETRY_DISABLED: "1" }
+    const { code } = await run(process.execPath, [NEXT_BIN, "build"], env)
+    if (code !== 0) throw new Error("next build failed")
   }
-  say("building the app (next build)")
-  const { code } = await run(process.execPath, [NEXT_BIN, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" })
-  if (code !== 0) throw new Error("next build failed")
+  // The check `npm run build` runs (scripts/check-build.ts), shown to find the route where it is.
+  if (!buildHasBenchRoute(BENCH_DIST_DIR)) throw new Error(`the bench build lacks ${BENCH_ROUTE}`)
+  if (existsSync(".next/app-path-routes-manifest.json") && buildHasBenchRoute(".next"))
+    throw new Error(`the production build in .next holds ${BENCH_ROUTE}; it must never ship`)
 }
 
 // --- machine ------------------------------------------------------------------------------------
@@ -206,8 +221,13 @@ async function describeMachine(): Promise<Machine> {
 
 // --- output -------------------------------------------------------------------------------------
 
-const formatValue = (value: number) =>
-  Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
+// NaN (a figure that could not be measured) is stored as null in the JSON.
+const formatValue = (value: number | null) =>
+  value === null || Number.isNaN(value)
+    ? "n/a"
+    : Number.isInteger(value)
+      ? value.toLocaleString("en-US")
+      : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
 const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
 
 function textTable(results: ResultsFile): string {
@@ -309,7 +329,8 @@ async function createBenchUser(): Promise<{ userId: string; bearerToken: string 
 async function resetDatabase(userId: string) {
   const { getDb } = await import("@/lib/db")
   const db = getDb()
-  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit"`)
+  // CASCADE: links' files and access logs, webhook deliveries and the like go with what they point to.
+  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit" CASCADE`)
   await db.user.deleteMany({ where: { id: { not: userId } } })
 }
 
@@ -339,6 +360,7 @@ async function runProfile(
     APP_URL: appUrl,
     ...BENCH_APP_ENV,
   }
+  const startEnv = { ...appEnv, ...BENCH_BUILD_ENV }
   const profileDir = option("cpu-prof")
   // V8 writes the app's .cpuprofile when it exits (open it in Chrome DevTools).
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, profile.storage)}`] : []
@@ -346,7 +368,13 @@ async function runProfile(
   const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
   if (setup.code !== 0) throw new Error(`bucket setup on ${profile.storage} failed`)
   say(`starting the app on ${appUrl} (${profile.storage})`)
-  const app: AppInstance = await startAppInstance({ env: appEnv, port, timeoutMs: 120_000, nodeArgs })
+  const app: AppInstance = await startAppInstance({
+    env: startEnv,
+    port,
+    timeoutMs: 120_000,
+    nodeArgs,
+    distDir: BENCH_DIST_DIR,
+  })
   cleanups.push(() => app.stop())
   const proxy = await startProxyServer(appEnv, await freePort(), nodeArgs)
   cleanups.push(() => proxy.stop())
@@ -364,6 +392,7 @@ async function runProfile(
     bearerToken: context.bearerToken,
     userId: context.userId,
     workDir,
+    growthRows: option("growth-rows") ? Number(option("growth-rows")) : undefined,
   }
   const only = selectedScenarios()
   const sections: BenchSection[] = []
@@ -420,18 +449,21 @@ async function main(): Promise<number> {
   await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
   say(`services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
 
-  const profiles: Profile[] = [
-    {
-      storage: "embedded",
-      s3Env: {
-        ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
-        S3_BUCKET: BENCH_BUCKET,
-      },
-    },
-  ]
+  const profiles: Profile[] = flag("skip-embedded")
+    ? []
+    : [
+        {
+          storage: "embedded",
+          s3Env: {
+            ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
+            S3_BUCKET: BENCH_BUCKET,
+          },
+        },
+      ]
   if (flag("ceph")) {
-    profiles.push(await startCeph(runDir))
-    say(`Ceph RGW up at ${profiles[1]?.s3Env.S3_ENDPOINT}`)
+    const ceph = await startCeph(runDir)
+    profiles.push(ceph)
+    say(`Ceph RGW up at ${ceph.s3Env.S3_ENDPOINT}`)
   }
   if (flag("azurite")) {
     const azurite = await startAzurite(runDir)
@@ -475,7 +507,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   })
 }
 
-// Load stops by itself (every run has a duration or a count); this bounds everything else.
+// Load stops by itself (every run has a duration or a count); this bounds everything else. Seeding
+// 10^7 rows per table takes a quarter of an hour or more on two cores.
+const WATCHDOG_MINUTES = 40 + (option("growth-rows") ? 90 : 0)
 const watchdog = setTimeout(() => {
   console.error(`[bench] gave up after ${WATCHDOG_MINUTES} minutes`)
   void cleanUp().then(() => process.exit(1))

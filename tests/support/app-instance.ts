@@ -37,9 +37,11 @@ export async function startAppInstance(
     timeoutMs?: number
     /** Flags for the Node process itself, e.g. `--cpu-prof` (which NODE_OPTIONS may not carry). */
     nodeArgs?: string[]
+    /** The build folder next.config.mjs picks under `env` (the benchmark's own build: .next-bench). */
+    distDir?: string
   } = {},
 ): Promise<AppInstance> {
-  if (!existsSync(path.resolve(".next/BUILD_ID"))) {
+  if (!existsSync(path.resolve(options.distDir ?? ".next", "BUILD_ID"))) {
     throw new Error("no production build in .next: cluster tests need `next build` first (npm test does it)")
   }
   const port = options.port ?? (await freePort())

@@ -1,6 +1,6 @@
 import { route } from "@/lib/route"
 import { formFailure, keyResponse, recipientRequest } from "@/lib/share-requests"
-import { downloadShareFile, shareStatus } from "@/lib/shares"
+import { downloadShareFile } from "@/lib/shares"
 
 /**
  * GET|POST /s/:token/files/:fileId/download `password?` `ticket?` — counts one download (not
@@ -8,9 +8,11 @@ import { downloadShareFile, shareStatus } from "@/lib/shares"
  */
 const download = route("link", async ({ request, params }) => {
   try {
-    const key = await downloadShareFile({ ...(await recipientRequest(request, params.token)), fileId: params.fileId })
-    const status = await shareStatus(params.token)
-    return keyResponse(request, key, { remainingDownloads: status?.remainingDownloads ?? null })
+    const { remainingDownloads, ...key } = await downloadShareFile({
+      ...(await recipientRequest(request, params.token)),
+      fileId: params.fileId,
+    })
+    return keyResponse(request, key, { remainingDownloads })
   } catch (error) {
     const failure = formFailure(request, params.token, error)
     if (failure) return failure
