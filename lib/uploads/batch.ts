@@ -12,7 +12,8 @@ import type { FileSummary, UploadGrant, Uploader } from "@/lib/uploads/uploader"
 /** One item's failure, in the shape every error body has (`{ error: { code, message } }`). */
 export type BatchItemError = { error: ApiErrorBody["error"] }
 export type BatchGrantResult = { upload: UploadGrant } | BatchItemError
-export type BatchCompleteResult = ({ id: string } & { file: FileSummary; created: boolean }) | ({ id: string } & BatchItemError)
+export type BatchCompleteResult =
+  ({ id: string } & { file: FileSummary; created: boolean }) | ({ id: string } & BatchItemError)
 
 /**
  * Completions verified at once: each is a HEAD (or a multipart assembly) in storage and a short

@@ -66,7 +66,10 @@ const insertFiles = (url: string, rows: [string, string, number][]) =>
   query(
     url,
     `INSERT INTO "File" (id, "ownerId", "uploadId", "objectKey", name, "contentType", size) VALUES ${rows
-      .map(([upload, owner, size]) => `('f-${upload}', '${owner}', '${upload}', 'u/${owner}/${upload}', 'x', 'x/y', ${size})`)
+      .map(
+        ([upload, owner, size]) =>
+          `('f-${upload}', '${owner}', '${upload}', 'u/${owner}/${upload}', 'x', 'x/y', ${size})`,
+      )
       .join(", ")}`,
   )
 const insertUsers = (url: string, ids: string[]) =>
@@ -204,8 +207,8 @@ describe("the usage triggers", () => {
       ),
     )
     await expectCountersRight(url)
-    expect((await countersOf(url)).filter((row) => row.id.startsWith("x")).every((row) => row.reservedBytes === 0)).toBe(
-      true,
-    )
+    expect(
+      (await countersOf(url)).filter((row) => row.id.startsWith("x")).every((row) => row.reservedBytes === 0),
+    ).toBe(true)
   })
 })

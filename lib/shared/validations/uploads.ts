@@ -100,7 +100,10 @@ export const batchCompleteSchema = z.object({
     )
     .min(1, "Complete at least one upload")
     .max(MAX_FILES_PER_BATCH, `Complete at most ${MAX_FILES_PER_BATCH} uploads at a time`)
-    .refine((uploads) => new Set(uploads.map((upload) => upload.id)).size === uploads.length, "Upload ids must be distinct"),
+    .refine(
+      (uploads) => new Set(uploads.map((upload) => upload.id)).size === uploads.length,
+      "Upload ids must be distinct",
+    ),
 })
 
 export type BatchComplete = z.infer<typeof batchCompleteSchema>
