@@ -335,7 +335,7 @@ describe(`part signing in batches on ${PROFILE} storage`, () => {
     ["a duplicated part number", [2, 2], 400, "invalid_request"],
     ["more than 100 parts", Array.from({ length: 101 }, (_, index) => index + 1), 400, "invalid_request"],
     ["part numbers as text", ["1"], 400, "invalid_request"],
-  ])("refuses %s with a %d and records no key", async (_label, partNumbers, status, code) => {
+  ])("refuses %s and records no key", async (_label, partNumbers, status, code) => {
     const before = await auditCount("upload.part", [upload.id])
     const response = await signParts(upload.id, partNumbers)
     expect(response.status).toBe(status)
