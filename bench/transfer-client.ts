@@ -193,6 +193,8 @@ type UploadGrant =
 type ItemError = { error: { code: string; message: string } }
 type GrantInput = { name: string; size: number; type: string }
 
+/** Times an API call is repeated after a 503 (Retry-After honoured, at most 10 s each). */
+const SERVICE_UNAVAILABLE_RETRIES = 4
 /** Valet's batch cap (MAX_FILES_PER_BATCH): items per grant or completion call. */
 const MAX_FILES_PER_BATCH = 100
 /**
@@ -309,11 +311,23 @@ export class ValetClient {
     json?: unknown,
     ...statuses: number[]
   ): Promise<T> {
-    const response = await send(`${this.appUrl}${pathname}`, {
+    let response = await send(`${this.appUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${this.bearerToken}` },
       json,
     })
+    // A 503 says "retry after Retry-After", and every call here may be repeated (a completion is
+    // idempotent; a refused grant left nothing). On a loaded machine storage can fall silent for
+    // longer than the app waits, e.g. while assembling 128 parts, and completing again finds the object.
+    for (let attempt = 1; response.status === 503 && attempt <= SERVICE_UNAVAILABLE_RETRIES; attempt++) {
+      const wait = Math.min(10, Number(response.headers["retry-after"]) || 2)
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      response = await send(`${this.appUrl}${pathname}`, {
+        method,
+        headers: { authorization: `Bearer ${this.bearerToken}` },
+        json,
+      })
+    }
     expectStatus(what, response, ...(statuses.length ? statuses : [200, 201]))
     return (response.body.length ? JSON.parse(response.body.toString("utf8")) : undefined) as T
   }
