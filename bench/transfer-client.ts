@@ -190,15 +190,119 @@ export async function createAccount(appUrl: string, label: string) {
 type UploadGrant =
   | { id: string; multipart: false; url: string; headers: Record<string, string> }
   | { id: string; multipart: true; partSize: number; partCount: number }
+type ItemError = { error: { code: string; message: string } }
+type GrantInput = { name: string; size: number; type: string }
 
-/** Valet's API as a Bearer-token client; every byte goes to storage on a presigned URL. */
+/** Times an API call is repeated after a 503 (Retry-After honoured, at most 10 s each). */
+const SERVICE_UNAVAILABLE_RETRIES = 4
+/** Valet's batch cap (MAX_FILES_PER_BATCH): items per grant or completion call. */
+const MAX_FILES_PER_BATCH = 100
+/**
+ * How long a completion waits for others to join its call while PUTs are still in flight: the
+ * files of one cohort finish within a few ms of each other; one slow PUT must not hold the rest.
+ */
+const COMPLETE_LINGER_MS = 50
+
+/**
+ * Coalesces calls made close together into one batch call (DataLoader-style): items queue until
+ * `flush` decides, then one call answers all of them. Each item still gets its own answer or error.
+ */
+class Coalescer<In, Out> {
+  private queue: { input: In; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = []
+  private timer: NodeJS.Timeout | undefined
+  private scheduled = false
+
+  constructor(
+    private readonly run: (inputs: In[]) => Promise<(Out | Error)[]>,
+    /** Flush now? Asked after each item joins and when the linger timer fires. */
+    private readonly ready: (queued: number) => boolean = () => true,
+    private readonly lingerMs = 0,
+  ) {}
+
+  add(input: In): Promise<Out> {
+    return new Promise<Out>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject })
+      this.poke()
+    })
+  }
+
+  /** Re-checks `ready` (e.g. once a PUT finished without joining). */
+  poke() {
+    if (this.queue.length === 0 || this.scheduled) return
+    if (this.ready(this.queue.length) || this.queue.length >= MAX_FILES_PER_BATCH) {
+      this.scheduled = true
+      // After the current tick: calls made in the same tick join the same batch.
+      setImmediate(() => this.flush())
+    } else this.timer ??= setTimeout(() => this.flush(), this.lingerMs)
+  }
+
+  private flush() {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.scheduled = false
+    const taken = this.queue.splice(0, MAX_FILES_PER_BATCH)
+    if (taken.length === 0) return
+    this.run(taken.map((item) => item.input)).then(
+      (results) =>
+        taken.forEach((item, index) => {
+          const result = results[index]
+          if (result instanceof Error || result === undefined) item.reject(result ?? new HttpError("no result"))
+          else item.resolve(result)
+        }),
+      (error: unknown) => taken.forEach((item) => item.reject(error)),
+    )
+    this.poke()
+  }
+}
+
+/**
+ * Valet's API as a Bearer-token client; every byte goes to storage on a presigned URL. Uploads
+ * started close together share their API calls: grants made in the same tick go out as one
+ * `POST /api/uploads {files}`, and single-PUT completions as one `POST /api/uploads/complete`
+ * once every PUT in flight has landed (or after COMPLETE_LINGER_MS). Each file keeps its own
+ * grant, key and verification; a lone file uses the one-file calls.
+ */
 export class ValetClient {
+  private singlePutsInFlight = 0
+  private readonly grants = new Coalescer<GrantInput, UploadGrant>((inputs) => this.grantMany(inputs))
+  private readonly completions = new Coalescer<string, string>(
+    (ids) => this.completeMany(ids),
+    () => this.singlePutsInFlight === 0,
+    COMPLETE_LINGER_MS,
+  )
+
   constructor(
     readonly appUrl: string,
     readonly bearerToken: string,
     /** The proxy baseline's server (bench/proxy/server.ts); the product has no proxy routes. */
     readonly proxyUrl = appUrl,
   ) {}
+
+  private async grantMany(inputs: GrantInput[]): Promise<(UploadGrant | Error)[]> {
+    if (inputs.length === 1)
+      return [(await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", inputs[0])).upload]
+    const { results } = await this.api<{ results: ({ upload: UploadGrant } | ItemError)[] }>(
+      "batch grant",
+      "POST",
+      "/api/uploads",
+      { files: inputs },
+      200,
+    )
+    return results.map((result) =>
+      "error" in result ? new HttpError(`grant: ${result.error.code} ${result.error.message}`) : result.upload,
+    )
+  }
+
+  private async completeMany(ids: string[]): Promise<(string | Error)[]> {
+    if (ids.length === 1)
+      return [(await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${ids[0]}/complete`)).file.id]
+    const { results } = await this.api<{
+      results: ({ id: string; file: { id: string } } | (ItemError & { id: string }))[]
+    }>("batch complete", "POST", "/api/uploads/complete", { uploads: ids.map((id) => ({ id })) }, 200)
+    return results.map((result) =>
+      "error" in result ? new HttpError(`complete: ${result.error.code} ${result.error.message}`) : result.file.id,
+    )
+  }
 
   private async api<T>(
     what: string,
@@ -207,35 +311,48 @@ export class ValetClient {
     json?: unknown,
     ...statuses: number[]
   ): Promise<T> {
-    const response = await send(`${this.appUrl}${pathname}`, {
+    let response = await send(`${this.appUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${this.bearerToken}` },
       json,
     })
+    // A 503 says "retry after Retry-After", and every call here may be repeated (a completion is
+    // idempotent; a refused grant left nothing). On a loaded machine storage can fall silent for
+    // longer than the app waits, e.g. while assembling 128 parts, and completing again finds the object.
+    for (let attempt = 1; response.status === 503 && attempt <= SERVICE_UNAVAILABLE_RETRIES; attempt++) {
+      const wait = Math.min(10, Number(response.headers["retry-after"]) || 2)
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      response = await send(`${this.appUrl}${pathname}`, {
+        method,
+        headers: { authorization: `Bearer ${this.bearerToken}` },
+        json,
+      })
+    }
     expectStatus(what, response, ...(statuses.length ? statuses : [200, 201]))
     return (response.body.length ? JSON.parse(response.body.toString("utf8")) : undefined) as T
   }
 
   /**
    * Grant → PUT to storage (one request, or the parts `parallelParts` at a time, their URLs
-   * signed up to 100 per call) → complete. Answers the recorded file's id.
+   * signed up to 100 per call, one audit row per call) → complete. Answers the recorded file's id.
    */
   async upload(input: { name: string; type: string; file: FileRange; parallelParts: number }): Promise<string> {
-    const { upload } = await this.api<{ upload: UploadGrant }>("grant", "POST", "/api/uploads", {
-      name: input.name,
-      size: input.file.size,
-      type: input.type,
-    })
+    const upload = await this.grants.add({ name: input.name, size: input.file.size, type: input.type })
     if (!upload.multipart) {
-      // S3 answers 200, Azure's Put Blob 201.
-      expectStatus(
-        "PUT to storage",
-        await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }),
-        200,
-        201,
-      )
-      return (await this.api<{ file: { id: string } }>("complete", "POST", `/api/uploads/${upload.id}/complete`)).file
-        .id
+      this.singlePutsInFlight++
+      try {
+        // S3 answers 200, Azure's Put Blob 201.
+        expectStatus(
+          "PUT to storage",
+          await send(upload.url, { method: "PUT", headers: upload.headers, file: input.file }),
+          200,
+          201,
+        )
+      } finally {
+        this.singlePutsInFlight--
+        this.completions.poke()
+      }
+      return this.completions.add(upload.id)
     }
     const partNumbers = Array.from({ length: upload.partCount }, (_, index) => index + 1)
     const urls: { partNumber: number; size: number; url: string }[] = []

@@ -11,9 +11,12 @@ import "@uppy/dashboard/css/style.min.css"
 import "./file-uploader.css"
 import { uploadPartBytes } from "@/components/azure-block-upload"
 import { pluralize, useUploaderStrings } from "@/components/file-uploader-strings"
+import { PartSigner } from "@/components/upload-part-signer"
 import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import type { ApiErrorBody } from "@/lib/shared/error-codes"
 import { partLayout } from "@/lib/shared/upload-layout"
-import type { UploadGrantWire } from "@/lib/shared/wire/uploads"
+import type { BatchCompleteWire, BatchGrantWire, UploadGrantWire } from "@/lib/shared/wire/uploads"
+import { MAX_FILES_PER_BATCH } from "@/lib/shared/validations/uploads"
 
 /** What the server told the browser about uploads (from lib/env, rendered into the page). */
 export type UploadSettings = { maxFileSize: number; multipartThreshold: number; partSize: number }
@@ -35,6 +38,11 @@ export type UploadTarget = {
   /** Separate saved state per target, so a reload never mixes the owner's and a link's uploads. */
   id: string
   /**
+   * The target takes many files per call (`{ files }` grants and POST …/complete): the owner's
+   * API does, an upload request's does not.
+   */
+  batch?: boolean
+  /**
    * Re-render the page once files are stored (the owner's list shows them). Off for a sender:
    * the page's limits would change under the dashboard and wipe what it shows as sent.
    */
@@ -54,6 +62,8 @@ type UploadGrant = UploadGrantWire
 
 /** Parallel requests to storage across files and parts (Uppy's `limit`). */
 const PARALLEL_REQUESTS = 6
+/** A pre-granted single PUT is used while it has this long left; after that it is granted again. */
+const GRANT_REUSE_MARGIN_MS = 60_000
 
 /** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
 type ApiInit = {
@@ -63,6 +73,12 @@ type ApiInit = {
   headers?: Record<string, string>
   onResponse?: (response: Response) => void
 }
+
+/** One item of a batch answer: its result, or its own error. */
+const isItemError = <T extends object>(item: T | ApiErrorBody): item is ApiErrorBody => "error" in item
+
+const chunks = <T,>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size))
 
 async function callApi<T>(path: string, init: ApiInit): Promise<T> {
   let response: Response
@@ -91,8 +107,18 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     const renewed = target.renewableHeader ? response.headers.get(target.renewableHeader) : null
     if (target.renewableHeader && renewed) headers[target.renewableHeader] = renewed
   }
-  const api = <T,>(path: string, init: { method: string; body?: unknown; signal?: AbortSignal }) =>
-    callApi<T>(`${target.apiBase}${path}`, { ...init, headers, onResponse: renewHeaders })
+  const api = <T,>(
+    path: string,
+    init: { method: string; body?: unknown; signal?: AbortSignal; onResponse?: (response: Response) => void },
+  ) =>
+    callApi<T>(`${target.apiBase}${path}`, {
+      ...init,
+      headers,
+      onResponse: (response) => {
+        renewHeaders(response)
+        init.onResponse?.(response)
+      },
+    })
   const grantUpload = async (file: FileFacts) =>
     (
       await api<{ upload: UploadGrant }>("", {
@@ -100,6 +126,73 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
         body: { name: file.name, size: file.size ?? 0, type: declaredType(file) },
       })
     ).upload
+
+  // Part URLs signed ahead in batches; the server's Date header lets them be dropped in time
+  // whatever this browser's clock says.
+  const partSigner = new PartSigner(async (uploadId, partNumbers) => {
+    let serverDate: number | undefined
+    const { parts } = await api<{ parts: { partNumber: number; url: string; expiresAt: string }[] }>(
+      `/${uploadId}/parts`,
+      {
+        method: "POST",
+        body: { partNumbers },
+        onResponse: (response) => {
+          const date = response.headers.get("date")
+          serverDate = date ? Date.parse(date) : undefined
+        },
+      },
+    )
+    return { parts, serverDate }
+  })
+
+  /**
+   * Single PUTs granted many per call when a batch starts (the owner's API only): each file still
+   * gets its own key and audit row, and a refused one its own error. Kept in memory only, never
+   * in the saved state: a URL is a key.
+   */
+  const pregranted = new Map<string, { upload: UploadGrant; usableUntil: number } | { error: string }>()
+  const grantAhead = async (fileIDs: string[]) => {
+    const files = fileIDs
+      .map((fileID) => uppy.getFile(fileID))
+      .filter(
+        (file) =>
+          file &&
+          !file.isRemote &&
+          !file.meta.valetCompleted &&
+          !file.progress.uploadComplete &&
+          (file.size ?? 0) <= settings.multipartThreshold &&
+          !pregranted.has(file.id),
+      )
+    // One file gains nothing from the batch form.
+    if (files.length < 2) return
+    await Promise.all(
+      chunks(files, MAX_FILES_PER_BATCH).map(async (batch) => {
+        const requestedAt = Date.now()
+        try {
+          const { results } = await api<BatchGrantWire>("", {
+            method: "POST",
+            body: { files: batch.map((file) => ({ name: file.name, size: file.size ?? 0, type: declaredType(file) })) },
+          })
+          for (const [index, file] of batch.entries()) {
+            const result = results[index]
+            if (!result) continue
+            if (isItemError(result)) {
+              pregranted.set(file.id, { error: result.error.message })
+              continue
+            }
+            const lifetime = Date.parse(result.upload.expiresAt) - requestedAt
+            pregranted.set(file.id, {
+              upload: result.upload,
+              usableUntil: requestedAt + lifetime - GRANT_REUSE_MARGIN_MS,
+            })
+            uppy.setFileMeta(file.id, { valetUploadId: result.upload.id, valetSinglePut: true })
+          }
+        } catch {
+          // Each file is then granted on its own, as without batches.
+        }
+      }),
+    )
+  }
 
   const uppy = new Uppy<ValetMeta, Record<string, never>>({
     id: target.id,
@@ -123,6 +216,16 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     uploadPartBytes,
 
     async getUploadParameters(file) {
+      const ahead = pregranted.get(file.id)
+      pregranted.delete(file.id)
+      if (ahead && "error" in ahead) throw new Error(ahead.error)
+      if (ahead && ahead.usableUntil > Date.now() && !ahead.upload.multipart) {
+        return { method: "PUT", url: ahead.upload.url, headers: ahead.upload.headers }
+      }
+      // A grant that went stale in the queue, or one from before a reload: give it back first.
+      if (file.meta.valetUploadId && !file.meta.valetCompleted) {
+        void api(`/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
+      }
       const upload = await grantUpload(file)
       if (upload.multipart) throw new Error("The server expected this file in parts; reload the page")
       uppy.setFileMeta(file.id, { valetUploadId: upload.id, valetSinglePut: true })
@@ -140,15 +243,9 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
       return { uploadId: upload.id, key: upload.id }
     },
 
-    async signPart(_file, { uploadId, partNumber, signal }) {
-      const { parts } = await api<{ parts: { url: string }[] }>(`/${uploadId}/parts`, {
-        method: "POST",
-        body: { partNumbers: [partNumber] },
-        signal,
-      })
-      const [part] = parts
-      if (!part) throw new Error(`No URL for part ${partNumber}`)
-      return { method: "PUT", url: part.url }
+    async signPart(file, { uploadId, partNumber }) {
+      const { partCount } = partLayout(file.size ?? 0, settings.partSize)
+      return { method: "PUT", url: await partSigner.sign(uploadId, partNumber, partCount) }
     },
 
     async listParts(_file, { uploadId, signal }) {
@@ -169,47 +266,77 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
         signal,
       })
       uppy.setFileMeta(file.id, { valetCompleted: true, valetFileId: completed?.file?.id })
+      partSigner.forget(uploadId)
       return {}
     },
 
     async abortMultipartUpload(_file, { uploadId }) {
+      if (!uploadId) return
+      partSigner.forget(uploadId)
       await api(`/${uploadId}`, { method: "DELETE" })
     },
   })
 
+  if (target.batch) uppy.addPreProcessor(grantAhead)
+
   // A single PUT is only a file once the server has checked storage holds what it granted.
   // (Multipart uploads are completed by completeMultipartUpload above.) Only files whose bytes
   // are in: after a reload, Golden Retriever replays the pipeline for files still being re-added.
+  // Many at once go in batches of completions (the owner's API), each still verified on its own.
   uppy.addPostProcessor(async (fileIDs) => {
-    await Promise.all(
-      fileIDs.map(async (fileID) => {
-        const file = uppy.getFile(fileID)
-        if (
-          !file?.meta.valetSinglePut ||
-          !file.meta.valetUploadId ||
-          file.meta.valetCompleted ||
-          !file.progress.uploadComplete
-        )
-          return
-        uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Verifying in storage…" })
-        try {
-          const completed = await api<{ file?: { id: string } }>(`/${file.meta.valetUploadId}/complete`, {
-            method: "POST",
-          })
-          uppy.setFileMeta(fileID, { valetCompleted: true, valetFileId: completed?.file?.id })
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error)
-          uppy.setFileState(fileID, { error: message })
-          uppy.emit("upload-error", uppy.getFile(fileID), new Error(message))
-        } finally {
-          uppy.emit("postprocess-complete", uppy.getFile(fileID))
-        }
-      }),
-    )
+    const waiting = fileIDs.flatMap((fileID) => {
+      const file = uppy.getFile(fileID)
+      return file?.meta.valetSinglePut &&
+        file.meta.valetUploadId &&
+        !file.meta.valetCompleted &&
+        file.progress.uploadComplete
+        ? [{ fileID, uploadId: file.meta.valetUploadId }]
+        : []
+    })
+    const fail = (fileID: string, message: string) => {
+      uppy.setFileState(fileID, { error: message })
+      uppy.emit("upload-error", uppy.getFile(fileID), new Error(message))
+    }
+    for (const { fileID } of waiting)
+      uppy.emit("postprocess-progress", uppy.getFile(fileID), {
+        mode: "indeterminate",
+        message: "Verifying in storage…",
+      })
+    const completeOne = async ({ fileID, uploadId }: { fileID: string; uploadId: string }) => {
+      try {
+        const completed = await api<{ file?: { id: string } }>(`/${uploadId}/complete`, { method: "POST" })
+        uppy.setFileMeta(fileID, { valetCompleted: true, valetFileId: completed?.file?.id })
+      } catch (error) {
+        fail(fileID, error instanceof Error ? error.message : String(error))
+      }
+    }
+    const completeMany = async (batch: { fileID: string; uploadId: string }[]) => {
+      let results: BatchCompleteWire["results"]
+      try {
+        ;({ results } = await api<{ results: typeof results }>("/complete", {
+          method: "POST",
+          body: { uploads: batch.map((item) => ({ id: item.uploadId })) },
+        }))
+      } catch (error) {
+        for (const item of batch) fail(item.fileID, error instanceof Error ? error.message : String(error))
+        return
+      }
+      for (const [index, item] of batch.entries()) {
+        const result = results[index]
+        if (!result) fail(item.fileID, "The server did not answer for this file")
+        else if (isItemError(result)) fail(item.fileID, result.error.message)
+        else uppy.setFileMeta(item.fileID, { valetCompleted: true, valetFileId: result.file.id })
+      }
+    }
+    await (target.batch && waiting.length > 1
+      ? Promise.all(chunks(waiting, MAX_FILES_PER_BATCH).map(completeMany))
+      : Promise.all(waiting.map(completeOne)))
+    for (const { fileID } of waiting) uppy.emit("postprocess-complete", uppy.getFile(fileID))
   })
 
   // Cancelling a single PUT leaves a grant on the server; give it back (frees quota at once).
   uppy.on("file-removed", (file) => {
+    pregranted.delete(file.id)
     if (file.meta.valetUploadId && !file.meta.valetCompleted && !file.isRemote) {
       void api(`/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
     }
@@ -232,7 +359,12 @@ function dashboardText({ note, strings }: ReturnType<typeof useUploaderStrings>,
   return { note: override ?? note, locale: { strings, pluralize } }
 }
 
-const OWNER_TARGET: UploadTarget = { apiBase: "/api/uploads", id: "valet-uploader", refreshWhenStored: true }
+const OWNER_TARGET: UploadTarget = {
+  apiBase: "/api/uploads",
+  id: "valet-uploader",
+  refreshWhenStored: true,
+  batch: true,
+}
 
 /** The Uppy dashboard: drag and drop, progress per file and in total, pause/resume, retry, cancel. */
 export function FileUploader({

@@ -122,7 +122,15 @@ async function verifyAndRecord(
   uploadId: string,
   input: { parts?: { partNumber: number; etag: string }[] },
 ): Promise<{ file: FileSummary; created: boolean }> {
-  const upload = await findOwnUpload(uploader, uploadId)
+  return completeFoundUpload(uploader, await findOwnUpload(uploader, uploadId), input)
+}
+
+/** completeUpload for an upload already looked up in the uploader's scope (a batch loads them in one query). */
+export async function completeFoundUpload(
+  uploader: Uploader,
+  upload: OwnUpload,
+  input: { parts?: { partNumber: number; etag: string }[] },
+): Promise<{ file: FileSummary; created: boolean }> {
   if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
   assertOpen(upload)
 

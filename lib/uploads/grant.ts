@@ -56,6 +56,52 @@ export async function grantSingleUpload(
   }
 }
 
+/**
+ * Many single PUTs of one account owner in one database round trip (POST /api/uploads with an
+ * array): every URL is signed first (CPU only), then one SQL call locks the owner once, admits
+ * the items in order while they fit the quota, and records an Upload row and an audit row for
+ * each admitted one. Answers, per input, its grant or the error that refused it.
+ */
+export async function grantSingleUploads(user: AuthUser, inputs: UploadRequest[]): Promise<(UploadGrant | ApiError)[]> {
+  if (inputs.length === 0) return []
+  const env = getEnv()
+  const expiresAt = new Date(Date.now() + 1000 * (env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS))
+  const signed = await Promise.all(
+    inputs.map(async (input) => {
+      const id = randomUUID()
+      const objectKey = objectKeyFor(user.id, id)
+      const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+      return { id, objectKey, input, put }
+    }),
+  )
+  const rows = await getDb().$queryRaw<{ idx: number; granted: boolean; used: bigint; quota: bigint | null }[]>`
+    SELECT idx, granted, used, quota FROM valet_grant_single_uploads(
+      ${user.id}, ${BigInt(env.USER_QUOTA_BYTES)}, ${user.via}, ${expiresAt}::timestamp(3),
+      ${signed.map((item) => item.id)}::text[],
+      ${signed.map((item) => item.objectKey)}::text[],
+      ${signed.map((item) => item.input.name)}::text[],
+      ${signed.map((item) => item.input.type)}::text[],
+      ${signed.map((item) => String(item.input.size))}::bigint[],
+      ${signed.map((item) => item.input.sha256 ?? null)}::text[],
+      ${signed.map(() => randomUUID())}::text[],
+      ${signed.map((item) => item.put.expiresAt.toISOString())}::timestamp(3)[])`
+  const byIndex = new Map(rows.map((row) => [Number(row.idx), row]))
+  return signed.map((item, index): UploadGrant | ApiError => {
+    const row = byIndex.get(index + 1)
+    if (!row || row.quota === null) return notFound("Account")
+    if (!row.granted) return quotaExceeded(item.input.size, Number(row.used), Number(row.quota))
+    return {
+      id: item.id,
+      multipart: false,
+      method: "PUT",
+      url: item.put.url,
+      headers: item.put.headers,
+      expiresAt: item.put.expiresAt,
+      storage: storageBackend(),
+    }
+  })
+}
+
 /** Whether a media type is among a request's allowed ones ("image/*" matches any image). */
 export function isTypeAllowed(type: string, allowedTypes: string[]): boolean {
   if (allowedTypes.length === 0) return true
@@ -115,8 +161,13 @@ export async function assertRequestHasRoom(
  * presigned PUT with Content-Type, Content-Length (and the SHA-256 if given) signed in.
  */
 export async function grantUpload(uploader: Uploader, input: UploadRequest): Promise<UploadGrant> {
-  const env = getEnv()
   await admitUpload(uploader, input.size)
+  return grantAdmittedUpload(uploader, input)
+}
+
+/** The grant after the size cap and rate limit were passed (a batch charges its rate limit once). */
+export async function grantAdmittedUpload(uploader: Uploader, input: UploadRequest): Promise<UploadGrant> {
+  const env = getEnv()
   const ownerId = ownerIdOf(uploader)
   const id = randomUUID()
   // Keys stay under the owner's prefix whoever sends the bytes.

@@ -4,8 +4,10 @@
  */
 export { objectKeyFor, uploadGrantLimit, uploadRequestGrantLimit } from "@/lib/uploads/uploader"
 export type { FileSummary, RequestUploader, UploadGrant, Uploader, UploadRequestLimits } from "@/lib/uploads/uploader"
-export { admitUpload, assertQuotaRoom, lockOwnerQuota } from "@/lib/uploads/quota"
+export { admitUpload, assertQuotaRoom, bytesInUse, lockOwnerQuota } from "@/lib/uploads/quota"
 export { grantUpload } from "@/lib/uploads/grant"
 export { listUploadedParts, signUploadParts } from "@/lib/uploads/parts"
 export { completeUpload } from "@/lib/uploads/complete"
+export { completeUploads, grantUploads } from "@/lib/uploads/batch"
+export type { BatchCompleteResult, BatchGrantResult, BatchItemError } from "@/lib/shared/wire/uploads"
 export { abortUpload, reapExpiredUploads, sweepClosedUploads } from "@/lib/uploads/abort"

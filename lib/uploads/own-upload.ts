@@ -31,6 +31,17 @@ export async function findOwnUpload(uploader: Uploader, uploadId: string) {
   return upload
 }
 
+/** Several of the caller's uploads in one query, by id; ids that are not the caller's are absent. */
+export async function findOwnUploads(uploader: Uploader, uploadIds: string[]): Promise<Map<string, OwnUpload>> {
+  const ids = uploadIds.filter(isResourceId)
+  if (ids.length === 0) return new Map()
+  const uploads = await getDb().upload.findMany({
+    where: { id: { in: ids }, ...scopeOf(uploader) },
+    select: UPLOAD_SELECT,
+  })
+  return new Map(uploads.map((upload) => [upload.id, upload]))
+}
+
 export type OwnUpload = Awaited<ReturnType<typeof findOwnUpload>>
 
 export function assertOpen(upload: OwnUpload) {

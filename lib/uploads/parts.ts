@@ -8,7 +8,10 @@ import { findOwnUpload, assertOpen, multipartLayoutOf } from "@/lib/uploads/own-
 
 /**
  * Part URLs for an open multipart upload, each signed for one part number and that part's exact
- * length. Can be called again for the same parts: long uploads outlive one URL.
+ * length. One call signs a batch (up to MAX_PARTS_PER_SIGNING), recorded as ONE audit row that
+ * lists its part numbers: the browser signs ahead, and a row per part made the audit table and
+ * the signing cost grow with the file. Can be called again for the same parts: long uploads
+ * outlive one URL.
  */
 export async function signUploadParts(uploader: Uploader, uploadId: string, partNumbers: number[]) {
   const upload = await findOwnUpload(uploader, uploadId)
@@ -18,7 +21,7 @@ export async function signUploadParts(uploader: Uploader, uploadId: string, part
   if (outOfRange.length > 0) {
     throw new ApiError(
       "invalid_part_number",
-      `This upload has parts 1 to ${layout.partCount}; ${outOfRange.join(", ")} is out of range`,
+      `This upload has parts 1 to ${layout.partCount}; ${outOfRange.slice(0, 10).join(", ")} ${outOfRange.length === 1 ? "is" : "are"} out of range`,
     )
   }
   // A part URL never outlives the upload it belongs to.
@@ -39,17 +42,18 @@ export async function signUploadParts(uploader: Uploader, uploadId: string, part
       return { partNumber, size, url: signed.url, expiresAt: signed.expiresAt }
     }),
   )
-  await recordMintedKeys(
-    actorOf(uploader),
-    parts.map((part) => ({
+  // The batch's keys die together (signed within the same moment); the row keeps the last expiry.
+  const expiresAt = new Date(Math.max(...parts.map((part) => part.expiresAt.getTime())))
+  await recordMintedKeys(actorOf(uploader), [
+    {
       action: "upload.part",
-      method: "PUT" as const,
+      method: "PUT",
       objectKey: upload.objectKey,
-      expiresAt: part.expiresAt,
+      expiresAt,
       uploadId: upload.id,
-      details: { partNumber: part.partNumber },
-    })),
-  )
+      details: { partNumbers },
+    },
+  ])
   return parts
 }
 

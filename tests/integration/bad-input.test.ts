@@ -488,6 +488,22 @@ async function loadBodyCases(): Promise<Record<string, BodyCase>> {
     "POST uploads/[id]/parts": parts,
     "POST r/[token]/uploads/[id]/parts": parts,
     "POST uploads/[id]/complete": complete,
+    "POST uploads/complete": {
+      valid: { uploads: [{ id: "no-such-upload" }] },
+      schema: uploads.batchCompleteSchema,
+      fields: {
+        uploads: [
+          MISSING,
+          ...WRONG_TYPES,
+          [],
+          [{}],
+          [{ id: "" }],
+          [{ id: "a" }, { id: "a" }],
+          [{ id: "a", parts: [{ partNumber: 0, etag: "e" }] }],
+          Array.from({ length: 101 }, (_, index) => ({ id: `u${index}` })),
+        ],
+      },
+    },
     "POST r/[token]/uploads/[id]/complete": complete,
     "POST r/[token]/session": {
       valid: { password: "whatever it is" },
@@ -890,7 +906,12 @@ describe(`bad input on every API route (${PROFILE} storage)`, { timeout: SLOW_MA
       })
     await expectNothingChanged(async () => {
       for (const candidate of bodyEndpoints()) {
-        const limit = candidate.route.endsWith("/complete") ? 2 * MIB : JSON_BODY_MAX_BYTES
+        // POST uploads also takes a batch of up to 100 files (BATCH_GRANT_BODY_MAX_BYTES).
+        const limit = candidate.route.endsWith("/complete")
+          ? 2 * MIB
+          : candidate.key === "POST uploads"
+            ? 256 * 1024
+            : JSON_BODY_MAX_BYTES
         const cases: [string, CallOptions][] = [
           ["one byte over", { rawBody: huge(limit) }],
           ["4 MiB", { rawBody: huge(4 * MIB) }],

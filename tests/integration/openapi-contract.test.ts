@@ -145,6 +145,26 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
       params: { id: second.upload.id },
     })
     fileId = recorded.file.id
+
+    // The batch forms: one good item and one bad, each answering on its own.
+    const { json: batch } = await call<{ results: Granted[] }>("POST /api/uploads", {
+      as: owner.id,
+      body: {
+        files: [
+          { name: "a.txt", size: 10, type: "text/plain" },
+          { name: "", size: 10 },
+        ],
+      },
+    })
+    const [good] = batch.results
+    if (!good) throw new Error("no grant in the batch")
+    expect((await fetch(good.upload.url, { method: "PUT", body: "0123456789", headers: good.upload.headers })).ok).toBe(
+      true,
+    )
+    await call("POST /api/uploads/complete", {
+      as: owner.id,
+      body: { uploads: [{ id: good.upload.id }, { id: "c".padEnd(25, "0") }] },
+    })
   })
 
   it("files", async () => {

@@ -393,12 +393,13 @@ describe(`uploads on ${PROFILE} storage`, () => {
       const downloaded = new Uint8Array(await (await fetch(download.url)).arrayBuffer())
       expect(sha256Base64(downloaded)).toBe(sha256Base64(data))
 
-      const audit = await query<{ details: { partNumber: number } }>(
+      // One row per signing call, listing its parts (issue 20).
+      const audit = await query<{ details: { partNumbers: number[] } }>(
         database.url,
         `SELECT details FROM "AuditEvent" WHERE "uploadId" = $1 AND action = 'upload.part'`,
         [upload.id],
       )
-      expect(audit.map((row) => row.details.partNumber).sort()).toEqual([1, 2])
+      expect(audit.map((row) => row.details.partNumbers)).toEqual([[1, 2]])
     })
 
     it("answers 409 upload_incomplete while parts are missing, and completes once they are there", async () => {

@@ -60,12 +60,57 @@ export const signPartsSchema = z.object({
     .refine((numbers) => new Set(numbers).size === numbers.length, "Part numbers must be distinct"),
 })
 
+/**
+ * Many files in one call (POST /api/uploads with an array, POST /api/uploads/complete): for a
+ * folder of small files three calls per file cost more app CPU than their bytes. Each item is
+ * still granted, verified and audited on its own; the cap bounds one request's work and body.
+ */
+export const MAX_FILES_PER_BATCH = 100
+/** 100 grant items with 255-character names and a checksum each fit with room to spare. */
+export const BATCH_GRANT_BODY_MAX_BYTES = 128 * 1024
+
+/**
+ * The batch form of a grant, `{ files: [ {name,size,type?,sha256?}, … ] }`: the key `files`
+ * selects it. Items are parsed one by one, so a bad item fails alone.
+ */
+export const batchGrantSchema = z.object({
+  files: z
+    .array(z.unknown(), { error: "files must be an array of { name, size, type?, sha256? }" })
+    .min(1, "Send at least one file")
+    .max(MAX_FILES_PER_BATCH, `Send at most ${MAX_FILES_PER_BATCH} files at a time`),
+})
+
+/** Whether a grant body asks for the batch form (it has `files`). */
+export const isBatchGrant = (body: unknown): boolean =>
+  typeof body === "object" && body !== null && !Array.isArray(body) && Object.hasOwn(body, "files")
+
+const completePartsSchema = z
+  .array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) }))
+  .max(10_000)
+
+export const batchCompleteSchema = z.object({
+  uploads: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(100),
+        /** Multipart only, where storage cannot list parts itself (as in the one-upload form). */
+        parts: completePartsSchema.optional(),
+      }),
+      { error: "uploads must be an array of { id }" },
+    )
+    .min(1, "Complete at least one upload")
+    .max(MAX_FILES_PER_BATCH, `Complete at most ${MAX_FILES_PER_BATCH} uploads at a time`)
+    .refine(
+      (uploads) => new Set(uploads.map((upload) => upload.id)).size === uploads.length,
+      "Upload ids must be distinct",
+    ),
+})
+
+export type BatchComplete = z.infer<typeof batchCompleteSchema>
+
 export const completeUploadSchema = z
   .object({
     /** What the browser saw per part; used only where storage cannot list parts itself. */
-    parts: z
-      .array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) }))
-      .max(10_000)
-      .optional(),
+    parts: completePartsSchema.optional(),
   })
   .default({})

@@ -1,7 +1,14 @@
 import { z } from "zod"
 import { api, area, named, noContent, timestamp, type Presented, type Wire } from "@/lib/shared/wire/common"
+import { errorBodySchema } from "@/lib/shared/wire/errors"
 import { fileSchema } from "@/lib/shared/wire/files"
-import { completeUploadSchema, signPartsSchema, uploadRequestSchema } from "@/lib/shared/validations/uploads"
+import {
+  batchCompleteSchema,
+  batchGrantSchema,
+  completeUploadSchema,
+  signPartsSchema,
+  uploadRequestSchema,
+} from "@/lib/shared/validations/uploads"
 
 const storageKind = z.enum(["s3", "azure"]).describe("Which protocol the keys speak (Azure parts answer no ETag)")
 
@@ -65,11 +72,46 @@ export const completedResponseSchema = z.strictObject({ file: fileSchema })
 
 const completed = "The file, verified in storage; 201 the first time, 200 on a repeat"
 
+/** One item of a batch that failed on its own, in the body every error has; the other items go on. */
+const batchItemErrorSchema = errorBodySchema
+export type BatchItemError = Presented<typeof batchItemErrorSchema>
+
+export const batchGrantResultSchema = z.union([grantResponseSchema, batchItemErrorSchema])
+export type BatchGrantResult = Presented<typeof batchGrantResultSchema>
+export const batchGrantResponseSchema = named(
+  "BatchGrant",
+  "One result per file, in the order sent: its grant, or its own error.",
+  z.strictObject({ results: z.array(batchGrantResultSchema) }),
+)
+
+export const batchCompleteResultSchema = z.union([
+  z.strictObject({
+    id: z.string(),
+    file: fileSchema,
+    created: z.boolean().describe("false on a repeat: the file was already recorded"),
+  }),
+  batchItemErrorSchema.extend({ id: z.string() }),
+])
+export type BatchCompleteResult = Presented<typeof batchCompleteResultSchema>
+export type BatchGrantWire = Wire<typeof batchGrantResponseSchema>
+export const batchCompleteResponseSchema = named(
+  "BatchComplete",
+  "One result per upload, in the order sent: its verified file, or its own error.",
+  z.strictObject({ results: z.array(batchCompleteResultSchema) }),
+)
+export type BatchCompleteWire = Wire<typeof batchCompleteResponseSchema>
+
 export const UPLOAD_OPERATIONS = area("Uploads", [
-  api("POST /api/uploads", "user", "Grant an upload: a presigned PUT, or a multipart upload", {
-    body: uploadRequestSchema,
+  api("POST /api/uploads", "user", "Grant an upload (a presigned PUT, or a multipart upload), or many with `{files}`", {
+    body: z.union([uploadRequestSchema, batchGrantSchema]),
     201: grantResponseSchema,
+    200: batchGrantResponseSchema,
     errors: ["file_too_large", "quota_exceeded", "rate_limited", "storage_unavailable"],
+  }),
+  api("POST /api/uploads/complete", "user", "Verify and record many uploads; each item answers on its own", {
+    body: batchCompleteSchema,
+    200: batchCompleteResponseSchema,
+    errors: ["storage_unavailable"],
   }),
   api("DELETE /api/uploads/{id}", "user", "Cancel an upload and remove its partial data", {
     204: noContent(),
