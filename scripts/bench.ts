@@ -309,7 +309,8 @@ async function createBenchUser(): Promise<{ userId: string; bearerToken: string 
 async function resetDatabase(userId: string) {
   const { getDb } = await import("@/lib/db")
   const db = getDb()
-  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit"`)
+  // CASCADE: a share's own rows (its files, events, recipients) reference these tables and go with them.
+  await db.$executeRawUnsafe(`TRUNCATE "AuditEvent", "Share", "File", "Upload", "UploadRequest", "RateLimit" CASCADE`)
   await db.user.deleteMany({ where: { id: { not: userId } } })
 }
 
