@@ -110,8 +110,8 @@ async function startCeph(runDir: string): Promise<StorageProfile | undefined> {
  * The cluster files whose outcome depends on the storage protocol: keys minted by one instance
  * and completed, downloaded or revoked through another; storage cut away from one instance; a
  * multipart upload resumed on another instance after a crash. The rest of the phase (load,
- * webhooks, socket addresses and body caps) is the same app code on any storage and runs on the
- * S3 profiles only, which keeps Azurite's share of the phase under a minute.
+ * webhooks, socket addresses, body caps, a PostgreSQL restart) is the same app code on any storage
+ * and runs on the S3 profiles only, which keeps Azurite's share of the phase near a minute.
  */
 const AZURITE_CLUSTER_FILES = ["tests/cluster/instances.test.ts", "tests/cluster/faults.test.ts"]
 
