@@ -16,12 +16,10 @@ import { defineConfig } from "vitest/config"
  * (cluster:<profile> below runs in a separate phase.)
  */
 /**
- * `cluster: false`: the profile sits out the cluster phase (see scripts/test.ts for why), except
- * for the files below, which need only an app instance and this process's storage (no relay in
- * front of the S3 endpoint, no second database).
+ * `cluster`: which tests/cluster files the profile runs (all when absent, none when false); see
+ * scripts/test.ts for why a profile runs fewer.
  */
-type StorageProfile = { name: string; env: Record<string, string>; cluster?: boolean }
-const CLUSTER_FILES_FOR_EVERY_PROFILE = ["tests/cluster/cli.test.ts"]
+type StorageProfile = { name: string; env: Record<string, string>; cluster?: boolean | string[] }
 
 const profiles: StorageProfile[] = JSON.parse(process.env.VALET_TEST_STORAGE_PROFILES ?? "[]")
 const databaseUrl = process.env.VALET_TEST_DATABASE_URL
@@ -32,21 +30,23 @@ const clusterPhase = process.env.VALET_TEST_PHASE === "cluster"
  * (scripts/test.ts runs it with VALET_TEST_PHASE=cluster, one file at a time). These tests start
  * app instances (`next start`) themselves and stop them; see tests/support/app-instance.ts.
  */
-const clusterProjects = profiles.map((profile) => ({
-  extends: true as const,
-  test: {
-    name: `cluster:${profile.name}`,
-    include: profile.cluster === false ? CLUSTER_FILES_FOR_EVERY_PROFILE : ["tests/cluster/**/*.test.ts"],
-    environment: "node",
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
-    env: {
-      ...profile.env,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      VALET_STORAGE_PROFILE: profile.name,
+const clusterProjects = profiles
+  .filter((profile) => profile.cluster !== false)
+  .map((profile) => ({
+    extends: true as const,
+    test: {
+      name: `cluster:${profile.name}`,
+      include: Array.isArray(profile.cluster) ? profile.cluster : ["tests/cluster/**/*.test.ts"],
+      environment: "node",
+      testTimeout: 300_000,
+      hookTimeout: 300_000,
+      env: {
+        ...profile.env,
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        VALET_STORAGE_PROFILE: profile.name,
+      },
     },
-  },
-}))
+  }))
 
 export default defineConfig({
   resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },

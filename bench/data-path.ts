@@ -221,14 +221,14 @@ export const runDataPath: BenchScenario = async (target) => {
       )
     } else if (!met) {
       notes.push(
-        `1 GiB file: valet ÷ proxy app CPU is ${round(ratio, 2)}, above the 1/100 target. Valet's share is the grant, signing a URL per part (a SigV4 presign and an audit row each), the completion and the 302, plus the app's idle CPU over the transfer's wall time; none of it moves a byte (see bytes through the app).`,
+        `1 GiB file: valet ÷ proxy app CPU is ${round(ratio, 2)}, above the 1/100 target. Valet's share is the grant, signing a URL per part (${target.storage === "azurite" ? "a SAS" : "a SigV4 presign"} and an audit row each), the completion and the 302, plus the app's idle CPU over the transfer's wall time; none of it moves a byte (see bytes through the app).`,
       )
     }
   }
   notes.push(
     "App CPU: utime+stime (+ reaped children) of the app's whole process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first.",
     "Bytes through the app: rchar+wchar deltas of /proc/<pid>/io over the same tree — every read()/write(): client and storage sockets, Postgres, logs (an upper bound on socket bytes). A proxied GiB costs ≈ 2 GiB (in + out).",
-    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (MULTIPART_PART_SIZE_BYTES, 8 MiB by default), ${PARALLEL_PARTS} at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with @aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject.`,
+    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (MULTIPART_PART_SIZE_BYTES, 8 MiB by default), ${PARALLEL_PARTS} at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
   )
   return { title: "1. Data path, valet vs proxy", figures, notes }
 }

@@ -37,8 +37,15 @@ import {
   type VersionOption,
 } from "@/lib/storage/common"
 
-/** A browser upload's first request may wait on a slow link; each storage call gets this long. */
+/** The server-side timeout the SDK asks the blob service for (its `timeout=` query parameter). */
 const AZURE_TRY_TIMEOUT_MS = 30_000
+/**
+ * How long a storage call may wait for the service's answer, both tries included. The SDK's
+ * `tryTimeoutInMs` only asks the *service* to give up (`timeout=`): a hung host, or a connection
+ * that is accepted and never answered, would hold the request forever. Aborting at this point
+ * answers 503 storage_unavailable in bounded time, as S3's connect and idle timeouts do.
+ */
+const AZURE_RESPONSE_TIMEOUT_MS = 20_000
 /**
  * The SDK waits 4 s before its second try by default: longer than the health probe's 3 s, so a
  * refused connection would time the probe out before the failure was answered and logged. S3's
@@ -94,9 +101,23 @@ function storageUnavailable(operation: string, error: unknown): ApiError {
   return new ApiError("storage_unavailable", "Storage is unavailable, try again shortly")
 }
 
-async function send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs one SDK call with an abort signal that fires after AZURE_RESPONSE_TIMEOUT_MS; the timer
+ * stops once the call resolves, so a download's body (streamed afterwards) is not cut short.
+ */
+async function bounded<T>(call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), AZURE_RESPONSE_TIMEOUT_MS)
   try {
-    return await call()
+    return await call(controller.signal)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function send<T>(operation: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    return await bounded(call)
   } catch (error) {
     throw storageUnavailable(operation, error)
   }
@@ -240,7 +261,7 @@ export async function presignPreview(
 export async function headObject(key: string, options: VersionOption = {}): Promise<StoredObject | null> {
   const blob = options.version ? blockBlob(key).withSnapshot(options.version) : blockBlob(key)
   try {
-    const head = await blob.getProperties()
+    const head = await bounded((abortSignal) => blob.getProperties({ abortSignal }))
     const problem =
       head.blobType !== "BlockBlob"
         ? `Storage holds a ${head.blobType ?? "blob of unknown type"}, not an uploaded block blob`
@@ -265,7 +286,7 @@ export async function headObject(key: string, options: VersionOption = {}): Prom
  */
 export async function sealObject(key: string): Promise<string | null> {
   try {
-    const snapshot = await blockBlob(key).createSnapshot()
+    const snapshot = await bounded((abortSignal) => blockBlob(key).createSnapshot({ abortSignal }))
     return snapshot.snapshot ?? null
   } catch (error) {
     if (statusOf(error) === 404) return null
@@ -275,7 +296,7 @@ export async function sealObject(key: string): Promise<string | null> {
 
 /** Deletes the blob with its snapshots; nothing there is fine. */
 export async function deleteObject(key: string): Promise<void> {
-  await send("DeleteBlob", () => blockBlob(key).deleteIfExists({ deleteSnapshots: "include" }))
+  await send("DeleteBlob", (abortSignal) => blockBlob(key).deleteIfExists({ deleteSnapshots: "include", abortSignal }))
 }
 
 /** Azure has nothing to create: blocks are staged on the blob's name. The id only marks the upload as multipart. */
@@ -288,7 +309,7 @@ type BlockList = { committed: { name: string; size: number }[]; uncommitted: { n
 /** Get Block List with the account key (a client's `w` SAS cannot call it); null when no blob or block exists. */
 async function blockListOf(key: string): Promise<BlockList | null> {
   try {
-    const list = await blockBlob(key).getBlockList("all")
+    const list = await bounded((abortSignal) => blockBlob(key).getBlockList("all", { abortSignal }))
     const blocks = (items: { name: string; size: number }[] | undefined) =>
       (items ?? []).map(({ name, size }) => ({ name, size }))
     return { committed: blocks(list.committedBlocks), uncommitted: blocks(list.uncommittedBlocks) }
@@ -324,10 +345,13 @@ export async function completeMultipartUpload(input: {
       mismatch: `Part ${wrongSize + 1} has ${staged.get(blockIdFor(wrongSize + 1))} bytes, not ${input.partSizes?.[wrongSize]}`,
     }
   try {
-    await blockBlob(input.key).commitBlockList(ids, {
-      blobHTTPHeaders: { blobContentType: input.contentType, blobContentDisposition: "attachment" },
-      conditions: { ifNoneMatch: "*" },
-    })
+    await bounded((abortSignal) =>
+      blockBlob(input.key).commitBlockList(ids, {
+        blobHTTPHeaders: { blobContentType: input.contentType, blobContentDisposition: "attachment" },
+        conditions: { ifNoneMatch: "*" },
+        abortSignal,
+      }),
+    )
     return true
   } catch (error) {
     const status = statusOf(error)
@@ -345,12 +369,16 @@ export async function completeMultipartUpload(input: {
 export async function abortMultipartUpload(input: { key: string; uploadId: string }): Promise<boolean> {
   if (!(await blockListOf(input.key))) return false
   try {
-    await blockBlob(input.key).commitBlockList([], { conditions: { ifNoneMatch: "*" } })
+    await bounded((abortSignal) =>
+      blockBlob(input.key).commitBlockList([], { conditions: { ifNoneMatch: "*" }, abortSignal }),
+    )
   } catch (error) {
     // Already committed (by a client's key): deleting it below is all that is left.
     if (statusOf(error) !== 409 && statusOf(error) !== 412) throw storageUnavailable("PutBlockList", error)
   }
-  const deleted = await send("DeleteBlob", () => blockBlob(input.key).deleteIfExists({ deleteSnapshots: "include" }))
+  const deleted = await send("DeleteBlob", (abortSignal) =>
+    blockBlob(input.key).deleteIfExists({ deleteSnapshots: "include", abortSignal }),
+  )
   return deleted.succeeded
 }
 
@@ -389,7 +417,7 @@ export async function* listObjects(prefix = "", options: { pageSize?: number } =
 /** A blob's bytes as a web stream, or null when there is no such blob. */
 export async function readObject(key: string): Promise<ReadableStream<Uint8Array> | null> {
   try {
-    const download = await blockBlob(key).download()
+    const download = await bounded((abortSignal) => blockBlob(key).download(0, undefined, { abortSignal }))
     const body = download.readableStreamBody
     if (!body) return null
     return Readable.toWeb(Readable.from(body)) as ReadableStream<Uint8Array>
@@ -422,7 +450,7 @@ export async function putObjectStream(input: {
 
 /** The blob service answers and the container exists with our key. */
 export async function checkStorage(): Promise<void> {
-  await send("GetContainerProperties", () => container().getProperties())
+  await send("GetContainerProperties", (abortSignal) => container().getProperties({ abortSignal }))
 }
 
 /**
@@ -432,7 +460,7 @@ export async function checkStorage(): Promise<void> {
  * Azure itself operators usually set this through their infrastructure code instead.
  */
 export async function ensureBucket(input: { corsOrigins: string[] }): Promise<void> {
-  await send("CreateContainer", () => container().createIfNotExists())
+  await send("CreateContainer", (abortSignal) => container().createIfNotExists({ abortSignal }))
   const cors = input.corsOrigins.length
     ? [
         {
@@ -450,7 +478,7 @@ export async function ensureBucket(input: { corsOrigins: string[] }): Promise<vo
         },
       ]
     : []
-  await send("SetBlobServiceProperties", () => service().setProperties({ cors }))
+  await send("SetBlobServiceProperties", (abortSignal) => service().setProperties({ cors }, { abortSignal }))
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Operator commands (`npm run reap`, `npm run reconcile`) run beside `npm run dev` / `npm start`:
- * when DATABASE_URL, S3_* or AUTH_SECRET are not set (nor in .env), they are filled in from what
- * the launcher keeps under VALET_DATA_DIR, so the commands reach the embedded PostgreSQL and S3
- * server the launcher started. Anything set explicitly wins; with external services nothing is read.
+ * when DATABASE_URL, S3_* (or, with STORAGE_BACKEND=azure, AZURE_*) or AUTH_SECRET are not set (nor
+ * in .env), they are filled in from what the launcher keeps under VALET_DATA_DIR, so the commands
+ * reach the embedded PostgreSQL and S3 server or Azurite the launcher started. Anything set
+ * explicitly wins; with external services nothing is read.
  */
 import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
@@ -28,6 +29,17 @@ export function applyLocalStackDefaults(): void {
     process.env.S3_ACCESS_KEY_ID = s3.accessKeyId
     process.env.S3_SECRET_ACCESS_KEY = s3.secretAccessKey
     process.env.S3_FORCE_PATH_STYLE = "true"
+  }
+  // The launcher runs Azurite exactly when Azure has no endpoint of its own (scripts/dev.ts).
+  const azurite =
+    launcher.STORAGE_BACKEND === "azure" && !launcher.AZURE_BLOB_ENDPOINT
+      ? readJson(path.join(dataDir, "azurite-credentials.json"))
+      : undefined
+  if (azurite && typeof azurite.account === "string" && typeof azurite.key === "string") {
+    process.env.AZURE_STORAGE_ACCOUNT = azurite.account
+    process.env.AZURE_STORAGE_KEY = azurite.key
+    process.env.AZURE_BLOB_ENDPOINT = `http://127.0.0.1:${launcher.VALET_AZURITE_PORT}/${azurite.account}`
+    process.env.AZURE_SAS_ALLOW_HTTP = "true"
   }
   const authSecretFile = path.join(dataDir, "auth-secret")
   // Not used by these commands, but the app's environment requires it.
