@@ -60,10 +60,6 @@ const NOT_YET_TRANSLATED = [
   "app/(app)/admin/page.tsx",
   "app/(app)/admin/shares/page.tsx",
   "app/(app)/admin/users/page.tsx",
-  "app/(app)/requests/[id]/page.tsx",
-  "app/(app)/settings/notifications/page.tsx",
-  "app/(app)/settings/page.tsx",
-  "app/(app)/settings/tokens/page.tsx",
   "components/admin-activity-chart.tsx",
   "components/admin-create-user-form.tsx",
   "components/admin-files-table.tsx",
@@ -72,16 +68,6 @@ const NOT_YET_TRANSLATED = [
   "components/admin-nav.tsx",
   "components/admin-shares-table.tsx",
   "components/admin-users-table.tsx",
-  "components/api-tokens-create-form.tsx",
-  "components/api-tokens-list.tsx",
-  "components/api-tokens-new-secret.tsx",
-  "components/settings-forms.tsx",
-  "components/settings-nav.tsx",
-  "components/settings-notifications.tsx",
-  "components/settings-two-factor.tsx",
-  "components/share-notifications-panel.tsx",
-  "components/shares-detail-dialog.tsx",
-  "components/shares-list.tsx",
 ]
 
 /** Names that read the same in every language. */
