@@ -2,20 +2,22 @@
 
 import Link from "next/link"
 import { usePathname } from "next/navigation"
+import { useTranslations } from "next-intl"
 
 const SECTIONS = [
-  { href: "/admin", label: "Overview" },
-  { href: "/admin/users", label: "Users" },
-  { href: "/admin/shares", label: "Shares" },
-  { href: "/admin/files", label: "Files" },
-  { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin", label: "overview" },
+  { href: "/admin/users", label: "users" },
+  { href: "/admin/shares", label: "shares" },
+  { href: "/admin/files", label: "files" },
+  { href: "/admin/audit", label: "audit" },
 ] as const
 
 /** The console's sections as links (not tabs): each is its own URL with its filters in the query. */
 export function AdminNav() {
   const pathname = usePathname()
+  const t = useTranslations("admin.nav")
   return (
-    <nav aria-label="Admin sections" className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
+    <nav aria-label={t("label")} className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
       {SECTIONS.map((section) => {
         const isCurrent = pathname === section.href
         return (
@@ -29,7 +31,7 @@ export function AdminNav() {
                 : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
             }`}
           >
-            {section.label}
+            {t(section.label)}
           </Link>
         )
       })}
