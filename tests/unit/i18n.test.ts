@@ -47,6 +47,34 @@ const PROPER_NAMES = new Set(["Valet"])
 
 const USER_VISIBLE_ATTRIBUTES = new Set(["aria-label", "placeholder", "title", "alt"])
 
+/**
+ * A string that ends up on screen as it is: a JSX child `{"…"}` or a branch of one
+ * (`{busy ? "Saving…" : label}`, `{error ?? "…"}`), or a user-visible attribute's `{"…"}`.
+ */
+function isShownAsText(node: ts.Node): boolean {
+  let child: ts.Node = node
+  let parent = node.parent
+  while (
+    ts.isParenthesizedExpression(parent) ||
+    (ts.isConditionalExpression(parent) && child !== parent.condition) ||
+    (ts.isBinaryExpression(parent) &&
+      child === parent.right &&
+      [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(
+        parent.operatorToken.kind,
+      ))
+  ) {
+    child = parent
+    parent = parent.parent
+  }
+  if (!ts.isJsxExpression(parent)) return false
+  const owner = parent.parent
+  return (
+    ts.isJsxElement(owner) ||
+    ts.isJsxFragment(owner) ||
+    (ts.isJsxAttribute(owner) && USER_VISIBLE_ATTRIBUTES.has(owner.name.getText()))
+  )
+}
+
 /** JSX text and user-visible attributes written as literals, as "line: text". */
 function hardCodedStrings(file: string, text = readFileSync(file, "utf8")): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX)
@@ -64,6 +92,8 @@ function hardCodedStrings(file: string, text = readFileSync(file, "utf8")): stri
       if (/\p{L}/u.test(node.initializer.text))
         found.push(`${line(node)}: ${node.name.getText()}="${node.initializer.text}"`)
     }
+    if (ts.isStringLiteral(node) && /\p{L}/u.test(node.text) && !PROPER_NAMES.has(node.text) && isShownAsText(node))
+      found.push(`${line(node)}: "${node.text}"`)
     ts.forEachChild(node, visit)
   }
   visit(source)
@@ -86,7 +116,7 @@ describe("user-visible strings", () => {
   })
 
   it("the scan sees a literal when there is one", () => {
-    const page = `export const Page = () => <p title="Hello">Welcome to {name}, <b>Valet</b></p>`
-    expect(hardCodedStrings("page.tsx", page)).toEqual(['1: title="Hello"', "1: Welcome to"])
+    const page = `export const Page = () => <p title="Hello">Welcome to {name}, <b>{busy ? "Saving…" : "Valet"}</b></p>`
+    expect(hardCodedStrings("page.tsx", page)).toEqual(['1: title="Hello"', "1: Welcome to", '1: "Saving…"'])
   })
 })

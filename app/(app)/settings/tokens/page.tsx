@@ -6,6 +6,9 @@ import { listApiTokens } from "@/lib/api-tokens"
 import { requirePageUser } from "@/lib/auth"
 import { getEnv } from "@/lib/env"
 
+/** A protocol header, the same in every language. */
+const AUTH_HEADER_EXAMPLE = "Authorization: Bearer …"
+
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("tokens"))("title") }
 }
@@ -30,8 +33,7 @@ export default async function ApiTokensPage() {
           {t.rich("intro", {
             header: () => (
               <code dir="ltr" className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm dark:bg-slate-800">
-                {/* A header, the same in every language. */}
-                {"Authorization: Bearer …"}
+                {AUTH_HEADER_EXAMPLE}
               </code>
             ),
           })}
