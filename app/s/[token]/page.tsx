@@ -7,7 +7,7 @@ import { buttonClasses } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { clientIp } from "@/lib/rate-limit"
-import { describeShare, isShareUnlocked, recordShareView, SHARE_UNLOCK_COOKIE, type ShareState } from "@/lib/shares"
+import { describeShare, isShareUnlocked, recordShareView, SHARE_UNLOCK_COOKIE } from "@/lib/shares"
 
 // The page's URL holds the share token: no Referer may carry it to another site, and search
 // engines must not keep it.
