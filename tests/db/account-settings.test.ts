@@ -206,9 +206,9 @@ describe("settings changes are audited", () => {
     const en = (await import("@/messages/en.json")).default
     const messages: AbstractIntlMessages = en
     const translator = createTranslator({ locale: "en", messages, namespace: "audit" })
-    const t = Object.assign((key: string, values?: Record<string, string>) => translator(key, values), {
-      has: (key: string) => translator.has(key),
-    })
+    // The typed overloads want literal keys; the describer builds its keys from the action.
+    const translate = translator as unknown as (key: string, values?: Record<string, string>) => string
+    const t = Object.assign(translate, { has: (key: string) => translator.has(key) })
     expect(describeAuditEvent(t, { action: "account.name", details: { from: null, to: "Ada" } })).toBe(
       "Name changed from “(none)” to “Ada”.",
     )
