@@ -145,7 +145,8 @@ describe("settings changes are audited", () => {
       "account.sign_out_everywhere",
     ])
     expect(rows[0]?.details).toEqual({ from: null, to: "Ada" })
-    expect(rows[1]?.details).toEqual({ from: null, to: "de" })
+    // Signed up without a language preference: the default was recorded.
+    expect(rows[1]?.details).toEqual({ from: "en", to: "de" })
     expect(rows[2]?.details).toEqual({ notifyExpiry: true })
     expect(rows[4]?.details).toMatchObject({ tokenId, name: "CI" })
   })
@@ -208,7 +209,9 @@ describe("settings changes are audited", () => {
     const translator = createTranslator({ locale: "en", messages, namespace: "audit" })
     // The typed overloads want literal keys; the describer builds its keys from the action.
     const translate = translator as unknown as (key: string, values?: Record<string, string>) => string
-    const t = Object.assign(translate, { has: (key: string) => translator.has(key) })
+    const t = Object.assign((key: string, values?: Record<string, string>) => translate(key, values), {
+      has: (key: string) => translator.has(key),
+    })
     expect(describeAuditEvent(t, { action: "account.name", details: { from: null, to: "Ada" } })).toBe(
       "Name changed from “(none)” to “Ada”.",
     )
