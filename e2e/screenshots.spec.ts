@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
 import { mkdir, readFile } from "node:fs/promises"
 import type { APIRequestContext } from "@playwright/test"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
 import { LOCALE_COOKIE } from "@/i18n/locales"
-import ar from "@/messages/ar.json"
-import en from "@/messages/en.json"
 
 /**
  * Writes the screenshots under docs/screenshots/ (README): phone and desktop, light and dark, in
@@ -18,7 +17,12 @@ const SHOTS = [
   { name: "home", path: "/", ready: "main h1" },
   { name: "settings", path: "/settings", ready: "main h1" },
 ]
-const MESSAGES = { en, ar }
+/** The messages each run's labels come from (Playwright loads no JSON modules without attributes). */
+type FilesMessages = { files: { shareNamed: string } }
+const MESSAGES = {
+  en: JSON.parse(readFileSync("messages/en.json", "utf8")) as FilesMessages,
+  ar: JSON.parse(readFileSync("messages/ar.json", "utf8")) as FilesMessages,
+}
 const SHARED_FILE = "Quarterly report 2026.pdf"
 const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 800 },
