@@ -111,10 +111,15 @@ export function ShareRecipient({
     <section className="mx-auto w-full max-w-3xl space-y-6 text-left">
       <header className="space-y-2">
         <p className="text-sm text-slate-600 dark:text-slate-300">{t("sharedWithYou", { count: files.length })}</p>
-        <h1 className="break-words text-2xl font-semibold tracking-tight">
+        {/* dir="auto": the sender's own words keep their direction on a page in another language. */}
+        <h1 dir="auto" className="break-words text-start text-2xl font-semibold tracking-tight">
           {title ?? files[0]?.name ?? t("metaTitle")}
         </h1>
-        {message && <p className="whitespace-pre-line break-words text-slate-700 dark:text-slate-200">{message}</p>}
+        {message && (
+          <p dir="auto" className="whitespace-pre-line break-words text-start text-slate-700 dark:text-slate-200">
+            {message}
+          </p>
+        )}
       </header>
 
       <dl className="grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-3 dark:border-slate-800 dark:bg-slate-900">
@@ -171,7 +176,9 @@ export function ShareRecipient({
             <div className="flex flex-wrap items-center gap-3">
               <FileTypeIcon type={file.type} className="h-6 w-6 shrink-0 text-slate-500 dark:text-slate-400" />
               <div className="min-w-0 flex-1">
-                <p className="break-all font-medium">{file.name}</p>
+                <p dir="auto" className="break-all text-start font-medium">
+                  {file.name}
+                </p>
                 <p className="text-sm text-slate-600 dark:text-slate-300">
                   <bdi dir="ltr">{formatBytes(file.size)}</bdi>
                 </p>

@@ -121,10 +121,10 @@ export function SharesList({
               )}
             </td>
             <td className="whitespace-nowrap px-3 py-2">
-              <bdi dir="ltr">
-                {new Intl.NumberFormat(locale).format(share.downloads)}
-                {share.maxDownloads !== null && ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`}
-              </bdi>
+              {/* One string in an isolate: "0 / 10" reads left to right in Arabic too. */}
+              {`\u2066${new Intl.NumberFormat(locale).format(share.downloads)}${
+                share.maxDownloads === null ? "" : ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`
+              }\u2069`}
             </td>
             <td className="whitespace-nowrap px-3 py-2">
               {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")}

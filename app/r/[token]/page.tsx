@@ -43,8 +43,14 @@ export default async function UploadRequestPage({ params }: { params: Promise<{ 
     <section className="mx-auto max-w-3xl space-y-6">
       <header className="space-y-2">
         <p className="text-sm text-slate-500 dark:text-slate-400">{t("asked")}</p>
-        <h1 className="break-words text-3xl font-semibold tracking-tight">{request.title}</h1>
-        {request.message && <p className="whitespace-pre-line text-slate-600 dark:text-slate-300">{request.message}</p>}
+        <h1 dir="auto" className="break-words text-start text-3xl font-semibold tracking-tight">
+          {request.title}
+        </h1>
+        {request.message && (
+          <p dir="auto" className="whitespace-pre-line text-start text-slate-600 dark:text-slate-300">
+            {request.message}
+          </p>
+        )}
       </header>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500 dark:text-slate-400">{t("filesLeft")}</dt>
