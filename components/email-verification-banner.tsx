@@ -16,7 +16,13 @@ export async function EmailVerificationBanner({ notice: user }: { notice: EmailV
       <div className="mx-auto max-w-5xl px-4 py-2">
         {user.isMailConfigured ? (
           <>
-            {t.rich("sent", { email: () => <span className="font-medium">{user.email}</span> })}{" "}
+            {t.rich("sent", {
+              email: () => (
+                <span dir="ltr" className="font-medium">
+                  {user.email}
+                </span>
+              ),
+            })}{" "}
             <ResendVerificationButton />
           </>
         ) : (

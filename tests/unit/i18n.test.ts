@@ -45,7 +45,8 @@ describe("messages", () => {
 /** Names that read the same in every language. */
 const PROPER_NAMES = new Set(["Valet"])
 
-const USER_VISIBLE_ATTRIBUTES = new Set(["aria-label", "placeholder", "title", "alt"])
+/** Attributes, and the props of our own components, whose value is shown or read out. */
+const USER_VISIBLE_ATTRIBUTES = new Set(["aria-label", "placeholder", "title", "alt", "label", "hint"])
 
 /**
  * A string that ends up on screen as it is: a JSX child `{"…"}` or a branch of one

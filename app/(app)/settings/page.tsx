@@ -56,7 +56,11 @@ export default async function SettingsPage() {
         <h1 className="text-3xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-slate-600 dark:text-slate-300">
           {t.rich(account.emailVerified ? "signedInVerified" : "signedInUnverified", {
-            email: () => <span className="font-medium">{account.email}</span>,
+            email: () => (
+              <span dir="ltr" className="font-medium">
+                {account.email}
+              </span>
+            ),
           })}
         </p>
       </header>
@@ -94,7 +98,7 @@ export default async function SettingsPage() {
       <Section
         id="email-heading"
         title={t("email.title")}
-        description={t("email.description", { email: account.email })}
+        description={t("email.description", { email: `\u2068${account.email}\u2069` })}
       >
         <EmailChangeForm hasPassword={account.hasPassword} mailAvailable={mailAvailable} />
       </Section>

@@ -34,7 +34,11 @@ export default async function SignOutPage() {
     <AuthCard
       title={t("signOut.title")}
       description={t.rich("signOut.signedInAs", {
-        email: () => <span className="font-medium text-slate-900 dark:text-white">{user.email}</span>,
+        email: () => (
+          <span dir="ltr" className="font-medium text-slate-900 dark:text-white">
+            {user.email}
+          </span>
+        ),
       })}
     >
       <div className="flex flex-col gap-3">
