@@ -74,7 +74,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <footer className="border-t border-slate-200 py-6 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4">
               <p>{t("footer")}</p>
-              <LanguageSwitcher />
+              <LanguageSwitcher signedIn={user !== null} />
             </div>
           </footer>
         </NextIntlClientProvider>

@@ -1,16 +1,21 @@
 "use client"
 
 import Link from "next/link"
+import { useTranslations } from "next-intl"
 import { useState, type FormEvent } from "react"
-import { failureMessage, sendJson } from "@/components/account-send"
+import { sendJson } from "@/components/account-send"
 import { TEXT_LINK_CLASSES } from "@/components/auth-card"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField } from "@/components/ui/text-field"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { PASSWORD_MIN_LENGTH } from "@/lib/shared/validations/auth"
 
 /** "Forgot password": always the same answer, whether or not the address has an account. */
 export function ForgotPasswordForm() {
   const [email, setEmail] = useState("")
+  const t = useTranslations("auth")
+  const errorMessage = useApiErrorMessage()
   const [error, setError] = useState<string>()
   const [sent, setSent] = useState(false)
   const [pending, setPending] = useState(false)
@@ -22,22 +27,18 @@ export function ForgotPasswordForm() {
     const result = await sendJson("POST", "/api/password-reset", { email })
     setPending(false)
     if (result.ok) setSent(true)
-    else setError(failureMessage(result.failure))
+    else setError(errorMessage(result.failure))
   }
 
   if (sent) {
-    return (
-      <FormAlert tone="info">
-        If an account uses {email}, a link to choose a new password is on its way. It works once, for 30 minutes.
-      </FormAlert>
-    )
+    return <FormAlert tone="info">{t("forgot.sent", { email })}</FormAlert>
   }
   return (
     <form method="post" noValidate onSubmit={submit} className="space-y-4">
       {error && <FormAlert>{error}</FormAlert>}
       <EmailField id="forgot-email" name="email" value={email} onChange={(event) => setEmail(event.target.value)} />
       <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Sending…" : "Send me a reset link"}
+        {pending ? t("forgot.sending") : t("forgot.submit")}
       </Button>
     </form>
   )
@@ -54,6 +55,8 @@ export function PasswordLinkForm({
   submitLabel: string
 }) {
   const [password, setPassword] = useState("")
+  const t = useTranslations("auth")
+  const errorMessage = useApiErrorMessage()
   const [error, setError] = useState<string>()
   const [done, setDone] = useState(false)
   const [pending, setPending] = useState(false)
@@ -65,15 +68,15 @@ export function PasswordLinkForm({
     const result = await sendJson("POST", endpoint, { token, password })
     setPending(false)
     if (result.ok) setDone(true)
-    else setError(failureMessage(result.failure))
+    else setError(errorMessage(result.failure))
   }
 
   if (done) {
     return (
       <div className="space-y-4">
-        <FormAlert tone="info">Your password is set. Every earlier session was signed out.</FormAlert>
+        <FormAlert tone="info">{t("passwordSet")}</FormAlert>
         <Link href="/sign-in" className={TEXT_LINK_CLASSES}>
-          Sign in with your new password
+          {t("signInWithNew")}
         </Link>
       </div>
     )
@@ -84,15 +87,15 @@ export function PasswordLinkForm({
       <PasswordField
         id="new-password"
         name="password"
-        label="New password"
+        label={t("newPassword")}
         autoComplete="new-password"
-        hint="At least 8 characters."
+        hint={t("passwordMin", { min: PASSWORD_MIN_LENGTH })}
         required
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />
       <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Saving…" : submitLabel}
+        {pending ? t("saving") : submitLabel}
       </Button>
     </form>
   )
@@ -113,6 +116,8 @@ export function ConfirmLinkButton({
   label: string
   doneMessage: string
 }) {
+  const t = useTranslations("auth")
+  const errorMessage = useApiErrorMessage()
   const [error, setError] = useState<string>()
   const [done, setDone] = useState(false)
   const [pending, setPending] = useState(false)
@@ -123,7 +128,7 @@ export function ConfirmLinkButton({
     const result = await sendJson("POST", endpoint, { token })
     setPending(false)
     if (result.ok) setDone(true)
-    else setError(failureMessage(result.failure))
+    else setError(errorMessage(result.failure))
   }
 
   if (done) {
@@ -131,7 +136,7 @@ export function ConfirmLinkButton({
       <div className="space-y-4">
         <FormAlert tone="info">{doneMessage}</FormAlert>
         <Link href="/files" className={TEXT_LINK_CLASSES}>
-          Go to my files
+          {t("goToFiles")}
         </Link>
       </div>
     )
@@ -140,7 +145,7 @@ export function ConfirmLinkButton({
     <div className="space-y-4">
       {error && <FormAlert>{error}</FormAlert>}
       <Button className="w-full" onClick={confirm} disabled={pending}>
-        {pending ? "Confirming…" : label}
+        {pending ? t("confirming") : label}
       </Button>
     </div>
   )

@@ -15,6 +15,3 @@ export async function sendJson(method: "POST" | "PATCH" | "DELETE", url: string,
     return { ok: false, failure: { status: 0, code: "network_error", message: NETWORK_ERROR_MESSAGE, issues: [] } }
   }
 }
-
-/** The message a form shows for a failure: the first field issue, or the API's message. */
-export const failureMessage = (failure: ApiFailure): string => failure.issues[0]?.message ?? failure.message

@@ -1,6 +1,7 @@
 "use client"
 
 import { DataTable, Th } from "@/components/ui/data-table"
+import { useLocale, useTranslations } from "next-intl"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { Button } from "@/components/ui/button"
@@ -8,7 +9,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FileNameWithIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { formatBytes } from "@/lib/shared/upload-layout"
+import { formatBytesIn } from "@/lib/shared/format"
 import type { AdminFileWire } from "@/lib/shared/wire/admin"
 
 export type AdminFileView = AdminFileWire
@@ -16,6 +17,8 @@ export type AdminFileView = AdminFileWire
 /** Every user's files; deleting one removes the object and revokes its links, as for its owner. */
 export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
   const action = useApiAction()
+  const t = useTranslations("admin.files")
+  const locale = useLocale()
   const [confirming, setConfirming] = useState<AdminFileView>()
 
   async function remove(file: AdminFileView) {
@@ -27,15 +30,15 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
     <div className="space-y-3">
       {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
       <DataTable
-        caption="Every file, newest first"
+        caption={t("caption")}
         head={
           <>
-            <Th>Name</Th>
-            <Th>Owner</Th>
-            <Th>Size</Th>
-            <Th className="hidden md:table-cell">Uploaded</Th>
-            <Th>Active links</Th>
-            <Th srOnly>Actions</Th>
+            <Th>{t("name")}</Th>
+            <Th>{t("ownerCol")}</Th>
+            <Th>{t("size")}</Th>
+            <Th className="hidden md:table-cell">{t("uploaded")}</Th>
+            <Th>{t("activeLinks")}</Th>
+            <Th srOnly>{t("actions")}</Th>
           </>
         }
       >
@@ -45,28 +48,32 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
               <FileNameWithIcon name={file.name} type={file.type} />
             </td>
             <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{file.owner.email}</td>
-            <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
+              <bdi dir="ltr">{formatBytesIn(locale, file.size)}</bdi>
+            </td>
             <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
               <FormattedDate value={file.createdAt} withTime />
             </td>
-            <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{file.activeShares}</td>
-            <td className="px-4 py-3 text-right">
+            <td className="px-4 py-3 text-slate-600 dark:text-slate-300">
+              {new Intl.NumberFormat(locale).format(file.activeShares)}
+            </td>
+            <td className="px-4 py-3 text-end">
               <div className="flex items-center justify-end gap-1">
                 {/* The download route lets admins fetch any file; the key it mints is audited. */}
                 <a
                   href={`/api/files/${file.id}/download`}
                   className="px-2 font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
-                  aria-label={`Download ${file.name}`}
+                  aria-label={t("downloadNamed", { name: file.name })}
                 >
-                  Download
+                  {t("download")}
                 </a>
                 <Button
                   variant="danger-ghost"
                   size="sm"
                   onClick={() => setConfirming(file)}
-                  aria-label={`Delete ${file.name} of ${file.owner.email}`}
+                  aria-label={t("deleteNamed", { name: file.name, owner: file.owner.email })}
                 >
-                  Delete
+                  {t("delete")}
                 </Button>
               </div>
             </td>
@@ -75,9 +82,9 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
-        title={`Delete ${confirming?.name ?? "this file"}?`}
-        confirmLabel="Delete file"
-        pendingLabel="Deleting…"
+        title={t("deleteTitle", { name: confirming?.name ?? "" })}
+        confirmLabel={t("deleteConfirm")}
+        pendingLabel={t("deleting")}
         pending={action.pending}
         error={action.error}
         onConfirm={() => confirming && void remove(confirming)}
@@ -86,8 +93,7 @@ export function AdminFilesTable({ files }: { files: AdminFileView[] }) {
           action.clearError()
         }}
       >
-        The file of {confirming?.owner.email} is removed from storage and every link to it stops working. This cannot be
-        undone.
+        {t("deleteBody", { owner: confirming?.owner.email ?? "" })}
       </ConfirmDialog>
     </div>
   )

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server"
 import Link from "next/link"
 import { buttonClasses } from "@/components/ui/button"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
@@ -13,7 +14,16 @@ export type FilterField =
   | { name: string; label: string; type: "select"; value?: string; options: { value: string; label: string }[] }
 
 /** Filters as a plain GET form: the query lives in the URL, so a filtered view can be bookmarked and shared. */
-export function AdminFilters({ action, fields, label }: { action: string; fields: FilterField[]; label: string }) {
+export async function AdminFilters({
+  action,
+  fields,
+  label,
+}: {
+  action: string
+  fields: FilterField[]
+  label: string
+}) {
+  const t = await getTranslations("admin.filters")
   const classes = `${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`
   return (
     <form method="get" action={action} role="search" aria-label={label} className="flex flex-wrap items-end gap-3">
@@ -47,25 +57,26 @@ export function AdminFilters({ action, fields, label }: { action: string; fields
         )
       })}
       <button type="submit" className={buttonClasses({ variant: "secondary" })}>
-        Apply
+        {t("apply")}
       </button>
       <Link href={action} className={buttonClasses({ variant: "ghost" })}>
-        Clear
+        {t("clear")}
       </Link>
     </form>
   )
 }
 
 /** "First page" / "Next page" links for a cursor-paged list. */
-export function PageLinks({ first, next }: { first?: string; next?: string }) {
+export async function PageLinks({ first, next }: { first?: string; next?: string }) {
+  const t = await getTranslations("admin.filters")
   return (
-    <nav aria-label="Pages" className="flex justify-between text-sm">
+    <nav aria-label={t("pages")} className="flex justify-between text-sm">
       {first ? (
         <Link
           href={first}
           className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
         >
-          First page
+          {t("first")}
         </Link>
       ) : (
         <span />
@@ -75,7 +86,7 @@ export function PageLinks({ first, next }: { first?: string; next?: string }) {
           href={next}
           className="font-medium text-brand-600 hover:text-brand-700 dark:text-brand-300 dark:hover:text-brand-200"
         >
-          Next page
+          {t("next")}
         </Link>
       )}
     </nav>

@@ -1,6 +1,7 @@
 "use client"
 
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { Button } from "@/components/ui/button"
@@ -11,14 +12,11 @@ import { EmailField, TextField } from "@/components/ui/text-field"
 export function AdminInviteForm({ mailAvailable }: { mailAvailable: boolean }) {
   const router = useRouter()
   const action = useApiAction()
+  const t = useTranslations("admin.users")
   const [invited, setInvited] = useState<string>()
 
   if (!mailAvailable) {
-    return (
-      <FormAlert>
-        This server cannot send mail (SMTP_URL is not set), so invitations are off. Create the user below instead.
-      </FormAlert>
-    )
+    return <FormAlert>{t("inviteNoMail")}</FormAlert>
   }
 
   async function submit(form: HTMLFormElement) {
@@ -45,13 +43,13 @@ export function AdminInviteForm({ mailAvailable }: { mailAvailable: boolean }) {
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       {action.error && <FormAlert>{action.error}</FormAlert>}
-      {invited && <FormAlert tone="info">Invited {invited}. The link in their mail works for 7 days.</FormAlert>}
+      {invited && <FormAlert tone="info">{t("invited", { email: invited })}</FormAlert>}
       <div className="grid gap-4 sm:grid-cols-2">
         <EmailField id="invite-email" name="email" autoComplete="off" />
-        <TextField id="invite-name" name="name" label="Name" optional autoComplete="off" />
+        <TextField id="invite-name" name="name" label={t("name")} optional autoComplete="off" />
       </div>
       <Button type="submit" disabled={action.pending}>
-        {action.pending ? "Inviting…" : "Send invitation"}
+        {action.pending ? t("inviting") : t("inviteSubmit")}
       </Button>
     </form>
   )

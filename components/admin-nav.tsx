@@ -2,21 +2,23 @@
 
 import Link from "next/link"
 import { usePathname } from "next/navigation"
+import { useTranslations } from "next-intl"
 
 const SECTIONS = [
-  { href: "/admin", label: "Overview" },
-  { href: "/admin/users", label: "Users" },
-  { href: "/admin/shares", label: "Shares" },
-  { href: "/admin/files", label: "Files" },
-  { href: "/admin/audit", label: "Audit log" },
-  { href: "/admin/storage", label: "Storage" },
+  { href: "/admin", label: "overview" },
+  { href: "/admin/users", label: "users" },
+  { href: "/admin/shares", label: "shares" },
+  { href: "/admin/files", label: "files" },
+  { href: "/admin/audit", label: "audit" },
+  { href: "/admin/storage", label: "storage" },
 ] as const
 
 /** The console's sections as links (not tabs): each is its own URL with its filters in the query. */
 export function AdminNav() {
   const pathname = usePathname()
+  const t = useTranslations("admin.nav")
   return (
-    <nav aria-label="Admin sections" className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
+    <nav aria-label={t("label")} className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
       {SECTIONS.map((section) => {
         const isCurrent = pathname === section.href
         return (
@@ -30,7 +32,7 @@ export function AdminNav() {
                 : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
             }`}
           >
-            {section.label}
+            {t(section.label)}
           </Link>
         )
       })}

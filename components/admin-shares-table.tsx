@@ -1,6 +1,7 @@
 "use client"
 
 import { DataTable, Th } from "@/components/ui/data-table"
+import { useLocale, useTranslations } from "next-intl"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { ShareStateBadge } from "@/components/shares-list"
@@ -15,6 +16,9 @@ export type AdminShareView = AdminShareWire
 /** Every user's links; revoke one, or tick several and revoke them in one all-or-nothing request. */
 export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
   const action = useApiAction()
+  const t = useTranslations("admin.shares")
+  const locale = useLocale()
+  const number = new Intl.NumberFormat(locale)
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [confirming, setConfirming] = useState<AdminShareView[]>()
   const revocable = shares.filter((share) => share.state !== "revoked")
@@ -43,37 +47,37 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
     }
   }
 
-  const name = (share: AdminShareView) => share.fileName ?? "a deleted file"
+  const name = (share: AdminShareView) => share.fileName ?? t("deletedFile")
 
   return (
     <div className="space-y-3">
       {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
       <div className="flex items-center gap-3">
         <Button variant="danger" size="sm" disabled={chosen.length === 0} onClick={() => setConfirming(chosen)}>
-          Revoke selected{chosen.length > 0 ? ` (${chosen.length})` : ""}
+          {t("revokeSelected", { count: chosen.length })}
         </Button>
       </div>
       <DataTable
-        caption="Every link, newest first"
+        caption={t("caption")}
         head={
           <>
             <Th className="w-10">
               <input
                 type="checkbox"
-                aria-label="Select every revocable link on this page"
+                aria-label={t("selectAll")}
                 checked={revocable.length > 0 && chosen.length === revocable.length}
                 onChange={(event) =>
                   setSelected(event.target.checked ? new Set(revocable.map((share) => share.id)) : new Set())
                 }
               />
             </Th>
-            <Th>File</Th>
-            <Th>Owner</Th>
-            <Th>State</Th>
-            <Th>Downloads</Th>
-            <Th className="hidden md:table-cell">Expires</Th>
-            <Th className="hidden xl:table-cell">Created</Th>
-            <Th srOnly>Actions</Th>
+            <Th>{t("file")}</Th>
+            <Th>{t("ownerCol")}</Th>
+            <Th>{t("state")}</Th>
+            <Th>{t("downloads")}</Th>
+            <Th className="hidden md:table-cell">{t("expires")}</Th>
+            <Th className="hidden xl:table-cell">{t("created")}</Th>
+            <Th srOnly>{t("actions")}</Th>
           </>
         }
       >
@@ -83,16 +87,16 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
               {share.state !== "revoked" && (
                 <input
                   type="checkbox"
-                  aria-label={`Select the link to ${name(share)} by ${share.owner.email}`}
+                  aria-label={t("selectOne", { name: name(share), owner: share.owner.email })}
                   checked={selected.has(share.id)}
                   onChange={(event) => toggle(share.id, event.target.checked)}
                 />
               )}
             </td>
             <td className="max-w-xs truncate px-4 py-3 font-medium" title={share.fileName ?? undefined}>
-              {share.fileName ?? <span className="italic text-slate-500 dark:text-slate-400">deleted</span>}
+              {share.fileName ?? <span className="italic text-slate-600 dark:text-slate-400">{t("deleted")}</span>}
               {share.hasPassword && (
-                <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">password</span>
+                <span className="ms-2 text-xs font-normal text-slate-600 dark:text-slate-400">{t("password")}</span>
               )}
             </td>
             <td className="max-w-[14rem] truncate px-4 py-3 text-slate-600 dark:text-slate-300">{share.owner.email}</td>
@@ -100,24 +104,25 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
               <ShareStateBadge state={share.state} />
             </td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">
-              {share.downloads}
-              {share.maxDownloads !== null && ` of ${share.maxDownloads}`}
+              {share.maxDownloads === null
+                ? number.format(share.downloads)
+                : t("downloadsOf", { downloads: share.downloads, max: share.maxDownloads })}
             </td>
             <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 md:table-cell dark:text-slate-300">
-              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
+              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")}
             </td>
             <td className="hidden whitespace-nowrap px-4 py-3 text-slate-600 xl:table-cell dark:text-slate-300">
               <FormattedDate value={share.createdAt} withTime />
             </td>
-            <td className="px-4 py-3 text-right">
+            <td className="px-4 py-3 text-end">
               {share.state !== "revoked" && (
                 <Button
                   variant="danger-ghost"
                   size="sm"
                   onClick={() => setConfirming([share])}
-                  aria-label={`Revoke the link to ${name(share)} by ${share.owner.email}`}
+                  aria-label={t("revokeOne", { name: name(share), owner: share.owner.email })}
                 >
-                  Revoke
+                  {t("revoke")}
                 </Button>
               )}
             </td>
@@ -128,11 +133,11 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
         open={confirming !== undefined}
         title={
           confirming?.length === 1 && confirming[0]
-            ? `Revoke the link to ${name(confirming[0])}?`
-            : `Revoke ${confirming?.length ?? 0} links?`
+            ? t("revokeTitleOne", { name: name(confirming[0]) })
+            : t("revokeTitleMany", { count: confirming?.length ?? 0 })
         }
-        confirmLabel={confirming?.length === 1 ? "Revoke link" : "Revoke links"}
-        pendingLabel="Revoking…"
+        confirmLabel={t("revokeConfirm", { count: confirming?.length ?? 0 })}
+        pendingLabel={t("revoking")}
         pending={action.pending}
         error={action.error}
         onConfirm={() => confirming && void revoke(confirming)}
@@ -141,8 +146,7 @@ export function AdminSharesTable({ shares }: { shares: AdminShareView[] }) {
           action.clearError()
         }}
       >
-        Anyone opening {confirming?.length === 1 ? "this link" : "these links"} from now on is refused. Their owners see
-        them as revoked. This cannot be undone.
+        {t("revokeBody", { count: confirming?.length ?? 0 })}
       </ConfirmDialog>
     </div>
   )

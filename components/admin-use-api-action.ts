@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation"
 import { useState, useTransition } from "react"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 
 /**
  * One admin API call at a time from a client component: pending state, the API's message on
@@ -11,6 +12,7 @@ import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
 export function useApiAction() {
   const router = useRouter()
   const [, startTransition] = useTransition()
+  const errorMessage = useApiErrorMessage()
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
 
@@ -25,13 +27,13 @@ export function useApiAction() {
           : { headers: { "content-type": "application/json" }, body: JSON.stringify(init.body) }),
       })
       if (!response.ok) {
-        setError((await readApiFailure(response)).message)
+        setError(errorMessage(await readApiFailure(response)))
         return false
       }
       startTransition(() => router.refresh())
       return true
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
       return false
     } finally {
       setPending(false)

@@ -1,6 +1,7 @@
 "use client"
 
 import { DataTable, Th } from "@/components/ui/data-table"
+import { useLocale, useTranslations } from "next-intl"
 import { useState } from "react"
 import { useApiAction } from "@/components/admin-use-api-action"
 import { Button } from "@/components/ui/button"
@@ -8,17 +9,17 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
-import { formatBytes } from "@/lib/shared/upload-layout"
+import { formatBytesIn } from "@/lib/shared/format"
 import type { AdminUserWire } from "@/lib/shared/wire/admin"
 
 export type AdminUserView = AdminUserWire
 
+type ChangeKind = "enable" | "disable" | "demote" | "promote" | "resetTwoFactor"
+
 type Change = {
   user: AdminUserView
+  kind: ChangeKind
   body: { disabled?: boolean; role?: "USER" | "ADMIN" }
-  title: string
-  confirmLabel: string
-  text: string
   /** Not a PATCH: DELETE /api/admin/users/:id/totp (audited). */
   resetsTwoFactor?: boolean
 }
@@ -28,58 +29,29 @@ const GIB = 1024 ** 3
 /** Accounts with their usage; disable/enable, promote/demote and quota go through PATCH /api/admin/users/:id. */
 export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView[]; currentUserId: string }) {
   const action = useApiAction()
+  const t = useTranslations("admin.users")
+  const locale = useLocale()
+  const number = new Intl.NumberFormat(locale)
+  const formatBytes = (bytes: number) => formatBytesIn(locale, bytes)
   const [confirming, setConfirming] = useState<Change>()
 
   const patch = (userId: string, body: unknown) =>
     action.run(`/api/admin/users/${encodeURIComponent(userId)}`, { method: "PATCH", body })
 
-  const changes = (user: AdminUserView): Change[] => {
-    const self = user.id === currentUserId ? " This is your own account." : ""
-    return [
-      user.disabled
-        ? {
-            user,
-            body: { disabled: false },
-            title: `Enable ${user.email}?`,
-            confirmLabel: "Enable",
-            text: "They can sign in again. Links and tokens revoked when the account was disabled stay revoked.",
-          }
-        : {
-            user,
-            body: { disabled: true },
-            title: `Disable ${user.email}?`,
-            confirmLabel: "Disable account",
-            text: `Their sessions stop at their next request, and every link and API token of theirs is revoked now.${self}`,
-          },
-      user.role === "ADMIN"
-        ? {
-            user,
-            body: { role: "USER" },
-            title: `Demote ${user.email}?`,
-            confirmLabel: "Demote",
-            text: `They lose access to this console.${self}`,
-          }
-        : {
-            user,
-            body: { role: "ADMIN" },
-            title: `Make ${user.email} an administrator?`,
-            confirmLabel: "Promote",
-            text: "They can see and change every account, file and link.",
-          },
-      ...(user.twoFactorEnabled
-        ? [
-            {
-              user,
-              body: {},
-              resetsTwoFactor: true,
-              title: `Reset two-factor sign-in of ${user.email}?`,
-              confirmLabel: "Reset 2FA",
-              text: "Their authenticator app and recovery codes stop working; they sign in with their password alone until they enrol again. Do this only after checking who is asking.",
-            },
-          ]
-        : []),
-    ]
-  }
+  const changes = (user: AdminUserView): Change[] => [
+    user.disabled
+      ? { user, kind: "enable", body: { disabled: false } }
+      : { user, kind: "disable", body: { disabled: true } },
+    user.role === "ADMIN"
+      ? { user, kind: "demote", body: { role: "USER" } }
+      : { user, kind: "promote", body: { role: "ADMIN" } },
+    ...(user.twoFactorEnabled ? [{ user, kind: "resetTwoFactor" as const, body: {}, resetsTwoFactor: true }] : []),
+  ]
+  const own = (change: Change) => (change.user.id === currentUserId ? ` ${t("ownAccount")}` : "")
+  const changeText = (change: Change) =>
+    change.kind === "disable" || change.kind === "demote"
+      ? `${t(`changes.${change.kind}.text`)}${own(change)}`
+      : t(`changes.${change.kind}.text`)
 
   async function saveQuota(user: AdminUserView, form: HTMLFormElement) {
     const data = new FormData(form)
@@ -93,81 +65,83 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
     <div className="space-y-3">
       {action.error && !confirming && <FormAlert>{action.error}</FormAlert>}
       <DataTable
-        caption="Accounts, oldest first"
+        caption={t("caption")}
         head={
           <>
-            <Th>Email</Th>
-            <Th>Role</Th>
-            <Th className="hidden xl:table-cell">Created</Th>
-            <Th>Files</Th>
-            <Th>Storage</Th>
-            <Th>Active links</Th>
-            <Th srOnly>Actions</Th>
+            <Th>{t("email")}</Th>
+            <Th>{t("role")}</Th>
+            <Th className="hidden xl:table-cell">{t("createdCol")}</Th>
+            <Th>{t("files")}</Th>
+            <Th>{t("storage")}</Th>
+            <Th>{t("activeLinks")}</Th>
+            <Th srOnly>{t("actions")}</Th>
           </>
         }
       >
         {users.map((user) => (
           <tr
             key={user.id}
-            className={user.disabled ? "bg-slate-50 text-slate-500 dark:bg-slate-950/40 dark:text-slate-400" : ""}
+            className={user.disabled ? "bg-slate-50 text-slate-600 dark:bg-slate-950/40 dark:text-slate-400" : ""}
           >
             <td className="max-w-xs px-4 py-3">
               <span className="block truncate font-medium" title={user.email}>
                 {user.email}
               </span>
               {user.name && (
-                <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{user.name}</span>
+                <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{user.name}</span>
               )}
             </td>
             <td className="whitespace-nowrap px-4 py-3">
-              {user.role === "ADMIN" ? "Admin" : "User"}
+              {user.role === "ADMIN" ? t("roleAdmin") : t("roleUser")}
               {user.disabled && (
-                <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/40 dark:text-red-300">
-                  Disabled
+                <span className="ms-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/40 dark:text-red-300">
+                  {t("disabled")}
                 </span>
               )}
             </td>
             <td className="hidden whitespace-nowrap px-4 py-3 xl:table-cell">
               <FormattedDate value={user.createdAt} />
             </td>
-            <td className="px-4 py-3">{user.files}</td>
+            <td className="px-4 py-3">{number.format(user.files)}</td>
             <td className="whitespace-nowrap px-4 py-3">
-              {formatBytes(user.usedBytes)} of {formatBytes(user.quotaBytes)}
-              {!user.hasCustomQuota && <span className="text-xs text-slate-500 dark:text-slate-400"> (default)</span>}
+              {t("usedOf", { used: formatBytes(user.usedBytes), quota: formatBytes(user.quotaBytes) })}
+              {!user.hasCustomQuota && (
+                <span className="text-xs text-slate-600 dark:text-slate-400"> {t("defaultQuota")}</span>
+              )}
             </td>
-            <td className="px-4 py-3">{user.activeShares}</td>
+            <td className="px-4 py-3">{number.format(user.activeShares)}</td>
             <td className="px-4 py-3">
               <div className="flex flex-wrap items-center justify-end gap-1">
                 {changes(user).map((change) => (
                   <Button
-                    key={change.confirmLabel}
+                    key={change.kind}
                     variant={change.body.disabled ? "danger-ghost" : "ghost"}
                     size="sm"
                     onClick={() => {
                       action.clearError()
                       setConfirming(change)
                     }}
-                    aria-label={`${change.confirmLabel} ${user.email}`}
+                    aria-label={t(`changes.${change.kind}.named`, { email: user.email })}
                   >
-                    {change.confirmLabel === "Disable account" ? "Disable" : change.confirmLabel}
+                    {t(`changes.${change.kind}.button`)}
                   </Button>
                 ))}
                 <details className="relative">
                   <summary
                     className="cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
-                    aria-label={`Quota of ${user.email}`}
+                    aria-label={t("quotaOf", { email: user.email })}
                   >
-                    Quota
+                    {t("quota")}
                   </summary>
                   <form
-                    className="absolute right-0 z-10 mt-1 w-64 space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-800 dark:bg-slate-900"
+                    className="absolute end-0 z-10 mt-1 w-64 space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-800 dark:bg-slate-900"
                     onSubmit={(event) => {
                       event.preventDefault()
                       void saveQuota(user, event.currentTarget)
                     }}
                   >
                     <label htmlFor={`quota-${user.id}`} className="block text-sm font-medium">
-                      Quota in GiB
+                      {t("quotaGiB")}
                     </label>
                     <input
                       id={`quota-${user.id}`}
@@ -176,12 +150,12 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
                       min={0}
                       step="any"
                       defaultValue={user.hasCustomQuota ? user.quotaBytes / GIB : ""}
-                      placeholder="Server default"
+                      placeholder={t("serverDefault")}
                       className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
                     />
-                    <p className="text-xs text-slate-500 dark:text-slate-400">Leave empty for the server default.</p>
+                    <p className="text-xs text-slate-600 dark:text-slate-400">{t("quotaHint")}</p>
                     <Button type="submit" size="sm" disabled={action.pending}>
-                      Save quota
+                      {t("saveQuota")}
                     </Button>
                   </form>
                 </details>
@@ -192,9 +166,9 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
-        title={confirming?.title ?? ""}
-        confirmLabel={confirming?.confirmLabel ?? ""}
-        pendingLabel="Saving…"
+        title={confirming ? t(`changes.${confirming.kind}.title`, { email: confirming.user.email }) : ""}
+        confirmLabel={confirming ? t(`changes.${confirming.kind}.confirm`) : ""}
+        pendingLabel={t("saving")}
         pending={action.pending}
         error={action.error}
         onConfirm={async () => {
@@ -209,7 +183,7 @@ export function AdminUsersTable({ users, currentUserId }: { users: AdminUserView
           action.clearError()
         }}
       >
-        {confirming?.text}
+        {confirming && changeText(confirming)}
       </ConfirmDialog>
     </div>
   )

@@ -2,21 +2,23 @@
 
 import Link from "next/link"
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState, useTransition, type FormEvent, type ReactNode } from "react"
 import { NewApiTokenSecret, type NewApiToken } from "@/components/api-tokens-new-secret"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import { createApiTokenSchema, TOKEN_NAME_MAX_LENGTH } from "@/lib/shared/validations/auth"
 
 export const EXPIRY_OPTIONS = [
-  { value: "7", label: "7 days" },
-  { value: "30", label: "30 days" },
-  { value: "90", label: "90 days" },
-  { value: "365", label: "1 year" },
-  { value: "never", label: "Never" },
+  { value: "7", label: "week" },
+  { value: "30", label: "month" },
+  { value: "90", label: "quarter" },
+  { value: "365", label: "year" },
+  { value: "never", label: "never" },
 ] as const
 
 const DEFAULT_EXPIRY = "90"
@@ -31,6 +33,8 @@ const toInput = (values: Values) => ({
 
 export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
   const router = useRouter()
+  const t = useTranslations("tokens")
+  const errorMessage = useApiErrorMessage()
   const [values, setValues] = useState<Values>({ name: "", expiresInDays: DEFAULT_EXPIRY })
   const [formError, setFormError] = useState<ReactNode>()
   const [created, setCreated] = useState<NewApiToken>()
@@ -62,25 +66,25 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
         const failure = await readApiFailure(response)
         if (failure.status === 401) {
           setFormError(
-            <>
-              Your session has ended.{" "}
-              <Link href="/sign-in?callbackUrl=%2Fsettings%2Ftokens" className="underline">
-                Sign in again
-              </Link>{" "}
-              to create tokens.
-            </>,
+            t.rich("sessionEnded", {
+              link: (text) => (
+                <Link href="/sign-in?callbackUrl=%2Fsettings%2Ftokens" className="underline">
+                  {text}
+                </Link>
+              ),
+            }),
           )
         } else if (failure.code === "invalid_request") {
           const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
           setErrors(fieldErrors)
           if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
-            setFormError(otherMessages[0] ?? failure.message)
+            setFormError(otherMessages[0] ?? errorMessage(failure))
         } else {
-          setFormError(failure.message)
+          setFormError(errorMessage(failure))
         }
       }
     } catch {
-      setFormError(NETWORK_ERROR_MESSAGE)
+      setFormError(errorMessage("network"))
     }
     setPending(false)
   }
@@ -93,19 +97,17 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
         className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
       >
         <h2 id="create-token-heading" className="font-semibold">
-          Create a token
+          {t("createTitle")}
         </h2>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-          Name it after where it will live, so you know what breaks if you revoke it.
-        </p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("createIntro")}</p>
         <form noValidate onSubmit={handleSubmit} className="mt-4 space-y-4" aria-labelledby="create-token-heading">
           {formError && <FormAlert>{formError}</FormAlert>}
           <div className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
             <TextField
               id="token-name"
               name="name"
-              label="Token name"
-              placeholder="e.g. Laptop CLI, GitHub Actions"
+              label={t("name")}
+              placeholder={t("namePlaceholder")}
               autoComplete="off"
               maxLength={TOKEN_NAME_MAX_LENGTH}
               required
@@ -120,7 +122,7 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
             />
             <div>
               <label htmlFor="token-expiry" className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-                Expires after
+                {t("expiresAfter")}
               </label>
               <select
                 id="token-expiry"
@@ -131,19 +133,17 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
               >
                 {EXPIRY_OPTIONS.map((option) => (
                   <option key={option.value} value={option.value}>
-                    {option.label}
+                    {t(`expiry.${option.label}`)}
                   </option>
                 ))}
               </select>
             </div>
             <Button type="submit" disabled={pending} className="sm:mt-6">
-              {pending ? "Creating…" : "Create token"}
+              {pending ? t("creating") : t("create")}
             </Button>
           </div>
           {values.expiresInDays === "never" && (
-            <p className="text-xs text-amber-700 dark:text-amber-400">
-              A token that never expires works until you revoke it. Prefer an expiry for anything automated.
-            </p>
+            <p className="text-xs text-amber-700 dark:text-amber-400">{t("neverWarning")}</p>
           )}
         </form>
       </section>

@@ -2,11 +2,13 @@
 
 import { DataTable, Th } from "@/components/ui/data-table"
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState, useTransition } from "react"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import type { ApiTokenWire } from "@/lib/shared/wire/account"
 
 /** A token as the page shows it (lib/shared/wire/account.ts); dates are ISO strings. */
@@ -14,14 +16,20 @@ export type ApiTokenView = ApiTokenWire
 
 const WIDE_ONLY = "max-sm:hidden"
 
-const Expiry = ({ token }: { token: ApiTokenView }) =>
-  token.expiresAt ? <FormattedDate value={token.expiresAt} /> : <>Never</>
+function Expiry({ token }: { token: ApiTokenView }) {
+  const t = useTranslations("tokens")
+  return token.expiresAt ? <FormattedDate value={token.expiresAt} /> : <>{t("never")}</>
+}
 
-const LastUsed = ({ token }: { token: ApiTokenView }) =>
-  token.lastUsedAt ? <FormattedDate value={token.lastUsedAt} withTime /> : <>Never used</>
+function LastUsed({ token }: { token: ApiTokenView }) {
+  const t = useTranslations("tokens")
+  return token.lastUsedAt ? <FormattedDate value={token.lastUsedAt} withTime /> : <>{t("neverUsed")}</>
+}
 
 export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
   const router = useRouter()
+  const t = useTranslations("tokens")
+  const errorMessage = useApiErrorMessage()
   const [confirming, setConfirming] = useState<ApiTokenView>()
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
@@ -42,10 +50,10 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
         setConfirming(undefined)
         startTransition(() => router.refresh())
       } else {
-        setError((await readApiFailure(response)).message)
+        setError(errorMessage(await readApiFailure(response)))
       }
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     }
     setPending(false)
   }
@@ -53,11 +61,8 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
   if (visible.length === 0) {
     return (
       <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
-        <p className="font-medium text-slate-700 dark:text-slate-200">No API tokens yet</p>
-        <p className="mx-auto mt-1 max-w-md text-sm text-slate-500 dark:text-slate-400">
-          Create one to use Valet from scripts, CI or the command line. A token acts as you, so give each one its own
-          name and revoke it when it is no longer needed.
-        </p>
+        <p className="font-medium text-slate-700 dark:text-slate-200">{t("emptyTitle")}</p>
+        <p className="mx-auto mt-1 max-w-md text-sm text-slate-600 dark:text-slate-400">{t("emptyBody")}</p>
       </div>
     )
   }
@@ -65,15 +70,15 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
   return (
     <>
       <DataTable
-        caption="Your active API tokens"
+        caption={t("caption")}
         head={
           <>
-            <Th>Name</Th>
-            <Th className={WIDE_ONLY}>Token</Th>
-            <Th className={WIDE_ONLY}>Created</Th>
-            <Th className={WIDE_ONLY}>Expires</Th>
-            <Th className={WIDE_ONLY}>Last used</Th>
-            <Th srOnly>Actions</Th>
+            <Th>{t("colName")}</Th>
+            <Th className={WIDE_ONLY}>{t("colToken")}</Th>
+            <Th className={WIDE_ONLY}>{t("colCreated")}</Th>
+            <Th className={WIDE_ONLY}>{t("colExpires")}</Th>
+            <Th className={WIDE_ONLY}>{t("colLastUsed")}</Th>
+            <Th srOnly>{t("colActions")}</Th>
           </>
         }
       >
@@ -82,20 +87,26 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
             <th scope="row" className="px-4 py-3 font-medium text-slate-900 wrap-anywhere dark:text-slate-100">
               {token.name}
               {/* Narrow screens have no room for the columns; the essentials go under the name. */}
-              <span className="mt-0.5 block text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">
-                <code className="font-mono">{token.prefix}…</code> ·{" "}
+              <span className="mt-0.5 block text-xs font-normal text-slate-600 sm:hidden dark:text-slate-400">
+                <code dir="ltr" className="font-mono">
+                  {token.prefix}…
+                </code>{" "}
+                ·{" "}
                 {token.expiresAt ? (
                   <>
-                    Expires <FormattedDate value={token.expiresAt} />
+                    {t("expires")} <FormattedDate value={token.expiresAt} />
                   </>
                 ) : (
-                  "No expiry"
+                  t("noExpiry")
                 )}{" "}
                 · <LastUsed token={token} />
               </span>
             </th>
             <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3`}>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+              <code
+                dir="ltr"
+                className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200"
+              >
                 {token.prefix}…
               </code>
             </td>
@@ -108,7 +119,7 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
             <td className={`${WIDE_ONLY} whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300`}>
               <LastUsed token={token} />
             </td>
-            <td className="px-4 py-3 text-right">
+            <td className="px-4 py-3 text-end">
               <Button
                 variant="danger-ghost"
                 size="sm"
@@ -117,7 +128,8 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
                   setConfirming(token)
                 }}
               >
-                Revoke<span className="sr-only"> {token.name}</span>
+                {t("revoke")}
+                <span className="sr-only"> {token.name}</span>
               </Button>
             </td>
           </tr>
@@ -125,18 +137,23 @@ export function ApiTokenList({ tokens }: { tokens: ApiTokenView[] }) {
       </DataTable>
       <ConfirmDialog
         open={confirming !== undefined}
-        title="Revoke this token?"
-        confirmLabel="Revoke token"
-        pendingLabel="Revoking…"
+        title={t("revokeTitle")}
+        confirmLabel={t("revokeConfirm")}
+        pendingLabel={t("revoking")}
         pending={pending}
         error={error}
         onConfirm={() => confirming && revoke(confirming)}
         onClose={() => !pending && setConfirming(undefined)}
       >
         <p>
-          <span className="font-medium text-slate-900 dark:text-slate-100">{confirming?.name}</span> (
-          <code className="font-mono text-xs">{confirming?.prefix}…</code>) stops working at once. Anything still using
-          it will get “401 Unauthorized”. This can&apos;t be undone.
+          {t.rich("revokeBody", {
+            name: () => <span className="font-medium text-slate-900 dark:text-slate-100">{confirming?.name}</span>,
+            prefix: () => (
+              <code dir="ltr" className="font-mono text-xs">
+                {confirming?.prefix}…
+              </code>
+            ),
+          })}
         </p>
       </ConfirmDialog>
     </>

@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useEffect, useRef } from "react"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
@@ -17,6 +18,7 @@ export function NewApiTokenSecret({
   apiOrigin: string
   onDismiss: () => void
 }) {
+  const t = useTranslations("tokens")
   const headingRef = useRef<HTMLHeadingElement>(null)
   const curl = `curl -H "Authorization: Bearer ${token.secret}" ${apiOrigin}/api/tokens`
 
@@ -34,15 +36,12 @@ export function NewApiTokenSecret({
         tabIndex={-1}
         className="font-semibold text-emerald-900 dark:text-emerald-100"
       >
-        Copy your new token “{token.name}” now
+        {t("newTitle", { name: token.name })}
       </h2>
-      <p className="mt-1 text-sm text-emerald-900/80 dark:text-emerald-100/80">
-        This is the only time Valet shows it. Store it somewhere safe, such as a password manager or your CI&apos;s
-        secret store. If you lose it, revoke it and create another.
-      </p>
+      <p className="mt-1 text-sm text-emerald-900/80 dark:text-emerald-100/80">{t("newBody")}</p>
       <div className="mt-4 flex flex-col gap-2 sm:flex-row sm:items-center">
         <label htmlFor="new-token-secret" className="sr-only">
-          New API token
+          {t("newLabel")}
         </label>
         <input
           id="new-token-secret"
@@ -50,19 +49,21 @@ export function NewApiTokenSecret({
           value={token.secret}
           onFocus={(event) => event.currentTarget.select()}
           spellCheck={false}
+          dir="ltr"
           className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-sm text-slate-900 dark:border-emerald-800 dark:bg-slate-950 dark:text-slate-100"
         />
-        <CopyButton text={token.secret} label="Copy token" />
+        <CopyButton text={token.secret} label={t("copyToken")} />
       </div>
       <div className="mt-4">
         <div className="flex items-center justify-between gap-2">
           <p id="new-token-example" className="text-sm font-medium text-emerald-900 dark:text-emerald-100">
-            Try it
+            {t("tryIt")}
           </p>
-          <CopyButton text={curl} label="Copy command" />
+          <CopyButton text={curl} label={t("copyCommand")} />
         </div>
         <pre
           aria-labelledby="new-token-example"
+          dir="ltr"
           className="mt-2 overflow-x-auto rounded-lg bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100 dark:bg-slate-950"
         >
           <code>{curl}</code>
@@ -70,7 +71,7 @@ export function NewApiTokenSecret({
       </div>
       <div className="mt-4 flex justify-end">
         <Button variant="secondary" size="sm" onClick={onDismiss}>
-          I&apos;ve saved it
+          {t("savedIt")}
         </Button>
       </div>
     </section>

@@ -1,6 +1,7 @@
 "use client"
 
 import Link from "next/link"
+import { useTranslations } from "next-intl"
 import { signIn } from "next-auth/react"
 import { useRef, useState, type FormEvent } from "react"
 import { TEXT_LINK_CLASSES } from "@/components/auth-card"
@@ -8,8 +9,8 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, retryHint } from "@/lib/shared/api-client"
-import { signInErrorMessage, signInWithCredentials } from "@/lib/shared/auth-client"
+import { useApiErrorMessage, useRetryHint } from "@/components/use-api-error-message"
+import { signInErrorKey, signInWithCredentials } from "@/lib/shared/auth-client"
 import { signInSchema } from "@/lib/shared/validations/auth"
 
 const FIELDS = ["email", "password"] as const
@@ -25,6 +26,9 @@ type SignInFormProps = {
 }
 
 export function SignInForm({ callbackPath, oidcProviderName, initialError }: SignInFormProps) {
+  const t = useTranslations("auth")
+  const retryHint = useRetryHint()
+  const errorMessage = useApiErrorMessage()
   const [values, setValues] = useState<Values>({ email: "", password: "" })
   const [formError, setFormError] = useState(initialError)
   const [pending, setPending] = useState<"credentials" | "oidc" | undefined>()
@@ -72,8 +76,8 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
       }
       setFormError(
         result.error === "RateLimited"
-          ? `Too many attempts. ${retryHint(result.retryAfterSeconds)}`
-          : signInErrorMessage(result.error, oidcProviderName),
+          ? t("tooManyAttempts", { retry: retryHint(result.retryAfterSeconds) })
+          : t(`signInErrors.${signInErrorKey(result.error)}`, { provider: oidcProviderName ?? t("singleSignOn") }),
       )
       if (result.error === "OtpInvalid") {
         setCode("")
@@ -84,7 +88,7 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
         passwordRef.current?.focus()
       }
     } catch {
-      setFormError(NETWORK_ERROR_MESSAGE)
+      setFormError(errorMessage("network"))
     }
     setPending(undefined)
   }
@@ -95,7 +99,7 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
     // Leaves the page for the identity provider; it only resolves if that fails to start.
     signIn("oidc", { callbackUrl: callbackPath }).catch(() => {
       setPending(undefined)
-      setFormError(NETWORK_ERROR_MESSAGE)
+      setFormError(errorMessage("network"))
     })
   }
 
@@ -105,11 +109,11 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
       {oidcProviderName && (
         <>
           <Button variant="secondary" className="w-full" onClick={continueWithOidc} disabled={pending !== undefined}>
-            {pending === "oidc" ? "Redirecting…" : `Continue with ${oidcProviderName}`}
+            {pending === "oidc" ? t("signIn.redirecting") : t("signIn.continueWith", { provider: oidcProviderName })}
           </Button>
           <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" aria-hidden="true">
             <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
-            or
+            {t("signIn.or")}
             <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
           </div>
         </>
@@ -128,7 +132,7 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
           ref={passwordRef}
           id="sign-in-password"
           name="password"
-          label="Password"
+          label={t("password")}
           autoComplete="current-password"
           required
           value={values.password}
@@ -143,8 +147,8 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
             // Mounted when next-auth asks for the code: where the person types next.
             autoFocus
             name="otp"
-            label="Two-factor code"
-            hint="The 6-digit code from your authenticator app, or one of your recovery codes."
+            label={t("signIn.otpLabel")}
+            hint={t("signIn.otpHint")}
             autoComplete="one-time-code"
             inputMode="text"
             autoCapitalize="none"
@@ -155,11 +159,11 @@ export function SignInForm({ callbackPath, oidcProviderName, initialError }: Sig
           />
         )}
         <Button type="submit" className="w-full" disabled={pending !== undefined}>
-          {pending === "credentials" ? "Signing in…" : needsCode ? "Verify and sign in" : "Sign in"}
+          {pending === "credentials" ? t("signIn.signingIn") : needsCode ? t("signIn.verify") : t("signIn.submit")}
         </Button>
         <p className="text-center text-sm">
           <Link href="/forgot-password" className={TEXT_LINK_CLASSES}>
-            Forgot your password?
+            {t("signIn.forgot")}
           </Link>
         </p>
       </form>

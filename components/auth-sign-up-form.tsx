@@ -1,14 +1,16 @@
 "use client"
 
 import Link from "next/link"
+import { useTranslations } from "next-intl"
 import { useState, type FormEvent, type ReactNode } from "react"
 import { TEXT_LINK_CLASSES } from "@/components/auth-card"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
-import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint, type ApiFailure } from "@/lib/shared/api-client"
-import { signInErrorMessage, signInWithCredentials } from "@/lib/shared/auth-client"
+import { useApiErrorMessage, useRetryHint } from "@/components/use-api-error-message"
+import { readApiFailure, type ApiFailure } from "@/lib/shared/api-client"
+import { signInErrorKey, signInWithCredentials } from "@/lib/shared/auth-client"
 import { PASSWORD_MIN_LENGTH, registerSchema } from "@/lib/shared/validations/auth"
 
 const FIELDS = ["name", "email", "password"] as const
@@ -16,6 +18,9 @@ type Field = (typeof FIELDS)[number]
 type Values = Record<Field, string>
 
 export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string; signInHref: string }) {
+  const t = useTranslations("auth")
+  const retryHint = useRetryHint()
+  const errorMessage = useApiErrorMessage()
   const [values, setValues] = useState<Values>({ name: "", email: "", password: "" })
   const [formError, setFormError] = useState<ReactNode>()
   const [pending, setPending] = useState(false)
@@ -58,19 +63,19 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
       setPending(false)
       const reason =
         signedIn.error === "RateLimited"
-          ? `Too many attempts. ${retryHint(signedIn.retryAfterSeconds)}`
-          : signInErrorMessage(signedIn.error)
+          ? t("tooManyAttempts", { retry: retryHint(signedIn.retryAfterSeconds) })
+          : t(`signInErrors.${signInErrorKey(signedIn.error)}`, { provider: t("singleSignOn") })
       setFormError(
         <>
-          Your account was created, but signing in didn&apos;t work: {reason}{" "}
+          {t("signUp.createdButNotSignedIn", { reason })}{" "}
           <Link href={signInHref} className="underline">
-            Go to sign in
+            {t("signUp.goToSignIn")}
           </Link>
         </>,
       )
     } catch {
       setPending(false)
-      setFormError(NETWORK_ERROR_MESSAGE)
+      setFormError(errorMessage("network"))
     }
   }
 
@@ -80,7 +85,7 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
         const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
         setErrors(fieldErrors)
         if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
-          setFormError(otherMessages[0] ?? failure.message)
+          setFormError(otherMessages[0] ?? errorMessage(failure))
         const first = FIELDS.find((field) => fieldErrors[field])
         if (first) focusField(first)
         return
@@ -89,20 +94,20 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
         setErrors({
           email: (
             <>
-              An account with this email already exists.{" "}
+              {t("signUp.emailTaken")}{" "}
               <Link href={signInHref} className={TEXT_LINK_CLASSES}>
-                Sign in instead
+                {t("signUp.signInInstead")}
               </Link>
             </>
           ),
         })
         return focusField("email")
       case "registration_closed":
-        return setFormError("Registration is closed on this server. Ask an administrator to create an account for you.")
+        return setFormError(t("signUp.closedForm"))
       case "rate_limited":
-        return setFormError(`Too many sign-up attempts. ${retryHint(failure.retryAfterSeconds)}`)
+        return setFormError(t("tooManyAttempts", { retry: retryHint(failure.retryAfterSeconds) }))
       default:
-        return setFormError(failure.message)
+        return setFormError(errorMessage(failure))
     }
   }
 
@@ -113,7 +118,7 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
       <TextField
         id="sign-up-name"
         name="name"
-        label="Name"
+        label={t("signUp.name")}
         optional
         autoComplete="name"
         value={values.name}
@@ -132,18 +137,18 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
       <PasswordField
         id="sign-up-password"
         name="password"
-        label="Password"
+        label={t("password")}
         autoComplete="new-password"
         required
         minLength={PASSWORD_MIN_LENGTH}
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase of a few words is easy to remember and hard to guess.`}
+        hint={t("signUp.passwordHint", { min: PASSWORD_MIN_LENGTH })}
         value={values.password}
         onChange={(event) => update("password", event.target.value)}
         onBlur={() => onBlur("password", values)}
         error={errors.password}
       />
       <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Creating account…" : "Create account"}
+        {pending ? t("signUp.creating") : t("signUp.submit")}
       </Button>
     </form>
   )

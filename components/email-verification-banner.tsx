@@ -1,11 +1,13 @@
+import { getTranslations } from "next-intl/server"
 import { ResendVerificationButton } from "@/components/settings-forms"
 
 /** What the banner needs; the root layout reads it (null: nothing to say). */
 export type EmailVerificationNotice = { email: string; isMailConfigured: boolean } | null
 
 /** Under the header while the signed-in account's address is unproven: the account works, but says so. */
-export function EmailVerificationBanner({ notice: user }: { notice: EmailVerificationNotice }) {
+export async function EmailVerificationBanner({ notice: user }: { notice: EmailVerificationNotice }) {
   if (!user) return null
+  const t = await getTranslations("verifyBanner")
   return (
     <div
       role="status"
@@ -14,13 +16,17 @@ export function EmailVerificationBanner({ notice: user }: { notice: EmailVerific
       <div className="mx-auto max-w-5xl px-4 py-2">
         {user.isMailConfigured ? (
           <>
-            Confirm your email address: we sent a link to <span className="font-medium">{user.email}</span>.{" "}
+            {t.rich("sent", {
+              email: () => (
+                <span dir="ltr" className="font-medium">
+                  {user.email}
+                </span>
+              ),
+            })}{" "}
             <ResendVerificationButton />
           </>
         ) : (
-          <>
-            Your email address is not verified, and this server cannot send mail to verify it. Ask your administrator.
-          </>
+          t("noMail")
         )}
       </div>
     </div>

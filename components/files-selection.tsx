@@ -1,6 +1,7 @@
 "use client"
 
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { createContext, useContext, useState, useTransition, type ReactNode } from "react"
 import type { StoredFile } from "@/components/file-uploader"
 import { FileUploaderLoader } from "@/components/file-uploader-loader"
@@ -41,12 +42,13 @@ function useSelection(): Selection {
 
 export function FileSelectBox({ file }: { file: Selected }) {
   const { selected, toggle } = useSelection()
+  const t = useTranslations("selection")
   return (
     <input
       type="checkbox"
       checked={selected.has(file.id)}
       onChange={(event) => toggle(file, event.target.checked)}
-      aria-label={`Select ${file.name}`}
+      aria-label={t("select", { name: file.name })}
       className="h-4 w-4 accent-brand-600"
     />
   )
@@ -61,19 +63,18 @@ function useRefresh() {
 /** "Share N files in one link", shown while files are ticked. */
 export function ShareSelectedBar({ settings }: { settings: ShareSettings }) {
   const { selected, clear } = useSelection()
+  const t = useTranslations("selection")
   const [sharing, setSharing] = useState<Selected[] | null>(null)
   const refresh = useRefresh()
   if (selected.size === 0 && !sharing) return null
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-brand-100 bg-brand-50 px-3 py-2 text-sm dark:border-brand-700/40 dark:bg-brand-700/15">
-      <span>
-        {selected.size} {selected.size === 1 ? "file" : "files"} selected
-      </span>
+      <span>{t("selected", { count: selected.size })}</span>
       <Button size="sm" onClick={() => setSharing([...selected.values()])} disabled={selected.size === 0}>
-        Share in one link
+        {t("shareSelected")}
       </Button>
       <Button size="sm" variant="ghost" onClick={clear}>
-        Clear
+        {t("clear")}
       </Button>
       {sharing && (
         <ShareDialog
@@ -98,6 +99,7 @@ export function UploadAndShare({
   uploadSettings: UploadSettings
   shareSettings: ShareSettings
 }) {
+  const t = useTranslations("selection")
   const [stored, setStored] = useState<StoredFile[]>([])
   const [sharing, setSharing] = useState(false)
   const refresh = useRefresh()
@@ -106,11 +108,9 @@ export function UploadAndShare({
       <FileUploaderLoader settings={uploadSettings} onStored={(files) => setStored(files)} />
       {stored.length > 0 && (
         <div className="flex flex-wrap items-center gap-3 text-sm" role="status">
-          <span>
-            {stored.length} {stored.length === 1 ? "file" : "files"} uploaded.
-          </span>
+          <span>{t("uploaded", { count: stored.length })}</span>
           <Button size="sm" onClick={() => setSharing(true)}>
-            Share {stored.length === 1 ? "it" : "them"} in one link
+            {t("shareUploaded", { count: stored.length })}
           </Button>
         </div>
       )}

@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react"
 import { SharesList, type ShareView } from "@/components/shares-list"
 import { Button } from "@/components/ui/button"
@@ -7,17 +8,18 @@ import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import type { CreatedSharesResponseWire } from "@/lib/shared/wire/shares"
 
 const HOUR = 60 * 60
 const DAY = 24 * HOUR
 const PRESETS = [
-  { value: String(HOUR), label: "1 hour" },
-  { value: String(DAY), label: "1 day" },
-  { value: String(7 * DAY), label: "7 days" },
-  { value: "custom", label: "Custom (days)" },
-  { value: "never", label: "Never" },
+  { value: String(HOUR), label: "hour" },
+  { value: String(DAY), label: "day" },
+  { value: String(7 * DAY), label: "week" },
+  { value: "custom", label: "custom" },
+  { value: "never", label: "never" },
 ] as const
 
 /** `maxExpirySeconds` is the server's cap (SHARE_MAX_EXPIRY_SECONDS); null allows "Never". */
@@ -52,6 +54,8 @@ export function ShareDialog({
   onClose: () => void
   onChanged: () => void
 }) {
+  const t = useTranslations("shareDialog")
+  const errorMessage = useApiErrorMessage()
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const [shares, setShares] = useState<ShareView[]>()
@@ -122,10 +126,10 @@ export function ShareDialog({
         onChanged()
       } else {
         const failure = await readApiFailure(response)
-        setError(failure.issues[0]?.message ?? failure.message)
+        setError(errorMessage(failure))
       }
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     }
     setPending(false)
   }
@@ -142,7 +146,7 @@ export function ShareDialog({
       className="m-auto w-[min(40rem,calc(100%-2rem))] text-start rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
-        {single ? `Share ${single.name}` : `Share ${files.length} files in one link`}
+        {single ? t("titleOne", { name: single.name }) : t("titleMany", { count: files.length })}
       </h2>
       {!single && (
         <p
@@ -154,66 +158,62 @@ export function ShareDialog({
       )}
       {created ? (
         <div className="mt-4 space-y-2">
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            Copy the link now: Valet keeps only a fingerprint of it and cannot show it again.
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-300">{t("copyNow")}</p>
           <div className="flex flex-wrap items-center gap-2">
             <input
               readOnly
               value={created}
-              aria-label="Share link"
+              aria-label={t("link")}
               className={`${FIELD} mt-0 flex-1 font-mono text-xs`}
               onFocus={(event) => event.currentTarget.select()}
             />
-            <CopyButton text={created} label="Copy link" />
+            <CopyButton text={created} label={t("copy")} />
           </div>
           {sentTo.length > 0 && (
             <p className="text-sm text-slate-600 dark:text-slate-300 wrap-anywhere">
-              Sent by mail to {sentTo.join(", ")}.
+              {t("sentTo", { addresses: sentTo.join(", ") })}
             </p>
           )}
-          <QrCode
-            value={created}
-            label="QR code of the share link"
-            className="h-40 w-40 rounded border border-slate-200"
-          />
+          <QrCode value={created} label={t("qr")} className="h-40 w-40 rounded border border-slate-200" />
           <Button variant="secondary" size="sm" onClick={() => setCreated(undefined)}>
-            Create another link
+            {t("another")}
           </Button>
         </div>
       ) : (
         <form onSubmit={create} className="mt-4 grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
             <label htmlFor="share-title" className={FIELD_LABEL}>
-              Title <span className="font-normal text-slate-500">(optional)</span>
+              {t("title")} <span className="font-normal text-slate-600 dark:text-slate-400">{t("optional")}</span>
             </label>
             <input id="share-title" name="title" maxLength={120} className={FIELD} />
           </div>
           <div className="sm:col-span-2">
             <label htmlFor="share-message" className={FIELD_LABEL}>
-              Message <span className="font-normal text-slate-500">(optional)</span>
+              {t("message")} <span className="font-normal text-slate-600 dark:text-slate-400">{t("optional")}</span>
             </label>
             <textarea id="share-message" name="message" maxLength={2000} rows={2} className={FIELD} />
           </div>
           <div className="sm:col-span-2">
             <label htmlFor="share-recipients" className={FIELD_LABEL}>
-              Send to <span className="font-normal text-slate-500">(optional, up to 20 addresses)</span>
+              {t("sendTo")}{" "}
+              <span className="font-normal text-slate-600 dark:text-slate-400">{t("sendToLimit", { max: 20 })}</span>
             </label>
             <textarea
               id="share-recipients"
               name="recipients"
               rows={2}
-              placeholder="ada@example.com, grace@example.com"
+              placeholder={t("sendToPlaceholder")}
+              dir="ltr"
               aria-describedby="share-recipients-hint"
               className={FIELD}
             />
             <p id="share-recipients-hint" className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-              Each gets the link and your message by mail.
+              {t("sendToHint")}
             </p>
           </div>
           <div>
             <label htmlFor="share-expiry" className={FIELD_LABEL}>
-              Expires after
+              {t("expiresAfter")}
             </label>
             <select
               id="share-expiry"
@@ -223,7 +223,7 @@ export function ShareDialog({
             >
               {presets.map((option) => (
                 <option key={option.value} value={option.value}>
-                  {option.label}
+                  {t(`presets.${option.label}`)}
                 </option>
               ))}
             </select>
@@ -231,7 +231,7 @@ export function ShareDialog({
           {preset === "custom" && (
             <div>
               <label htmlFor="share-custom-days" className={FIELD_LABEL}>
-                Days
+                {t("days")}
               </label>
               <input
                 id="share-custom-days"
@@ -247,13 +247,13 @@ export function ShareDialog({
           )}
           <div>
             <label htmlFor="share-limit" className={FIELD_LABEL}>
-              Download limit <span className="font-normal text-slate-500">(optional)</span>
+              {t("limit")} <span className="font-normal text-slate-600 dark:text-slate-400">{t("optional")}</span>
             </label>
             <input id="share-limit" name="maxDownloads" type="number" min={1} step={1} className={FIELD} />
           </div>
           <div>
             <label htmlFor="share-password-new" className={FIELD_LABEL}>
-              Password <span className="font-normal text-slate-500">(optional)</span>
+              {t("password")} <span className="font-normal text-slate-600 dark:text-slate-400">{t("optional")}</span>
             </label>
             <input
               id="share-password-new"
@@ -271,14 +271,16 @@ export function ShareDialog({
           )}
           <div className="sm:col-span-2">
             <Button type="submit" disabled={pending}>
-              {pending ? "Creating…" : "Create link"}
+              {pending ? t("creating") : t("create")}
             </Button>
           </div>
         </form>
       )}
       {single && (
-        <section className="mt-6 space-y-2" aria-label="Links to this file">
-          <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Links to this file</h3>
+        <section className="mt-6 space-y-2" aria-label={t("links")}>
+          <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+            {t("links")}
+          </h3>
           {shares ? (
             <SharesList
               shares={shares}
@@ -288,13 +290,13 @@ export function ShareDialog({
               }}
             />
           ) : (
-            <p className="text-sm text-slate-500">Loading…</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("loading")}</p>
           )}
         </section>
       )}
       <div className="mt-6 flex justify-end">
         <Button variant="secondary" onClick={() => dialogRef.current?.close()}>
-          Close
+          {t("close")}
         </Button>
       </div>
     </dialog>

@@ -8,7 +8,11 @@ import { LOCALE_COOKIE, LOCALE_NAMES, LOCALES, isLocale } from "@/i18n/locales"
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60
 
 /** Picks the page language and remembers it in a cookie (URLs carry no locale). */
-export function LanguageSwitcher() {
+/**
+ * Signed in, the choice is also stored on the account (PATCH /api/account), so mails to this
+ * person, and the links they mail to others, are written in it.
+ */
+export function LanguageSwitcher({ signedIn = false }: { signedIn?: boolean }) {
   const t = useTranslations("layout")
   const locale = useLocale()
   const router = useRouter()
@@ -18,7 +22,16 @@ export function LanguageSwitcher() {
   function choose(next: string) {
     if (!isLocale(next)) return
     document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax`
-    startTransition(() => router.refresh())
+    startTransition(async () => {
+      // Best effort: the page language follows the cookie whether or not this is saved.
+      if (signedIn)
+        await fetch("/api/account", {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ locale: next }),
+        }).catch(() => undefined)
+      router.refresh()
+    })
   }
 
   return (

@@ -1,16 +1,21 @@
 "use client"
 
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState, type FormEvent, type ReactNode } from "react"
-import { failureMessage, sendJson } from "@/components/account-send"
+import { sendJson } from "@/components/account-send"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { PASSWORD_MIN_LENGTH } from "@/lib/shared/validations/auth"
 
 type Status = { tone: "error" | "info"; text: ReactNode } | undefined
 
 /** A settings form's pending flag and message, and a submit that runs one API call. */
 function useSettingsForm() {
+  const t = useTranslations("settings.forms")
+  const errorMessage = useApiErrorMessage()
   const [status, setStatus] = useState<Status>()
   const [pending, setPending] = useState(false)
   const run = async (work: () => Promise<Status>) => {
@@ -19,7 +24,7 @@ function useSettingsForm() {
     setStatus(await work())
     setPending(false)
   }
-  return { status, pending, run }
+  return { status, pending, run, t, errorMessage }
 }
 
 const SECTION_FORM = "space-y-4"
@@ -27,14 +32,14 @@ const SECTION_FORM = "space-y-4"
 export function NameForm({ initialName }: { initialName: string }) {
   const router = useRouter()
   const [name, setName] = useState(initialName)
-  const { status, pending, run } = useSettingsForm()
+  const { status, pending, run, t, errorMessage } = useSettingsForm()
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     void run(async () => {
       const result = await sendJson("PATCH", "/api/account", { name })
-      if (!result.ok) return { tone: "error", text: failureMessage(result.failure) }
+      if (!result.ok) return { tone: "error", text: errorMessage(result.failure) }
       router.refresh()
-      return { tone: "info", text: "Name saved." }
+      return { tone: "info", text: t("nameSaved") }
     })
   }
   return (
@@ -42,7 +47,7 @@ export function NameForm({ initialName }: { initialName: string }) {
       {status && <FormAlert tone={status.tone}>{status.text}</FormAlert>}
       <TextField
         id="settings-name"
-        label="Name"
+        label={t("name")}
         optional
         autoComplete="name"
         maxLength={100}
@@ -50,7 +55,7 @@ export function NameForm({ initialName }: { initialName: string }) {
         onChange={(event) => setName(event.target.value)}
       />
       <Button type="submit" variant="secondary" disabled={pending}>
-        {pending ? "Saving…" : "Save name"}
+        {pending ? t("saving") : t("saveName")}
       </Button>
     </form>
   )
@@ -59,14 +64,8 @@ export function NameForm({ initialName }: { initialName: string }) {
 export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: boolean; mailAvailable: boolean }) {
   const [email, setEmail] = useState("")
   const [currentPassword, setCurrentPassword] = useState("")
-  const { status, pending, run } = useSettingsForm()
-  if (!mailAvailable) {
-    return (
-      <FormAlert>
-        This server cannot send mail, so the address cannot be changed here. Ask your administrator.
-      </FormAlert>
-    )
-  }
+  const { status, pending, run, t, errorMessage } = useSettingsForm()
+  if (!mailAvailable) return <FormAlert>{t("emailNoMail")}</FormAlert>
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     void run(async () => {
@@ -74,12 +73,9 @@ export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: b
         email,
         ...(hasPassword ? { currentPassword } : {}),
       })
-      if (!result.ok) return { tone: "error", text: failureMessage(result.failure) }
+      if (!result.ok) return { tone: "error", text: errorMessage(result.failure) }
       setCurrentPassword("")
-      return {
-        tone: "info",
-        text: `Check ${email}: follow the link we sent there to finish the change. Until then nothing changes.`,
-      }
+      return { tone: "info", text: t("emailSent", { email }) }
     })
   }
   return (
@@ -90,12 +86,12 @@ export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: b
         name="new-email"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
-        hint="We mail a confirmation link to the new address and a notice to the current one."
+        hint={t("emailHint")}
       />
       {hasPassword && (
         <PasswordField
           id="settings-email-password"
-          label="Current password"
+          label={t("currentPassword")}
           autoComplete="current-password"
           required
           value={currentPassword}
@@ -103,7 +99,7 @@ export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: b
         />
       )}
       <Button type="submit" variant="secondary" disabled={pending}>
-        {pending ? "Sending…" : "Change email"}
+        {pending ? t("sending") : t("changeEmail")}
       </Button>
     </form>
   )
@@ -112,15 +108,15 @@ export function EmailChangeForm({ hasPassword, mailAvailable }: { hasPassword: b
 export function PasswordChangeForm() {
   const [currentPassword, setCurrentPassword] = useState("")
   const [newPassword, setNewPassword] = useState("")
-  const { status, pending, run } = useSettingsForm()
+  const { status, pending, run, t, errorMessage } = useSettingsForm()
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     void run(async () => {
       const result = await sendJson("POST", "/api/account/password", { currentPassword, newPassword })
-      if (!result.ok) return { tone: "error", text: failureMessage(result.failure) }
+      if (!result.ok) return { tone: "error", text: errorMessage(result.failure) }
       setCurrentPassword("")
       setNewPassword("")
-      return { tone: "info", text: "Password changed. Every other session was signed out." }
+      return { tone: "info", text: t("passwordChanged") }
     })
   }
   return (
@@ -128,7 +124,7 @@ export function PasswordChangeForm() {
       {status && <FormAlert tone={status.tone}>{status.text}</FormAlert>}
       <PasswordField
         id="settings-current-password"
-        label="Current password"
+        label={t("currentPassword")}
         autoComplete="current-password"
         required
         value={currentPassword}
@@ -136,15 +132,15 @@ export function PasswordChangeForm() {
       />
       <PasswordField
         id="settings-new-password"
-        label="New password"
+        label={t("newPassword")}
         autoComplete="new-password"
-        hint="At least 8 characters."
+        hint={t("passwordMin", { min: PASSWORD_MIN_LENGTH })}
         required
         value={newPassword}
         onChange={(event) => setNewPassword(event.target.value)}
       />
       <Button type="submit" variant="secondary" disabled={pending}>
-        {pending ? "Saving…" : "Change password"}
+        {pending ? t("saving") : t("changePassword")}
       </Button>
     </form>
   )
@@ -155,6 +151,8 @@ export function PasswordChangeForm() {
  * className it is a plain button (the account menu's item look); otherwise a secondary Button.
  */
 export function SignOutEverywhereButton({ className }: { className?: string }) {
+  const t = useTranslations("settings.forms")
+  const errorMessage = useApiErrorMessage()
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
   const signOutEverywhere = async () => {
@@ -165,10 +163,10 @@ export function SignOutEverywhereButton({ className }: { className?: string }) {
       window.location.assign(new URL("/sign-in", window.location.origin).href)
       return
     }
-    setError(failureMessage(result.failure))
+    setError(errorMessage(result.failure))
     setPending(false)
   }
-  const label = pending ? "Signing out…" : "Sign out everywhere"
+  const label = pending ? t("signingOut") : t("signOutEverywhere")
   return (
     <>
       {error && <FormAlert>{error}</FormAlert>}
@@ -187,7 +185,7 @@ export function SignOutEverywhereButton({ className }: { className?: string }) {
 
 /** Resends the verification mail from the banner. */
 export function ResendVerificationButton() {
-  const { status, pending, run } = useSettingsForm()
+  const { status, pending, run, t, errorMessage } = useSettingsForm()
   if (status?.tone === "info") return <span>{status.text}</span>
   return (
     <>
@@ -200,12 +198,12 @@ export function ResendVerificationButton() {
           void run(async () => {
             const result = await sendJson("POST", "/api/account/verify-email")
             return result.ok
-              ? { tone: "info", text: "Sent. Check your inbox." }
-              : { tone: "error", text: failureMessage(result.failure) }
+              ? { tone: "info", text: t("resent") }
+              : { tone: "error", text: errorMessage(result.failure) }
           })
         }
       >
-        {pending ? "Sending…" : "Send the link again"}
+        {pending ? t("sending") : t("resend")}
       </button>
     </>
   )

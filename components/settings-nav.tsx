@@ -2,18 +2,20 @@
 
 import Link from "next/link"
 import { usePathname } from "next/navigation"
+import { useTranslations } from "next-intl"
 
 const TABS = [
-  { href: "/settings", label: "Account" },
-  { href: "/settings/tokens", label: "API tokens" },
-  { href: "/settings/notifications", label: "Notifications" },
+  { href: "/settings", label: "account" },
+  { href: "/settings/tokens", label: "tokens" },
+  { href: "/settings/notifications", label: "notifications" },
 ] as const
 
 /** Tabs between the settings pages; the current one is marked for assistive technology. */
 export function SettingsNav() {
   const pathname = usePathname()
+  const t = useTranslations("settings.nav")
   return (
-    <nav aria-label="Settings" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
+    <nav aria-label={t("label")} className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
       {TABS.map((tab) => {
         const current = pathname === tab.href
         return (
@@ -24,10 +26,10 @@ export function SettingsNav() {
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
               current
                 ? "border-brand-600 text-slate-900 dark:text-white"
-                : "border-transparent text-slate-500 hover:text-slate-800 dark:text-slate-400 dark:hover:text-slate-200"
+                : "border-transparent text-slate-600 hover:text-slate-800 dark:text-slate-400 dark:hover:text-slate-200"
             }`}
           >
-            {tab.label}
+            {t(tab.label)}
           </Link>
         )
       })}

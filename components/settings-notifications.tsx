@@ -1,12 +1,14 @@
 "use client"
 
+import { useLocale, useTranslations } from "next-intl"
 import { useState, type FormEvent } from "react"
-import { failureMessage, sendJson } from "@/components/account-send"
+import { sendJson } from "@/components/account-send"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
 import {
   WEBHOOK_EVENTS,
   type WebhookDeliverySummary,
@@ -17,27 +19,7 @@ import type { NotificationSettings } from "@/lib/shared/wire/account"
 
 export type NotificationToggles = NotificationSettings
 
-const TOGGLES: { key: keyof NotificationToggles; label: string; hint: string }[] = [
-  {
-    key: "notifyDownloads",
-    label: "My link was downloaded",
-    hint: "At most one mail per link every 10 minutes, summing up the downloads.",
-  },
-  {
-    key: "notifyUploadRequests",
-    label: "Files arrived through my upload request",
-    hint: "One mail per file received.",
-  },
-  { key: "notifyExpiry", label: "A link expires tomorrow", hint: "For links that live longer than two days." },
-]
-
-const EVENT_LABELS: Record<WebhookEvent, string> = {
-  "file.uploaded": "A file was uploaded",
-  "share.created": "A link was created",
-  "share.downloaded": "A link was downloaded",
-  "share.revoked": "A link was revoked",
-  "upload_request.received": "A file arrived through an upload request",
-}
+const TOGGLES: (keyof NotificationToggles)[] = ["notifyDownloads", "notifyUploadRequests", "notifyExpiry"]
 
 /** Mail switches: each change is saved at once. */
 export function NotificationTogglesForm({
@@ -47,6 +29,8 @@ export function NotificationTogglesForm({
   initial: NotificationToggles
   mailAvailable: boolean
 }) {
+  const t = useTranslations("notifications")
+  const errorMessage = useApiErrorMessage()
   const [values, setValues] = useState(initial)
   const [error, setError] = useState<string>()
   async function toggle(key: keyof NotificationToggles, value: boolean) {
@@ -55,24 +39,24 @@ export function NotificationTogglesForm({
     const result = await sendJson("PATCH", "/api/account/notifications", { [key]: value })
     if (!result.ok) {
       setValues((current) => ({ ...current, [key]: !value }))
-      setError(failureMessage(result.failure))
+      setError(errorMessage(result.failure))
     }
   }
   return (
     <fieldset className="space-y-3" disabled={!mailAvailable}>
-      <legend className="sr-only">Mail me when</legend>
-      {!mailAvailable && <FormAlert tone="info">This server cannot send mail, so these are off.</FormAlert>}
-      {TOGGLES.map((toggle_) => (
-        <label key={toggle_.key} className="flex items-start gap-3 text-sm">
+      <legend className="sr-only">{t("mailHeading")}</legend>
+      {!mailAvailable && <FormAlert tone="info">{t("noMail")}</FormAlert>}
+      {TOGGLES.map((key) => (
+        <label key={key} className="flex items-start gap-3 text-sm">
           <input
             type="checkbox"
             className="mt-0.5 size-4 shrink-0 accent-brand-600"
-            checked={values[toggle_.key]}
-            onChange={(event) => void toggle(toggle_.key, event.target.checked)}
+            checked={values[key]}
+            onChange={(event) => void toggle(key, event.target.checked)}
           />
           <span>
-            <span className="font-medium">{toggle_.label}</span>
-            <span className="block text-slate-500 dark:text-slate-400">{toggle_.hint}</span>
+            <span className="font-medium">{t(`toggles.${key}.label`)}</span>
+            <span className="block text-slate-600 dark:text-slate-400">{t(`toggles.${key}.hint`)}</span>
           </span>
         </label>
       ))}
@@ -88,6 +72,8 @@ function statusTone(status: WebhookDeliverySummary["status"]) {
 }
 
 function Deliveries({ webhookId }: { webhookId: string }) {
+  const t = useTranslations("notifications")
+  const locale = useLocale()
   const [deliveries, setDeliveries] = useState<WebhookDeliverySummary[]>()
   const [error, setError] = useState<string>()
   async function load() {
@@ -97,14 +83,14 @@ function Deliveries({ webhookId }: { webhookId: string }) {
       if (!response.ok) throw new Error(`HTTP ${response.status}`)
       setDeliveries(((await response.json()) as { deliveries: WebhookDeliverySummary[] }).deliveries)
     } catch {
-      setError("Could not load the deliveries")
+      setError(t("deliveriesFailed"))
     }
   }
   if (!deliveries) {
     return (
       <div className="space-y-2">
         <Button variant="ghost" size="sm" onClick={() => void load()}>
-          Show deliveries
+          {t("showDeliveries")}
         </Button>
         {error && <FormAlert>{error}</FormAlert>}
       </div>
@@ -113,29 +99,33 @@ function Deliveries({ webhookId }: { webhookId: string }) {
   return (
     <div className="space-y-2">
       <div className="flex items-center justify-between">
-        <h4 className="text-sm font-medium">Recent deliveries</h4>
+        <h4 className="text-sm font-medium">{t("recentDeliveries")}</h4>
         <Button variant="ghost" size="sm" onClick={() => void load()}>
-          Refresh
+          {t("refresh")}
         </Button>
       </div>
       {deliveries.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No deliveries yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("noDeliveries")}</p>
       ) : (
         <ul
-          aria-label="Deliveries"
+          aria-label={t("deliveries")}
           className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800"
         >
           {deliveries.map((delivery) => {
             const last = delivery.log.at(-1)
             return (
               <li key={delivery.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-3 py-2">
-                <span className="font-mono text-xs">{delivery.type}</span>
-                <span className={`font-medium ${statusTone(delivery.status)}`}>{delivery.status}</span>
-                <span className="text-slate-500 dark:text-slate-400">
-                  {delivery.attempts} attempt{delivery.attempts === 1 ? "" : "s"}
-                  {last ? ` · ${last.statusCode ?? "no answer"} · ${last.latencyMs} ms` : ""}
+                <bdi dir="ltr" className="font-mono text-xs">
+                  {delivery.type}
+                </bdi>
+                <span className={`font-medium ${statusTone(delivery.status)}`}>{t(`statuses.${delivery.status}`)}</span>
+                <span className="text-slate-600 dark:text-slate-400">
+                  {t("attempts", { count: delivery.attempts })}
+                  {last
+                    ? ` · ${last.statusCode ?? t("noAnswer")} · ${new Intl.NumberFormat(locale, { style: "unit", unit: "millisecond" }).format(last.latencyMs)}`
+                    : ""}
                 </span>
-                <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
+                <span className="ms-auto text-xs text-slate-600 dark:text-slate-400">
                   <FormattedDate value={delivery.createdAt} withTime />
                 </span>
                 {last?.error && (
@@ -151,15 +141,15 @@ function Deliveries({ webhookId }: { webhookId: string }) {
 }
 
 function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDeleted: () => void }) {
+  const t = useTranslations("notifications")
+  const errorMessage = useApiErrorMessage()
   const [message, setMessage] = useState<{ tone: "info" | "error"; text: string }>()
   const [busy, setBusy] = useState(false)
   async function test() {
     setBusy(true)
     const result = await sendJson("POST", `/api/webhooks/${webhook.id}/test`)
     setMessage(
-      result.ok
-        ? { tone: "info", text: "Test delivery queued; it arrives within seconds." }
-        : { tone: "error", text: failureMessage(result.failure) },
+      result.ok ? { tone: "info", text: t("testQueued") } : { tone: "error", text: errorMessage(result.failure) },
     )
     setBusy(false)
   }
@@ -167,33 +157,33 @@ function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDelete
     setBusy(true)
     const result = await sendJson("DELETE", `/api/webhooks/${webhook.id}`)
     if (result.ok) onDeleted()
-    else setMessage({ tone: "error", text: failureMessage(result.failure) })
+    else setMessage({ tone: "error", text: errorMessage(result.failure) })
     setBusy(false)
   }
   return (
     <li className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-800">
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
-          <p className="break-all font-mono text-sm">{webhook.url}</p>
-          <p className="text-xs text-slate-500 dark:text-slate-400">{webhook.events.join(", ")}</p>
-          {webhook.pausedAt && (
-            <p className="text-xs font-medium text-red-700 dark:text-red-400">
-              Paused after failing for a day: send a test to resume.
-            </p>
-          )}
+          <p dir="ltr" className="break-all text-start font-mono text-sm">
+            {webhook.url}
+          </p>
+          <p dir="ltr" className="text-start text-xs text-slate-600 dark:text-slate-400">
+            {webhook.events.join(", ")}
+          </p>
+          {webhook.pausedAt && <p className="text-xs font-medium text-red-700 dark:text-red-400">{t("paused")}</p>}
         </div>
         <div className="flex gap-2">
           <Button variant="secondary" size="sm" disabled={busy} onClick={() => void test()}>
-            Send test
+            {t("sendTest")}
           </Button>
           <Button
             variant="danger-ghost"
             size="sm"
             disabled={busy}
             onClick={() => void remove()}
-            aria-label={`Delete webhook ${webhook.url}`}
+            aria-label={t("deleteNamed", { url: webhook.url })}
           >
-            Delete
+            {t("delete")}
           </Button>
         </div>
       </div>
@@ -205,6 +195,8 @@ function WebhookItem({ webhook, onDeleted }: { webhook: WebhookSummary; onDelete
 
 /** Webhooks: add (the secret is shown once), send a test, see deliveries, delete. */
 export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
+  const t = useTranslations("notifications")
+  const errorMessage = useApiErrorMessage()
   const [webhooks, setWebhooks] = useState(initial)
   const [url, setUrl] = useState("")
   const [events, setEvents] = useState<WebhookEvent[]>([...WEBHOOK_EVENTS])
@@ -224,28 +216,29 @@ export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
       setSecret(shown)
       setUrl("")
     } else {
-      setError(failureMessage(result.failure))
+      setError(errorMessage(result.failure))
     }
     setPending(false)
   }
 
   return (
     <div className="space-y-6">
-      <form onSubmit={(event) => void add(event)} className="space-y-3" aria-label="Add a webhook">
+      <form onSubmit={(event) => void add(event)} className="space-y-3" aria-label={t("add")}>
         <label className="block text-sm font-medium" htmlFor="webhook-url">
-          Receiver URL
+          {t("receiver")}
         </label>
         <input
           id="webhook-url"
           type="url"
           required
-          placeholder="https://example.com/valet-events"
+          placeholder={t("receiverPlaceholder")}
+          dir="ltr"
           value={url}
           onChange={(event) => setUrl(event.target.value)}
           className={`${INPUT_CLASSES} border-slate-300 dark:border-slate-700`}
         />
         <fieldset className="space-y-1.5">
-          <legend className="text-sm font-medium">Events</legend>
+          <legend className="text-sm font-medium">{t("events")}</legend>
           {WEBHOOK_EVENTS.map((name) => (
             <label key={name} className="flex items-center gap-2 text-sm">
               <input
@@ -258,31 +251,32 @@ export function WebhookSettings({ initial }: { initial: WebhookSummary[] }) {
                   )
                 }
               />
-              {EVENT_LABELS[name]} <span className="font-mono text-xs text-slate-500">{name}</span>
+              {t(`eventLabels.${name.replace(".", "_")}`)}{" "}
+              <bdi dir="ltr" className="font-mono text-xs text-slate-600 dark:text-slate-400">
+                {name}
+              </bdi>
             </label>
           ))}
         </fieldset>
         {error && <FormAlert>{error}</FormAlert>}
         <Button type="submit" disabled={pending || events.length === 0}>
-          {pending ? "Adding…" : "Add webhook"}
+          {pending ? t("adding") : t("addSubmit")}
         </Button>
       </form>
       {secret && (
         <div className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700/60 dark:bg-amber-950/30">
-          <p className="font-medium">Signing secret — copy it now, it is not shown again.</p>
+          <p className="font-medium">{t("secretTitle")}</p>
           <p className="break-all font-mono text-xs" data-testid="webhook-secret">
             {secret}
           </p>
-          <p className="text-xs text-slate-600 dark:text-slate-300">
-            Verify X-Valet-Signature: sha256= HMAC-SHA256 of “X-Valet-Timestamp.body” with this secret.
-          </p>
-          <CopyButton text={secret} label="Copy secret" />
+          <p className="text-xs text-slate-600 dark:text-slate-300">{t("secretHint")}</p>
+          <CopyButton text={secret} label={t("copySecret")} />
         </div>
       )}
       {webhooks.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No webhooks yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("noWebhooks")}</p>
       ) : (
-        <ul aria-label="Webhooks" className="space-y-3">
+        <ul aria-label={t("webhooksHeading")} className="space-y-3">
           {webhooks.map((webhook) => (
             <WebhookItem
               key={webhook.id}

@@ -1,13 +1,15 @@
 "use client"
 
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState, type FormEvent } from "react"
-import { failureMessage, sendJson } from "@/components/account-send"
+import { sendJson } from "@/components/account-send"
 import { Button } from "@/components/ui/button"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { QrCode } from "@/components/ui/qr-code"
 import { PasswordField, TextField } from "@/components/ui/text-field"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
 import type { RecoveryCodesWire, TotpEnrolmentWire } from "@/lib/shared/wire/account"
 
 type Step = { kind: "idle" } | { kind: "enrolling"; secret: string; uri: string } | { kind: "codes"; codes: string[] }
@@ -23,6 +25,8 @@ export function TwoFactorSettings({
   hasPassword: boolean
 }) {
   const router = useRouter()
+  const t = useTranslations("settings.twoFactor")
+  const errorMessage = useApiErrorMessage()
   const [step, setStep] = useState<Step>({ kind: "idle" })
   const [code, setCode] = useState("")
   const [password, setPassword] = useState("")
@@ -34,7 +38,7 @@ export function TwoFactorSettings({
     setError(undefined)
     const result = await sendJson("POST", "/api/account/totp")
     setPending(false)
-    if (!result.ok) return setError(failureMessage(result.failure))
+    if (!result.ok) return setError(errorMessage(result.failure))
     const { secret, uri } = (await result.response.json()) as TotpEnrolmentWire
     setStep({ kind: "enrolling", secret, uri })
   }
@@ -45,7 +49,7 @@ export function TwoFactorSettings({
     setError(undefined)
     const result = await sendJson("POST", "/api/account/totp/confirm", { code: code.replace(/\s/g, "") })
     setPending(false)
-    if (!result.ok) return setError(failureMessage(result.failure))
+    if (!result.ok) return setError(errorMessage(result.failure))
     const { recoveryCodes } = (await result.response.json()) as RecoveryCodesWire
     setCode("")
     setStep({ kind: "codes", codes: recoveryCodes })
@@ -57,7 +61,7 @@ export function TwoFactorSettings({
     setError(undefined)
     const result = await sendJson("DELETE", "/api/account/totp", { currentPassword: password })
     setPending(false)
-    if (!result.ok) return setError(failureMessage(result.failure))
+    if (!result.ok) return setError(errorMessage(result.failure))
     setPassword("")
     router.refresh()
   }
@@ -65,12 +69,9 @@ export function TwoFactorSettings({
   if (step.kind === "codes") {
     return (
       <div className="space-y-4">
-        <FormAlert tone="info">
-          Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once, and they are shown only
-          now.
-        </FormAlert>
+        <FormAlert tone="info">{t("onCodes")}</FormAlert>
         <ul
-          aria-label="Recovery codes"
+          aria-label={t("codes")}
           className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm dark:bg-slate-800"
         >
           {step.codes.map((recovery) => (
@@ -78,9 +79,9 @@ export function TwoFactorSettings({
           ))}
         </ul>
         <div className="flex flex-wrap gap-2">
-          <CopyButton text={step.codes.join("\n")} label="Copy codes" />
+          <CopyButton text={step.codes.join("\n")} label={t("copyCodes")} />
           <Button variant="secondary" onClick={() => (setStep({ kind: "idle" }), router.refresh())}>
-            I saved them
+            {t("saved")}
           </Button>
         </div>
       </div>
@@ -91,23 +92,21 @@ export function TwoFactorSettings({
     return (
       <form noValidate onSubmit={confirm} className="space-y-4">
         {error && <FormAlert>{error}</FormAlert>}
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          Scan this with your authenticator app, then enter the code it shows.
-        </p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t("scan")}</p>
         <QrCode
           value={step.uri}
-          label="QR code for your authenticator app"
+          label={t("qr")}
           className="h-44 w-44 rounded-lg border border-slate-200 dark:border-slate-700"
         />
-        <p className="text-xs text-slate-500 dark:text-slate-400">
-          Can&apos;t scan? Enter this key:{" "}
-          <code className="break-all font-mono" data-testid="totp-secret">
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          {t("cantScan")}{" "}
+          <code dir="ltr" className="break-all font-mono" data-testid="totp-secret">
             {step.secret}
           </code>
         </p>
         <TextField
           id="totp-code"
-          label="Code from the app"
+          label={t("code")}
           autoComplete="one-time-code"
           inputMode="numeric"
           maxLength={7}
@@ -117,10 +116,10 @@ export function TwoFactorSettings({
         />
         <div className="flex gap-2">
           <Button type="submit" disabled={pending}>
-            {pending ? "Checking…" : "Turn on"}
+            {pending ? t("checking") : t("turnOn")}
           </Button>
           <Button variant="ghost" onClick={() => setStep({ kind: "idle" })}>
-            Cancel
+            {t("cancel")}
           </Button>
         </div>
       </form>
@@ -132,13 +131,13 @@ export function TwoFactorSettings({
       <form noValidate onSubmit={disable} className="space-y-4">
         {error && <FormAlert>{error}</FormAlert>}
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          <span className="font-medium text-emerald-700 dark:text-emerald-400">On.</span> Signing in asks for a code
-          from your app. {recoveryCodesLeft} recovery code{recoveryCodesLeft === 1 ? "" : "s"} left.
+          <span className="font-medium text-emerald-700 dark:text-emerald-400">{t("on")}</span>{" "}
+          {t("onBody", { count: recoveryCodesLeft })}
         </p>
         {hasPassword && (
           <PasswordField
             id="totp-off-password"
-            label="Current password"
+            label={t("currentPassword")}
             autoComplete="current-password"
             required
             value={password}
@@ -146,7 +145,7 @@ export function TwoFactorSettings({
           />
         )}
         <Button type="submit" variant="danger-ghost" disabled={pending}>
-          {pending ? "Turning off…" : "Turn off two-factor sign-in"}
+          {pending ? t("turningOff") : t("turnOff")}
         </Button>
       </form>
     )
@@ -155,11 +154,9 @@ export function TwoFactorSettings({
   return (
     <div className="space-y-4">
       {error && <FormAlert>{error}</FormAlert>}
-      <p className="text-sm text-slate-600 dark:text-slate-300">
-        Off. Add a code from an authenticator app to every password sign-in.
-      </p>
+      <p className="text-sm text-slate-600 dark:text-slate-300">{t("off")}</p>
       <Button variant="secondary" onClick={begin} disabled={pending}>
-        {pending ? "Starting…" : "Set up two-factor sign-in"}
+        {pending ? t("starting") : t("setUp")}
       </Button>
     </div>
   )

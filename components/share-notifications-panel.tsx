@@ -1,11 +1,13 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useCallback, useEffect, useState, type FormEvent } from "react"
-import { failureMessage, sendJson } from "@/components/account-send"
+import { sendJson } from "@/components/account-send"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
 import type { ShareRecipientsWire } from "@/lib/shared/wire/shares"
 
 type Panel = ShareRecipientsWire
@@ -17,6 +19,8 @@ async function fetchPanel(shareId: string): Promise<Panel | undefined> {
 
 /** In a link's detail dialog: its own mail switches, who it was mailed to, and sending it to more people. */
 export function ShareNotificationsPanel({ shareId, live }: { shareId: string; live: boolean }) {
+  const t = useTranslations("shareMail")
+  const errorMessage = useApiErrorMessage()
   const [panel, setPanel] = useState<Panel>()
   const [error, setError] = useState<string>()
   const [pending, setPending] = useState(false)
@@ -40,7 +44,7 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
     setError(undefined)
     const result = await sendJson("PATCH", `/api/shares/${encodeURIComponent(shareId)}/notifications`, { [key]: value })
     if (result.ok) setPanel((current) => current && { ...current, [key]: value })
-    else setError(failureMessage(result.failure))
+    else setError(errorMessage(result.failure))
   }
 
   async function send(event: FormEvent<HTMLFormElement>) {
@@ -54,15 +58,15 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
       setTo("")
       await load()
     } else {
-      setError(failureMessage(result.failure))
+      setError(errorMessage(result.failure))
     }
     setPending(false)
   }
 
   if (!panel) return null
   return (
-    <section className="space-y-3" aria-label="Notifications for this link">
-      <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">Mail</h3>
+    <section className="space-y-3" aria-label={t("label")}>
+      <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">{t("title")}</h3>
       <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
         <label className="flex items-center gap-2">
           <input
@@ -71,7 +75,7 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
             checked={panel.notifyDownloads}
             onChange={(event) => void toggle("notifyDownloads", event.target.checked)}
           />
-          Mail me when it is downloaded
+          {t("downloads")}
         </label>
         <label className="flex items-center gap-2">
           <input
@@ -80,20 +84,20 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
             checked={panel.notifyExpiry}
             onChange={(event) => void toggle("notifyExpiry", event.target.checked)}
           />
-          Mail me the day before it expires
+          {t("expiry")}
         </label>
       </div>
       {panel.recipients.length > 0 && (
         <div className="text-sm">
-          <p className="font-medium">Sent to</p>
-          <ul aria-label="Sent to" className="mt-1 space-y-0.5 text-slate-600 dark:text-slate-300">
+          <p className="font-medium">{t("sentTo")}</p>
+          <ul aria-label={t("sentTo")} className="mt-1 space-y-0.5 text-slate-600 dark:text-slate-300">
             {panel.recipients.map((recipient) => (
               <li
                 key={`${recipient.email}-${recipient.sentAt}`}
                 className="flex flex-wrap justify-between gap-x-3 wrap-anywhere"
               >
                 <span>{recipient.email}</span>
-                <span className="text-xs text-slate-500">
+                <span className="text-xs text-slate-600 dark:text-slate-400">
                   <FormattedDate value={recipient.sentAt} withTime />
                 </span>
               </li>
@@ -105,19 +109,20 @@ export function ShareNotificationsPanel({ shareId, live }: { shareId: string; li
         <form
           onSubmit={(event) => void send(event)}
           className="flex flex-wrap items-end gap-2"
-          aria-label="Send the link by mail"
+          aria-label={t("sendLabel")}
         >
           <label className="min-w-0 flex-1 text-sm font-medium">
-            Send to
+            {t("sendTo")}
             <input
               value={to}
               onChange={(event) => setTo(event.target.value)}
-              placeholder="ada@example.com, grace@example.com"
+              placeholder={t("placeholder")}
+              dir="ltr"
               className={`${INPUT_CLASSES} mt-1 border-slate-300 dark:border-slate-700`}
             />
           </label>
           <Button type="submit" variant="secondary" disabled={pending || to.trim() === ""}>
-            {pending ? "Sending…" : "Send"}
+            {pending ? t("sending") : t("send")}
           </Button>
         </form>
       )}

@@ -1,14 +1,15 @@
 "use client"
 
+import { useLocale, useTranslations } from "next-intl"
 import { useCallback, useEffect, useRef, useState } from "react"
 import { downloadAll, ZipError, type ZipProgress } from "@/components/share-zip"
 import { Button } from "@/components/ui/button"
 import { FileTypeIcon } from "@/components/ui/file-type-icon"
 import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import type { ApiErrorBody, ErrorCode } from "@/lib/shared/error-codes"
+import type { ApiErrorBody } from "@/lib/shared/error-codes"
 import { previewKindOf } from "@/lib/shared/previews"
-import { formatBytes } from "@/lib/shared/upload-layout"
+import { formatBytesIn } from "@/lib/shared/format"
 import type { ShareFileWire } from "@/lib/shared/wire/shares"
 import type { DownloadKeyWire } from "@/lib/shared/wire/shares"
 
@@ -25,13 +26,14 @@ type Props = {
   error?: string
 }
 
-const MESSAGES: Partial<Record<ErrorCode, string>> = {
-  share_used_up: "This link has reached its download limit.",
-  share_revoked: "This link was revoked.",
-  share_expired: "This link has expired.",
-  password_required: "Reload the page and enter the password again.",
-  rate_limited: "Too many requests. Wait a moment and try again.",
-}
+/** Failures a recipient can meet, each with a sentence of its own (recipient.failures.*). */
+const FAILURES: ReadonlySet<string> = new Set([
+  "share_used_up",
+  "share_revoked",
+  "share_expired",
+  "password_required",
+  "rate_limited",
+])
 
 const JSON_HEADERS = { accept: "application/json", "content-type": "application/json" }
 
@@ -46,10 +48,7 @@ async function fetchKey(token: string, fileId: string, kind: "preview" | "downlo
     (DownloadKeyWire & { error?: undefined }) | ApiErrorBody | null
   if (!response.ok || !body || body.error) {
     const code = body?.error?.code ?? "internal_error"
-    throw new ZipError(
-      code,
-      MESSAGES[code] ?? body?.error?.message ?? "That did not work. Reload the page and try again.",
-    )
+    throw new ZipError(code, body?.error?.message ?? code)
   }
   return body
 }
@@ -68,6 +67,12 @@ export function ShareRecipient({
   remainingDownloads: initialRemaining,
   error,
 }: Props) {
+  const t = useTranslations("recipient")
+  const locale = useLocale()
+  const formatBytes = (bytes: number) => formatBytesIn(locale, bytes)
+  // The reader's sentence for a failure: a known code has its own, anything else a generic one.
+  const failureText = (failure: unknown) =>
+    failure instanceof ZipError && FAILURES.has(failure.code) ? t(`failures.${failure.code}`) : t("failed")
   const [remaining, setRemaining] = useState(initialRemaining)
   const [problem, setProblem] = useState<string | undefined>(error)
   const [zip, setZip] = useState<ZipProgress | null>(null)
@@ -83,7 +88,7 @@ export function ShareRecipient({
       // The key answers with `attachment`: the browser saves the file and this page stays.
       window.location.assign(key.url)
     } catch (failure) {
-      setProblem(failure instanceof Error ? failure.message : String(failure))
+      setProblem(failureText(failure))
     }
   }
 
@@ -92,46 +97,47 @@ export function ShareRecipient({
     setZipDone(false)
     try {
       setZip({ filesDone: 0, fileCount: files.length, bytesDone: 0, bytesTotal: 0 })
-      const result = await downloadAll(token, `${(title ?? "shared files").replace(/[/\\:*?"<>|]/g, "_")}.zip`, setZip)
+      const result = await downloadAll(token, `${(title ?? t("zipName")).replace(/[/\\:*?"<>|]/g, "_")}.zip`, setZip)
       setRemaining(result.remainingDownloads)
       setZipDone(true)
     } catch (failure) {
       setZip(null)
       if (failure instanceof ZipError && failure.code === "aborted") return
-      setProblem(
-        failure instanceof ZipError
-          ? (MESSAGES[failure.code as ErrorCode] ?? failure.message)
-          : "The download stopped. Try again.",
-      )
+      setProblem(failure instanceof ZipError ? failureText(failure) : t("zipStopped"))
     }
   }
 
   return (
     <section className="mx-auto w-full max-w-3xl space-y-6 text-left">
       <header className="space-y-2">
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          Someone shared {files.length} {files.length === 1 ? "file" : "files"} with you
-        </p>
-        <h1 className="break-words text-2xl font-semibold tracking-tight">
-          {title ?? files[0]?.name ?? "Shared files"}
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t("sharedWithYou", { count: files.length })}</p>
+        {/* dir="auto": the sender's own words keep their direction on a page in another language. */}
+        <h1 dir="auto" className="break-words text-start text-2xl font-semibold tracking-tight">
+          {title ?? files[0]?.name ?? t("metaTitle")}
         </h1>
-        {message && <p className="whitespace-pre-line break-words text-slate-700 dark:text-slate-200">{message}</p>}
+        {message && (
+          <p dir="auto" className="whitespace-pre-line break-words text-start text-slate-700 dark:text-slate-200">
+            {message}
+          </p>
+        )}
       </header>
 
       <dl className="grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-3 dark:border-slate-800 dark:bg-slate-900">
         <div>
-          <dt className="text-slate-600 dark:text-slate-300">Total size</dt>
-          <dd className="font-medium">{formatBytes(totalSize)}</dd>
+          <dt className="text-slate-600 dark:text-slate-300">{t("totalSize")}</dt>
+          <dd className="font-medium">
+            <bdi dir="ltr">{formatBytes(totalSize)}</bdi>
+          </dd>
         </div>
         <div>
-          <dt className="text-slate-600 dark:text-slate-300">Link expires</dt>
-          <dd className="font-medium">{expiresAt ? <FormattedDate value={expiresAt} withTime /> : "never"}</dd>
+          <dt className="text-slate-600 dark:text-slate-300">{t("expires")}</dt>
+          <dd className="font-medium">{expiresAt ? <FormattedDate value={expiresAt} withTime /> : t("never")}</dd>
         </div>
         {remaining !== null && (
           <div>
-            <dt className="text-slate-600 dark:text-slate-300">Downloads left</dt>
+            <dt className="text-slate-600 dark:text-slate-300">{t("downloadsLeft")}</dt>
             <dd className="font-medium" data-testid="downloads-left">
-              {remaining}
+              {new Intl.NumberFormat(locale).format(remaining)}
             </dd>
           </div>
         )}
@@ -142,13 +148,20 @@ export function ShareRecipient({
       {files.length > 1 && (
         <div className="flex flex-wrap items-center gap-3">
           <Button onClick={downloadEverything} disabled={usedUp || (zip !== null && !zipDone)}>
-            Download all ({formatBytes(totalSize)})
+            {t("downloadAll", { size: formatBytes(totalSize) })}
           </Button>
           {zip && (
             <p className="text-sm text-slate-600 dark:text-slate-300" role="status">
               {zipDone && zip.bytesDone >= zip.bytesTotal
-                ? "Zip saved."
-                : `Zipping ${zip.filesDone} of ${zip.fileCount} files · ${formatBytes(zip.bytesDone)}${zip.bytesTotal ? ` of ${formatBytes(zip.bytesTotal)}` : ""}`}
+                ? t("zipSaved")
+                : zip.bytesTotal
+                  ? t("zippingOf", {
+                      done: zip.filesDone,
+                      count: zip.fileCount,
+                      bytes: formatBytes(zip.bytesDone),
+                      total: formatBytes(zip.bytesTotal),
+                    })
+                  : t("zipping", { done: zip.filesDone, count: zip.fileCount, bytes: formatBytes(zip.bytesDone) })}
             </p>
           )}
         </div>
@@ -163,8 +176,12 @@ export function ShareRecipient({
             <div className="flex flex-wrap items-center gap-3">
               <FileTypeIcon type={file.type} className="h-6 w-6 shrink-0 text-slate-500 dark:text-slate-400" />
               <div className="min-w-0 flex-1">
-                <p className="break-all font-medium">{file.name}</p>
-                <p className="text-sm text-slate-600 dark:text-slate-300">{formatBytes(file.size)}</p>
+                <p dir="auto" className="break-all text-start font-medium">
+                  {file.name}
+                </p>
+                <p className="text-sm text-slate-600 dark:text-slate-300">
+                  <bdi dir="ltr">{formatBytes(file.size)}</bdi>
+                </p>
               </div>
               {/* A POST, not a link: previewers and prefetchers that follow links must not use up
                   downloads. Without script the form posts and the route redirects to storage. */}
@@ -181,9 +198,9 @@ export function ShareRecipient({
                   variant="secondary"
                   size="sm"
                   disabled={usedUp}
-                  aria-label={`Download ${file.name}`}
+                  aria-label={t("downloadNamed", { name: file.name })}
                 >
-                  Download
+                  {t("download")}
                 </Button>
               </form>
             </div>
@@ -198,6 +215,7 @@ export function ShareRecipient({
 }
 
 function FilePreview({ token, file, onOpenImage }: { token: string; file: ShareFile; onOpenImage: () => void }) {
+  const t = useTranslations("recipient")
   const kind = previewKindOf(file.type)
   if (kind === "image") {
     return (
@@ -205,7 +223,7 @@ function FilePreview({ token, file, onOpenImage }: { token: string; file: ShareF
         type="button"
         onClick={onOpenImage}
         className="mt-3 block overflow-hidden rounded-lg"
-        aria-label={`Enlarge ${file.name}`}
+        aria-label={t("enlarge", { name: file.name })}
       >
         {/* The inline preview key is the thumbnail: the browser scales it; no bytes pass the app. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -237,6 +255,7 @@ function MediaPreview({ token, file, kind }: { token: string; file: ShareFile; k
   const mediaRef = useRef<HTMLVideoElement & HTMLAudioElement>(null)
   const renewals = useRef(0)
   const [failed, setFailed] = useState(false)
+  const t = useTranslations("recipient")
 
   const load = useCallback(
     async (resumeAt: number, play: boolean) => {
@@ -288,21 +307,18 @@ function MediaPreview({ token, file, kind }: { token: string; file: ShareFile; k
         data-testid={`${kind}-preview`}
         className={kind === "video" ? "max-h-[60vh] w-full rounded-lg bg-black" : "w-full"}
       />
-      {failed && (
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-          This preview cannot play. Download the file instead.
-        </p>
-      )}
+      {failed && <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("cannotPlay")}</p>}
     </div>
   )
 }
 
 function PdfPreview({ token, file }: { token: string; file: ShareFile }) {
   const [open, setOpen] = useState(false)
+  const t = useTranslations("recipient")
   if (!open) {
     return (
       <Button variant="ghost" size="sm" className="mt-2" onClick={() => setOpen(true)}>
-        Show the PDF
+        {t("showPdf")}
       </Button>
     )
   }
@@ -350,6 +366,7 @@ function TextPreview({ token, file }: { token: string; file: ShareFile }) {
 
 function Lightbox({ token, file, onClose }: { token: string; file: ShareFile; onClose: () => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null)
+  const t = useTranslations("recipient")
   useEffect(() => {
     const dialog = dialogRef.current
     if (dialog && !dialog.open) dialog.showModal()
@@ -369,7 +386,7 @@ function Lightbox({ token, file, onClose }: { token: string; file: ShareFile; on
       <div className="mt-2 flex items-center justify-between gap-3 px-1">
         <span className="truncate text-sm">{file.name}</span>
         <Button variant="secondary" size="sm" onClick={() => dialogRef.current?.close()}>
-          Close
+          {t("close")}
         </Button>
       </div>
     </dialog>

@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react"
 import { ShareNotificationsPanel } from "@/components/share-notifications-panel"
 import { Button } from "@/components/ui/button"
@@ -8,25 +9,19 @@ import { FormAlert } from "@/components/ui/form-alert"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { QrCode } from "@/components/ui/qr-code"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure, type ApiFailure } from "@/lib/shared/api-client"
 import type { ShareDetailWire, ShareEventWire } from "@/lib/shared/wire/shares"
 
 type Detail = ShareDetailWire["share"]
 type ShareEventView = ShareEventWire
 
-const KIND_LABELS: Record<ShareEventView["kind"], string> = {
-  view: "Opened the page",
-  preview: "Previewed",
-  download: "Downloaded",
-  download_all: "Downloaded all (zip)",
-}
-
-type DetailResult = ShareDetailWire | { error: string }
+type DetailResult = ShareDetailWire | { error: ApiFailure | "network" }
 
 async function fetchDetail(shareId: string, after?: string): Promise<DetailResult> {
   const search = new URLSearchParams({ limit: "50", ...(after ? { cursor: after } : {}) })
   const response = await fetch(`/api/shares/${encodeURIComponent(shareId)}?${search}`).catch(() => undefined)
-  if (!response?.ok) return { error: response ? (await readApiFailure(response)).message : NETWORK_ERROR_MESSAGE }
+  if (!response?.ok) return { error: response ? await readApiFailure(response) : "network" }
   return (await response.json()) as DetailResult
 }
 
@@ -43,20 +38,26 @@ export function ShareDetailDialog({
   onClose: () => void
   onChanged: () => void
 }) {
+  const t = useTranslations("shareDetail")
+  const errorMessage = useApiErrorMessage()
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const [share, setShare] = useState<Detail>()
   const [events, setEvents] = useState<ShareEventView[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
   const [error, setError] = useState<string>()
+  // Kept as the failure, not a sentence: the loader must not depend on the translator.
+  const [loadFailure, setLoadFailure] = useState<ApiFailure | "network">()
+  const shownError = error ?? (loadFailure && errorMessage(loadFailure))
   const [saved, setSaved] = useState(false)
   const [pending, setPending] = useState(false)
 
   const apply = useCallback((result: DetailResult, append: boolean) => {
     if ("error" in result) {
-      setError(result.error)
+      setLoadFailure(result.error)
       return
     }
+    setLoadFailure(undefined)
     setShare(result.share)
     setEvents((current) => (append ? [...current, ...result.events] : result.events))
     setCursor(result.nextCursor)
@@ -105,16 +106,16 @@ export function ShareDetailDialog({
         onChanged()
       } else {
         const failure = await readApiFailure(response)
-        setError(failure.issues[0]?.message ?? failure.message)
+        setError(errorMessage(failure))
       }
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     }
     setPending(false)
   }
 
   const fileName = (id: string | null) =>
-    id ? (share?.files.find((file) => file.id === id)?.name ?? "a deleted file") : ""
+    id ? (share?.files.find((file) => file.id === id)?.name ?? t("deletedFile")) : ""
 
   return (
     <dialog
@@ -126,44 +127,38 @@ export function ShareDetailDialog({
       className="m-auto w-[min(48rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-start text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
-        {share?.title ?? (share ? share.files.map((file) => file.name).join(", ") || "Link" : "Link")}
+        {share?.title ?? (share ? share.files.map((file) => file.name).join(", ") || t("link") : t("link"))}
       </h2>
-      {error && (
+      {shownError && (
         <div className="mt-3">
-          <FormAlert>{error}</FormAlert>
+          <FormAlert>{shownError}</FormAlert>
         </div>
       )}
       {share && (
         <div className="mt-4 space-y-6">
           {share.url ? (
             <div className="flex flex-wrap items-start gap-4">
-              <QrCode
-                value={share.url}
-                label="QR code of the share link"
-                className="h-32 w-32 rounded border border-slate-200"
-              />
+              <QrCode value={share.url} label={t("qr")} className="h-32 w-32 rounded border border-slate-200" />
               <div className="min-w-0 flex-1 space-y-2">
                 <input
                   readOnly
                   value={share.url}
-                  aria-label="Share link"
+                  aria-label={t("shareLink")}
                   className={`${FIELD} mt-0 font-mono text-xs`}
                   onFocus={(event) => event.currentTarget.select()}
                 />
-                <CopyButton text={share.url} label="Copy link" />
+                <CopyButton text={share.url} label={t("copy")} />
               </div>
             </div>
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-300">
-              This link was created before links could be copied again.
-            </p>
+            <p className="text-sm text-slate-600 dark:text-slate-300">{t("noUrl")}</p>
           )}
 
           {share.state === "active" && (
-            <form onSubmit={save} className="grid gap-4 sm:grid-cols-2" aria-label="Edit the link">
+            <form onSubmit={save} className="grid gap-4 sm:grid-cols-2" aria-label={t("edit")}>
               <div className="sm:col-span-2">
                 <label htmlFor="edit-title" className={FIELD_LABEL}>
-                  Title
+                  {t("title")}
                 </label>
                 <input
                   id="edit-title"
@@ -175,7 +170,7 @@ export function ShareDetailDialog({
               </div>
               <div className="sm:col-span-2">
                 <label htmlFor="edit-message" className={FIELD_LABEL}>
-                  Message
+                  {t("message")}
                 </label>
                 <textarea
                   id="edit-message"
@@ -188,7 +183,7 @@ export function ShareDetailDialog({
               </div>
               <div>
                 <label htmlFor="edit-limit" className={FIELD_LABEL}>
-                  Download limit <span className="font-normal text-slate-500">(empty: none)</span>
+                  {t("limit")} <span className="font-normal text-slate-600 dark:text-slate-400">{t("limitHint")}</span>
                 </label>
                 <input
                   id="edit-limit"
@@ -202,7 +197,8 @@ export function ShareDetailDialog({
               </div>
               <div>
                 <label htmlFor="edit-password" className={FIELD_LABEL}>
-                  New password <span className="font-normal text-slate-500">(optional)</span>
+                  {t("newPassword")}{" "}
+                  <span className="font-normal text-slate-600 dark:text-slate-400">{t("optional")}</span>
                 </label>
                 <input
                   id="edit-password"
@@ -214,17 +210,17 @@ export function ShareDetailDialog({
                 />
                 {share.hasPassword && (
                   <label className="mt-2 flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="removePassword" /> Remove the password
+                    <input type="checkbox" name="removePassword" /> {t("removePassword")}
                   </label>
                 )}
               </div>
               <div className="flex items-center gap-3 sm:col-span-2">
                 <Button type="submit" disabled={pending}>
-                  {pending ? "Saving…" : "Save changes"}
+                  {pending ? t("saving") : t("save")}
                 </Button>
                 {saved && (
                   <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
-                    Saved.
+                    {t("saved")}
                   </span>
                 )}
               </div>
@@ -233,12 +229,12 @@ export function ShareDetailDialog({
 
           <ShareNotificationsPanel shareId={shareId} live={share.state === "active"} />
 
-          <section className="space-y-2" aria-label="Access log">
+          <section className="space-y-2" aria-label={t("log")}>
             <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">
-              Access log
+              {t("log")}
             </h3>
             {events.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-300">Nobody has opened this link yet.</p>
+              <p className="text-sm text-slate-600 dark:text-slate-300">{t("logEmpty")}</p>
             ) : (
               <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
                 {events.map((event) => (
@@ -247,9 +243,11 @@ export function ShareDetailDialog({
                       <FormattedDate value={event.at} withTime />
                     </span>
                     <span className="font-medium">
-                      {KIND_LABELS[event.kind]} {fileName(event.fileId)}
+                      {t(`kinds.${event.kind}`)} <bdi>{fileName(event.fileId)}</bdi>
                     </span>
-                    <span className="font-mono text-xs text-slate-600 dark:text-slate-300">{event.ip}</span>
+                    <bdi dir="ltr" className="font-mono text-xs text-slate-600 dark:text-slate-300">
+                      {event.ip}
+                    </bdi>
                     <span
                       className="min-w-0 flex-1 truncate text-xs text-slate-600 dark:text-slate-300"
                       title={event.userAgent ?? undefined}
@@ -262,7 +260,7 @@ export function ShareDetailDialog({
             )}
             {cursor && (
               <Button variant="secondary" size="sm" onClick={() => void load(cursor)}>
-                Older entries
+                {t("older")}
               </Button>
             )}
           </section>
@@ -270,7 +268,7 @@ export function ShareDetailDialog({
       )}
       <div className="mt-6 flex justify-end">
         <Button variant="secondary" onClick={() => dialogRef.current?.close()}>
-          Close
+          {t("close")}
         </Button>
       </div>
     </dialog>

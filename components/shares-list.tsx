@@ -1,29 +1,33 @@
 "use client"
 
 import { DataTable, Th } from "@/components/ui/data-table"
+import { useLocale, useTranslations } from "next-intl"
 import { useState } from "react"
 import { ShareDetailDialog } from "@/components/shares-detail-dialog"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
 import { CopyButton } from "@/components/ui/copy-button"
 import { FormattedDate } from "@/components/ui/formatted-date"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import type { OwnShareWire, ShareState } from "@/lib/shared/wire/shares"
 
 /** A link in its owner's list, as the browser gets it (lib/shared/wire/shares.ts). */
 export type ShareView = OwnShareWire
 
-const STATE_LABELS: Record<ShareState, { text: string; classes: string }> = {
-  active: { text: "Active", classes: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950/40 dark:text-emerald-300" },
-  expired: { text: "Expired", classes: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300" },
-  used_up: { text: "Used up", classes: "bg-amber-50 text-amber-700 dark:bg-amber-950/40 dark:text-amber-300" },
-  revoked: { text: "Revoked", classes: "bg-red-50 text-red-700 dark:bg-red-950/40 dark:text-red-300" },
+const STATE_CLASSES: Record<ShareState, string> = {
+  active: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950/40 dark:text-emerald-300",
+  expired: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
+  used_up: "bg-amber-50 text-amber-700 dark:bg-amber-950/40 dark:text-amber-300",
+  revoked: "bg-red-50 text-red-700 dark:bg-red-950/40 dark:text-red-300",
 }
 
 export function ShareStateBadge({ state }: { state: ShareState }) {
-  const label = STATE_LABELS[state]
+  const t = useTranslations("sharesList.states")
   return (
-    <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${label.classes}`}>{label.text}</span>
+    <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${STATE_CLASSES[state]}`}>
+      {t(state)}
+    </span>
   )
 }
 
@@ -37,6 +41,9 @@ export function SharesList({
   showFile?: boolean
   onRevoked: (id: string) => void
 }) {
+  const t = useTranslations("sharesList")
+  const locale = useLocale()
+  const errorMessage = useApiErrorMessage()
   const [confirming, setConfirming] = useState<ShareView>()
   const [details, setDetails] = useState<string>()
   const [pending, setPending] = useState(false)
@@ -51,30 +58,30 @@ export function SharesList({
         setConfirming(undefined)
         onRevoked(share.id)
       } else {
-        setError((await readApiFailure(response)).message)
+        setError(errorMessage(await readApiFailure(response)))
       }
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     }
     setPending(false)
   }
 
-  if (shares.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">No links yet.</p>
+  if (shares.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
 
   return (
     <>
       <DataTable
-        caption="Share links, newest first"
+        caption={t("caption")}
         flat
         head={
           <>
-            {showFile && <Th compact>File</Th>}
-            <Th compact>State</Th>
-            <Th compact>Downloads</Th>
-            <Th compact>Expires</Th>
-            <Th compact>Created</Th>
+            {showFile && <Th compact>{t("file")}</Th>}
+            <Th compact>{t("state")}</Th>
+            <Th compact>{t("downloads")}</Th>
+            <Th compact>{t("expires")}</Th>
+            <Th compact>{t("created")}</Th>
             <Th srOnly compact>
-              Actions
+              {t("actions")}
             </Th>
           </>
         }
@@ -88,34 +95,40 @@ export function SharesList({
               >
                 {share.title ??
                   (share.files && share.files.length > 1
-                    ? `${share.files[0]?.name} and ${share.files.length - 1} more`
-                    : (share.fileName ?? <span className="text-slate-500 dark:text-slate-400">Deleted file</span>))}
+                    ? t("andMore", { name: share.files[0]?.name ?? "", count: share.files.length - 1 })
+                    : (share.fileName ?? (
+                        <span className="text-slate-600 dark:text-slate-400">{t("deletedFile")}</span>
+                      )))}
               </td>
             )}
             <td className="px-3 py-2">
               <ShareStateBadge state={share.state} />
-              {share.hasPassword && <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">password</span>}
+              {share.hasPassword && (
+                <span className="ms-2 text-xs text-slate-600 dark:text-slate-400">{t("password")}</span>
+              )}
             </td>
             <td className="whitespace-nowrap px-3 py-2">
-              {share.downloads}
-              {share.maxDownloads !== null && ` / ${share.maxDownloads}`}
+              {/* One string in an isolate: "0 / 10" reads left to right in Arabic too. */}
+              {`\u2066${new Intl.NumberFormat(locale).format(share.downloads)}${
+                share.maxDownloads === null ? "" : ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`
+              }\u2069`}
             </td>
             <td className="whitespace-nowrap px-3 py-2">
-              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : "Never"}
+              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")}
             </td>
             <td className="whitespace-nowrap px-3 py-2">
               <FormattedDate value={share.createdAt} />
             </td>
-            <td className="whitespace-nowrap px-3 py-2 text-right">
-              {share.url && share.state === "active" && <CopyButton text={share.url} label="Copy link" />}
+            <td className="whitespace-nowrap px-3 py-2 text-end">
+              {share.url && share.state === "active" && <CopyButton text={share.url} label={t("copy")} />}
               {share.url !== undefined && (
                 <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
-                  Details
+                  {t("details")}
                 </Button>
               )}
               {share.state === "active" && (
                 <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
-                  Revoke
+                  {t("revoke")}
                 </Button>
               )}
             </td>
@@ -131,9 +144,9 @@ export function SharesList({
       )}
       <ConfirmDialog
         open={confirming !== undefined}
-        title="Revoke this link?"
-        confirmLabel="Revoke link"
-        pendingLabel="Revoking…"
+        title={t("revokeTitle")}
+        confirmLabel={t("revokeConfirm")}
+        pendingLabel={t("revoking")}
         pending={pending}
         error={error}
         onConfirm={() => confirming && revoke(confirming)}
@@ -142,7 +155,7 @@ export function SharesList({
           setError(undefined)
         }}
       >
-        Anyone opening it from now on is told it was revoked. Downloads already started are not affected.
+        {t("revokeBody")}
       </ConfirmDialog>
     </>
   )

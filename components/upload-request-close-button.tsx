@@ -1,14 +1,18 @@
 "use client"
 
 import { useRouter } from "next/navigation"
+import { useTranslations } from "next-intl"
 import { useState } from "react"
 import { Button } from "@/components/ui/button"
 import { ConfirmDialog } from "@/components/ui/confirm-dialog"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 
 /** Closes an upload request after confirmation; the next upload through the link is refused. */
 export function UploadRequestCloseButton({ id, title }: { id: string; title: string }) {
   const router = useRouter()
+  const t = useTranslations("requestClose")
+  const errorMessage = useApiErrorMessage()
   const [confirming, setConfirming] = useState(false)
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string>()
@@ -19,13 +23,13 @@ export function UploadRequestCloseButton({ id, title }: { id: string; title: str
     try {
       const response = await fetch(`/api/upload-requests/${id}/close`, { method: "POST" })
       if (!response.ok) {
-        setError((await readApiFailure(response)).message)
+        setError(errorMessage(await readApiFailure(response)))
         return
       }
       setConfirming(false)
       router.refresh()
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     } finally {
       setPending(false)
     }
@@ -34,19 +38,20 @@ export function UploadRequestCloseButton({ id, title }: { id: string; title: str
   return (
     <>
       <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(true)}>
-        Close<span className="sr-only"> {title}</span>
+        {t("close")}
+        <span className="sr-only"> {title}</span>
       </Button>
       <ConfirmDialog
         open={confirming}
-        title="Close this upload link?"
-        confirmLabel="Close link"
-        pendingLabel="Closing…"
+        title={t("title")}
+        confirmLabel={t("confirm")}
+        pendingLabel={t("closing")}
         pending={pending}
         error={error}
         onConfirm={() => void close()}
         onClose={() => !pending && setConfirming(false)}
       >
-        <p>Nobody can send files through “{title}” any more. Files already received stay in My files.</p>
+        <p>{t("body", { title })}</p>
       </ConfirmDialog>
     </>
   )

@@ -1,12 +1,14 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useState, type FormEvent } from "react"
 import type { UploadSettings } from "@/components/file-uploader"
 import { FileUploaderLoader } from "@/components/file-uploader-loader"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/text-field"
-import { NETWORK_ERROR_MESSAGE, readApiFailure, retryHint } from "@/lib/shared/api-client"
+import { useApiErrorMessage, useRetryHint } from "@/components/use-api-error-message"
+import { readApiFailure } from "@/lib/shared/api-client"
 import { UPLOAD_SESSION_HEADER } from "@/lib/shared/validations/upload-requests"
 import type { UploadSessionResponseWire } from "@/lib/shared/wire/upload-requests"
 
@@ -32,6 +34,9 @@ export function UploadRequestSender({
   allowedFileTypes,
   note,
 }: Props) {
+  const t = useTranslations("requestSend")
+  const retryHint = useRetryHint()
+  const errorMessage = useApiErrorMessage()
   // "" for a link without a password: no session needed.
   const [session, setSession] = useState<string | undefined>(passwordRequired ? undefined : "")
   const [draft, setDraft] = useState("")
@@ -54,12 +59,11 @@ export function UploadRequestSender({
         return
       }
       const failure = await readApiFailure(response)
-      if (failure.code === "wrong_password" || failure.code === "password_required")
-        setError("That password is not right.")
-      else if (failure.status === 429) setError(`Too many wrong passwords. ${retryHint(failure.retryAfterSeconds)}`)
-      else setError(failure.message)
+      if (failure.code === "wrong_password" || failure.code === "password_required") setError(t("wrongPassword"))
+      else if (failure.status === 429) setError(t("tooManyPasswords", { retry: retryHint(failure.retryAfterSeconds) }))
+      else setError(errorMessage(failure))
     } catch {
-      setError(NETWORK_ERROR_MESSAGE)
+      setError(errorMessage("network"))
     } finally {
       setChecking(false)
     }
@@ -70,7 +74,7 @@ export function UploadRequestSender({
       <form onSubmit={unlock} className="space-y-4" noValidate>
         <div>
           <label htmlFor="request-password" className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-            Password
+            {t("password")}
           </label>
           <input
             id="request-password"
@@ -90,7 +94,7 @@ export function UploadRequestSender({
           </div>
         )}
         <Button type="submit" disabled={checking || draft === ""}>
-          {checking ? "Checking…" : "Continue"}
+          {checking ? t("checking") : t("continue")}
         </Button>
       </form>
     )

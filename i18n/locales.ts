@@ -33,3 +33,19 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
     .sort((a, b) => b.q - a.q || a.index - b.index)
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE
 }
+
+/**
+ * The reader's language from a request's own headers: the switcher's cookie, else Accept-Language.
+ * For route handlers and lib code, which must not depend on next/headers' request scope.
+ */
+export function localeOfRequest(headers: Headers): Locale {
+  const chosen = (headers.get("cookie") ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${LOCALE_COOKIE}=`))
+    ?.slice(LOCALE_COOKIE.length + 1)
+  return isLocale(chosen) ? chosen : negotiateLocale(headers.get("accept-language"))
+}
+
+/** A stored locale (a User.locale column), or the default when it is unset or no longer offered. */
+export const localeOrDefault = (value: string | null | undefined): Locale => (isLocale(value) ? value : DEFAULT_LOCALE)

@@ -34,7 +34,8 @@ export class SignInRefused extends Error {
 export async function registerUser(
   input: RegisterInput,
   policy: AccountPolicy = accountPolicyFromEnv(),
-  options: { allowWhenClosed?: boolean } = {},
+  /** `locale`: the language the person signed up in, so the verification mail already speaks it. */
+  options: { allowWhenClosed?: boolean; locale?: string } = {},
 ): Promise<AccountUser> {
   if (policy.registration === "closed" && !options.allowWhenClosed) {
     throw new ApiError(
@@ -45,7 +46,10 @@ export async function registerUser(
   // Hash before taking the lock: it takes ~100 ms.
   const passwordHash = await hashPassword(input.password)
   try {
-    return await createAccount({ email: input.email, name: input.name ?? null, passwordHash }, policy)
+    return await createAccount(
+      { email: input.email, name: input.name ?? null, passwordHash, locale: options.locale ?? null },
+      policy,
+    )
   } catch (error) {
     if (prismaErrorCode(error) === "P2002") {
       throw new ApiError("email_taken", "An account with this email already exists; sign in instead")
@@ -60,7 +64,13 @@ export async function registerUser(
  * once its owner follows the verification mail (lib/accounts/verification.ts).
  */
 function createAccount(
-  data: { email: string; name: string | null; passwordHash: string | null; emailVerifiedAt?: Date | null },
+  data: {
+    email: string
+    name: string | null
+    passwordHash: string | null
+    emailVerifiedAt?: Date | null
+    locale?: string | null
+  },
   policy: AccountPolicy,
 ) {
   return getDb().$transaction(async (tx) => {

@@ -82,13 +82,24 @@ export function listApiTokens(user: AccountUser): Promise<ApiTokenSummary[]> {
 }
 
 /** Revokes one of the user's own tokens; anyone else's, or an already revoked one, is a 404. */
-export async function revokeApiToken(user: AccountUser, tokenId: string): Promise<void> {
+export async function revokeApiToken(
+  user: AccountUser & { via?: "session" | "token" },
+  tokenId: string,
+): Promise<void> {
   if (!isResourceId(tokenId)) throw notFound("Token")
-  const { count } = await getDb().apiToken.updateMany({
-    where: { id: tokenId, userId: user.id, revokedAt: null },
-    data: { revokedAt: new Date() },
+  await getDb().$transaction(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({
+      where: { id: tokenId, userId: user.id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    })
+    if (count === 0) throw notFound("Token")
+    const token = await tx.apiToken.findUniqueOrThrow({ where: { id: tokenId }, select: { name: true, prefix: true } })
+    await recordAction(
+      { id: user.id, via: user.via ?? "session" },
+      { action: "token.revoke", details: { tokenId, name: token.name, prefix: token.prefix } },
+      tx,
+    )
   })
-  if (count === 0) throw notFound("Token")
 }
 
 /**

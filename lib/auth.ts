@@ -6,7 +6,9 @@ import CredentialsProvider from "next-auth/providers/credentials"
 import { cookies } from "next/headers"
 import { notFound, redirect } from "next/navigation"
 import { cache } from "react"
+import { localeOfRequest } from "@/i18n/locales"
 import { accountForOidcIdentity, findActiveAccount, type AccountUser } from "@/lib/accounts"
+import { rememberLocale } from "@/lib/accounts/settings"
 import { endAllSessions } from "@/lib/accounts/sessions"
 import { signInWithPassword } from "@/lib/accounts/sign-in"
 import { authenticateApiToken } from "@/lib/api-tokens"
@@ -98,6 +100,8 @@ export function getAuthOptions(): AuthOptions {
             if (!input.success) return null
             const user = await signInWithPassword(input.data)
             await recordSignIn(input.data.email, user?.id ?? null)
+            // The language this person reads Valet in now: their mails follow it.
+            if (user) await rememberLocale(user.id, localeOfRequest(new Headers(headerEntries(request?.headers))))
             if (user && accountKey) await resetRateLimit(accountKey)
             return user
           })

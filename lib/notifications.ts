@@ -1,4 +1,8 @@
 import type { AuthUser } from "@/lib/auth"
+import { recordAction } from "@/lib/audit"
+import { localeOrDefault } from "@/i18n/locales"
+import { mailTranslator } from "@/lib/mail/templates"
+import { formatBytesIn } from "@/lib/shared/format"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
 import { ApiError, notFound } from "@/lib/errors"
@@ -27,19 +31,6 @@ const DOWNLOAD_DIGEST_KIND = "share-downloads"
 const DAY_MS = 24 * 60 * 60 * 1000
 
 type Tx = Prisma.TransactionClient
-
-const formatSize = (bytes: bigint | number) => {
-  const value = Number(bytes)
-  if (value < 1024) return `${value} B`
-  const units = ["KiB", "MiB", "GiB", "TiB"]
-  let size = value / 1024
-  let unit = 0
-  while (size >= 1024 && unit < units.length - 1) {
-    size /= 1024
-    unit++
-  }
-  return `${size.toFixed(1)} ${units[unit]}`
-}
 
 export type CompletedFile = { id: string; name: string; size: bigint | number; contentType: string; createdAt: Date }
 
@@ -70,7 +61,11 @@ export async function onFileUploaded(
   if (!uploadRequestId) return
   const request = await tx.uploadRequest.findUnique({
     where: { id: uploadRequestId },
-    select: { id: true, title: true, owner: { select: { email: true, notifyUploadRequests: true } } },
+    select: {
+      id: true,
+      title: true,
+      owner: { select: { email: true, notifyUploadRequests: true, locale: true } },
+    },
   })
   if (!request) return
   await emitWebhookEvent(
@@ -80,11 +75,12 @@ export async function onFileUploaded(
     tx,
   )
   if (request.owner.notifyUploadRequests && isMailConfigured()) {
-    const mail = uploadRequestReceivedMail(request.owner.email, {
+    const locale = localeOrDefault(request.owner.locale)
+    const mail = uploadRequestReceivedMail(locale, request.owner.email, {
       appUrl: getEnv().APP_URL,
       requestName: request.title,
       fileName: file.name,
-      size: formatSize(file.size),
+      size: formatBytesIn(locale, Number(file.size)),
     })
     await enqueueOutbox(MAIL_KIND, mail, tx)
   }
@@ -172,7 +168,7 @@ registerOutboxHandler(DOWNLOAD_DIGEST_KIND, async (payload) => {
         downloads: true,
         notifyDownloads: true,
         downloadsNotifiedAt: true,
-        owner: { select: { email: true, notifyDownloads: true } },
+        owner: { select: { email: true, notifyDownloads: true, locale: true } },
         files: { orderBy: { position: "asc" }, select: { file: { select: { id: true, name: true } } } },
       },
     })
@@ -187,15 +183,18 @@ registerOutboxHandler(DOWNLOAD_DIGEST_KIND, async (payload) => {
     })
     if (events.length === 0) return
     const names = new Map(share.files.map(({ file }) => [file.id, file.name]))
-    const perFile = new Map<string, number>()
+    const locale = localeOrDefault(share.owner.locale)
+    const t = mailTranslator(locale)
+    // The zip is keyed by null: a file may well be named like the zip's line.
+    const perFile = new Map<string | null, number>()
     for (const event of events) {
       const name =
-        event.kind === "download_all" ? "Download all (zip)" : (names.get(event.fileId ?? "") ?? "A deleted file")
+        event.kind === "download_all" ? null : (names.get(event.fileId ?? "") ?? t("linkDownloaded.deletedFile"))
       perFile.set(name, (perFile.get(name) ?? 0) + 1)
     }
-    const mail = linkDownloadedMail(share.owner.email, {
+    const mail = linkDownloadedMail(locale, share.owner.email, {
       appUrl: getEnv().APP_URL,
-      linkName: share.title ?? share.files[0]?.file.name ?? "Untitled link",
+      linkName: share.title ?? share.files[0]?.file.name ?? t("untitled"),
       downloads: events.length,
       total: share.downloads,
       files: [...perFile].map(([name, count]) => ({ name, count })),
@@ -226,7 +225,7 @@ export async function remindExpiringLinks(now = new Date()): Promise<number> {
       id: true,
       title: true,
       expiresAt: true,
-      owner: { select: { email: true } },
+      owner: { select: { email: true, locale: true } },
       files: { take: 1, orderBy: { position: "asc" }, select: { file: { select: { name: true } } } },
     },
     take: 100,
@@ -239,10 +238,11 @@ export async function remindExpiringLinks(now = new Date()): Promise<number> {
         data: { expiryNotifiedAt: now },
       })
       if (count === 0 || !share.expiresAt) return
-      const linkName = share.title ?? share.files[0]?.file.name ?? "Untitled link"
+      const locale = localeOrDefault(share.owner.locale)
+      const linkName = share.title ?? share.files[0]?.file.name ?? mailTranslator(locale)("untitled")
       await enqueueOutbox(
         MAIL_KIND,
-        linkExpiresMail(share.owner.email, { appUrl: getEnv().APP_URL, linkName, expiresAt: share.expiresAt }),
+        linkExpiresMail(locale, share.owner.email, { appUrl: getEnv().APP_URL, linkName, expiresAt: share.expiresAt }),
         tx,
       )
       sent++
@@ -294,13 +294,16 @@ export async function sendShareByEmail(
   if (input.recipients.length === 0) return []
   if (!options.charged) await chargeShareEmails(user, input.recipients.length)
   const sender = user.name ? `${user.name} (${user.email})` : user.email
-  const linkName = share.title ?? share.firstFileName ?? "Files"
   await getDb().$transaction(async (tx) => {
+    // The recipients have no account, so no language of their own: the mail speaks the sender's.
+    const { locale: stored } = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { locale: true } })
+    const locale = localeOrDefault(stored)
+    const linkName = share.title ?? share.firstFileName ?? mailTranslator(locale)("files")
     await tx.shareRecipient.createMany({ data: input.recipients.map((email) => ({ shareId: share.id, email })) })
     for (const email of input.recipients) {
       await enqueueOutbox(
         MAIL_KIND,
-        sharedLinkMail(email, { sender, linkName, url: share.url, message: input.recipientMessage }),
+        sharedLinkMail(locale, email, { sender, linkName, url: share.url, message: input.recipientMessage }),
         tx,
       )
     }
@@ -346,10 +349,14 @@ export async function updateNotificationSettings(
   user: AuthUser,
   input: Partial<NotificationSettings>,
 ): Promise<NotificationSettings> {
-  return getDb().user.update({
-    where: { id: user.id },
-    data: input,
-    select: { notifyDownloads: true, notifyUploadRequests: true, notifyExpiry: true },
+  return getDb().$transaction(async (tx) => {
+    const settings = await tx.user.update({
+      where: { id: user.id },
+      data: input,
+      select: { notifyDownloads: true, notifyUploadRequests: true, notifyExpiry: true },
+    })
+    await recordAction({ id: user.id, via: user.via }, { action: "account.notifications", details: input }, tx)
+    return settings
   })
 }
 

@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useEffect, useId, useRef, type ReactNode } from "react"
 import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
@@ -31,6 +32,7 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
 }: ConfirmDialogProps) {
+  const t = useTranslations("common")
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
 
@@ -63,7 +65,7 @@ export function ConfirmDialog({
       )}
       <div className="mt-6 flex justify-end gap-3">
         <Button variant="secondary" onClick={onClose} disabled={pending}>
-          Cancel
+          {t("cancel")}
         </Button>
         <Button variant="danger" onClick={onConfirm} disabled={pending}>
           {pending ? pendingLabel : confirmLabel}

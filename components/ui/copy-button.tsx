@@ -1,5 +1,6 @@
 "use client"
 
+import { useTranslations } from "next-intl"
 import { useEffect, useState } from "react"
 import { Button } from "@/components/ui/button"
 
@@ -7,6 +8,7 @@ const FEEDBACK_MS = 2000
 
 /** Copies `text` to the clipboard and says so; the announcement is polite, not an alert. */
 export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+  const t = useTranslations("common")
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle")
 
   useEffect(() => {
@@ -29,10 +31,10 @@ export function CopyButton({ text, label, className }: { text: string; label: st
   return (
     <span className={`inline-flex items-center gap-2 ${className ?? ""}`}>
       <Button variant="secondary" size="sm" onClick={copy}>
-        {state === "copied" ? "Copied" : label}
+        {state === "copied" ? t("copied") : label}
       </Button>
-      <span aria-live="polite" className="text-xs text-slate-500 dark:text-slate-400">
-        {state === "failed" ? "Copying isn't available here; select the text and copy it." : ""}
+      <span aria-live="polite" className="text-xs text-slate-600 dark:text-slate-400">
+        {state === "failed" ? t("copyUnavailable") : ""}
       </span>
     </span>
   )

@@ -69,9 +69,10 @@ export function TextField({
 /** A password input with a show/hide toggle: typing a long password blind causes typos. */
 /** An email field with the attributes every email input wants (keyboard, no autocapitalise). */
 export function EmailField(props: Omit<TextFieldProps, "type" | "label">) {
+  const t = useTranslations("form")
   return (
     <TextField
-      label="Email"
+      label={t("email")}
       type="email"
       autoComplete="email"
       inputMode="email"

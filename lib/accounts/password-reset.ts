@@ -3,9 +3,11 @@ import { accountPolicyFromEnv, markEmailVerified } from "@/lib/accounts"
 import { consumeLinkToken, mintLinkToken } from "@/lib/accounts/link-tokens"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
+import { localeOrDefault } from "@/i18n/locales"
 import { assertMailAvailable, enqueueMail } from "@/lib/mail/outbox"
 import { appLink, passwordResetMail } from "@/lib/mail/templates"
 import { hashPassword } from "@/lib/passwords"
+import { recordAction } from "@/lib/audit"
 
 /**
  * Every reset request takes at least this long, known email or not: the work for a known one (a
@@ -25,10 +27,14 @@ export async function requestPasswordReset(email: string): Promise<void> {
   try {
     const db = getDb()
     await db.$transaction(async (tx) => {
-      const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, disabledAt: true } })
+      const user = await tx.user.findUnique({
+        where: { email },
+        select: { id: true, email: true, disabledAt: true, locale: true },
+      })
       if (!user || user.disabledAt) return
       const token = await mintLinkToken(tx, { userId: user.id, purpose: "RESET_PASSWORD", email: user.email })
-      await enqueueMail(passwordResetMail(user.email, appLink(getEnv().APP_URL, "/reset-password", { token })), tx)
+      const url = appLink(getEnv().APP_URL, "/reset-password", { token })
+      await enqueueMail(passwordResetMail(localeOrDefault(user.locale), user.email, url), tx)
     })
   } finally {
     const remaining = RESET_REQUEST_FLOOR_MS - (Date.now() - started)
@@ -51,5 +57,10 @@ export async function completePasswordLink(
     const { userId, email } = await consumeLinkToken(tx, token, purpose)
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionsValidAfter: new Date() } })
     await markEmailVerified(tx, { id: userId, email }, accountPolicyFromEnv())
+    await recordAction(
+      { id: userId, via: "session" },
+      { action: purpose === "INVITE" ? "account.invite_accept" : "account.password_reset" },
+      tx,
+    )
   })
 }

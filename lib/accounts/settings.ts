@@ -1,8 +1,11 @@
 import type { AccountUser } from "@/lib/accounts"
 import { consumeLinkToken, mintLinkToken } from "@/lib/accounts/link-tokens"
+import type { AuthUser } from "@/lib/auth"
+import { recordAction } from "@/lib/audit"
 import { endAllSessions } from "@/lib/accounts/sessions"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
+import { localeOrDefault, type Locale } from "@/i18n/locales"
 import { ApiError, prismaErrorCode } from "@/lib/errors"
 import { enqueueMail } from "@/lib/mail/outbox"
 import { appLink, changeEmailMail, emailChangeNoticeMail, passwordChangedMail } from "@/lib/mail/templates"
@@ -45,8 +48,31 @@ export async function getAccountOverview(userId: string): Promise<AccountOvervie
   }
 }
 
-export async function updateAccountName(userId: string, name: string | null): Promise<void> {
-  await getDb().user.update({ where: { id: userId }, data: { name } })
+/** The account's own settings (name, language); each change that changes something is audited. */
+export async function updateAccount(
+  user: Pick<AuthUser, "id" | "via">,
+  input: { name?: string | null; locale?: Locale },
+): Promise<void> {
+  await getDb().$transaction(async (tx) => {
+    const before = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true, locale: true } })
+    await tx.user.update({ where: { id: user.id }, data: input })
+    const actor = { id: user.id, via: user.via }
+    if (input.name !== undefined && input.name !== before.name)
+      await recordAction(actor, { action: "account.name", details: { from: before.name, to: input.name } }, tx)
+    if (input.locale !== undefined && input.locale !== before.locale)
+      await recordAction(actor, { action: "account.locale", details: { from: before.locale, to: input.locale } }, tx)
+  })
+}
+
+/**
+ * The language a person reads Valet in when they sign in: mails to them follow it. Not audited, as
+ * a sign-in is already; a write only when it differs.
+ */
+export async function rememberLocale(userId: string, locale: Locale): Promise<void> {
+  await getDb().user.updateMany({
+    where: { id: userId, OR: [{ locale: null }, { locale: { not: locale } }] },
+    data: { locale },
+  })
 }
 
 /**
@@ -66,15 +92,20 @@ export async function assertCurrentPassword(userId: string, password: string): P
 
 /** Sets a new password, ends every other session and tells the owner by mail (when mail works). */
 export async function changePassword(
-  user: AccountUser,
+  user: AccountUser & Pick<AuthUser, "via">,
   input: { currentPassword: string; newPassword: string },
 ): Promise<Date> {
   await assertCurrentPassword(user.id, input.currentPassword)
   const passwordHash = await hashPassword(input.newPassword)
   return getDb().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash } })
+    const { locale } = await tx.user.update({
+      where: { id: user.id },
+      data: { passwordHash },
+      select: { locale: true },
+    })
     const mark = await endAllSessions(user.id, tx)
-    if (getEnv().SMTP_URL) await enqueueMail(passwordChangedMail(user.email), tx)
+    await recordAction({ id: user.id, via: user.via }, { action: "account.password_change" }, tx)
+    if (getEnv().SMTP_URL) await enqueueMail(passwordChangedMail(localeOrDefault(locale), user.email), tx)
     return mark
   })
 }
@@ -84,13 +115,13 @@ export async function changePassword(
  * address changes only when the link is followed. Accounts with a password must send it.
  */
 export async function requestEmailChange(
-  user: AccountUser,
+  user: AccountUser & Pick<AuthUser, "via">,
   input: { email: string; currentPassword?: string },
 ): Promise<void> {
   const db = getDb()
   const account = await db.user.findUniqueOrThrow({
     where: { id: user.id },
-    select: { passwordHash: true, email: true },
+    select: { passwordHash: true, email: true, locale: true },
   })
   if (account.passwordHash) await assertCurrentPassword(user.id, input.currentPassword ?? "")
   if (input.email === account.email) throw new ApiError("invalid_request", "That is already your address")
@@ -99,8 +130,14 @@ export async function requestEmailChange(
   }
   await db.$transaction(async (tx) => {
     const token = await mintLinkToken(tx, { userId: user.id, purpose: "CHANGE_EMAIL", email: input.email })
-    await enqueueMail(changeEmailMail(input.email, appLink(getEnv().APP_URL, "/confirm-email", { token })), tx)
-    await enqueueMail(emailChangeNoticeMail(account.email, input.email), tx)
+    const locale = localeOrDefault(account.locale)
+    await enqueueMail(changeEmailMail(locale, input.email, appLink(getEnv().APP_URL, "/confirm-email", { token })), tx)
+    await enqueueMail(emailChangeNoticeMail(locale, account.email, input.email), tx)
+    await recordAction(
+      { id: user.id, via: user.via },
+      { action: "account.email_change_request", details: { from: account.email, to: input.email } },
+      tx,
+    )
   })
 }
 
@@ -109,8 +146,15 @@ export async function confirmEmailChange(token: string): Promise<void> {
   try {
     await getDb().$transaction(async (tx) => {
       const { userId, email } = await consumeLinkToken(tx, token, "CHANGE_EMAIL")
+      const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
       // A new address is never a way into ADMIN_EMAILS: promotion happens on a first verification only.
       await tx.user.update({ where: { id: userId }, data: { email, emailVerifiedAt: new Date() } })
+      // The mailed link is the proof here, not a session: the account acts on its own behalf.
+      await recordAction(
+        { id: userId, via: "session" },
+        { action: "account.email_change", details: { from: before.email, to: email } },
+        tx,
+      )
     })
   } catch (error) {
     if (prismaErrorCode(error) === "P2002")

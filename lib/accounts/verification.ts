@@ -2,6 +2,7 @@ import { accountPolicyFromEnv, markEmailVerified, type AccountPolicy } from "@/l
 import { consumeLinkToken, mintLinkToken } from "@/lib/accounts/link-tokens"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
+import { localeOrDefault } from "@/i18n/locales"
 import { enqueueMail } from "@/lib/mail/outbox"
 import { appLink, verifyEmailMail } from "@/lib/mail/templates"
 
@@ -9,7 +10,9 @@ import { appLink, verifyEmailMail } from "@/lib/mail/templates"
 export async function sendVerificationMail(user: { id: string; email: string }): Promise<void> {
   await getDb().$transaction(async (tx) => {
     const token = await mintLinkToken(tx, { userId: user.id, purpose: "VERIFY_EMAIL", email: user.email })
-    await enqueueMail(verifyEmailMail(user.email, appLink(getEnv().APP_URL, "/verify-email", { token })), tx)
+    const { locale } = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { locale: true } })
+    const url = appLink(getEnv().APP_URL, "/verify-email", { token })
+    await enqueueMail(verifyEmailMail(localeOrDefault(locale), user.email, url), tx)
   })
 }
 

@@ -1,20 +1,33 @@
 /** Notification mails: what happened to an owner's links and requests, and links sent to recipients. */
-import { appLink, PRODUCT_NAME, render } from "@/lib/mail/templates"
+import type { Locale } from "@/i18n/locales"
+import { appLink, mailTranslator, PRODUCT_NAME, render } from "@/lib/mail/templates"
 
-const SWITCH_OFF = "You can turn these mails off in Settings → Notifications, or for this link in My shares."
+/** Dates in a mail: the reader's language, in UTC (a mail has no time zone of its own), said so. */
+const mailDate = (locale: Locale, date: Date) =>
+  new Intl.DateTimeFormat(locale, {
+    dateStyle: "full",
+    timeStyle: "short",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  }).format(date)
 
-export const webhookPausedMail = (to: string, url: string, lastError: string) =>
-  render(to, {
-    subject: "A webhook was paused",
-    paragraphs: [
-      `Deliveries to ${url} have failed for a day (last: ${lastError}), so ${PRODUCT_NAME} paused the webhook and dropped its queued events.`,
-      "Fix the receiver, then send a test from Settings → Notifications to resume it.",
-    ],
-  })
+export const webhookPausedMail = (locale: Locale, to: string, url: string, lastError: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("webhookPaused.subject"),
+      paragraphs: [t("webhookPaused.body", { url, lastError, product: PRODUCT_NAME }), t("webhookPaused.fix")],
+    },
+    locale,
+  )
+}
 
-export type DownloadDigestLine = { name: string; count: number }
+/** One line of the download digest: a file's name, or the zip of every file (`name: null`). */
+export type DownloadDigestLine = { name: string | null; count: number }
 
 export const linkDownloadedMail = (
+  locale: Locale,
   to: string,
   input: {
     appUrl: string
@@ -24,49 +37,81 @@ export const linkDownloadedMail = (
     files: DownloadDigestLine[]
     since: Date
   },
-) =>
-  render(to, {
-    subject:
-      input.downloads === 1
-        ? `Your link "${input.linkName}" was downloaded`
-        : `Your link "${input.linkName}" was downloaded ${input.downloads} times`,
-    paragraphs: [
-      `Since ${input.since.toUTCString()}: ${input.downloads} download${input.downloads === 1 ? "" : "s"} (${input.total} in all).`,
-      ...input.files.map((file) => `${file.name}: ${file.count}`),
-    ],
-    action: { label: "See the link's access log", url: appLink(input.appUrl, "/shares") },
-    footer: SWITCH_OFF,
-  })
+) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("linkDownloaded.subject", { name: input.linkName, count: input.downloads }),
+      paragraphs: [
+        t("linkDownloaded.body", {
+          since: mailDate(locale, input.since),
+          count: input.downloads,
+          total: input.total,
+        }),
+        ...input.files.map((file) => `${file.name ?? t("linkDownloaded.zip")}: ${file.count}`),
+      ],
+      action: { label: t("linkDownloaded.action"), url: appLink(input.appUrl, "/shares") },
+      footer: t("switchOff"),
+    },
+    locale,
+  )
+}
 
 export const uploadRequestReceivedMail = (
+  locale: Locale,
   to: string,
   input: { appUrl: string; requestName: string; fileName: string; size: string },
-) =>
-  render(to, {
-    subject: `Files arrived through "${input.requestName}"`,
-    paragraphs: [`${input.fileName} (${input.size}) was uploaded through your upload request "${input.requestName}".`],
-    action: { label: "Open my files", url: appLink(input.appUrl, "/files") },
-    footer: "You can turn these mails off in Settings → Notifications.",
-  })
+) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("requestReceived.subject", { name: input.requestName }),
+      paragraphs: [t("requestReceived.body", { file: input.fileName, size: input.size, name: input.requestName })],
+      action: { label: t("requestReceived.action"), url: appLink(input.appUrl, "/files") },
+      footer: t("requestReceived.footer"),
+    },
+    locale,
+  )
+}
 
-export const linkExpiresMail = (to: string, input: { appUrl: string; linkName: string; expiresAt: Date }) =>
-  render(to, {
-    subject: `Your link "${input.linkName}" expires tomorrow`,
-    paragraphs: [`The link stops working at ${input.expiresAt.toUTCString()}. Edit it in My shares to give it longer.`],
-    action: { label: "Open My shares", url: appLink(input.appUrl, "/shares") },
-    footer: SWITCH_OFF,
-  })
+export const linkExpiresMail = (
+  locale: Locale,
+  to: string,
+  input: { appUrl: string; linkName: string; expiresAt: Date },
+) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("linkExpires.subject", { name: input.linkName }),
+      paragraphs: [t("linkExpires.body", { at: mailDate(locale, input.expiresAt) })],
+      action: { label: t("linkExpires.action"), url: appLink(input.appUrl, "/shares") },
+      footer: t("switchOff"),
+    },
+    locale,
+  )
+}
 
+/** To someone without an account: written in the sender's language. */
 export const sharedLinkMail = (
+  locale: Locale,
   to: string,
   input: { sender: string; linkName: string; url: string; message?: string },
-) =>
-  render(to, {
-    subject: `${input.sender} shared "${input.linkName}" with you`,
-    paragraphs: [
-      `${input.sender} sent you a link to files on ${PRODUCT_NAME}.`,
-      ...(input.message ? [`Their message: ${input.message}`] : []),
-    ],
-    action: { label: "Open the link", url: input.url },
-    footer: "The link may expire or have a download limit. If you did not expect this mail, ignore it.",
-  })
+) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("sharedLink.subject", { sender: input.sender, name: input.linkName }),
+      paragraphs: [
+        t("sharedLink.body", { sender: input.sender, product: PRODUCT_NAME }),
+        ...(input.message ? [t("sharedLink.message", { message: input.message })] : []),
+      ],
+      action: { label: t("sharedLink.action"), url: input.url },
+      footer: t("sharedLink.footer"),
+    },
+    locale,
+  )
+}

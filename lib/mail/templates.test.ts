@@ -11,11 +11,11 @@ describe("mail templates", () => {
   })
 
   it("escapes what it puts into HTML and has no images or tracking", () => {
-    const mail = emailChangeNoticeMail("old@example.com", '"><img src=x>@example.com')
+    const mail = emailChangeNoticeMail("en", "old@example.com", '"><img src=x>@example.com')
     expect(mail.html).not.toContain("<img")
     expect(mail.html).toContain("&quot;&gt;&lt;img src=x&gt;@example.com")
     expect(mail.text).toContain('"><img src=x>@example.com')
-    const reset = passwordResetMail("ada@example.com", "https://valet.example.com/reset-password?token=t")
+    const reset = passwordResetMail("en", "ada@example.com", "https://valet.example.com/reset-password?token=t")
     expect(reset.subject).toBe("Reset your password · Valet")
     expect(reset.html.match(/https?:\/\/[^"<\s]+/g)).toEqual([
       "https://valet.example.com/reset-password?token=t",

@@ -3,7 +3,12 @@
  * pixels and no redirecting links. Links are built from APP_URL only, never from a request's Host
  * header (which a client chooses).
  */
+import { createTranslator } from "next-intl"
+import type { Locale } from "@/i18n/locales"
 import type { MailMessage } from "@/lib/mail/transport"
+import ar from "@/messages/ar.json"
+import de from "@/messages/de.json"
+import en from "@/messages/en.json"
 
 export const PRODUCT_NAME = "Valet"
 
@@ -27,8 +32,18 @@ export type Template = {
   footer?: string
 }
 
-export function render(to: string, template: Template): MailMessage {
+const MAIL_MESSAGES: Record<Locale, typeof en.mail> = { en: en.mail, de: de.mail, ar: ar.mail }
+
+/** The mail texts (messages/*.json → mail.*) in one language, with ICU plurals and dates. */
+export function mailTranslator(locale: Locale) {
+  return createTranslator({ locale, messages: { mail: MAIL_MESSAGES[locale] }, namespace: "mail" })
+}
+
+export type MailTranslator = ReturnType<typeof mailTranslator>
+
+export function render(to: string, template: Template, locale: Locale = "en"): MailMessage {
   const subject = `${template.subject} · ${PRODUCT_NAME}`
+  const dir = locale === "ar" ? "rtl" : "ltr"
   const text = [
     ...template.paragraphs,
     ...(template.action ? [`${template.action.label}:\n${template.action.url}`] : []),
@@ -36,13 +51,13 @@ export function render(to: string, template: Template): MailMessage {
     `— ${PRODUCT_NAME}`,
   ].join("\n\n")
   const html = [
-    `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#0f172a">`,
+    `<!doctype html><html lang="${locale}" dir="${dir}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#0f172a">`,
     `<h1 style="font-size:18px">${escapeHtml(template.subject)}</h1>`,
     ...template.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
     ...(template.action
       ? [
           `<p><a href="${escapeHtml(template.action.url)}">${escapeHtml(template.action.label)}</a></p>`,
-          `<p style="font-size:12px;color:#475569">${escapeHtml(template.action.url)}</p>`,
+          `<p dir="ltr" style="font-size:12px;color:#475569">${escapeHtml(template.action.url)}</p>`,
         ]
       : []),
     ...(template.footer ? [`<p style="font-size:12px;color:#475569">${escapeHtml(template.footer)}</p>`] : []),
@@ -51,63 +66,86 @@ export function render(to: string, template: Template): MailMessage {
   return { to, subject, text, html }
 }
 
-const IGNORE = "If you did not ask for this, you can ignore this mail; nothing changes."
+/** Every account mail takes the recipient's language first (their stored locale, or the default). */
+export const verifyEmailMail = (locale: Locale, to: string, url: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("verify.subject"),
+      paragraphs: [t("verify.body", { email: to, product: PRODUCT_NAME })],
+      action: { label: t("verify.action"), url },
+      footer: t("ignore"),
+    },
+    locale,
+  )
+}
 
-export const verifyEmailMail = (to: string, url: string) =>
-  render(to, {
-    subject: "Confirm your email address",
-    paragraphs: [
-      `Confirm that ${to} is your address for your ${PRODUCT_NAME} account. The link works once, for 24 hours.`,
-    ],
-    action: { label: "Confirm my address", url },
-    footer: IGNORE,
-  })
+export const passwordResetMail = (locale: Locale, to: string, url: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("reset.subject"),
+      paragraphs: [t("reset.body", { email: to, product: PRODUCT_NAME }), t("reset.rule")],
+      action: { label: t("reset.action"), url },
+      footer: t("ignore"),
+    },
+    locale,
+  )
+}
 
-export const passwordResetMail = (to: string, url: string) =>
-  render(to, {
-    subject: "Reset your password",
-    paragraphs: [
-      `Someone asked to reset the password of the ${PRODUCT_NAME} account for ${to}.`,
-      "The link works once, for 30 minutes. Setting a new password signs you out everywhere.",
-    ],
-    action: { label: "Choose a new password", url },
-    footer: IGNORE,
-  })
+export const changeEmailMail = (locale: Locale, to: string, url: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("changeEmail.subject"),
+      paragraphs: [t("changeEmail.body", { email: to, product: PRODUCT_NAME })],
+      action: { label: t("changeEmail.action"), url },
+      footer: t("ignore"),
+    },
+    locale,
+  )
+}
 
-export const changeEmailMail = (to: string, url: string) =>
-  render(to, {
-    subject: "Confirm your new email address",
-    paragraphs: [
-      `Confirm ${to} as the new address of your ${PRODUCT_NAME} account. The link works once, for 24 hours.`,
-    ],
-    action: { label: "Use this address", url },
-    footer: IGNORE,
-  })
+export const emailChangeNoticeMail = (locale: Locale, to: string, newEmail: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("emailChangeNotice.subject"),
+      paragraphs: [
+        t("emailChangeNotice.body", { email: to, newEmail, product: PRODUCT_NAME }),
+        t("emailChangeNotice.notYou"),
+      ],
+    },
+    locale,
+  )
+}
 
-export const emailChangeNoticeMail = (to: string, newEmail: string) =>
-  render(to, {
-    subject: "Your email address is being changed",
-    paragraphs: [
-      `Someone signed in to your ${PRODUCT_NAME} account asked to change its address from ${to} to ${newEmail}.`,
-      "It changes once the new address is confirmed. If this was not you, change your password now and tell your administrator.",
-    ],
-  })
+export const passwordChangedMail = (locale: Locale, to: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("passwordChanged.subject"),
+      paragraphs: [t("passwordChanged.body", { product: PRODUCT_NAME }), t("passwordChanged.notYou")],
+    },
+    locale,
+  )
+}
 
-export const passwordChangedMail = (to: string) =>
-  render(to, {
-    subject: "Your password was changed",
-    paragraphs: [
-      `The password of your ${PRODUCT_NAME} account was changed and every other session was signed out.`,
-      "If this was not you, reset your password now and tell your administrator.",
-    ],
-  })
-
-export const inviteMail = (to: string, url: string, invitedBy: string) =>
-  render(to, {
-    subject: "You are invited",
-    paragraphs: [
-      `${invitedBy} created a ${PRODUCT_NAME} account for ${to}. Choose your password to start. The link works once, for 7 days.`,
-    ],
-    action: { label: "Choose my password", url },
-    footer: "If you did not expect this, ignore this mail; the account stays unusable without a password.",
-  })
+export const inviteMail = (locale: Locale, to: string, url: string, invitedBy: string) => {
+  const t = mailTranslator(locale)
+  return render(
+    to,
+    {
+      subject: t("invite.subject"),
+      paragraphs: [t("invite.body", { invitedBy, email: to, product: PRODUCT_NAME })],
+      action: { label: t("invite.action"), url },
+      footer: t("invite.footer"),
+    },
+    locale,
+  )
+}

@@ -50,31 +50,43 @@ export async function signInWithCredentials(input: {
   return { ok: false, error: error ?? "Unavailable" }
 }
 
-/** What the sign-in page says for each next-auth error code it can be sent (`?error=`). */
-export function signInErrorMessage(code: string, providerName = "single sign-on"): string {
+/** The message key (auth.signInErrors.*) for each next-auth error code the sign-in page can be sent (`?error=`). */
+export function signInErrorKey(code: string): SignInErrorKey {
   switch (code) {
     case "CredentialsSignin":
-      return "Wrong email or password."
+      return "credentials"
     case "OtpRequired":
-      return "Enter the 6-digit code from your authenticator app, or a recovery code."
+      return "otpRequired"
     case "OtpInvalid":
-      return "That code is not right, or was already used. Try the current code."
+      return "otpInvalid"
     case "OtpRateLimited":
-      return "Too many codes tried. Wait 15 minutes and try again."
+      return "otpRateLimited"
     case "AccountDisabled":
-      return "This account has been disabled. Ask an administrator if you think this is a mistake."
+      return "disabled"
     case "AccessDenied":
-      return `Your ${providerName} account can't be used here: its email may be unverified, the Valet account disabled, or registration closed.`
+      return "accessDenied"
     case "OAuthSignin":
     case "OAuthCallback":
     case "OAuthCreateAccount":
     case "Callback":
-      return `Signing in with ${providerName} didn't work. Try again, or use your email and password.`
+      return "oidcFailed"
     case "SessionRequired":
-      return "Sign in to continue."
+      return "sessionRequired"
     case "Busy":
-      return "The server is busy right now. Try again in a moment."
+      return "busy"
     default:
-      return "Signing in didn't work. Try again in a moment."
+      return "other"
   }
 }
+
+export type SignInErrorKey =
+  | "credentials"
+  | "otpRequired"
+  | "otpInvalid"
+  | "otpRateLimited"
+  | "disabled"
+  | "accessDenied"
+  | "oidcFailed"
+  | "sessionRequired"
+  | "busy"
+  | "other"

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db"
+import { localeOrDefault } from "@/i18n/locales"
 import { getEnv } from "@/lib/env"
 import { getLog } from "@/lib/log"
 import type { Prisma } from "@/lib/generated/prisma/client"
@@ -135,9 +136,10 @@ async function attemptDelivery(delivery: Claimed): Promise<boolean> {
       where: { webhookId: webhook.id, status: "pending", id: { not: delivery.id } },
       data: { status: "failed", failedAt: now, lastError: "webhook paused" },
     })
-    const owner = await tx.user.findUnique({ where: { id: webhook.ownerId }, select: { email: true } })
+    const owner = await tx.user.findUnique({ where: { id: webhook.ownerId }, select: { email: true, locale: true } })
     if (owner && isMailConfigured()) {
-      await enqueueOutbox(MAIL_KIND, webhookPausedMail(owner.email, webhook.url, result.error ?? "no answer"), tx)
+      const mail = webhookPausedMail(localeOrDefault(owner.locale), owner.email, webhook.url, result.error ?? "—")
+      await enqueueOutbox(MAIL_KIND, mail, tx)
     }
   })
   return ok

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from "node:crypto"
+import { recordAction } from "@/lib/audit"
 import type { AuthUser } from "@/lib/auth"
 import { getDb } from "@/lib/db"
 import { getEnv } from "@/lib/env"
@@ -68,10 +69,16 @@ export async function createWebhook(
     if (count >= MAX_WEBHOOKS_PER_USER) {
       throw new ApiError("webhook_limit", `An account may hold ${MAX_WEBHOOKS_PER_USER} webhooks; delete one first`)
     }
-    return tx.webhook.create({
+    const webhook = await tx.webhook.create({
       data: { ownerId: user.id, url: input.url, events: [...new Set(input.events)], secretSealed: sealSecret(secret) },
       select: WEBHOOK_SELECT,
     })
+    await recordAction(
+      { id: user.id, via: user.via },
+      { action: "webhook.create", details: { webhookId: webhook.id, url: webhook.url } },
+      tx,
+    )
+    return webhook
   })
   return { ...toWebhookSummary(created), secret }
 }
@@ -95,8 +102,16 @@ async function findOwnWebhook(user: AuthUser, webhookId: string) {
 /** Deletes a webhook with its pending deliveries and log. */
 export async function deleteWebhook(user: AuthUser, webhookId: string): Promise<void> {
   if (!isResourceId(webhookId)) throw notFound("Webhook")
-  const { count } = await getDb().webhook.deleteMany({ where: { id: webhookId, ownerId: user.id } })
-  if (count === 0) throw notFound("Webhook")
+  await getDb().$transaction(async (tx) => {
+    const webhook = await tx.webhook.findFirst({ where: { id: webhookId, ownerId: user.id }, select: { url: true } })
+    if (!webhook) throw notFound("Webhook")
+    await tx.webhook.delete({ where: { id: webhookId } })
+    await recordAction(
+      { id: user.id, via: user.via },
+      { action: "webhook.delete", details: { webhookId, url: webhook.url } },
+      tx,
+    )
+  })
 }
 
 /** The latest deliveries of a webhook with every attempt, newest first. */

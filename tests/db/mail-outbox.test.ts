@@ -49,7 +49,7 @@ describe("outbox and SMTP", () => {
     const { enqueueMail } = await import("@/lib/mail/outbox")
     const { processOutboxOnce } = await import("@/lib/outbox")
     const { passwordResetMail } = await import("@/lib/mail/templates")
-    await enqueueMail(passwordResetMail("ada@example.com", "https://valet.example.test/reset-password?token=abc"))
+    await enqueueMail(passwordResetMail("en", "ada@example.com", "https://valet.example.test/reset-password?token=abc"))
     expect(await processOutboxOnce(["mail"])).toEqual({ sent: 1, failed: 0 })
     const mail = await waitForMail("ada@example.com", { dir: mailDir })
     expect(mail.headers.from).toBe("Valet Test <valet@example.test>")

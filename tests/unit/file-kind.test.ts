@@ -23,5 +23,7 @@ describe("formatBytesIn", () => {
     expect(formatBytesIn("de", 1_572_864)).toBe("1,5 MiB")
     expect(formatBytesIn("en", 512)).toBe("512 bytes")
     expect(formatBytesIn("en", 40 * 1024 ** 2)).toBe("40 MiB")
+    // Isolated left to right, so Arabic text around it cannot flip it into "MiB 1.5".
+    expect(formatBytesIn("ar", 1_572_864)).toBe("\u20661.5 MiB\u2069")
   })
 })

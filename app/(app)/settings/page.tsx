@@ -1,4 +1,5 @@
 import type { Metadata } from "next"
+import { getLocale, getTranslations } from "next-intl/server"
 import type { ReactNode } from "react"
 import { EmailChangeForm, NameForm, PasswordChangeForm, SignOutEverywhereButton } from "@/components/settings-forms"
 import { TwoFactorSettings } from "@/components/settings-two-factor"
@@ -6,9 +7,11 @@ import { getAccountOverview } from "@/lib/accounts/settings"
 import { requirePageUser } from "@/lib/auth"
 import { isMailConfigured } from "@/lib/mail/transport"
 import { unusedRecoveryCodes } from "@/lib/totp"
-import { formatBytes } from "@/lib/shared/upload-layout"
+import { formatBytesIn } from "@/lib/shared/format"
 
-export const metadata: Metadata = { title: "Settings" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("settings"))("metaTitle") }
+}
 
 function Section({
   id,
@@ -30,7 +33,7 @@ function Section({
         <h2 id={id} className="text-base font-semibold">
           {title}
         </h2>
-        {description && <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{description}</p>}
+        {description && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</p>}
       </div>
       <div className="max-w-md">{children}</div>
     </section>
@@ -43,26 +46,34 @@ export default async function SettingsPage() {
   const { usedBytes, quotaBytes } = account.quota
   const usedPercent = quotaBytes > 0 ? Math.min(100, (usedBytes / quotaBytes) * 100) : 100
   const mailAvailable = isMailConfigured()
+  const t = await getTranslations("settings")
+  const locale = await getLocale()
+  const formatBytes = (bytes: number) => formatBytesIn(locale, bytes)
 
   return (
     <div className="space-y-8">
       <header className="space-y-2">
-        <h1 className="text-3xl font-semibold tracking-tight">Settings</h1>
+        <h1 className="text-3xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-slate-600 dark:text-slate-300">
-          Signed in as <span className="font-medium">{account.email}</span>
-          {account.emailVerified ? " (verified)" : " (not verified yet)"}.
+          {t.rich(account.emailVerified ? "signedInVerified" : "signedInUnverified", {
+            email: () => (
+              <span dir="ltr" className="font-medium">
+                {account.email}
+              </span>
+            ),
+          })}
         </p>
       </header>
 
-      <Section id="storage-heading" title="Storage" description="Files you keep, and uploads still in progress.">
+      <Section id="storage-heading" title={t("storage.title")} description={t("storage.description")}>
         <div className="space-y-2">
           <div
             role="meter"
-            aria-label="Storage used"
+            aria-label={t("storage.used")}
             aria-valuemin={0}
             aria-valuemax={quotaBytes}
             aria-valuenow={usedBytes}
-            aria-valuetext={`${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)}`}
+            aria-valuetext={t("storage.valueText", { used: formatBytes(usedBytes), quota: formatBytes(quotaBytes) })}
             className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
           >
             {/* An SVG attribute, not a style: the CSP allows no inline styles. */}
@@ -71,31 +82,34 @@ export default async function SettingsPage() {
             </svg>
           </div>
           <p className="text-sm text-slate-600 dark:text-slate-300">
-            {formatBytes(usedBytes)} used · {formatBytes(Math.max(0, quotaBytes - usedBytes))} free of{" "}
-            {formatBytes(quotaBytes)}
+            {t("storage.summary", {
+              used: formatBytes(usedBytes),
+              free: formatBytes(Math.max(0, quotaBytes - usedBytes)),
+              quota: formatBytes(quotaBytes),
+            })}
           </p>
         </div>
       </Section>
 
-      <Section id="profile-heading" title="Profile" description="How Valet names you to others.">
+      <Section id="profile-heading" title={t("profile.title")} description={t("profile.description")}>
         <NameForm initialName={account.name ?? ""} />
       </Section>
 
-      <Section id="email-heading" title="Email address" description={`Now ${account.email}.`}>
+      <Section
+        id="email-heading"
+        title={t("email.title")}
+        description={t("email.description", { email: `\u2068${account.email}\u2069` })}
+      >
         <EmailChangeForm hasPassword={account.hasPassword} mailAvailable={mailAvailable} />
       </Section>
 
       {account.hasPassword && (
-        <Section id="password-heading" title="Password" description="Changing it signs out every other session.">
+        <Section id="password-heading" title={t("password.title")} description={t("password.description")}>
           <PasswordChangeForm />
         </Section>
       )}
 
-      <Section
-        id="two-factor-heading"
-        title="Two-factor sign-in"
-        description="A code from an authenticator app after your password."
-      >
+      <Section id="two-factor-heading" title={t("twoFactor.title")} description={t("twoFactor.description")}>
         <TwoFactorSettings
           enabled={account.twoFactorEnabled}
           recoveryCodesLeft={recoveryCodesLeft}
@@ -103,15 +117,9 @@ export default async function SettingsPage() {
         />
       </Section>
 
-      <Section
-        id="sessions-heading"
-        title="Sessions"
-        description="Lost a device, or signed in somewhere you should not have?"
-      >
+      <Section id="sessions-heading" title={t("sessions.title")} description={t("sessions.description")}>
         <div className="space-y-3">
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            Sign out every browser where this account is signed in, this one too.
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-300">{t("sessions.body")}</p>
           <SignOutEverywhereButton />
         </div>
       </Section>

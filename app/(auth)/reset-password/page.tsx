@@ -1,15 +1,19 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import { readLinkToken, type LinkSearchParams } from "@/app/(auth)/link-token"
 import { PasswordLinkForm } from "@/components/account-link-forms"
 import { AuthCard } from "@/components/auth-card"
 
-export const metadata: Metadata = { title: "Choose a new password" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("reset.title") }
+}
 
 export default async function ResetPasswordPage({ searchParams }: { searchParams: LinkSearchParams }) {
   const token = await readLinkToken(searchParams)
+  const t = await getTranslations("auth")
   return (
-    <AuthCard title="Choose a new password" description="Setting it signs you out everywhere.">
-      <PasswordLinkForm token={token} endpoint="/api/password-reset/confirm" submitLabel="Set my password" />
+    <AuthCard title={t("reset.title")} description={t("reset.description")}>
+      <PasswordLinkForm token={token} endpoint="/api/password-reset/confirm" submitLabel={t("setPassword")} />
     </AuthCard>
   )
 }

@@ -1,25 +1,29 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import Link from "next/link"
 import { AuthCard } from "@/components/auth-card"
 import { SignOutButton } from "@/components/auth-sign-out-button"
 import { buttonClasses } from "@/components/ui/button"
 import { getCurrentUser } from "@/lib/auth"
 
-export const metadata: Metadata = { title: "Sign out" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("signOut.metaTitle") }
+}
 
 // next-auth sends people here (pages.signOut); signing out is a POST, so it needs a click.
 export default async function SignOutPage() {
   const user = await getCurrentUser()
+  const t = await getTranslations("auth")
 
   if (!user) {
     return (
-      <AuthCard title="You're signed out" description="See you next time.">
+      <AuthCard title={t("signOut.doneTitle")} description={t("signOut.doneDescription")}>
         <div className="flex flex-col gap-3">
           <Link href="/sign-in" className={buttonClasses()}>
-            Sign in
+            {t("signOut.signIn")}
           </Link>
           <Link href="/" className={buttonClasses({ variant: "secondary" })}>
-            Go to the home page
+            {t("signOut.home")}
           </Link>
         </div>
       </AuthCard>
@@ -28,17 +32,19 @@ export default async function SignOutPage() {
 
   return (
     <AuthCard
-      title="Sign out of Valet?"
-      description={
-        <>
-          You&apos;re signed in as <span className="font-medium text-slate-900 dark:text-white">{user.email}</span>.
-        </>
-      }
+      title={t("signOut.title")}
+      description={t.rich("signOut.signedInAs", {
+        email: () => (
+          <span dir="ltr" className="font-medium text-slate-900 dark:text-white">
+            {user.email}
+          </span>
+        ),
+      })}
     >
       <div className="flex flex-col gap-3">
         <SignOutButton className={buttonClasses()} />
         <Link href="/" className={buttonClasses({ variant: "secondary" })}>
-          Stay signed in
+          {t("signOut.stay")}
         </Link>
       </div>
     </AuthCard>

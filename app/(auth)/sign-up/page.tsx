@@ -1,4 +1,5 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import Link from "next/link"
 import { redirect } from "next/navigation"
 import { readAuthParams, type AuthSearchParams } from "@/app/(auth)/auth-params"
@@ -8,20 +9,21 @@ import { buttonClasses } from "@/components/ui/button"
 import { accountPolicyFromEnv } from "@/lib/accounts"
 import { getCurrentUser } from "@/lib/auth"
 
-export const metadata: Metadata = { title: "Sign up" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("signUp.metaTitle") }
+}
 
 export default async function SignUpPage({ searchParams }: { searchParams: AuthSearchParams }) {
   const { callbackPath, signInHref } = await readAuthParams(searchParams)
   if (await getCurrentUser()) redirect(callbackPath)
+  const t = await getTranslations("auth")
 
   if (accountPolicyFromEnv().registration === "closed") {
     return (
-      <AuthCard title="Registration is closed" description="This Valet server does not accept new sign-ups.">
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          Ask an administrator to create an account for you. If you already have one, sign in.
-        </p>
+      <AuthCard title={t("signUp.closedTitle")} description={t("signUp.closedDescription")}>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t("signUp.closedBody")}</p>
         <Link href={signInHref} className={buttonClasses({ className: "mt-5 w-full" })}>
-          Sign in
+          {t("signUp.signIn")}
         </Link>
       </AuthCard>
     )
@@ -29,13 +31,13 @@ export default async function SignUpPage({ searchParams }: { searchParams: AuthS
 
   return (
     <AuthCard
-      title="Create your account"
-      description="Share files straight from storage."
+      title={t("signUp.title")}
+      description={t("signUp.description")}
       footer={
         <p>
-          Already have an account?{" "}
+          {t("signUp.haveAccount")}{" "}
           <Link href={signInHref} className={TEXT_LINK_CLASSES}>
-            Sign in
+            {t("signUp.signIn")}
           </Link>
         </p>
       }

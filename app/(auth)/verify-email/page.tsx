@@ -1,19 +1,23 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import { readLinkToken, type LinkSearchParams } from "@/app/(auth)/link-token"
 import { ConfirmLinkButton } from "@/components/account-link-forms"
 import { AuthCard } from "@/components/auth-card"
 
-export const metadata: Metadata = { title: "Confirm your email address" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("verifyEmail.title") }
+}
 
 export default async function VerifyEmailPage({ searchParams }: { searchParams: LinkSearchParams }) {
   const token = await readLinkToken(searchParams)
+  const t = await getTranslations("auth")
   return (
-    <AuthCard title="Confirm your email address">
+    <AuthCard title={t("verifyEmail.title")}>
       <ConfirmLinkButton
         token={token}
         endpoint="/api/verify-email"
-        label="Confirm my address"
-        doneMessage="Thanks, your address is confirmed."
+        label={t("verifyEmail.action")}
+        doneMessage={t("verifyEmail.done")}
       />
     </AuthCard>
   )

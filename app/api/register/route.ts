@@ -1,3 +1,4 @@
+import { localeOfRequest } from "@/i18n/locales"
 import { registerUser } from "@/lib/accounts"
 import { sendVerificationMail } from "@/lib/accounts/verification"
 import { assertSameOrigin } from "@/lib/auth"
@@ -20,7 +21,7 @@ export const POST = route("public", async ({ request }) => {
     [{ key: `register:account:${input.email}`, ...RATE_LIMITS.registerPerAccount }],
     "Too many sign-ups for this email",
   )
-  const user = await registerUser(input)
+  const user = await registerUser(input, undefined, { locale: localeOfRequest(request.headers) })
   // Without SMTP the account works unverified and the banner says mail is off on this server.
   if (isMailConfigured()) await sendVerificationMail(user)
   return Response.json({ user }, { status: 201 })

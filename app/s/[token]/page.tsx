@@ -1,41 +1,26 @@
 import type { Metadata } from "next"
 import { cookies, headers } from "next/headers"
+import { getTranslations } from "next-intl/server"
 import { notFound } from "next/navigation"
 import { ShareRecipient } from "@/components/share-recipient"
 import { buttonClasses } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES } from "@/components/ui/input-classes"
 import { clientIp } from "@/lib/rate-limit"
-import { describeShare, isShareUnlocked, recordShareView, SHARE_UNLOCK_COOKIE, type ShareState } from "@/lib/shares"
+import { describeShare, isShareUnlocked, recordShareView, SHARE_UNLOCK_COOKIE } from "@/lib/shares"
 
 // The page's URL holds the share token: no Referer may carry it to another site, and search
 // engines must not keep it.
-export const metadata: Metadata = {
-  title: "Shared files",
-  referrer: "no-referrer",
-  robots: { index: false, follow: false },
-}
-
-const GONE: Record<Exclude<ShareState, "active">, { title: string; text: string }> = {
-  revoked: {
-    title: "This link was revoked",
-    text: "Its owner has withdrawn it. Ask them for a new link if you still need the files.",
-  },
-  expired: {
-    title: "This link has expired",
-    text: "It was only valid for a limited time. Ask its owner for a new link.",
-  },
-  used_up: { title: "This link is used up", text: "It has reached its download limit. Ask its owner for a new link." },
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    title: (await getTranslations("recipient"))("metaTitle"),
+    referrer: "no-referrer",
+    robots: { index: false, follow: false },
+  }
 }
 
 /** Why a form came back: the unlock and download routes redirect here with the failure's code. */
-const FORM_ERRORS: Record<string, string> = {
-  password_required: "Enter the password to open these files.",
-  wrong_password: "That password is not right.",
-  rate_limited: "Too many wrong passwords. Wait a few minutes before trying again.",
-  share_used_up: "This link has reached its download limit.",
-  busy: "The server is busy checking passwords. Try again in a moment.",
-}
+const FORM_ERRORS = new Set(["password_required", "wrong_password", "rate_limited", "share_used_up", "busy"])
 
 type PageProps = { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string | string[] }> }
 
@@ -44,13 +29,13 @@ export default async function SharePage({ params, searchParams }: PageProps) {
   const { token } = await params
   const share = await describeShare(token)
   if (!share) notFound()
+  const t = await getTranslations("recipient")
 
   if (share.state !== "active") {
-    const gone = GONE[share.state]
     return (
       <section className="mx-auto max-w-md space-y-3 text-center">
-        <h1 className="text-2xl font-semibold tracking-tight">{gone.title}</h1>
-        <p className="text-slate-600 dark:text-slate-300">{gone.text}</p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t(`gone.${share.state}.title`)}</h1>
+        <p className="text-slate-600 dark:text-slate-300">{t(`gone.${share.state}.text`)}</p>
       </section>
     )
   }
@@ -68,22 +53,25 @@ export default async function SharePage({ params, searchParams }: PageProps) {
   // comes back at its clean URL, so no earlier "not right" stays on it.
   const error =
     typeof errorCode === "string"
-      ? (FORM_ERRORS[errorCode] ?? "That did not work. Reload the page and try again.")
+      ? FORM_ERRORS.has(errorCode)
+        ? t(`formErrors.${errorCode}`)
+        : t("failed")
       : undefined
-  const fileCount = `${share.files.length} ${share.files.length === 1 ? "file" : "files"}`
 
   if (!unlocked) {
     return (
       <section className="mx-auto max-w-md space-y-6 rounded-xl border border-slate-200 bg-white p-6 text-left shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <header className="space-y-1">
-          <p className="text-sm text-slate-600 dark:text-slate-300">Someone shared {fileCount} with you</p>
-          <h1 className="break-words text-2xl font-semibold tracking-tight">{share.title ?? "Password protected"}</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            {t("sharedWithYou", { count: share.files.length })}
+          </p>
+          <h1 className="break-words text-2xl font-semibold tracking-tight">{share.title ?? t("passwordProtected")}</h1>
         </header>
         {error && <FormAlert>{error}</FormAlert>}
         <form method="post" action={`/s/${token}/unlock`} className="space-y-4">
           <div>
             <label htmlFor="share-password" className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-              Password
+              {t("password")}
             </label>
             <input
               id="share-password"
@@ -95,7 +83,7 @@ export default async function SharePage({ params, searchParams }: PageProps) {
             />
           </div>
           <button type="submit" className={buttonClasses({ className: "w-full" })}>
-            Open
+            {t("open")}
           </button>
         </form>
       </section>

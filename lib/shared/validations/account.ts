@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { LOCALES } from "@/i18n/locales"
 import { emailSchema, PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/shared/validations/auth"
 import { displaySafe } from "@/lib/shared/validations/text"
 
@@ -16,9 +17,10 @@ export const passwordLinkSchema = z.object({ token: linkToken, password: passwor
 export const linkTokenSchema = z.object({ token: linkToken })
 
 export const updateAccountSchema = z.object({
-  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name").transform(
-    (name) => name || null,
-  ),
+  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
+    .transform((name) => name || null)
+    .optional(),
+  locale: z.enum(LOCALES).optional(),
 })
 
 export const changePasswordSchema = z

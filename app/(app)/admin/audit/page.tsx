@@ -5,6 +5,7 @@ import { buttonClasses } from "@/components/ui/button"
 import { DataTable, Th } from "@/components/ui/data-table"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { listAuditEvents, type AuditRow } from "@/lib/admin/audit"
+import { describeAuditEvent } from "@/lib/admin/audit-describe"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 
@@ -26,6 +27,8 @@ const ACTION_FILTERS = [
   "token",
   "upload_request",
   "admin",
+  "account",
+  "webhook",
 ] as const
 
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
@@ -56,6 +59,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
   }
   const csvHref = pageHref("/api/admin/audit", { ...filters, format: "csv" })
   const actionLabel = (action: string) => (t.has(`actions.${action}`) ? t(`actions.${action}`) : action)
+  const description = (event: AuditRow) => describeAuditEvent(t, event)
   const who = (event: AuditRow) =>
     event.actor
       ? event.actor.name?.trim() || event.actor.email
@@ -138,7 +142,10 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
                 )}
               </td>
               <td className="min-w-48 px-4 py-3 text-xs text-slate-600 dark:text-slate-400">
-                {detailLines(event).map((line) => (
+                {description(event) && (
+                  <span className="block text-sm text-slate-700 dark:text-slate-200">{description(event)}</span>
+                )}
+                {(description(event) ? [] : detailLines(event)).map((line) => (
                   <span key={line} className="block break-all">
                     {line}
                   </span>

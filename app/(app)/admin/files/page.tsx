@@ -1,4 +1,5 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminFilesTable } from "@/components/admin-files-table"
 import { listAllFiles } from "@/lib/admin/files"
@@ -6,7 +7,9 @@ import { requirePageAdmin } from "@/lib/auth"
 import { adminFilesQuerySchema } from "@/lib/shared/validations/admin"
 import { adminFileSchema } from "@/lib/shared/wire/admin"
 
-export const metadata: Metadata = { title: "Files · Admin" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin.files"))("metaTitle") }
+}
 
 const PAGE_SIZE = 50
 const MIB = 1024 * 1024
@@ -19,6 +22,7 @@ const mibToBytes = (value: string | undefined) =>
 
 export default async function AdminFilesPage({ searchParams }: PageProps) {
   await requirePageAdmin("/admin/files")
+  const t = await getTranslations("admin.files")
   const raw = stringParams(await searchParams)
   const parsed = adminFilesQuerySchema.safeParse({
     ...raw,
@@ -38,22 +42,22 @@ export default async function AdminFilesPage({ searchParams }: PageProps) {
     <section aria-labelledby="files-heading" className="space-y-3">
       <h2
         id="files-heading"
-        className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
       >
-        Files
+        {t("title")}
       </h2>
       <AdminFilters
         action="/admin/files"
-        label="Filter files"
+        label={t("filter")}
         fields={[
-          { name: "q", label: "Name", type: "text", value: query.q },
-          { name: "owner", label: "Owner email", type: "text", value: query.owner },
-          { name: "minMiB", label: "Min MiB", type: "number", value: filters.minMiB },
-          { name: "maxMiB", label: "Max MiB", type: "number", value: filters.maxMiB },
+          { name: "q", label: t("name"), type: "text", value: query.q },
+          { name: "owner", label: t("owner"), type: "text", value: query.owner },
+          { name: "minMiB", label: t("minMiB"), type: "number", value: filters.minMiB },
+          { name: "maxMiB", label: t("maxMiB"), type: "number", value: filters.maxMiB },
         ]}
       />
       {files.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No file matches.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
         <AdminFilesTable files={files.map((file) => adminFileSchema.encode(file))} />
       )}

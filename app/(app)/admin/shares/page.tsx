@@ -1,4 +1,5 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminSharesTable } from "@/components/admin-shares-table"
 import { listAllShares } from "@/lib/admin/shares"
@@ -6,7 +7,9 @@ import { requirePageAdmin } from "@/lib/auth"
 import { adminSharesQuerySchema } from "@/lib/shared/validations/admin"
 import { adminShareSchema } from "@/lib/shared/wire/admin"
 
-export const metadata: Metadata = { title: "Shares · Admin" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin.shares"))("metaTitle") }
+}
 
 const PAGE_SIZE = 50
 
@@ -14,6 +17,8 @@ type PageProps = { searchParams: Promise<Record<string, string | string[] | unde
 
 export default async function AdminSharesPage({ searchParams }: PageProps) {
   await requirePageAdmin("/admin/shares")
+  const t = await getTranslations("admin.shares")
+  const states = await getTranslations("sharesList.states")
   const parsed = adminSharesQuerySchema.safeParse({ ...stringParams(await searchParams), limit: PAGE_SIZE })
   const query = parsed.success ? parsed.data : adminSharesQuerySchema.parse({ limit: PAGE_SIZE })
   const { shares, nextCursor } = await listAllShares(query)
@@ -22,33 +27,33 @@ export default async function AdminSharesPage({ searchParams }: PageProps) {
     <section aria-labelledby="shares-heading" className="space-y-3">
       <h2
         id="shares-heading"
-        className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+        className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
       >
-        Shares
+        {t("title")}
       </h2>
       <AdminFilters
         action="/admin/shares"
-        label="Filter shares"
+        label={t("filter")}
         fields={[
-          { name: "q", label: "File name", type: "text", value: query.q },
-          { name: "owner", label: "Owner email", type: "text", value: query.owner },
+          { name: "q", label: t("fileName"), type: "text", value: query.q },
+          { name: "owner", label: t("owner"), type: "text", value: query.owner },
           {
             name: "state",
-            label: "State",
+            label: t("state"),
             type: "select",
             value: query.state,
             options: [
-              { value: "", label: "Any" },
-              { value: "active", label: "Active" },
-              { value: "expired", label: "Expired" },
-              { value: "used_up", label: "Used up" },
-              { value: "revoked", label: "Revoked" },
+              { value: "", label: t("any") },
+              { value: "active", label: states("active") },
+              { value: "expired", label: states("expired") },
+              { value: "used_up", label: states("used_up") },
+              { value: "revoked", label: states("revoked") },
             ],
           },
         ]}
       />
       {shares.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No link matches.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
         <AdminSharesTable shares={shares.map((share) => adminShareSchema.encode(share))} />
       )}

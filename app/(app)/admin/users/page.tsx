@@ -1,4 +1,5 @@
 import type { Metadata } from "next"
+import { getTranslations } from "next-intl/server"
 import { AdminFilters, PageLinks, pageHref, stringParams } from "@/components/admin-filters"
 import { AdminCreateUserForm } from "@/components/admin-create-user-form"
 import { AdminInviteForm } from "@/components/admin-invite-form"
@@ -9,7 +10,9 @@ import { isMailConfigured } from "@/lib/mail/transport"
 import { adminUsersQuerySchema } from "@/lib/shared/validations/admin"
 import { adminUserSchema } from "@/lib/shared/wire/admin"
 
-export const metadata: Metadata = { title: "Users · Admin" }
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin.users"))("metaTitle") }
+}
 
 const PAGE_SIZE = 50
 
@@ -17,6 +20,7 @@ type PageProps = { searchParams: Promise<Record<string, string | string[] | unde
 
 export default async function AdminUsersPage({ searchParams }: PageProps) {
   const admin = await requirePageAdmin("/admin/users")
+  const t = await getTranslations("admin.users")
   // A hand-edited query string falls back to the first page rather than an error.
   const parsed = adminUsersQuerySchema.safeParse({ ...stringParams(await searchParams), limit: PAGE_SIZE })
   const query = parsed.success ? parsed.data : adminUsersQuerySchema.parse({ limit: PAGE_SIZE })
@@ -27,17 +31,17 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
       <section aria-labelledby="users-heading" className="space-y-3">
         <h2
           id="users-heading"
-          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
         >
-          Users
+          {t("title")}
         </h2>
         <AdminFilters
           action="/admin/users"
-          label="Filter users"
-          fields={[{ name: "q", label: "Email or name", type: "text", value: query.q }]}
+          label={t("filter")}
+          fields={[{ name: "q", label: t("search"), type: "text", value: query.q }]}
         />
         {users.length === 0 ? (
-          <p className="text-sm text-slate-500 dark:text-slate-400">No account matches.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
         ) : (
           <AdminUsersTable users={users.map((user) => adminUserSchema.encode(user))} currentUserId={admin.id} />
         )}
@@ -47,17 +51,20 @@ export default async function AdminUsersPage({ searchParams }: PageProps) {
         />
       </section>
       <section aria-labelledby="invite-heading" className="space-y-3">
-        <h2 id="invite-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
-          Invite a user
+        <h2
+          id="invite-heading"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
+        >
+          {t("invite")}
         </h2>
         <AdminInviteForm mailAvailable={isMailConfigured()} />
       </section>
       <section aria-labelledby="create-heading" className="space-y-3">
         <h2
           id="create-heading"
-          className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400"
+          className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
         >
-          Create a user
+          {t("create")}
         </h2>
         <AdminCreateUserForm />
       </section>

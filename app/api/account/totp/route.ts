@@ -1,4 +1,5 @@
 import { assertCurrentPassword } from "@/lib/accounts/settings"
+import { recordAction } from "@/lib/audit"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { beginTotpEnrolment, removeSecondFactor } from "@/lib/totp"
@@ -12,5 +13,6 @@ export const DELETE = route("user", async ({ request, user }) => {
   const input = disableTotpSchema.parse(await readJson(request))
   await assertCurrentPassword(user.id, input.currentPassword)
   await removeSecondFactor(user.id)
+  await recordAction(user, { action: "account.totp_off" })
   return new Response(null, { status: 204 })
 })

@@ -1,3 +1,4 @@
+import { recordAction } from "@/lib/audit"
 import { readJson } from "@/lib/errors"
 import { route } from "@/lib/route"
 import { confirmTotpEnrolment } from "@/lib/totp"
@@ -6,5 +7,7 @@ import { totpCodeSchema } from "@/lib/shared/validations/account"
 // POST /api/account/totp/confirm {code} — turn two-factor sign-in on; answers the recovery codes, once
 export const POST = route("user", async ({ request, user }) => {
   const { code } = totpCodeSchema.parse(await readJson(request))
-  return Response.json({ recoveryCodes: await confirmTotpEnrolment(user.id, code) })
+  const recoveryCodes = await confirmTotpEnrolment(user.id, code)
+  await recordAction(user, { action: "account.totp_on" })
+  return Response.json({ recoveryCodes })
 })
