@@ -72,3 +72,18 @@ export async function createUploadRequest(userId: string, input: Record<string, 
   const { uploadRequest } = (await response.json()) as { uploadRequest: { id: string; url: string } }
   return { ...uploadRequest, token: new URL(uploadRequest.url).pathname.split("/")[2] ?? "" }
 }
+
+/**
+ * A link to several of the user's files, through POST /api/shares; its token from the URL.
+ * `Share` names the fields of the answer a test reads beyond id and url.
+ */
+export async function createLinkToFiles<Share extends { id: string; url: string } = { id: string; url: string }>(
+  userId: string,
+  input: { fileIds: string[] } & Record<string, unknown>,
+) {
+  const { POST } = await import("@/app/api/shares/route")
+  const response = await POST(apiRequest("POST", "/api/shares", { body: input, headers: await browserHeaders(userId) }))
+  expect(response.status, await response.clone().text()).toBe(201)
+  const { share } = (await response.json()) as { share: Share }
+  return { ...share, token: new URL(share.url).pathname.split("/").at(-1) ?? "" }
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, vi } from "vitest"
 import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import * as factories from "@/tests/support/factories"
-import {  } from "@/tests/support/storage-profile"
+import {} from "@/tests/support/storage-profile"
 
 /**
  * The world of the share tests (tests/integration/shares/): the file, share and public-link routes
