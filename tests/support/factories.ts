@@ -61,15 +61,21 @@ export async function createShare<Share extends { id: string; url: string } = { 
   return { ...share, token: new URL(share.url).pathname.split("/").at(-1) ?? "" }
 }
 
-/** A write-only link, through POST /api/upload-requests; its token from the URL. */
-export async function createUploadRequest(userId: string, input: Record<string, unknown> = {}) {
+/**
+ * A write-only link, through POST /api/upload-requests; its token from the URL.
+ * `Request` names the fields of the answer a test reads beyond id and url.
+ */
+export async function createUploadRequest<Request extends { id: string; url: string } = { id: string; url: string }>(
+  userId: string,
+  input: Record<string, unknown> = {},
+) {
   const { POST } = await import("@/app/api/upload-requests/route")
   const body = { title: "Send me your slides", ...input }
   const response = await POST(
     apiRequest("POST", "/api/upload-requests", { body, headers: await browserHeaders(userId) }),
   )
   expect(response.status, await response.clone().text()).toBe(201)
-  const { uploadRequest } = (await response.json()) as { uploadRequest: { id: string; url: string } }
+  const { uploadRequest } = (await response.json()) as { uploadRequest: Request }
   return { ...uploadRequest, token: new URL(uploadRequest.url).pathname.split("/")[2] ?? "" }
 }
 
