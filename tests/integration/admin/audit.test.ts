@@ -1,16 +1,17 @@
-import { describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { apiRequest } from "@/tests/support/app"
 import { SIGNATURE_PATTERN } from "@/tests/support/storage-profile"
 import {
   setUpAdminWorld,
-  PROFILE,
   routes,
+  asAdmin,
+  json,
+  uploadFile,
+  owner,
+  PROFILE,
   other,
   logged,
   count,
-  uploadFile,
-  asAdmin,
-  json,
 } from "@/tests/support/admin/world"
 
 /**
@@ -18,6 +19,22 @@ import {
  * CSV export (RFC 4180 quoting, spreadsheet formulas defused).
  */
 setUpAdminWorld()
+
+// What the log is read for below, made here as it would be in a day of use: an account the admin
+// created (new@example.com, in the CSV), and more events than one page of 7 (each upload records
+// its key and its completion).
+beforeAll(async () => {
+  await json(
+    await routes.users.POST(
+      apiRequest("POST", "/api/admin/users", {
+        body: { email: "new@example.com", password: "perfectly-fine-4" },
+        headers: await asAdmin(),
+      }),
+    ),
+    201,
+  )
+  for (const name of ["one.txt", "two.txt", "three.txt", "four.txt"]) await uploadFile(owner.id, name)
+})
 
 describe(`admin API on ${PROFILE} storage: audit log`, () => {
   describe("audit log", () => {

@@ -1,14 +1,34 @@
-import { describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { apiRequest } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { SIGNATURE_PATTERN } from "@/tests/support/storage-profile"
-import { setUpAdminWorld, PROFILE, database, routes, logged, count, asAdmin, json } from "@/tests/support/admin/world"
+import {
+  setUpAdminWorld,
+  download,
+  shareFile,
+  uploadFile,
+  owner,
+  PROFILE,
+  database,
+  routes,
+  logged,
+  count,
+  asAdmin,
+  json,
+} from "@/tests/support/admin/world"
 
 /**
  * The overview: users, files, bytes, active links, keys minted in the last 24 h, uploads and
  * downloads per day.
  */
 setUpAdminWorld()
+
+// What the overview counts, made here: a stored file, an active link to it, and one download.
+beforeAll(async () => {
+  const file = await uploadFile(owner.id, "counted.bin")
+  const share = await shareFile(owner.id, file.id)
+  expect((await download(share.token)).status).toBe(302)
+})
 
 describe(`admin API on ${PROFILE} storage: overview`, () => {
   describe("overview", () => {

@@ -1,12 +1,13 @@
-import { describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
+import * as factories from "@/tests/support/factories"
 import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { SIGNATURE_PATTERN } from "@/tests/support/storage-profile"
 import {
   setUpUploadsWorld,
+  owner,
   PROFILE,
   database,
-  owner,
   stranger,
   logged,
   params,
@@ -23,6 +24,11 @@ import {
  * download through a fresh presigned GET.
  */
 setUpUploadsWorld()
+
+// The list below pages through the owner's files two at a time: at least four of them.
+beforeAll(async () => {
+  for (const name of ["a.bin", "b.bin", "c.bin", "d.bin"]) await factories.uploadFile(owner.id, { name })
+})
 
 describe(`uploads on ${PROFILE} storage: the files list and the owner's download`, () => {
   describe("the files list and the owner's download", () => {

@@ -1,15 +1,16 @@
-import { describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
+import * as factories from "@/tests/support/factories"
 import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { SIGNATURE_PATTERN } from "@/tests/support/storage-profile"
 import {
   setUpUploadsWorld,
+  owner,
   PROFILE,
   MIB,
   database,
   routes,
   uploads,
-  owner,
   stranger,
   logged,
   params,
@@ -24,6 +25,12 @@ import {
  * exactly) and the rate of started uploads.
  */
 setUpUploadsWorld()
+
+// The quota test below starts from an owner who already stores something, so that 60 MiB in flight
+// and 40 MiB more are over the 100 MiB quota, and 40 MiB alone is not.
+beforeAll(async () => {
+  await factories.uploadFile(owner.id, { name: "already-stored.bin" })
+})
 
 describe(`uploads on ${PROFILE} storage: limits`, () => {
   describe("limits come before any key", () => {
