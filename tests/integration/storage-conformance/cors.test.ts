@@ -18,7 +18,7 @@ import {
 setUpConformanceWorld()
 
 describe.skipIf(isAzure)(
-  `storage conformance on ${PROFILE} storage: CORS (Azure: see storage-conformance-azure.test.ts)`,
+  `storage conformance on ${PROFILE} storage: CORS (Azure: see storage-conformance-azure/)`,
   () => {
     describe("CORS for the app origin only", () => {
       let objectUrl = ""

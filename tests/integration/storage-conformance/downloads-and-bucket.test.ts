@@ -27,7 +27,7 @@ import {
 setUpConformanceWorld()
 
 describe.skipIf(isAzure)(
-  `storage conformance on ${PROFILE} storage: downloads and the bucket (Azure: see storage-conformance-azure.test.ts)`,
+  `storage conformance on ${PROFILE} storage: downloads and the bucket (Azure: see storage-conformance-azure/)`,
   () => {
     describe("serves downloads as attachments under the display name", () => {
       it.each([

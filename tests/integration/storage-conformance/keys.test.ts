@@ -26,7 +26,7 @@ import {
 setUpConformanceWorld()
 
 describe.skipIf(isAzure)(
-  `storage conformance on ${PROFILE} storage: keys (Azure: see storage-conformance-azure.test.ts)`,
+  `storage conformance on ${PROFILE} storage: keys (Azure: see storage-conformance-azure/)`,
   () => {
     it("round-trips a presigned PUT: the presigned GET returns the same bytes, HeadObject the size and type", async () => {
       const key = newKey("round-trip.pdf")

@@ -30,7 +30,7 @@ import {
 setUpConformanceWorld()
 
 describe.skipIf(isAzure)(
-  `storage conformance on ${PROFILE} storage: multipart (Azure: see storage-conformance-azure.test.ts)`,
+  `storage conformance on ${PROFILE} storage: multipart (Azure: see storage-conformance-azure/)`,
   () => {
     describe("multipart upload with presigned part URLs", () => {
       it("uploads a 5 MiB part and a small last part, completes, and reads back the same bytes", async () => {

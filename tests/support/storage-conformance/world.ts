@@ -19,7 +19,7 @@ import { isAzure } from "@/tests/support/storage-profile"
  * presign functions and is used with a real `fetch`, so a 403 there is the storage server refusing,
  * not the app. Runs once per storage server (VALET_STORAGE_PROFILE); SigV4 specifics (signed
  * headers, uploadId/partNumber, ListParts) have an Azure counterpart for each case in
- * storage-conformance-azure.test.ts, which runs on the azurite profile instead.
+ * tests/integration/storage-conformance-azure/, which runs on the azurite profile instead.
  */
 export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 export const APP_ORIGIN = process.env.VALET_TEST_APP_ORIGIN ?? "http://localhost:3000"
