@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { expect } from "vitest"
 import { apiRequest, browserHeaders } from "@/tests/support/app"
+import { STORED } from "@/tests/support/storage-profile"
 
 /**
  * What tests need to exist, made the way the product makes it: accounts through registerUser,
@@ -29,7 +30,7 @@ export async function uploadFile(
   const granted = await grant(apiRequest("POST", "/api/uploads", { body: { name, size: data.length, type }, headers }))
   expect(granted.status, await granted.clone().text()).toBe(201)
   const { upload } = (await granted.json()) as { upload: { id: string; url: string; headers: Record<string, string> } }
-  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(200)
+  expect((await fetch(upload.url, { method: "PUT", body: data, headers: upload.headers })).status).toBe(STORED)
   const completed = await complete(
     apiRequest("POST", `/api/uploads/${upload.id}/complete`, { headers }),
     paramsOf({ id: upload.id }),
@@ -41,26 +42,54 @@ export async function uploadFile(
   return { id: file.id, uploadId: upload.id, objectKey, data }
 }
 
-/** A link to one of the user's files, through POST /api/files/:id/shares; its token from the URL. */
-export async function createShare(userId: string, fileId: string, input: Record<string, unknown> = {}) {
+/**
+ * A link to one of the user's files, through POST /api/files/:id/shares; its token from the URL.
+ * `Share` names the fields of the answer a test reads beyond id and url.
+ */
+export async function createShare<Share extends { id: string; url: string } = { id: string; url: string }>(
+  userId: string,
+  fileId: string,
+  input: Record<string, unknown> = {},
+) {
   const { POST } = await import("@/app/api/files/[id]/shares/route")
   const response = await POST(
     apiRequest("POST", `/api/files/${fileId}/shares`, { body: input, headers: await browserHeaders(userId) }),
     paramsOf({ id: fileId }),
   )
   expect(response.status, await response.clone().text()).toBe(201)
-  const { share } = (await response.json()) as { share: { id: string; url: string } }
+  const { share } = (await response.json()) as { share: Share }
   return { ...share, token: new URL(share.url).pathname.split("/").at(-1) ?? "" }
 }
 
-/** A write-only link, through POST /api/upload-requests; its token from the URL. */
-export async function createUploadRequest(userId: string, input: Record<string, unknown> = {}) {
+/**
+ * A write-only link, through POST /api/upload-requests; its token from the URL.
+ * `Request` names the fields of the answer a test reads beyond id and url.
+ */
+export async function createUploadRequest<Request extends { id: string; url: string } = { id: string; url: string }>(
+  userId: string,
+  input: Record<string, unknown> = {},
+) {
   const { POST } = await import("@/app/api/upload-requests/route")
   const body = { title: "Send me your slides", ...input }
   const response = await POST(
     apiRequest("POST", "/api/upload-requests", { body, headers: await browserHeaders(userId) }),
   )
   expect(response.status, await response.clone().text()).toBe(201)
-  const { uploadRequest } = (await response.json()) as { uploadRequest: { id: string; url: string } }
+  const { uploadRequest } = (await response.json()) as { uploadRequest: Request }
   return { ...uploadRequest, token: new URL(uploadRequest.url).pathname.split("/")[2] ?? "" }
+}
+
+/**
+ * A link to several of the user's files, through POST /api/shares; its token from the URL.
+ * `Share` names the fields of the answer a test reads beyond id and url.
+ */
+export async function createLinkToFiles<Share extends { id: string; url: string } = { id: string; url: string }>(
+  userId: string,
+  input: { fileIds: string[] } & Record<string, unknown>,
+) {
+  const { POST } = await import("@/app/api/shares/route")
+  const response = await POST(apiRequest("POST", "/api/shares", { body: input, headers: await browserHeaders(userId) }))
+  expect(response.status, await response.clone().text()).toBe(201)
+  const { share } = (await response.json()) as { share: Share }
+  return { ...share, token: new URL(share.url).pathname.split("/").at(-1) ?? "" }
 }

@@ -1,0 +1,74 @@
+import { type BodyCase, MISSING, TOO_BIG_INTEGERS, WRONG_TYPES, hostileNames } from "@/tests/support/bad-input/values"
+
+/** Bodies of the share routes: a link to one file, to several, its settings, and the admin's bulk revoke. */
+export async function shareBodyCases(): Promise<Record<string, BodyCase>> {
+  const shares = await import("@/lib/shared/validations/shares")
+  const adminSchemas = await import("@/lib/shared/validations/admin")
+  return {
+    "POST files/[id]/shares": {
+      valid: {},
+      schema: shares.createShareSchema,
+      fields: {
+        expiresIn: ["60", 59, 0, -1, 1.5, true, [], 10 * 366 * 24 * 3600, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1.5, 1_000_001, ...TOO_BIG_INTEGERS],
+        password: [1234, [], "abc", "x".repeat(257)],
+      },
+    },
+    "POST shares": {
+      valid: { fileIds: ["no-such-file"] },
+      schema: shares.createMultiShareSchema,
+      fields: {
+        fileIds: [
+          MISSING,
+          ...WRONG_TYPES,
+          "x",
+          [],
+          [1],
+          [""],
+          ["a\u0000b"],
+          ["../x"],
+          ["x", "x"],
+          Array.from({ length: 501 }, (_, index) => `id${index}`),
+        ],
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "x".repeat(257)],
+      },
+      others: [{ body: { fileIds: ["no-such-file"] }, status: 404, code: "not_found" }],
+    },
+    "PATCH shares/[id]": {
+      valid: { title: "Renamed" },
+      schema: shares.updateShareSchema,
+      fields: {
+        title: [42, [], "x".repeat(121), ...hostileNames("Holiday photos")],
+        message: [42, [], "x".repeat(2001)],
+        expiresIn: ["60", 59, 0, 1.5, ...TOO_BIG_INTEGERS],
+        maxDownloads: ["5", 0, -1, 1_000_001],
+        password: [1234, "abc", "", "x".repeat(257)],
+        sneaky: [1, "x"],
+      },
+    },
+    "POST admin/shares/revoke": {
+      valid: { ids: ["no-such-share"] },
+      schema: adminSchemas.adminBulkRevokeSchema,
+      fields: {
+        ids: [
+          MISSING,
+          ...WRONG_TYPES,
+          "x",
+          [],
+          [1],
+          [""],
+          ["x".repeat(101)],
+          ["a\u0000b"],
+          ["../x"],
+          ["\u202e"],
+          Array.from({ length: 101 }, (_, index) => `id${index}`),
+        ],
+      },
+      others: [{ body: { ids: ["no-such-share"] }, status: 404, code: "not_found" }],
+    },
+  }
+}
