@@ -44,6 +44,9 @@ type Operation = {
 }
 
 const SCHEMA_PREFIX = "#/components/schemas/"
+/** Protocol text, the same in every language. */
+const AUTH_HEADER_EXAMPLE = "Authorization: Bearer …"
+const ERROR_BODY_EXAMPLE = '{ "error": { "code", "message" } }'
 const CODE_CLASSES = "rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.85em] dark:bg-slate-800"
 const METHOD_CLASSES: Record<string, string> = {
   get: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200",
@@ -287,8 +290,7 @@ export async function ApiReference({ document }: { document: OpenApiDocument }) 
         <ul className="ms-5 list-disc space-y-1">
           <li>
             <span className="font-medium">{t("apiToken")}</span>:{" "}
-            <code className={CODE_CLASSES}>{"Authorization: Bearer …"}</code>.{" "}
-            <Text>{schemes.apiToken?.description}</Text>
+            <code className={CODE_CLASSES}>{AUTH_HEADER_EXAMPLE}</code>. <Text>{schemes.apiToken?.description}</Text>
           </li>
           <li>
             <span className="font-medium">{t("sessionCookie")}</span>: <Text>{schemes.sessionCookie?.description}</Text>
@@ -338,7 +340,7 @@ export async function ApiReference({ document }: { document: OpenApiDocument }) 
         </h2>
         <p className="text-sm">
           {t.rich("errorBody", {
-            body: () => <code className={CODE_CLASSES}>{'{ "error": { "code", "message" } }'}</code>,
+            body: () => <code className={CODE_CLASSES}>{ERROR_BODY_EXAMPLE}</code>,
           })}
         </p>
         <div className="overflow-x-auto">
