@@ -138,7 +138,7 @@ export const downloadAllSchema = named(
 )
 export type DownloadAllWire = Wire<typeof downloadAllSchema>
 
-/** lib/shares.ts SHARE_UNLOCK_COOKIE: set by POST /s/{token}/unlock, it opens a link with a password. */
+/** lib/shares/signed.ts SHARE_UNLOCK_COOKIE: set by POST /s/{token}/unlock, it opens a link with a password. */
 const UNLOCK_COOKIE = { valet_share_unlock: "Set by POST /s/{token}/unlock: opens a link that has a password" }
 const keyOrRedirect = "302 to a fresh presigned GET; with `Accept: application/json`, the key as JSON instead"
 const linkErrors = ["password_required", "wrong_password", "share_revoked", "share_expired", "rate_limited"] as const
