@@ -4,9 +4,14 @@ import { appLink, mailTranslator, PRODUCT_NAME, render } from "@/lib/mail/templa
 
 /** Dates in a mail: the reader's language, in UTC (a mail has no time zone of its own), said so. */
 const mailDate = (locale: Locale, date: Date) =>
+  // Spelled out: Intl refuses timeZoneName together with dateStyle/timeStyle (a RangeError).
   new Intl.DateTimeFormat(locale, {
-    dateStyle: "full",
-    timeStyle: "short",
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZone: "UTC",
     timeZoneName: "short",
   }).format(date)

@@ -16,12 +16,18 @@ export const passwordLinkSchema = z.object({ token: linkToken, password: passwor
 
 export const linkTokenSchema = z.object({ token: linkToken })
 
-export const updateAccountSchema = z.object({
-  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
-    .transform((name) => name || null)
-    .optional(),
-  locale: z.enum(LOCALES).optional(),
-})
+export const updateAccountSchema = z
+  .object({
+    name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
+      .transform((name) => name || null)
+      .optional(),
+    locale: z.enum(LOCALES).optional(),
+  })
+  // An empty PATCH is a client mistake, not a no-op to answer 200.
+  .refine((input) => input.name !== undefined || input.locale !== undefined, {
+    path: ["name"],
+    message: "Send a name or a locale to change",
+  })
 
 export const changePasswordSchema = z
   .object({ currentPassword, newPassword: passwordSchema })

@@ -56,7 +56,7 @@ export async function accountBodyCases(): Promise<Record<string, BodyCase>> {
     "PATCH account": {
       valid: { name: "Alice" },
       schema: accountSchemas.updateAccountSchema,
-      fields: { name: [MISSING, 42, [], "x".repeat(101), ...hostileNames("Alice")] },
+      fields: { name: [MISSING, 42, [], "x".repeat(101), ...hostileNames("Alice")], locale: ["xx", 42, null] },
     },
     "POST account/password": {
       valid: { currentPassword: "not-the-password", newPassword: "perfectly-fine-9" },
