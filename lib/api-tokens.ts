@@ -1,6 +1,6 @@
 import type { AccountUser } from "@/lib/accounts"
 import { recordAction } from "@/lib/audit"
-import { getDb, getPool } from "@/lib/db"
+import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { CreateApiTokenInput } from "@/lib/shared/validations/auth"
 import type { ApiTokenSummary } from "@/lib/shared/wire/account"
@@ -111,7 +111,7 @@ export async function revokeApiToken(
  */
 export async function authenticateApiToken(secret: string): Promise<(AccountUser & { tokenId: string }) | null> {
   if (!isTokenShaped(secret, API_TOKEN_PREFIX)) return null
-  const { rows } = await getPool().query<AccountUser & { tokenId: string }>({
+  const { rows } = await queryPrepared<AccountUser & { tokenId: string }>({
     name: "valet_authenticate_api_token",
     text: `WITH found AS (
              SELECT t.id AS "tokenId", u.id, u.email, u.name, u.role::text AS role

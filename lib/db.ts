@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg"
 import pg from "pg"
 import { PrismaClient } from "@/lib/generated/prisma/client"
 import { getEnv } from "@/lib/env"
+import { DatabaseUnavailableError, isPgConnectionLost } from "@/lib/errors"
 
 // One client per process; Next's dev server re-evaluates modules on every edit, so the instance
 // lives on globalThis there or each reload would open a new connection pool.
@@ -50,4 +51,19 @@ export function getDb(): PrismaClient {
  */
 export function getPool(): pg.Pool {
   return current().pool
+}
+
+/**
+ * One prepared statement on the pool (see getPool). A lost or refused connection becomes a
+ * DatabaseUnavailableError, which the error mapper answers as 503 database_unavailable, as it does
+ * for Prisma's own; node-postgres' raw socket errors would otherwise be a 500.
+ */
+export async function queryPrepared<Row extends pg.QueryResultRow>(
+  config: pg.QueryConfig,
+): Promise<pg.QueryResult<Row>> {
+  try {
+    return await getPool().query<Row>(config)
+  } catch (error) {
+    throw isPgConnectionLost(error) ? new DatabaseUnavailableError(error) : error
+  }
 }

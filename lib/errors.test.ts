@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from "vitest"
 import { z } from "zod"
 import {
   ApiError,
+  DatabaseUnavailableError,
   handleApiError,
+  isPgConnectionLost,
   JSON_BODY_MAX_BYTES,
   readJson,
   readOptionalJson,
@@ -175,6 +177,10 @@ describe("a database that is down or restarting", () => {
       new Error("Client has encountered a connection error and is not queryable"),
     ],
     ["a connection lost by node-postgres", new Error("Connection terminated unexpectedly")],
+    [
+      "a prepared statement whose connection was refused",
+      new DatabaseUnavailableError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })),
+    ],
   ])("answers %s with 503 database_unavailable and Retry-After", async (_, error) => {
     const logged = vi.spyOn(logSink, "write").mockImplementation(() => undefined)
     const response = handleApiError(error)
@@ -191,5 +197,25 @@ describe("a database that is down or restarting", () => {
     )
     expect(handleApiError(adapterError("P2002", { kind: "UniqueConstraintViolation" })).status).toBe(409)
     logged.mockRestore()
+  })
+})
+
+describe("node-postgres errors on the prepared statements (lib/db.ts queryPrepared)", () => {
+  it.each([
+    ["a refused connection", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })],
+    ["a reset socket", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })],
+    ["57P01 (admin shutdown)", Object.assign(new Error("terminating connection"), { code: "57P01" })],
+    ["08006 (connection failure)", Object.assign(new Error("connection failure"), { code: "08006" })],
+    ["a connection that died mid-query", new Error("Connection terminated unexpectedly")],
+  ])("count %s as the database going away", (_, error) => {
+    expect(isPgConnectionLost(error)).toBe(true)
+  })
+
+  it.each([
+    ["a syntax error", Object.assign(new Error("syntax error"), { code: "42601" })],
+    ["a unique violation", Object.assign(new Error("duplicate key"), { code: "23505" })],
+    ["a plain error", new Error("boom")],
+  ])("leave %s alone", (_, error) => {
+    expect(isPgConnectionLost(error)).toBe(false)
   })
 })

@@ -59,12 +59,33 @@ const DATABASE_DOWN_SQLSTATE = /^(08|57P0[1-3])/
 const DATABASE_DOWN_MESSAGE =
   /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect/
 
+// The same for node-postgres' own errors on the hot paths' prepared statements (lib/db.ts
+// queryPrepared): a socket that cannot connect or was cut, as the OS names it.
+const SOCKET_DOWN_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "EAI_AGAIN"])
+
+/** A statement sent through the pool itself (not Prisma) failed because the database went away. */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("The database is unavailable", { cause })
+    this.name = "DatabaseUnavailableError"
+  }
+}
+
+/** Whether a node-postgres error (not Prisma's) means the database is unreachable or restarting. */
+export function isPgConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = "code" in error && typeof error.code === "string" ? error.code : undefined
+  if (code && (SOCKET_DOWN_CODES.has(code) || DATABASE_DOWN_SQLSTATE.test(code))) return true
+  return DATABASE_DOWN_MESSAGE.test(error.message)
+}
+
 /**
  * Whether an error means PostgreSQL is unreachable or restarting (found by stopping it under
  * load): the client should retry shortly, nothing is wrong with the request.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false
+  if (error instanceof DatabaseUnavailableError) return true
   const code = prismaErrorCode(error)
   if (code && DATABASE_DOWN_CODES.has(code)) return true
   const meta = "meta" in error && typeof error.meta === "object" && error.meta !== null ? error.meta : undefined

@@ -1,4 +1,4 @@
-import { getDb, getPool } from "@/lib/db"
+import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import { PEER_ADDRESS_HEADER } from "@/lib/peer-address"
@@ -37,7 +37,7 @@ export const RATE_LIMITS = {
 export async function consumeRateLimit(rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
   // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
   // A named prepared statement (planned once per connection); the wait is computed in SQL too.
-  const { rows } = await getPool().query<{ hits: number; retryAfterSeconds: number }>({
+  const { rows } = await queryPrepared<{ hits: number; retryAfterSeconds: number }>({
     name: "valet_consume_rate_limit",
     text: `INSERT INTO "RateLimit" ("key", "hits", "resetAt")
            VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + make_interval(secs => $3))

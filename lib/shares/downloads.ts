@@ -1,7 +1,7 @@
 /** What a recipient gets through a link: counted downloads, previews, "download all", each as a fresh short key. */
 import { randomUUID } from "node:crypto"
 import { recordMintedKeys, type AuditActor } from "@/lib/audit"
-import { getDb, getPool } from "@/lib/db"
+import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
 import { onShareDownloaded } from "@/lib/notifications"
 import { consumeRateLimit } from "@/lib/rate-limit"
@@ -58,7 +58,7 @@ async function countDownloadWithKey(
   request: RecipientRequest,
   key: PresignedRequest,
 ): Promise<{ ownerId: string; title: string | null; downloads: number; maxDownloads: number | null } | null> {
-  const { rows } = await getPool().query<{
+  const { rows } = await queryPrepared<{
     ownerId: string
     title: string | null
     downloads: number

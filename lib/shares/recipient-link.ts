@@ -1,6 +1,6 @@
 /** Opening a link as a recipient: find it by token, check its state and password, log the visit. */
 import { isIPv4, isIPv6 } from "node:net"
-import { getDb, getPool } from "@/lib/db"
+import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import type { ShareEventKind } from "@/lib/generated/prisma/client"
 import { verifyPassword } from "@/lib/passwords"
@@ -53,7 +53,7 @@ export type LinkRow = {
 export async function findShareByToken(token: string): Promise<LinkRow | null> {
   // A malformed token cannot match anything; no need to ask the database.
   if (!isTokenShaped(token)) return null
-  const { rows } = await getPool().query<
+  const { rows } = await queryPrepared<
     Omit<LinkRow, "expiresAt" | "revokedAt" | "files"> & {
       expiresAtMs: number | null
       revokedAtMs: number | null

@@ -455,7 +455,8 @@ describe(`valet CLI on ${PROFILE} storage`, () => {
     // The server's audit of minted keys agrees: the rerun had parts 2-4 signed, never part 1.
     const signed = await query<{ part: number }>(
       database.url,
-      `SELECT (details->>'partNumber')::int AS part FROM "AuditEvent"
+      // One audit row per signing call, listing its parts (details.partNumbers).
+      `SELECT part::int AS part FROM "AuditEvent", jsonb_array_elements_text(details->'partNumbers') AS part
         WHERE action = 'upload.part' AND "uploadId" = $1 AND "createdAt" >= $2 ORDER BY 1`,
       [uploadId, resumedAt],
     )
