@@ -132,6 +132,10 @@ export async function startMailCatcher(options: {
       resolve()
     })
   })
+  // A client that hangs up mid-session (an app instance killed while sending, a probe) makes the
+  // server emit "error"; unheard, that would end the process that hosts the catcher: the dev
+  // launcher or the test runner, and with it PostgreSQL and storage.
+  server.on("error", () => {})
   const address = server.server.address()
   const port = typeof address === "object" && address ? address.port : options.port
   return {

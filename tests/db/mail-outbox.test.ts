@@ -1,4 +1,5 @@
 import { mkdtemp, rm, stat } from "node:fs/promises"
+import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -109,5 +110,29 @@ describe("outbox and SMTP", () => {
     ])
     expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(12)
     for (let index = 0; index < 12; index++) expect(await mailsTo(`many${index}@example.com`, mailDir)).toHaveLength(1)
+  })
+
+  it("keeps serving after a client resets its connection mid-session (an app instance killed while sending)", async () => {
+    const socket = connect(port, "127.0.0.1")
+    await new Promise<void>((resolve, reject) => {
+      socket.once("data", () => resolve())
+      socket.once("error", reject)
+    })
+    const reply = () => new Promise((resolve) => socket.once("data", resolve))
+    socket.write("EHLO killed.example\r\n")
+    await reply()
+    // Inside a transaction: smtp-server shrugs off a reset before MAIL FROM, not after it.
+    socket.write("MAIL FROM:<valet@example.test>\r\n")
+    await reply()
+    socket.write("RCPT TO:<lost@example.com>\r\n")
+    await reply()
+    // An RST, not a FIN: what the catcher sees when the sending process dies.
+    socket.resetAndDestroy()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const { enqueueMail } = await import("@/lib/mail/outbox")
+    const { processOutboxOnce } = await import("@/lib/outbox")
+    await enqueueMail(message("after-reset@example.com", "After a reset"))
+    expect((await processOutboxOnce(["mail"])).sent).toBe(1)
+    expect(await mailsTo("after-reset@example.com", mailDir)).toHaveLength(1)
   })
 })
