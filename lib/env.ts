@@ -79,6 +79,12 @@ export const serverEnvSchema = z.object({
    * how long a revoked link's already-minted preview keeps working, hence minutes, not hours.
    */
   PREVIEW_URL_TTL_SECONDS: ttlSeconds(10 * 60),
+  /**
+   * Lifetime of the storage self-test's probe keys (Admin → Storage, `npm run doctor`): long
+   * enough for a slow page to PUT, GET and DELETE its probe; the server deletes the probe object
+   * once they are dead. Capped well below the 10 minutes after which a leftover probe is swept.
+   */
+  STORAGE_CHECK_PROBE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
   /** Lifetime of a share link created without an explicit expiry. */
   SHARE_DEFAULT_EXPIRY_SECONDS: z.coerce
     .number()

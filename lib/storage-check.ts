@@ -25,8 +25,9 @@ import type { BrowserProbe, StorageCheck, StorageCheckReport } from "@/lib/share
  * closed page, a crash) is removed by the next run once its keys are long dead.
  */
 export const PROBE_PREFIX = "self-test/"
-/** Probe keys live a minute: long enough for a slow page, short enough to be harmless. */
-const PROBE_TTL_SECONDS = 60
+/** After its keys' expiry the server deletes a browser probe's object: storage's clock may run a little behind. */
+const PROBE_DELETE_GRACE_SECONDS = 5
+/** Well past any probe key's life (STORAGE_CHECK_PROBE_TTL_SECONDS is at most 5 minutes). */
 const STALE_PROBE_MS = 10 * 60 * 1000
 const FETCH_TIMEOUT_MS = 5_000
 /** SigV4 refuses requests more than 15 minutes off storage's clock. */
@@ -47,7 +48,7 @@ async function newProbe(via: "public" | "internal"): Promise<Probe> {
   return {
     key,
     body: `valet self-test ${randomBytes(8).toString("hex")}`,
-    keys: await presignProbe({ key, via, expiresIn: PROBE_TTL_SECONDS }),
+    keys: await presignProbe({ key, via, expiresIn: getEnv().STORAGE_CHECK_PROBE_TTL_SECONDS }),
   }
 }
 
@@ -321,7 +322,8 @@ export async function runStorageSelfTest(
   if (!admin) return { checks }
 
   const browser = await newProbe("public")
-  setTimeout(() => void deleteObject(browser.key).catch(() => undefined), (PROBE_TTL_SECONDS + 5) * 1000).unref()
+  const deleteAfterSeconds = getEnv().STORAGE_CHECK_PROBE_TTL_SECONDS + PROBE_DELETE_GRACE_SECONDS
+  setTimeout(() => void deleteObject(browser.key).catch(() => undefined), deleteAfterSeconds * 1000).unref()
   await recordMintedKeys(
     admin,
     (["PUT", "GET", "DELETE"] as const).map((method) => ({

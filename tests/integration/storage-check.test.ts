@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import type { StorageCheck, StorageCheckId, StorageCheckReport } from "@/lib/shared/storage-check"
 import { apiRequest, APP_ORIGIN, browserHeaders, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
-import { isAzure } from "@/tests/support/storage-profile"
+import { isAzure, keyLifetimeSeconds, STORED } from "@/tests/support/storage-profile"
 
 const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
 /** A bucket of its own: its CORS rule is broken on purpose below. */
@@ -182,6 +182,44 @@ describe(`storage self-test on ${PROFILE} storage`, () => {
       apiRequest("POST", "/api/admin/storage-check", { headers: await browserHeaders(user.id) }),
     )
     expect(refused.status).toBe(403)
+  })
+
+  it("a browser probe's keys find nothing once its object is deleted, and are refused once the server's deletion is due", async () => {
+    // Probe keys live 4 s here instead of 60 s: the same property (storage enforces the key's
+    // expiry; the server deletes the object STORAGE_CHECK_PROBE_TTL_SECONDS + 5 s after minting).
+    const ttlSeconds = 4
+    const { selfTest: module, storage } = await withEnv({ STORAGE_CHECK_PROBE_TTL_SECONDS: String(ttlSeconds) })
+    const report = await module.runStorageSelfTest({ browserProbeFor: { id: admin.id, via: "session" } })
+    if (!report.probe) throw new Error("no browser probe")
+    const { probe } = report
+    expect(keyLifetimeSeconds(probe.put.url)).toBeGreaterThan(0)
+    expect(keyLifetimeSeconds(probe.put.url)).toBeLessThanOrEqual(ttlSeconds)
+    const objectKey = `self-test/${new URL(probe.put.url).pathname.split("/self-test/")[1]}`
+    const send = async (request: { url: string; headers: Record<string, string> }, method: string) => {
+      const response = await fetch(request.url, {
+        method,
+        headers: request.headers,
+        body: method === "PUT" ? probe.body : undefined,
+      })
+      await response.arrayBuffer()
+      return response.status
+    }
+    const { runBrowserProbe } = await import("@/lib/shared/storage-check")
+    expect(await runBrowserProbe(probe)).toMatchObject({ id: "browser", status: "ok" })
+    // The page deleted its object: the GET key, still alive, finds nothing.
+    expect(await send(probe.get, "GET")).toBe(404)
+    // A page that closed before its DELETE (or a replayed PUT key) leaves an object behind…
+    expect(await send(probe.put, "PUT")).toBe(STORED)
+    expect(await storage.headObject(objectKey)).not.toBeNull()
+    // …which the server deletes once the keys are dead.
+    await expect
+      .poll(() => storage.headObject(objectKey), { timeout: (ttlSeconds + 10) * 1000, interval: 250 })
+      .toBeNull()
+    // After the server's deletion and the keys' expiry, storage refuses every one of them.
+    expect(await send(probe.put, "PUT")).toBe(403)
+    expect(await send(probe.get, "GET")).toBe(403)
+    expect(await send(probe.delete, "DELETE")).toBe(403)
+    expect(await storage.headObject(objectKey)).toBeNull()
   })
 
   it("catches a CORS rule that does not allow the app's origin", async () => {

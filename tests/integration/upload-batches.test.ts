@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { APP_ORIGIN, apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { isAzure, objectPathOf, partEtagOf, STORED } from "@/tests/support/storage-profile"
 
@@ -20,6 +20,7 @@ let routes: {
   completeMany: typeof import("@/app/api/uploads/complete/route").POST
   abort: typeof import("@/app/api/uploads/[id]/route").DELETE
   signParts: typeof import("@/app/api/uploads/[id]/parts/route").POST
+  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
 }
 let owner: { id: string }
 let stranger: { id: string }
@@ -109,6 +110,7 @@ beforeAll(async () => {
     completeMany: (await import("@/app/api/uploads/complete/route")).POST,
     abort: (await import("@/app/api/uploads/[id]/route")).DELETE,
     signParts: (await import("@/app/api/uploads/[id]/parts/route")).POST,
+    complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
   }
   const { registerUser } = await import("@/lib/accounts")
   owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
@@ -254,6 +256,60 @@ describe(`batch grant and batch complete on ${PROFILE} storage`, () => {
     }
     expect(await count(`SELECT count(*) FROM "Upload"`)).toBe(before)
     expect(await count(`SELECT count(*) FROM "AuditEvent"`)).toBe(auditBefore)
+  })
+
+  it("refuses both batch routes under a session cookie from a forged Origin, as the single routes, changing nothing", async () => {
+    const files = [
+      { name: "forged-a.txt", size: 10, type: "text/plain" },
+      { name: "forged-b.txt", size: 20, type: "text/plain" },
+    ]
+    // Uploads made the honest way, their bytes in storage, for the forged completions to aim at.
+    const grants = (await grantManyOk(files)).map(single)
+    for (const grant of grants)
+      expect((await put(grant.url, body(grant === grants[0] ? 10 : 20), grant.headers)).status).toBe(STORED)
+    const ids = grants.map((grant) => grant.id)
+    const [first] = ids
+    if (!first) throw new Error("grant missing")
+    const state = async () => ({
+      uploads: await count(`SELECT count(*) FROM "Upload"`),
+      pending: await count(`SELECT count(*) FROM "Upload" WHERE id = ANY($1::text[]) AND status = 'PENDING'`, [ids]),
+      files: await count(`SELECT count(*) FROM "File"`),
+      audit: await count(`SELECT count(*) FROM "AuditEvent"`),
+      usage: await counters(owner.id),
+    })
+    const before = await state()
+    const { cookie } = await browserHeaders(owner.id)
+    for (const forged of <Record<string, string>[]>[
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { origin: `${APP_ORIGIN}.evil.example` },
+      { origin: APP_ORIGIN.replace("localhost", "127.0.0.1") },
+      // No Origin at all, and the browser says the request is another site's.
+      { "sec-fetch-site": "cross-site" },
+    ]) {
+      const headers = { cookie, ...forged }
+      const answers = {
+        batchGrant: await routes.grant(apiRequest("POST", "/api/uploads", { body: { files }, headers })),
+        singleGrant: await routes.grant(apiRequest("POST", "/api/uploads", { body: files[0], headers })),
+        batchComplete: await routes.completeMany(
+          apiRequest("POST", "/api/uploads/complete", { body: { uploads: ids.map((id) => ({ id })) }, headers }),
+        ),
+        singleComplete: await routes.complete(
+          apiRequest("POST", `/api/uploads/${first}/complete`, { headers }),
+          params(first),
+        ),
+      }
+      for (const [name, response] of Object.entries(answers)) {
+        expect(
+          [name, response.status, ((await response.json()) as ItemError).error.code],
+          JSON.stringify(forged),
+        ).toEqual([name, 403, "cross_origin_request"])
+      }
+    }
+    expect(await state()).toEqual(before)
+    // From the app's own origin the same calls go through: it was the Origin that was refused.
+    const completed = await completeManyOk(ids.map((id) => ({ id })))
+    expect(completed.map((result) => ("file" in result ? result.created : result))).toEqual([true, true])
   })
 
   it("admits items in order while they fit the quota; the rest get quota_exceeded", async () => {

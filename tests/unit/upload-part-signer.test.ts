@@ -99,3 +99,45 @@ describe("PartSigner", () => {
     expect(await signer.sign("a", 2, 4)).toBe("https://storage.test/p2?call=3")
   })
 })
+
+describe("PartSigner after an abort", () => {
+  it("drops every URL it held for an aborted upload: each part is signed again", async () => {
+    const api = fakeApi()
+    const signer = new PartSigner(api.signBatch, api.now)
+    expect(await signer.sign("u1", 1, 6)).toBe("https://storage.test/p1?call=1")
+    // Parts 2 to 6 are held from the first batch; the upload is aborted (abortMultipartUpload).
+    signer.forget("u1")
+    for (const part of [2, 3, 4, 5, 6]) {
+      expect(await signer.sign("u1", part, 6)).not.toMatch(/call=1$/)
+    }
+    expect(api.calls).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [2, 3, 4, 5, 6],
+    ])
+  })
+
+  it("drops a batch still in flight when the upload is aborted", async () => {
+    const api = fakeApi()
+    const signer = new PartSigner(api.signBatch, api.now)
+    const first = signer.sign("u1", 1, 4)
+    signer.forget("u1")
+    // The caller that asked before the abort gets its answer; nothing of that batch is kept.
+    expect(await first).toBe("https://storage.test/p1?call=1")
+    expect(await signer.sign("u1", 2, 4)).toBe("https://storage.test/p2?call=2")
+    expect(await signer.sign("u1", 3, 4)).toBe("https://storage.test/p3?call=2")
+    expect(api.calls).toEqual([
+      [1, 2, 3, 4],
+      [2, 3, 4],
+    ])
+  })
+
+  it("keeps another upload's URLs when one is aborted", async () => {
+    const api = fakeApi()
+    const signer = new PartSigner(api.signBatch, api.now)
+    await signer.sign("a", 1, 3)
+    await signer.sign("b", 1, 3)
+    signer.forget("a")
+    expect(await signer.sign("b", 2, 3)).toBe("https://storage.test/p2?call=2")
+    expect(await signer.sign("a", 2, 3)).toBe("https://storage.test/p2?call=3")
+  })
+})
