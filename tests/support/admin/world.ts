@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto"
-import { afterAll, beforeAll, expect, vi } from "vitest"
-import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { expect } from "vitest"
+import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import * as factories from "@/tests/support/factories"
+import { database, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the admin API tests (tests/integration/admin/): the admin API against real
@@ -10,27 +11,27 @@ import * as factories from "@/tests/support/factories"
  * input changes nothing), and that a disabled account's links and token stop working on their
  * very next request.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { count, database, PROFILE } from "@/tests/support/world"
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
-export let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-  createShare: typeof import("@/app/api/files/[id]/shares/route").POST
-  listFiles: typeof import("@/app/api/files/route").GET
-  createToken: typeof import("@/app/api/tokens/route").POST
-  register: typeof import("@/app/api/register/route").POST
-  downloadGet: typeof import("@/app/s/[token]/download/route").GET
-  users: typeof import("@/app/api/admin/users/route")
-  updateUser: typeof import("@/app/api/admin/users/[id]/route").PATCH
-  shares: typeof import("@/app/api/admin/shares/route").GET
-  revoke: typeof import("@/app/api/admin/shares/[id]/revoke/route").POST
-  bulkRevoke: typeof import("@/app/api/admin/shares/revoke/route").POST
-  files: typeof import("@/app/api/admin/files/route").GET
-  deleteFile: typeof import("@/app/api/admin/files/[id]/route").DELETE
-  audit: typeof import("@/app/api/admin/audit/route").GET
-  overview: typeof import("@/app/api/admin/overview/route").GET
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+  createShare: (await import("@/app/api/files/[id]/shares/route")).POST,
+  listFiles: (await import("@/app/api/files/route")).GET,
+  createToken: (await import("@/app/api/tokens/route")).POST,
+  register: (await import("@/app/api/register/route")).POST,
+  downloadGet: (await import("@/app/s/[token]/download/route")).GET,
+  users: await import("@/app/api/admin/users/route"),
+  updateUser: (await import("@/app/api/admin/users/[id]/route")).PATCH,
+  shares: (await import("@/app/api/admin/shares/route")).GET,
+  revoke: (await import("@/app/api/admin/shares/[id]/revoke/route")).POST,
+  bulkRevoke: (await import("@/app/api/admin/shares/revoke/route")).POST,
+  files: (await import("@/app/api/admin/files/route")).GET,
+  deleteFile: (await import("@/app/api/admin/files/[id]/route")).DELETE,
+  audit: (await import("@/app/api/admin/audit/route")).GET,
+  overview: (await import("@/app/api/admin/overview/route")).GET,
+})
+export let routes: Awaited<ReturnType<typeof loadRoutes>>
 export let storage: typeof import("@/lib/storage")
 export let admin: { id: string }
 export let owner: { id: string }
@@ -38,10 +39,6 @@ export let other: { id: string }
 export const logged: string[] = []
 
 export const params = (id: string) => ({ params: Promise.resolve({ id }) })
-export const count = async (table: string, where = "TRUE", values: unknown[] = []) =>
-  Number(
-    (await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}" WHERE ${where}`, values))[0]?.count,
-  )
 export const userRow = async (id: string) =>
   (
     await query<{ role: string; disabledAt: Date | null; quotaBytes: string | null }>(
@@ -51,7 +48,6 @@ export const userRow = async (id: string) =>
     )
   )[0]
 
-/** Uploads bytes through the real grant → PUT → complete flow. */
 /** Uploads `size` random bytes through the real grant → PUT → complete flow (the factory). */
 export async function uploadFile(userId: string, name: string, size = 64) {
   const { id, objectKey, uploadId } = await factories.uploadFile(userId, {
@@ -84,51 +80,16 @@ export async function json<T>(response: Response, status = 200): Promise<T> {
 
 /** A fresh database with self-registration closed, an admin, an owner and another user, for this test file. */
 export function setUpAdminWorld() {
-  beforeAll(async () => {
+  setUpWorld({
     // Self-registration is closed: only an admin can create accounts, which is one of the things tested.
-    database = await useFreshDatabase({ REGISTRATION: "closed" })
-    captureLogs(logged)
-    routes = {
-      grant: (await import("@/app/api/uploads/route")).POST,
-      complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-      createShare: (await import("@/app/api/files/[id]/shares/route")).POST,
-      listFiles: (await import("@/app/api/files/route")).GET,
-      createToken: (await import("@/app/api/tokens/route")).POST,
-      register: (await import("@/app/api/register/route")).POST,
-      downloadGet: (await import("@/app/s/[token]/download/route")).GET,
-      users: await import("@/app/api/admin/users/route"),
-      updateUser: (await import("@/app/api/admin/users/[id]/route")).PATCH,
-      shares: (await import("@/app/api/admin/shares/route")).GET,
-      revoke: (await import("@/app/api/admin/shares/[id]/revoke/route")).POST,
-      bulkRevoke: (await import("@/app/api/admin/shares/revoke/route")).POST,
-      files: (await import("@/app/api/admin/files/route")).GET,
-      deleteFile: (await import("@/app/api/admin/files/[id]/route")).DELETE,
-      audit: (await import("@/app/api/admin/audit/route")).GET,
-      overview: (await import("@/app/api/admin/overview/route")).GET,
-    }
-    storage = await import("@/lib/storage")
-    const { registerUser, accountPolicyFromEnv } = await import("@/lib/accounts")
-    const closedAnyway = { allowWhenClosed: true }
+    env: { REGISTRATION: "closed" },
+    logs: logged,
     // The first account is the admin; owner and other are plain users.
-    admin = await registerUser(
-      { email: "admin@example.com", password: "perfectly-fine-0" },
-      accountPolicyFromEnv(),
-      closedAnyway,
-    )
-    owner = await registerUser(
-      { email: "owner@example.com", password: "perfectly-fine-1" },
-      accountPolicyFromEnv(),
-      closedAnyway,
-    )
-    other = await registerUser(
-      { email: "other@example.com", password: "perfectly-fine-2" },
-      accountPolicyFromEnv(),
-      closedAnyway,
-    )
-  })
-
-  afterAll(async () => {
-    vi.restoreAllMocks()
-    await database.cleanUp()
+    users: { admin: "admin@example.com", owner: "owner@example.com", other: "other@example.com" },
+    async ready(users) {
+      ;({ admin, owner, other } = users)
+      routes = await loadRoutes()
+      storage = await import("@/lib/storage")
+    },
   })
 }

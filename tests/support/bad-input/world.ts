@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises"
 import path from "node:path"
-import { afterAll, beforeAll, expect, vi } from "vitest"
+import { expect } from "vitest"
 import { API_DIR, apiRoutes, METHODS, type Method, type RouteHandler as Handler } from "@/tests/support/api-routes"
-import { APP_ORIGIN, apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { APP_ORIGIN, apiRequest, browserHeaders } from "@/tests/support/app"
 import { loadBodyCases } from "@/tests/support/bad-input/bodies"
 import { type BodyCase, MAX_FILE_SIZE, MIB } from "@/tests/support/bad-input/values"
 import { query } from "@/tests/support/database"
 import { STORED } from "@/tests/support/storage-profile"
+import { database, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world the bad-input tests (tests/integration/bad-input/) run in: every API route found on
@@ -17,7 +18,7 @@ import { STORED } from "@/tests/support/storage-profile"
  * Every answer to bad input must be a 4xx with a JSON `{ error: { code, message } }` body — never
  * a 500 — and afterwards the database rows and the bucket's objects are exactly what they were.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { database, PROFILE } from "@/tests/support/world"
 /** Property runs per property: enough to find what tables miss, bounded so the file stays quick. */
 export const RUNS = 50
 /** Quick alone (~30 s for the file); generous because the machine running it may be busy. */
@@ -64,7 +65,6 @@ export type Fixture = {
   webhookId: string
 }
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
 export let storage: typeof import("@/lib/storage")
 export let endpoints: Endpoint[]
 export let admin: { id: string }
@@ -302,54 +302,54 @@ export let BODY_CASES: Record<string, BodyCase>
 
 /** Seeds the world for this test file (a fresh database) and gives everything back after it. */
 export function setUpBadInputWorld() {
-  beforeAll(async () => {
-    database = await useFreshDatabase({
+  setUpWorld({
+    env: {
       MAX_FILE_SIZE_BYTES: String(MAX_FILE_SIZE),
       USER_QUOTA_BYTES: String(1024 * MIB),
       MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
       MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
-    })
-    captureLogs(logged)
-    storage = await import("@/lib/storage")
-    const routes = await apiRoutes()
-    endpoints = (
-      await Promise.all(
-        routes
-          .filter((route) => !NOT_JSON_ROUTES.has(route))
-          .map(async (route) => {
-            const source = await readFile(path.join(API_DIR, route, "route.ts"), "utf8")
-            const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<
-              Record<string, Handler>
-            >
-            return METHODS.flatMap((method) => {
-              const handler = routeModule[method]
-              return handler
-                ? [{ route, method, handler, reads: bodyReaderOf(source, method), key: `${method} ${route}` }]
-                : []
-            })
-          }),
-      )
-    ).flat()
-    BODY_CASES = await loadBodyCases()
-    const { registerUser } = await import("@/lib/accounts")
-    admin = await registerUser({ email: "admin@example.com", password: "perfectly-fine-0" }) // the first account: admin
-    alice = await seed("alice@example.com")
-    bob = await seed("bob@example.com")
-  }, 120_000)
-
-  afterAll(async () => {
+    },
+    logs: logged,
+    users: { admin: "admin@example.com" }, // the first account: admin
+    async ready(users) {
+      admin = users.admin
+      storage = await import("@/lib/storage")
+      const routes = await apiRoutes()
+      endpoints = (
+        await Promise.all(
+          routes
+            .filter((route) => !NOT_JSON_ROUTES.has(route))
+            .map(async (route) => {
+              const source = await readFile(path.join(API_DIR, route, "route.ts"), "utf8")
+              const routeModule = (await import(/* @vite-ignore */ `@/app/api/${route}/route`)) as Partial<
+                Record<string, Handler>
+              >
+              return METHODS.flatMap((method) => {
+                const handler = routeModule[method]
+                return handler
+                  ? [{ route, method, handler, reads: bodyReaderOf(source, method), key: `${method} ${route}` }]
+                  : []
+              })
+            }),
+        )
+      ).flat()
+      BODY_CASES = await loadBodyCases()
+      alice = await seed("alice@example.com")
+      bob = await seed("bob@example.com")
+    },
     // The multipart uploads in flight hold parts in storage; give them back.
-    for (const fixture of [alice, bob].filter(Boolean)) {
-      await call(endpoint("DELETE uploads/[id]"), {
-        params: { id: fixture.uploadId },
-        headers: await browserHeaders(fixture.userId),
-      }).catch(() => undefined)
-      await call(endpoint("DELETE r/[token]/uploads/[id]"), {
-        params: { token: fixture.requestToken, id: fixture.requestUploadId },
-      }).catch(() => undefined)
-    }
-    vi.restoreAllMocks()
-    await database.cleanUp()
+    async cleanUp() {
+      for (const fixture of [alice, bob].filter(Boolean)) {
+        await call(endpoint("DELETE uploads/[id]"), {
+          params: { id: fixture.uploadId },
+          headers: await browserHeaders(fixture.userId),
+        }).catch(() => undefined)
+        await call(endpoint("DELETE r/[token]/uploads/[id]"), {
+          params: { token: fixture.requestToken, id: fixture.requestUploadId },
+        }).catch(() => undefined)
+      }
+    },
+    timeout: 120_000,
   })
 }
 

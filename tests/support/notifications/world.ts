@@ -1,39 +1,40 @@
 import { randomBytes } from "node:crypto"
-import { afterAll, afterEach, beforeAll, vi } from "vitest"
-import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { afterEach } from "vitest"
+import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import * as factories from "@/tests/support/factories"
 import { startWebhookReceiver } from "@/tests/support/webhook-receiver"
+import { database, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the notification tests (tests/integration/notifications/). Webhooks and
  * notifications (issue 18) against real PostgreSQL, each real S3 server, the real SMTP
  * catcher and a real HTTP receiver on loopback (allowed by WEBHOOK_ALLOWED_HOSTS=127.0.0.1).
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { database, PROFILE } from "@/tests/support/world"
 export const RUN = randomBytes(4).toString("hex")
 export const address = (name: string) => `${name}-${RUN}@example.com`
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
 export let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
-export let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-  createShare: typeof import("@/app/api/shares/route").POST
-  editShare: typeof import("@/app/api/shares/[id]/route").PATCH
-  revoke: typeof import("@/app/api/shares/[id]/route").DELETE
-  recipients: typeof import("@/app/api/shares/[id]/recipients/route")
-  fileDownload: typeof import("@/app/s/[token]/files/[fileId]/download/route").GET
-  downloadAll: typeof import("@/app/s/[token]/download-all/route").POST
-  createRequest: typeof import("@/app/api/upload-requests/route").POST
-  requestGrant: typeof import("@/app/api/r/[token]/uploads/route").POST
-  requestComplete: typeof import("@/app/api/r/[token]/uploads/[id]/complete/route").POST
-  webhooks: typeof import("@/app/api/webhooks/route")
-  deleteWebhook: typeof import("@/app/api/webhooks/[id]/route").DELETE
-  deliveries: typeof import("@/app/api/webhooks/[id]/deliveries/route").GET
-  test: typeof import("@/app/api/webhooks/[id]/test/route").POST
-  settings: typeof import("@/app/api/account/notifications/route")
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+  createShare: (await import("@/app/api/shares/route")).POST,
+  editShare: (await import("@/app/api/shares/[id]/route")).PATCH,
+  revoke: (await import("@/app/api/shares/[id]/route")).DELETE,
+  recipients: await import("@/app/api/shares/[id]/recipients/route"),
+  fileDownload: (await import("@/app/s/[token]/files/[fileId]/download/route")).GET,
+  downloadAll: (await import("@/app/s/[token]/download-all/route")).POST,
+  createRequest: (await import("@/app/api/upload-requests/route")).POST,
+  requestGrant: (await import("@/app/api/r/[token]/uploads/route")).POST,
+  requestComplete: (await import("@/app/api/r/[token]/uploads/[id]/complete/route")).POST,
+  webhooks: await import("@/app/api/webhooks/route"),
+  deleteWebhook: (await import("@/app/api/webhooks/[id]/route")).DELETE,
+  deliveries: (await import("@/app/api/webhooks/[id]/deliveries/route")).GET,
+  test: (await import("@/app/api/webhooks/[id]/test/route")).POST,
+  settings: await import("@/app/api/account/notifications/route"),
+})
+export let routes: Awaited<ReturnType<typeof loadRoutes>>
 export let deliver: typeof import("@/lib/webhooks/deliver")
 export let send: typeof import("@/lib/webhooks/send")
 export let outbox: typeof import("@/lib/outbox")
@@ -80,51 +81,30 @@ export const ALL_EVENTS = [
 
 /** A webhook receiver on loopback and a fresh database with an owner and a stranger, for this test file; every test starts without webhooks. */
 export function setUpNotificationsWorld() {
-  beforeAll(async () => {
-    receiver = await startWebhookReceiver()
-    database = await useFreshDatabase({
+  setUpWorld({
+    before: async () => (receiver = await startWebhookReceiver()),
+    env: {
       WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
       WEBHOOK_BACKOFF_BASE_SECONDS: "0.2",
       WEBHOOK_TIMEOUT_SECONDS: "1.5",
       WEBHOOK_LEASE_SECONDS: "2",
       SHARE_EMAIL_DAILY_LIMIT: "8",
-    })
-    captureLogs(logged)
-    routes = {
-      grant: (await import("@/app/api/uploads/route")).POST,
-      complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-      createShare: (await import("@/app/api/shares/route")).POST,
-      editShare: (await import("@/app/api/shares/[id]/route")).PATCH,
-      revoke: (await import("@/app/api/shares/[id]/route")).DELETE,
-      recipients: await import("@/app/api/shares/[id]/recipients/route"),
-      fileDownload: (await import("@/app/s/[token]/files/[fileId]/download/route")).GET,
-      downloadAll: (await import("@/app/s/[token]/download-all/route")).POST,
-      createRequest: (await import("@/app/api/upload-requests/route")).POST,
-      requestGrant: (await import("@/app/api/r/[token]/uploads/route")).POST,
-      requestComplete: (await import("@/app/api/r/[token]/uploads/[id]/complete/route")).POST,
-      webhooks: await import("@/app/api/webhooks/route"),
-      deleteWebhook: (await import("@/app/api/webhooks/[id]/route")).DELETE,
-      deliveries: (await import("@/app/api/webhooks/[id]/deliveries/route")).GET,
-      test: (await import("@/app/api/webhooks/[id]/test/route")).POST,
-      settings: await import("@/app/api/account/notifications/route"),
-    }
-    deliver = await import("@/lib/webhooks/deliver")
-    send = await import("@/lib/webhooks/send")
-    outbox = await import("@/lib/outbox")
-    await import("@/lib/mail/outbox")
-    const { registerUser } = await import("@/lib/accounts")
-    owner = await registerUser({ email: address("owner"), password: "perfectly-fine-1" })
-    stranger = await registerUser({ email: address("stranger"), password: "perfectly-fine-2" })
+    },
+    logs: logged,
+    users: { owner: address("owner"), stranger: address("stranger") },
+    async ready(users) {
+      ;({ owner, stranger } = users)
+      routes = await loadRoutes()
+      deliver = await import("@/lib/webhooks/deliver")
+      send = await import("@/lib/webhooks/send")
+      outbox = await import("@/lib/outbox")
+      await import("@/lib/mail/outbox")
+    },
+    cleanUp: async () => receiver?.stop(),
   })
 
   // Every test starts without webhooks, so one test's receiver never takes another's events.
   afterEach(async () => {
     await query(database.url, `DELETE FROM "Webhook"`)
-  })
-
-  afterAll(async () => {
-    vi.restoreAllMocks()
-    await receiver?.stop()
-    await database.cleanUp()
   })
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto"
-import { afterAll, beforeAll, vi } from "vitest"
-import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
-import { query } from "@/tests/support/database"
+import { apiRequest, browserHeaders } from "@/tests/support/app"
 import * as factories from "@/tests/support/factories"
+import { setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the tests of links to several files (tests/integration/share-links/). Links
@@ -10,23 +9,23 @@ import * as factories from "@/tests/support/factories"
  * contract, edits, counting (with a race across files), previews with their pinned types and
  * Range, revocation on every recipient route, the unlock cookie and the access log.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { count, database, PROFILE } from "@/tests/support/world"
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
-export let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-  deleteFile: typeof import("@/app/api/files/[id]/route").DELETE
-  create: typeof import("@/app/api/shares/route").POST
-  detail: typeof import("@/app/api/shares/[id]/route").GET
-  update: typeof import("@/app/api/shares/[id]/route").PATCH
-  revoke: typeof import("@/app/api/shares/[id]/route").DELETE
-  fileDownload: typeof import("@/app/s/[token]/files/[fileId]/download/route").GET
-  preview: typeof import("@/app/s/[token]/files/[fileId]/preview/route").GET
-  downloadAll: typeof import("@/app/s/[token]/download-all/route").POST
-  unlock: typeof import("@/app/s/[token]/unlock/route").POST
-  legacyDownload: typeof import("@/app/s/[token]/download/route").GET
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+  deleteFile: (await import("@/app/api/files/[id]/route")).DELETE,
+  create: (await import("@/app/api/shares/route")).POST,
+  detail: (await import("@/app/api/shares/[id]/route")).GET,
+  update: (await import("@/app/api/shares/[id]/route")).PATCH,
+  revoke: (await import("@/app/api/shares/[id]/route")).DELETE,
+  fileDownload: (await import("@/app/s/[token]/files/[fileId]/download/route")).GET,
+  preview: (await import("@/app/s/[token]/files/[fileId]/preview/route")).GET,
+  downloadAll: (await import("@/app/s/[token]/download-all/route")).POST,
+  unlock: (await import("@/app/s/[token]/unlock/route")).POST,
+  legacyDownload: (await import("@/app/s/[token]/download/route")).GET,
+})
+export let routes: Awaited<ReturnType<typeof loadRoutes>>
 export let shares: typeof import("@/lib/shares")
 export let admin: { id: string }
 export let owner: { id: string }
@@ -46,8 +45,6 @@ export type ShareBody = {
 }
 
 export const params = <T extends Record<string, string>>(values: T) => ({ params: Promise.resolve(values) })
-export const count = async (table: string) =>
-  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 export const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 export const UA = "share-links-test/1.0"
 
@@ -100,32 +97,13 @@ export async function errorCode(response: Response) {
 
 /** A fresh database with an admin, an owner and a stranger, for this test file. */
 export function setUpShareLinksWorld() {
-  beforeAll(async () => {
-    database = await useFreshDatabase()
-    captureLogs(logged)
-    routes = {
-      grant: (await import("@/app/api/uploads/route")).POST,
-      complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-      deleteFile: (await import("@/app/api/files/[id]/route")).DELETE,
-      create: (await import("@/app/api/shares/route")).POST,
-      detail: (await import("@/app/api/shares/[id]/route")).GET,
-      update: (await import("@/app/api/shares/[id]/route")).PATCH,
-      revoke: (await import("@/app/api/shares/[id]/route")).DELETE,
-      fileDownload: (await import("@/app/s/[token]/files/[fileId]/download/route")).GET,
-      preview: (await import("@/app/s/[token]/files/[fileId]/preview/route")).GET,
-      downloadAll: (await import("@/app/s/[token]/download-all/route")).POST,
-      unlock: (await import("@/app/s/[token]/unlock/route")).POST,
-      legacyDownload: (await import("@/app/s/[token]/download/route")).GET,
-    }
-    shares = await import("@/lib/shares")
-    const { registerUser } = await import("@/lib/accounts")
-    admin = await registerUser({ email: "admin@example.com", password: "perfectly-fine-0" })
-    owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
-    stranger = await registerUser({ email: "stranger@example.com", password: "perfectly-fine-2" })
-  })
-
-  afterAll(async () => {
-    vi.restoreAllMocks()
-    await database.cleanUp()
+  setUpWorld({
+    logs: logged,
+    users: { admin: "admin@example.com", owner: "owner@example.com", stranger: "stranger@example.com" },
+    async ready(users) {
+      ;({ admin, owner, stranger } = users)
+      routes = await loadRoutes()
+      shares = await import("@/lib/shares")
+    },
   })
 }

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from "node:crypto"
-import { afterAll, beforeAll, vi } from "vitest"
-import { apiRequest, APP_ORIGIN, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { apiRequest, APP_ORIGIN, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import * as factories from "@/tests/support/factories"
-import {} from "@/tests/support/storage-profile"
+import { database, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the share tests (tests/integration/shares/): the file, share and public-link routes
@@ -11,25 +10,25 @@ import {} from "@/tests/support/storage-profile"
  * recipient's browser or curl sends. Every redirect is followed with fetch, and storage's own
  * refusals are asserted.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { count, database, PROFILE } from "@/tests/support/world"
 // Download keys live 2 s in this file instead of 60 s, so "a key fetched after it expired is
 // refused by storage" takes 3 s rather than 61 s; it is the same property (storage enforces
 // X-Amz-Expires), with the production TTL checked separately against the env default.
 export const DOWNLOAD_TTL_SECONDS = 2
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
-export let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-  deleteFile: typeof import("@/app/api/files/[id]/route").DELETE
-  createShare: typeof import("@/app/api/files/[id]/shares/route").POST
-  fileShares: typeof import("@/app/api/files/[id]/shares/route").GET
-  listShares: typeof import("@/app/api/shares/route").GET
-  revokeShare: typeof import("@/app/api/shares/[id]/route").DELETE
-  downloadGet: typeof import("@/app/s/[token]/download/route").GET
-  downloadPost: typeof import("@/app/s/[token]/download/route").POST
-  downloadHead: typeof import("@/app/s/[token]/download/route").HEAD
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+  deleteFile: (await import("@/app/api/files/[id]/route")).DELETE,
+  createShare: (await import("@/app/api/files/[id]/shares/route")).POST,
+  fileShares: (await import("@/app/api/files/[id]/shares/route")).GET,
+  listShares: (await import("@/app/api/shares/route")).GET,
+  revokeShare: (await import("@/app/api/shares/[id]/route")).DELETE,
+  downloadGet: (await import("@/app/s/[token]/download/route")).GET,
+  downloadPost: (await import("@/app/s/[token]/download/route")).POST,
+  downloadHead: (await import("@/app/s/[token]/download/route")).HEAD,
+})
+export let routes: Awaited<ReturnType<typeof loadRoutes>>
 export let storage: typeof import("@/lib/storage")
 export let shares: typeof import("@/lib/shares")
 export let admin: { id: string }
@@ -52,11 +51,8 @@ export const params = <T extends string>(name: T, value: string) => ({
   params: Promise.resolve({ [name]: value } as Record<T, string>),
 })
 export const sha256Hex = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex")
-export const count = async (table: string) =>
-  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 export const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? ""
 
-/** Uploads bytes through the real grant → PUT → complete flow; the file's id and object key. */
 /** Uploads bytes through the real grant → PUT → complete flow (the factory); the file's id and object key. */
 export const uploadFile = (
   name: string,
@@ -112,32 +108,16 @@ export const shareRow = async (shareId: string) =>
 
 /** A fresh database with an admin, an owner and a stranger, for this test file; gives it back after. */
 export function setUpSharesWorld() {
-  beforeAll(async () => {
-    database = await useFreshDatabase({ DOWNLOAD_URL_TTL_SECONDS: String(DOWNLOAD_TTL_SECONDS) })
-    captureLogs(logged)
-    routes = {
-      grant: (await import("@/app/api/uploads/route")).POST,
-      complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-      deleteFile: (await import("@/app/api/files/[id]/route")).DELETE,
-      createShare: (await import("@/app/api/files/[id]/shares/route")).POST,
-      fileShares: (await import("@/app/api/files/[id]/shares/route")).GET,
-      listShares: (await import("@/app/api/shares/route")).GET,
-      revokeShare: (await import("@/app/api/shares/[id]/route")).DELETE,
-      downloadGet: (await import("@/app/s/[token]/download/route")).GET,
-      downloadPost: (await import("@/app/s/[token]/download/route")).POST,
-      downloadHead: (await import("@/app/s/[token]/download/route")).HEAD,
-    }
-    storage = await import("@/lib/storage")
-    shares = await import("@/lib/shares")
-    const { registerUser } = await import("@/lib/accounts")
+  setUpWorld({
+    env: { DOWNLOAD_URL_TTL_SECONDS: String(DOWNLOAD_TTL_SECONDS) },
+    logs: logged,
     // The first account is the admin; owner and stranger are plain users.
-    admin = await registerUser({ email: "admin@example.com", password: "perfectly-fine-0" })
-    owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
-    stranger = await registerUser({ email: "stranger@example.com", password: "perfectly-fine-2" })
-  })
-
-  afterAll(async () => {
-    vi.restoreAllMocks()
-    await database.cleanUp()
+    users: { admin: "admin@example.com", owner: "owner@example.com", stranger: "stranger@example.com" },
+    async ready(users) {
+      ;({ admin, owner, stranger } = users)
+      routes = await loadRoutes()
+      storage = await import("@/lib/storage")
+      shares = await import("@/lib/shares")
+    },
   })
 }

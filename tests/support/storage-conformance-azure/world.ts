@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto"
-import { afterAll, beforeAll, expect } from "vitest"
-import { useFreshDatabase } from "@/tests/support/app"
+import { expect } from "vitest"
 import { isAzure, STORED } from "@/tests/support/storage-profile"
+import { MIB, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the Azure conformance tests (tests/integration/storage-conformance-azure/): what Azure
@@ -14,11 +14,9 @@ import { isAzure, STORED } from "@/tests/support/storage-profile"
  * not limit stored access policies to 5, and lets a policy's fields override the SAS's. Valet uses
  * neither IP ranges nor stored policies, so no test depends on those.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
+export { database, MIB, PROFILE } from "@/tests/support/world"
 export const FOREIGN_ORIGIN = "http://evil.example"
-export const MIB = 1024 * 1024
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
 export let storage: typeof import("@/lib/storage")
 export let uploads: typeof import("@/lib/uploads")
 export let files: typeof import("@/lib/files")
@@ -102,25 +100,16 @@ export const objectKeyOf = (uploadId: string) => uploads.objectKeyFor(owner.id, 
 
 /** On the Azure profile: a fresh database and an owner for this test file; afterwards its blobs are deleted. */
 export function setUpAzureConformanceWorld() {
-  beforeAll(async () => {
-    if (!isAzure) return
-    database = await useFreshDatabase({
-      MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
-      MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
-    })
-    storage = await import("@/lib/storage")
-    uploads = await import("@/lib/uploads")
-    files = await import("@/lib/files")
-    const { registerUser } = await import("@/lib/accounts")
-    owner = {
-      ...(await registerUser({ email: "azure-conformance@example.com", password: "perfectly-fine-1" })),
-      via: "session",
-    }
-  })
-
-  afterAll(async () => {
-    if (!isAzure) return
-    await Promise.all([...writtenKeys].map((key) => storage.deleteObject(key)))
-    await database.cleanUp()
+  if (!isAzure) return
+  setUpWorld({
+    env: { MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) },
+    users: { owner: "azure-conformance@example.com" },
+    async ready(users) {
+      owner = { ...users.owner, via: "session" }
+      storage = await import("@/lib/storage")
+      uploads = await import("@/lib/uploads")
+      files = await import("@/lib/files")
+    },
+    cleanUp: () => Promise.all([...writtenKeys].map((key) => storage.deleteObject(key))),
   })
 }

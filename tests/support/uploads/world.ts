@@ -1,24 +1,24 @@
 import { createHash, randomBytes } from "node:crypto"
-import { afterAll, beforeAll, expect, vi } from "vitest"
-import { apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { expect } from "vitest"
+import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
+import { database, MIB, setUpWorld } from "@/tests/support/world"
 
 /**
  * The world of the upload tests (tests/integration/uploads/): the upload routes against real
  * PostgreSQL and each storage server, an owner and a stranger. Every presigned URL is exercised
  * with fetch, and storage's own refusals are asserted.
  */
-export const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
-export const MIB = 1024 * 1024
+export { count, database, MIB, PROFILE } from "@/tests/support/world"
 
-export let database: Awaited<ReturnType<typeof useFreshDatabase>>
-export let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  abort: typeof import("@/app/api/uploads/[id]/route").DELETE
-  signParts: typeof import("@/app/api/uploads/[id]/parts/route").POST
-  listParts: typeof import("@/app/api/uploads/[id]/parts/route").GET
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  abort: (await import("@/app/api/uploads/[id]/route")).DELETE,
+  signParts: (await import("@/app/api/uploads/[id]/parts/route")).POST,
+  listParts: (await import("@/app/api/uploads/[id]/parts/route")).GET,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+})
+export let routes: Awaited<ReturnType<typeof loadRoutes>>
 export let storage: typeof import("@/lib/storage")
 export let uploads: typeof import("@/lib/uploads")
 export let owner: { id: string }
@@ -77,35 +77,23 @@ export const objectKeyOf = async (uploadId: string) =>
     ?.objectKey ?? ""
 export const statusOf = async (uploadId: string) =>
   (await query<{ status: string }>(database.url, `SELECT status FROM "Upload" WHERE id = $1`, [uploadId]))[0]?.status
-export const count = async (table: string) =>
-  Number((await query<{ count: string }>(database.url, `SELECT count(*) FROM "${table}"`))[0]?.count)
 
 /** A fresh database (64 MiB files, 100 MiB quota, 5 MiB parts) with an owner and a stranger, for this test file. */
 export function setUpUploadsWorld() {
-  beforeAll(async () => {
-    database = await useFreshDatabase({
+  setUpWorld({
+    env: {
       MAX_FILE_SIZE_BYTES: String(64 * MIB),
       USER_QUOTA_BYTES: String(100 * MIB),
       MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
       MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
-    })
-    captureLogs(logged)
-    routes = {
-      grant: (await import("@/app/api/uploads/route")).POST,
-      abort: (await import("@/app/api/uploads/[id]/route")).DELETE,
-      signParts: (await import("@/app/api/uploads/[id]/parts/route")).POST,
-      listParts: (await import("@/app/api/uploads/[id]/parts/route")).GET,
-      complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-    }
-    storage = await import("@/lib/storage")
-    uploads = await import("@/lib/uploads")
-    const { registerUser } = await import("@/lib/accounts")
-    owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
-    stranger = await registerUser({ email: "stranger@example.com", password: "perfectly-fine-2" })
-  })
-
-  afterAll(async () => {
-    vi.restoreAllMocks()
-    await database.cleanUp()
+    },
+    logs: logged,
+    users: { owner: "owner@example.com", stranger: "stranger@example.com" },
+    async ready(users) {
+      ;({ owner, stranger } = users)
+      routes = await loadRoutes()
+      storage = await import("@/lib/storage")
+      uploads = await import("@/lib/uploads")
+    },
   })
 }
