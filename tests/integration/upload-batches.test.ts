@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto"
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { APP_ORIGIN, apiRequest, browserHeaders, captureLogs, useFreshDatabase } from "@/tests/support/app"
+import { beforeAll, describe, expect, it } from "vitest"
+import { APP_ORIGIN, apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { isAzure, objectPathOf, partEtagOf, STORED } from "@/tests/support/storage-profile"
+import { database, MIB, PROFILE, setUpWorld } from "@/tests/support/world"
 
 /**
  * Issue 20's batch APIs against real PostgreSQL and each storage server: many files granted in
@@ -10,18 +11,16 @@ import { isAzure, objectPathOf, partEtagOf, STORED } from "@/tests/support/stora
  * each with its own key, verification and audit row; part URLs signed in batches with one audit
  * row per batch. The abuse cases count as much as the happy path.
  */
-const PROFILE = process.env.VALET_STORAGE_PROFILE ?? "unknown"
-const MIB = 1024 * 1024
 const QUOTA = 40 * MIB
 
-let database: Awaited<ReturnType<typeof useFreshDatabase>>
-let routes: {
-  grant: typeof import("@/app/api/uploads/route").POST
-  completeMany: typeof import("@/app/api/uploads/complete/route").POST
-  abort: typeof import("@/app/api/uploads/[id]/route").DELETE
-  signParts: typeof import("@/app/api/uploads/[id]/parts/route").POST
-  complete: typeof import("@/app/api/uploads/[id]/complete/route").POST
-}
+const loadRoutes = async () => ({
+  grant: (await import("@/app/api/uploads/route")).POST,
+  completeMany: (await import("@/app/api/uploads/complete/route")).POST,
+  abort: (await import("@/app/api/uploads/[id]/route")).DELETE,
+  signParts: (await import("@/app/api/uploads/[id]/parts/route")).POST,
+  complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
+})
+let routes: Awaited<ReturnType<typeof loadRoutes>>
 let owner: { id: string }
 let stranger: { id: string }
 const logged: string[] = []
@@ -97,29 +96,19 @@ const counters = async (userId: string) => {
   }
 }
 
-beforeAll(async () => {
-  database = await useFreshDatabase({
+setUpWorld({
+  env: {
     MAX_FILE_SIZE_BYTES: String(64 * MIB),
     USER_QUOTA_BYTES: String(QUOTA),
     MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
     MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
-  })
-  captureLogs(logged)
-  routes = {
-    grant: (await import("@/app/api/uploads/route")).POST,
-    completeMany: (await import("@/app/api/uploads/complete/route")).POST,
-    abort: (await import("@/app/api/uploads/[id]/route")).DELETE,
-    signParts: (await import("@/app/api/uploads/[id]/parts/route")).POST,
-    complete: (await import("@/app/api/uploads/[id]/complete/route")).POST,
-  }
-  const { registerUser } = await import("@/lib/accounts")
-  owner = await registerUser({ email: "owner@example.com", password: "perfectly-fine-1" })
-  stranger = await registerUser({ email: "stranger@example.com", password: "perfectly-fine-2" })
-})
-
-afterAll(async () => {
-  vi.restoreAllMocks()
-  await database.cleanUp()
+  },
+  logs: logged,
+  users: { owner: "owner@example.com", stranger: "stranger@example.com" },
+  async ready(users) {
+    ;({ owner, stranger } = users)
+    routes = await loadRoutes()
+  },
 })
 
 describe(`batch grant and batch complete on ${PROFILE} storage`, () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto"
-import { expect } from "vitest"
+import { expect, it } from "vitest"
 import { apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import * as factories from "@/tests/support/factories"
+import { SIGNATURE_PATTERN } from "@/tests/support/storage-profile"
 import { database, setUpWorld } from "@/tests/support/world"
 
 /**
@@ -76,6 +77,14 @@ export async function patchUser(userId: string, body: unknown, headers?: Record<
 export async function json<T>(response: Response, status = 200): Promise<T> {
   expect(response.status, await response.clone().text()).toBe(status)
   return (await response.json()) as T
+}
+
+/** The last check of every admin test file: no key's query and no link token reached a log line. */
+export function itNeverLoggedAKey() {
+  it("never logged a URL query or a link token", () => {
+    expect(logged.join("\n")).not.toMatch(SIGNATURE_PATTERN)
+    expect(logged.join("\n")).not.toMatch(/\/s\/[A-Za-z0-9_-]{43}/)
+  })
 }
 
 /** A fresh database with self-registration closed, an admin, an owner and another user, for this test file. */
