@@ -263,6 +263,8 @@ class Coalescer<In, Out> {
  * grant, key and verification; a lone file uses the one-file calls.
  */
 export class ValetClient {
+  /** Calls to the app's API so far (grants, part batches, completions, download redirects, deletes). */
+  apiCalls = 0
   private singlePutsInFlight = 0
   private readonly grants = new Coalescer<GrantInput, UploadGrant>((inputs) => this.grantMany(inputs))
   private readonly completions = new Coalescer<string, string>(
@@ -311,6 +313,7 @@ export class ValetClient {
     json?: unknown,
     ...statuses: number[]
   ): Promise<T> {
+    this.apiCalls++
     let response = await send(`${this.appUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${this.bearerToken}` },
@@ -322,6 +325,7 @@ export class ValetClient {
     for (let attempt = 1; response.status === 503 && attempt <= SERVICE_UNAVAILABLE_RETRIES; attempt++) {
       const wait = Math.min(10, Number(response.headers["retry-after"]) || 2)
       await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      this.apiCalls++
       response = await send(`${this.appUrl}${pathname}`, {
         method,
         headers: { authorization: `Bearer ${this.bearerToken}` },
@@ -388,6 +392,7 @@ export class ValetClient {
 
   /** The app's 302 to a presigned GET, then the bytes from storage; answers the bytes received. */
   async download(fileId: string): Promise<number> {
+    this.apiCalls++
     const redirect = await send(`${this.appUrl}/api/files/${fileId}/download`, {
       method: "GET",
       headers: { authorization: `Bearer ${this.bearerToken}` },

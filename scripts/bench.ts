@@ -20,7 +20,7 @@
  * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop), --growth-rows=<n>
  * (the growth scenario also seeds and measures at n rows per table, e.g. 10000000).
  */
-import { spawn } from "node:child_process"
+import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -34,8 +34,11 @@ import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
 import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
+import { ensureRandomFile, MIB, ValetClient } from "@/bench/transfer-client"
 import { startEmbeddedAzurite } from "./services/embedded-azurite"
-import { azuriteEnv, prepareServices, startLocalStack } from "./services/local-stack"
+import { startEmbeddedPostgres } from "./services/embedded-postgres"
+import { startEmbeddedS3 } from "./services/embedded-s3"
+import { azuriteEnv, prepareServices } from "./services/local-stack"
 import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
 import { BENCH_ROUTE, buildHasBenchRoute } from "./check-build"
@@ -68,6 +71,11 @@ const TSX = path.resolve("node_modules/.bin/tsx")
 const BENCH_DIST_DIR = ".next-bench"
 /** next.config.mjs adds the bench-only route and distDir under this flag, at build and at start. */
 const BENCH_BUILD_ENV = { VALET_BENCH_BUILD: "1" }
+
+/** How long a process group gets between SIGTERM and SIGKILL. */
+const STOP_GRACE_MS = 10_000
+/** How long one cleanup step may take before the next one runs anyway. */
+const CLEANUP_STEP_MS = 30_000
 
 const flag = (name: string) => process.argv.includes(`--${name}`)
 const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -114,12 +122,7 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   })
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      child.once("exit", () => resolve())
-      process.kill(-(child.pid ?? 0), "SIGTERM")
-    })
+  const stop = stopperOfGroup(child)
   return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("listening"))
@@ -129,10 +132,87 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
   })
 }
 
-const cleanups: (() => Promise<unknown>)[] = []
-async function cleanUp() {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
-  cleanups.length = 0
+/** SIGKILL to a process group, if anything is left in it. */
+function killGroup(pid: number) {
+  try {
+    process.kill(-pid, "SIGKILL")
+  } catch {
+    // nothing left
+  }
+}
+
+/**
+ * Stops a detached child's process group: SIGTERM, SIGKILL after STOP_GRACE_MS, and a SIGKILL to
+ * the group once the leader is gone (children it left behind). Safe to call again, also after the
+ * child has exited or died of a signal: the exit is watched from the start, so it is never missed
+ * (a second stop used to wait for an "exit" event that had already fired, forever, which kept
+ * `npm run bench` and its PostgreSQL up after the table).
+ */
+function stopperOfGroup(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once("exit", () => resolve())
+  })
+  let stopping: Promise<void> | undefined
+  return () =>
+    (stopping ??= (async () => {
+      const pid = child.pid ?? 0
+      if (pid === 0) return
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-pid, "SIGTERM")
+        } catch {
+          // already gone
+        }
+      }
+      const force = setTimeout(() => killGroup(pid), STOP_GRACE_MS)
+      await exited
+      clearTimeout(force)
+      killGroup(pid)
+    })())
+}
+
+/** The next start process group, stopped like stopperOfGroup does (AppInstance.stop alone waits without limit). */
+function stopperOfApp(app: AppInstance): () => Promise<void> {
+  let stopping: Promise<void> | undefined
+  return () =>
+    (stopping ??= (async () => {
+      if (!(await settlesWithin(app.stop(), STOP_GRACE_MS))) await app.kill()
+      killGroup(app.pid)
+    })())
+}
+
+/** Whether `work` settled within `ms` (its error, if any, is printed, not thrown). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = work.then(
+    () => true as const,
+    (error: unknown) => {
+      console.error(error)
+      return true as const
+    },
+  )
+  const result = await Promise.race([settled, timedOut])
+  clearTimeout(timer)
+  return result
+}
+
+/**
+ * What this run started, stopped in reverse order at the end, on an error, on a signal and by the
+ * watchdog. Each step has CLEANUP_STEP_MS: a step that hangs is reported and skipped, so the ones
+ * after it (PostgreSQL is among the first started, so among the last stopped) still run.
+ */
+const cleanups: { what: string; stop: () => Promise<unknown> }[] = []
+let cleaning: Promise<void> | undefined
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+      if (!(await settlesWithin(step.stop(), CLEANUP_STEP_MS)))
+        console.error(`[bench] stopping ${step.what} took over ${CLEANUP_STEP_MS / 1000} s; moving on`)
+    }
+  })()
+  return cleaning
 }
 
 // --- the build ----------------------------------------------------------------------------------
@@ -289,12 +369,13 @@ function markdownTable(results: ResultsFile): string {
 
 // --- one storage profile ------------------------------------------------------------------------
 
-type Profile = { storage: BenchStorage; s3Env: Record<string, string> }
+/** storageRoot: a path in the command line of every storage server process (Ceph's folder), for their CPU. */
+type Profile = { storage: BenchStorage; s3Env: Record<string, string>; storageRoot?: string }
 
 /** Azurite's blob service in this process (on disk, like the other profiles), the Azure profile. */
 async function startAzurite(runDir: string): Promise<Profile> {
   const azurite = await startEmbeddedAzurite({ dataDir: path.join(runDir, "azurite"), port: await freePort() })
-  cleanups.push(() => azurite.stop())
+  cleanups.push({ what: "Azurite", stop: () => azurite.stop() })
   return { storage: "azurite", s3Env: { ...azuriteEnv(azurite), AZURE_STORAGE_CONTAINER: BENCH_BUCKET } }
 }
 
@@ -305,9 +386,13 @@ async function startCeph(runDir: string): Promise<Profile> {
   const { code } = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
   if (code === 3)
     throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
-  cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir]))
+  cleanups.push({ what: "Ceph", stop: () => run("bash", ["scripts/ceph/down.sh", cephDir]) })
   if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
-  return { storage: "ceph", s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET } }
+  return {
+    storage: "ceph",
+    s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET },
+    storageRoot: cephDir,
+  }
 }
 
 /**
@@ -375,9 +460,10 @@ async function runProfile(
     nodeArgs,
     distDir: BENCH_DIST_DIR,
   })
-  cleanups.push(() => app.stop())
+  const stopApp = stopperOfApp(app)
+  cleanups.push({ what: `the app (${profile.storage})`, stop: stopApp })
   const proxy = await startProxyServer(appEnv, await freePort(), nodeArgs)
-  cleanups.push(() => proxy.stop())
+  cleanups.push({ what: `the proxy baseline (${profile.storage})`, stop: proxy.stop })
   say(`proxy baseline server on ${proxy.url}`)
   const workDir = path.join(context.runDir, `work-${profile.storage}`)
   await mkdir(workDir, { recursive: true })
@@ -393,6 +479,8 @@ async function runProfile(
     userId: context.userId,
     workDir,
     growthRows: option("growth-rows") ? Number(option("growth-rows")) : undefined,
+    storageRoot: profile.storageRoot,
+    carry: {},
   }
   const only = selectedScenarios()
   const sections: BenchSection[] = []
@@ -412,7 +500,7 @@ async function runProfile(
     }
     say(`${profile.storage}: ${scenario.name} done in ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`)
   }
-  await app.stop()
+  await stopApp()
   await proxy.stop()
   // The app's own output (errors under load, the reaper) outlives the run, for a look afterwards.
   const appLog = path.join(tmpdir(), `valet-bench-${process.pid}-app-${profile.storage}.log`)
@@ -425,6 +513,50 @@ async function runProfile(
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     sections,
   }
+}
+
+// --- smoke --------------------------------------------------------------------------------------
+
+/**
+ * `--smoke` (and `--smoke=fail`): the harness's start and stop without the build or the app, for
+ * tests/system/bench-shutdown.test.ts. The services, the proxy baseline's server, a bench user, one
+ * small file through the proxy and back (keep-alive sockets and the database pool stay open), the
+ * proxy stopped as after a storage profile, then the normal shutdown, which stops it again.
+ * `=fail` throws once all of it is up: the error path.
+ */
+async function smokeRun(options: {
+  databaseUrl: string
+  s3Env: Record<string, string>
+  runDir: string
+  fail: boolean
+}): Promise<number> {
+  const port = await freePort()
+  const appEnv = {
+    ...options.s3Env,
+    DATABASE_URL: options.databaseUrl,
+    APP_URL: `http://localhost:${port}`,
+    ...BENCH_APP_ENV,
+  }
+  Object.assign(process.env, { DATABASE_URL: options.databaseUrl, AUTH_SECRET: randomBytes(32).toString("base64url") })
+  const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
+  if (setup.code !== 0) throw new Error("bucket setup failed")
+  const proxy = await startProxyServer(appEnv, port, [])
+  cleanups.push({ what: "the proxy baseline", stop: proxy.stop })
+  say(`proxy baseline server on ${proxy.url} (pid ${proxy.pid})`)
+  const { bearerToken } = await createBenchUser()
+  const client = new ValetClient(proxy.url, bearerToken, proxy.url)
+  const source = await ensureRandomFile(options.runDir, MIB)
+  const id = await client.proxyUpload({
+    name: "smoke.bin",
+    type: "application/octet-stream",
+    file: { path: source, offset: 0, size: MIB },
+  })
+  const bytes = await client.proxyDownload(id)
+  if (bytes !== MIB) throw new Error(`smoke: ${bytes} bytes came back, expected ${MIB}`)
+  say("smoke: 1 MiB through the proxy baseline and back")
+  if (options.fail) throw new Error("--smoke=fail: failing on purpose with everything up")
+  await proxy.stop()
+  return 0
 }
 
 // --- main ---------------------------------------------------------------------------------------
@@ -441,24 +573,40 @@ async function main(): Promise<number> {
   const runDir = await mkdtemp(path.join(tmpdir(), "valet-bench-"))
   // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter this folder.
   await chmod(runDir, 0o755)
-  cleanups.push(() => rm(runDir, { recursive: true, force: true }))
+  cleanups.push({ what: "the run folder", stop: () => rm(runDir, { recursive: true, force: true }) })
+  say(`run folder: ${runDir}`)
   const [pgPort, s3Port] = await Promise.all([freePort(), freePort()])
-  const stack = await startLocalStack({ dataDir: runDir, pgPort, s3Port, startPostgres: true, startS3: true })
-  cleanups.push(() => stack.stop())
-  const databaseUrl = stack.env.DATABASE_URL ?? ""
+  // Each service its own cleanup step, so one that hangs while stopping cannot keep another up.
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(runDir, "pg"),
+    credentialsFile: path.join(runDir, "pg-credentials.json"),
+    port: pgPort,
+  })
+  cleanups.push({ what: "PostgreSQL", stop: postgres.stop })
+  const s3 = await startEmbeddedS3({
+    dataDir: path.join(runDir, "s3"),
+    credentialsFile: path.join(runDir, "s3-credentials.json"),
+    port: s3Port,
+  })
+  cleanups.push({ what: "the embedded S3 server", stop: s3.stop })
+  const { databaseUrl } = postgres
   await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
-  say(`services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
+  say(`services up: postgres 127.0.0.1:${postgres.port}, s3 ${s3.endpoint}`)
+  const embeddedS3Env = {
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+    S3_BUCKET: BENCH_BUCKET,
+  }
+  const smoke = option("smoke") ?? (flag("smoke") ? "pass" : undefined)
+  if (smoke) return smokeRun({ databaseUrl, s3Env: embeddedS3Env, runDir, fail: smoke === "fail" })
 
   const profiles: Profile[] = flag("skip-embedded")
     ? []
     : [
-        {
-          storage: "embedded",
-          s3Env: {
-            ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
-            S3_BUCKET: BENCH_BUCKET,
-          },
-        },
+        { storage: "embedded", s3Env: embeddedS3Env },
       ]
   if (flag("ceph")) {
     const ceph = await startCeph(runDir)
@@ -498,18 +646,33 @@ async function main(): Promise<number> {
   return failed ? 1 : 0
 }
 
-process.removeAllListeners("SIGINT")
-process.removeAllListeners("SIGTERM")
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+// embedded-postgres (async-exit-hook) answers these by stopping its servers and exiting within 10 s,
+// which would cut this run's own cleanup short and orphan the app and the proxy (their own
+// process groups). This process stops everything itself, PostgreSQL included.
+for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "uncaughtException", "unhandledRejection"] as const)
+  process.removeAllListeners(event)
+let signalled = false
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
+    if (signalled) {
+      console.error(`[bench] ${signal} again: exiting without waiting for the cleanup`)
+      process.exit(130)
+    }
+    signalled = true
     say(`${signal}: stopping everything this run started`)
     void cleanUp().then(() => process.exit(130))
   })
 }
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    console.error(`[bench] ${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    void cleanUp().then(() => process.exit(1))
+  })
+}
 
 // Load stops by itself (every run has a duration or a count); this bounds everything else. Seeding
-// 10^7 rows per table takes a quarter of an hour or more on two cores.
-const WATCHDOG_MINUTES = 40 + (option("growth-rows") ? 90 : 0)
+// 10^7 rows per table takes minutes on two idle cores, far more on a busy machine.
+const WATCHDOG_MINUTES = 40 + (option("growth-rows") ? 60 : 0)
 const watchdog = setTimeout(() => {
   console.error(`[bench] gave up after ${WATCHDOG_MINUTES} minutes`)
   void cleanUp().then(() => process.exit(1))
@@ -527,5 +690,7 @@ main()
     clearTimeout(watchdog)
     await cleanUp()
     say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    // Nothing this run started is left; open sockets of keep-alive agents, pools or autocannon
+    // must not keep the process itself alive.
     process.exit(code)
   })
