@@ -270,7 +270,10 @@ export const runDataPath: BenchScenario = async (target) => {
     const chosen = results.filter(
       (result) => result.mode === mode && result.size === size && (!direction || result.direction === direction),
     )
-    const cpu = chosen.reduce((sum, result) => sum + (gross ? result.measured.cpuSeconds : net(mode, result.measured)), 0)
+    const cpu = chosen.reduce(
+      (sum, result) => sum + (gross ? result.measured.cpuSeconds : net(mode, result.measured)),
+      0,
+    )
     const bytes = chosen.reduce((sum, result) => sum + result.measured.bytes, 0)
     return cpu / (bytes / GIB)
   }

@@ -31,7 +31,7 @@ const GRANT_BODY = JSON.stringify({ name: "bench.txt", size: 1, type: "text/plai
 
 export function measureMinting(
   target: BenchTarget,
-  options: { connections: number; durationSeconds: number },
+  options: { connections: number; durationSeconds?: number; amount?: number },
 ): Promise<LoadResult> {
   return runLoad(
     {
@@ -41,6 +41,7 @@ export function measureMinting(
       body: GRANT_BODY,
       connections: options.connections,
       durationSeconds: options.durationSeconds,
+      amount: options.amount,
       appPid: target.appPid,
     },
     201,
@@ -108,6 +109,7 @@ export const minting: BenchScenario = async (target) => {
   figures.push(
     {
       name: `POST /api/uploads, saturation (@${SATURATION_CONNECTIONS} conns): rate (201s)`,
+      key: "mint.saturation",
       value: round(saturated.rate, 0),
       unit: "req/s",
     },
@@ -125,11 +127,13 @@ export const minting: BenchScenario = async (target) => {
     },
     {
       name: `POST /api/uploads open loop @${round(open.offeredRate, 0)} req/s (50 % of saturation): p50`,
+      key: "mint.open.p50",
       value: open.p50Ms,
       unit: "ms",
     },
     {
       name: `POST /api/uploads open loop @50 % of saturation: p99`,
+      key: "mint.open.p99",
       value: open.p99Ms,
       unit: "ms",
       target: `< ${MAX_OPEN_LOOP_P99_MS} ms`,

@@ -123,6 +123,7 @@ export const shareDownload: BenchScenario = async (target) => {
     figures: [
       {
         name: `GET /s/:token/download saturation (@${SATURATION_CONNECTIONS} conns): rate (302s)`,
+        key: "share.saturation",
         value: round(saturated.rate, 0),
         unit: "req/s",
       },
@@ -133,11 +134,13 @@ export const shareDownload: BenchScenario = async (target) => {
       },
       {
         name: `GET /s/:token/download open loop @${round(open.offeredRate, 0)} req/s (50 % of saturation): p50`,
+        key: "share.open.p50",
         value: open.p50Ms,
         unit: "ms",
       },
       {
         name: "GET /s/:token/download open loop @50 % of saturation: p99",
+        key: "share.open.p99",
         value: open.p99Ms,
         unit: "ms",
         target: `< ${MAX_OPEN_LOOP_P99_MS} ms`,
@@ -147,6 +150,7 @@ export const shareDownload: BenchScenario = async (target) => {
       { name: "302s seen by the load generators", value: redirects, unit: "responses" },
       {
         name: "download counter in the database (growth during both runs)",
+        key: "share.counter",
         value: counted,
         unit: "downloads",
         target: "= 302s seen",

@@ -54,3 +54,27 @@ export type BenchSection = {
 }
 
 export type BenchScenario = (target: BenchTarget) => Promise<BenchSection>
+
+export type Machine = {
+  cpuModel: string
+  cpus: number
+  memoryGiB: number
+  os: string
+  kernel: string
+  node: string
+  gitCommit: string
+  gitDirty: boolean
+  packages: Record<string, string>
+}
+
+export type StorageRun = {
+  storage: BenchStorage
+  startedAt: string
+  seconds: number
+  /** The 1-, 5- and 15-minute load averages when the storage run started and ended (a shared machine's noise). */
+  load?: { start: number[]; end: number[] }
+  sections: BenchSection[]
+}
+
+/** bench/results/*.json */
+export type ResultsFile = { machine: Machine; runs: StorageRun[] }

@@ -14,16 +14,21 @@
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
- * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob Storage through an in-process Azurite as one more storage
- * profile; with --only=data-path,minting for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
- * table as Markdown for the README), --from=<results.json> (only print that file's table),
- * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop), --growth-rows=<n>
- * (the growth scenario also seeds and measures at n rows per table, e.g. 10000000).
+ * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob
+ * Storage through an in-process Azurite as one more storage profile; with --only=data-path,minting
+ * for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print
+ * the README's summary table, bench/summary.ts; --markdown=full: every figure as Markdown),
+ * --write-readme (that table into README.md between its markers), --readme (= --ceph --markdown
+ * --write-readme: the one command for the README), --from=<results.json>[,…] (only print those
+ * files' tables, and with --write-readme write them), --cpu-prof=<dir> (V8 CPU profiles of the app
+ * processes, written when they stop), --growth-rows=<n> (the growth scenario's table size instead
+ * of 10^6, e.g. 10000000), --smoke[=fail] (start and stop the services and the proxy without the
+ * build or the app: the shutdown test's run).
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import os, { tmpdir } from "node:os"
 import path from "node:path"
 import { growth } from "@/bench/growth"
@@ -32,7 +37,16 @@ import { runDataPath } from "@/bench/data-path"
 import { floor } from "@/bench/floor"
 import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
-import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
+import { formatValue, mark, readmeTable, readResults, writeReadmeTable } from "@/bench/summary"
+import type {
+  BenchScenario,
+  BenchSection,
+  BenchStorage,
+  BenchTarget,
+  Machine,
+  ResultsFile,
+  StorageRun,
+} from "@/bench/types"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
 import { ensureRandomFile, MIB, ValetClient } from "@/bench/transfer-client"
 import { startEmbeddedAzurite } from "./services/embedded-azurite"
@@ -77,25 +91,14 @@ const STOP_GRACE_MS = 10_000
 /** How long one cleanup step may take before the next one runs anyway. */
 const CLEANUP_STEP_MS = 30_000
 
-const flag = (name: string) => process.argv.includes(`--${name}`)
-const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
+/** `--readme`: the one command for the README's table (both storage servers, the table written between its markers). */
+const PRESETS: Record<string, string[]> = { readme: ["--ceph", "--markdown", "--write-readme"] }
+const ARGS = process.argv.flatMap((arg) => [arg, ...(PRESETS[arg.slice(2)] ?? [])])
+const flag = (name: string) => ARGS.includes(`--${name}`)
+const option = (name: string) => ARGS.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
 
 const started = Date.now()
 const say = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`)
-
-type Machine = {
-  cpuModel: string
-  cpus: number
-  memoryGiB: number
-  os: string
-  kernel: string
-  node: string
-  gitCommit: string
-  gitDirty: boolean
-  packages: Record<string, string>
-}
-type StorageRun = { storage: BenchStorage; startedAt: string; seconds: number; sections: BenchSection[] }
-type ResultsFile = { machine: Machine; runs: StorageRun[] }
 
 function run(
   command: string,
@@ -301,19 +304,13 @@ async function describeMachine(): Promise<Machine> {
 
 // --- output -------------------------------------------------------------------------------------
 
-// NaN (a figure that could not be measured) is stored as null in the JSON.
-const formatValue = (value: number | null) =>
-  value === null || Number.isNaN(value)
-    ? "n/a"
-    : Number.isInteger(value)
-      ? value.toLocaleString("en-US")
-      : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
-const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
-
 function textTable(results: ResultsFile): string {
   const lines: string[] = []
   for (const storageRun of results.runs) {
-    lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s) ==`)
+    const load = storageRun.load
+      ? `, load average ${storageRun.load.start[0]?.toFixed(1)} → ${storageRun.load.end[0]?.toFixed(1)}`
+      : ""
+    lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s${load}) ==`)
     for (const section of storageRun.sections) {
       lines.push("", section.title)
       const rows = section.figures.map((figure) => [
@@ -434,9 +431,10 @@ function selectedScenarios(): string[] | undefined {
 
 async function runProfile(
   profile: Profile,
-  context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string },
+  context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string; first: boolean },
 ): Promise<StorageRun> {
   const startedAt = new Date()
+  const loadAtStart = os.loadavg()
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
   const appEnv: Record<string, string> = {
@@ -485,6 +483,16 @@ async function runProfile(
   const only = selectedScenarios()
   const sections: BenchSection[] = []
   for (const scenario of SCENARIOS.filter((entry) => !only || only.includes(entry.name))) {
+    if (scenario.name === "growth" && !context.first) {
+      sections.push({
+        title: "6. Growth",
+        figures: [],
+        notes: [
+          "Measured once, with the first storage server: neither a grant nor a share download calls storage (both only sign).",
+        ],
+      })
+      continue
+    }
     say(`${profile.storage}: ${scenario.name}`)
     const sectionStarted = Date.now()
     try {
@@ -511,6 +519,7 @@ async function runProfile(
     storage: profile.storage,
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
+    load: { start: loadAtStart, end: os.loadavg() },
     sections,
   }
 }
@@ -559,13 +568,28 @@ async function smokeRun(options: {
   return 0
 }
 
+/**
+ * The table on stdout; `--markdown`: the README's summary table too (`--markdown=full`: every
+ * figure as Markdown); `--write-readme`: that summary into README.md between its markers.
+ */
+async function printResults(results: ResultsFile) {
+  const markdown = option("markdown") ?? (flag("markdown") ? "summary" : undefined)
+  if (markdown !== "summary" || !flag("write-readme")) console.log(textTable(results))
+  if (markdown === "full") console.log(`\n${markdownTable(results)}`)
+  else if (markdown) console.log(`\n${readmeTable(results)}`)
+  if (flag("write-readme")) {
+    await writeReadmeTable(path.resolve("README.md"), readmeTable(results))
+    say("wrote the summary table into README.md")
+  }
+}
+
 // --- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
   const from = option("from")
   if (from) {
-    const results = JSON.parse(await readFile(from, "utf8")) as ResultsFile
-    console.log(flag("markdown") ? markdownTable(results) : textTable(results))
+    const results = await readResults(from.split(","))
+    await printResults(results)
     return 0
   }
 
@@ -603,11 +627,7 @@ async function main(): Promise<number> {
   const smoke = option("smoke") ?? (flag("smoke") ? "pass" : undefined)
   if (smoke) return smokeRun({ databaseUrl, s3Env: embeddedS3Env, runDir, fail: smoke === "fail" })
 
-  const profiles: Profile[] = flag("skip-embedded")
-    ? []
-    : [
-        { storage: "embedded", s3Env: embeddedS3Env },
-      ]
+  const profiles: Profile[] = flag("skip-embedded") ? [] : [{ storage: "embedded", s3Env: embeddedS3Env }]
   if (flag("ceph")) {
     const ceph = await startCeph(runDir)
     profiles.push(ceph)
@@ -628,7 +648,7 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true })
   for (const [index, profile] of profiles.entries()) {
     if (index > 0) await resetDatabase(userId)
-    const storageRun = await runProfile(profile, { databaseUrl, userId, bearerToken, runDir })
+    const storageRun = await runProfile(profile, { databaseUrl, userId, bearerToken, runDir, first: index === 0 })
     results.runs.push(storageRun)
     const file = path.join(RESULTS_DIR, `${storageRun.startedAt.replace(/[:.]/g, "-")}-${profile.storage}.json`)
     await writeFile(file, `${JSON.stringify({ machine, runs: [storageRun] }, null, 2)}\n`)
@@ -638,8 +658,7 @@ async function main(): Promise<number> {
   const { getDb } = await import("@/lib/db")
   await getDb().$disconnect()
 
-  console.log(textTable(results))
-  if (flag("markdown")) console.log(`\n${markdownTable(results)}`)
+  await printResults(results)
   const failed = results.runs.some((storageRun) =>
     storageRun.sections.some((section) => section.notes?.some((note) => note.startsWith("FAILED"))),
   )
