@@ -12,14 +12,14 @@
  */
 import pg from "pg"
 import { MAX_PARTS_PER_SIGNING } from "@/lib/shared/validations/uploads"
-import { formatStatuses, round, runLoad, type LoadOptions, type LoadResult } from "./load"
+import { formatStatuses, quickOr, round, runLoad, type LoadOptions, type LoadResult } from "./load"
 import { api, createBenchMultiShare, createBenchShare } from "./share-download"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
 const ROUNDS = 3
 const CONNECTIONS = 8
-const WARM_UP_SECONDS = 2
-const RUN_SECONDS = 4
+const WARM_UP_SECONDS = quickOr(2, 1)
+const RUN_SECONDS = quickOr(4, 3)
 export const MAX_GRANT_RATIO = 1.6
 export const MAX_SHARE_DOWNLOAD_RATIO = 1.6
 export const MAX_PART_RATIO = 0.3

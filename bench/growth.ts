@@ -18,7 +18,7 @@
  * EXPLAIN ANALYZE of the main lookups is in the notes.
  */
 import pg from "pg"
-import { round, type LoadResult } from "./load"
+import { quickOr, round, type LoadResult } from "./load"
 import { closeBenchGrants } from "./floor"
 import { measureMinting } from "./minting"
 import { createBenchShare, measureShareDownload, type BenchShare } from "./share-download"
@@ -29,8 +29,8 @@ const DEFAULT_ROWS = 1_000_000
 const SEED_USERS = 1000
 /** One connection: the latency of a request alone, not a queue (a closed loop at 50 measured the queue). */
 const CONNECTIONS = 1
-const WARM_UP_SECONDS = 2
-const RUN_SECONDS = 5
+const WARM_UP_SECONDS = quickOr(2, 1)
+const RUN_SECONDS = quickOr(5, 3)
 /** Requests of each kind in the window whose scan counters are read. */
 const INDEX_WINDOW_REQUESTS = 200
 /** "Flat": p50 on the large tables within this factor of the small tables' (issue 20, target 7). */

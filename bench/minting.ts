@@ -13,6 +13,7 @@ import {
   OPEN_LOOP_NOTE,
   OPEN_LOOP_SECONDS,
   OPEN_LOOP_SHARE,
+  quickOr,
   round,
   runLoad,
   runOpenLoop,
@@ -21,9 +22,9 @@ import {
 } from "./load"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
-const WARM_UP_SECONDS = 3
-const RUN_SECONDS = 10
-const PRESIGN_LOOP_SECONDS = 5
+const WARM_UP_SECONDS = quickOr(3, 2)
+const RUN_SECONDS = quickOr(10, 6)
+const PRESIGN_LOOP_SECONDS = quickOr(5, 3)
 export const MIN_SHARE_OF_BARE_RATE = 0.25
 
 /** A tiny single-PUT grant: 1 byte never runs into the quota, however many are granted. */

@@ -11,6 +11,7 @@ import {
   OPEN_LOOP_NOTE,
   OPEN_LOOP_SECONDS,
   OPEN_LOOP_SHARE,
+  quickOr,
   round,
   runLoad,
   runOpenLoop,
@@ -21,7 +22,7 @@ import type { BenchScenario, BenchTarget } from "./types"
 
 const WARM_UP_REQUESTS = 1000
 const MIN_RUN_REQUESTS = 2000
-const RUN_SECONDS = 10
+const RUN_SECONDS = quickOr(10, 6)
 
 export type BenchShare = { id: string; downloadUrl: string }
 

@@ -119,7 +119,7 @@ export function readmeTable(results: ResultsFile): string {
         `| ${row.target} | ${row.label} | ${runs.map((run) => cell(run, row.keys)).join(" | ")} | ${targetOf(runs, row.keys)} |`,
     ),
     "",
-    `Measured ${runs[0]?.startedAt.slice(0, 16).replace("T", " ") ?? ""} UTC on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit \`${machine.gitCommit.slice(0, 7)}\`${machine.gitDirty ? " (with uncommitted changes)" : ""}; load average (1 min) at the start → end of each storage run: ${runs.map(loadText).join(", ")}. Ratios are measured side by side in one process; absolute times move with the machine's load. "—": not measured on that storage server (growth runs once: neither a grant nor a share download calls storage).`,
+    `Measured ${runs[0]?.startedAt.slice(0, 16).replace("T", " ") ?? ""} UTC on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit \`${machine.gitCommit.slice(0, 7)}\`${machine.gitDirty ? " (with uncommitted changes)" : ""}; load average (1 min) at the start → end of each storage run: ${runs.map(loadText).join(", ")}. ${runs.some((run) => run.quick) ? "Shorter timed runs (`--quick`). " : ""}Ratios are measured side by side in one process; absolute times move with the machine's load. "—": not measured on that storage server (growth runs once: neither a grant nor a share download calls storage).`,
   ]
   return lines.join("\n")
 }

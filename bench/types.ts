@@ -73,6 +73,8 @@ export type StorageRun = {
   seconds: number
   /** The 1-, 5- and 15-minute load averages when the storage run started and ended (a shared machine's noise). */
   load?: { start: number[]; end: number[] }
+  /** Run with `--quick` (shorter timed runs, bench/load.ts QUICK). */
+  quick?: boolean
   sections: BenchSection[]
 }
 

@@ -18,8 +18,8 @@
  * Storage through an in-process Azurite as one more storage profile; with --only=data-path,minting
  * for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print
  * the README's summary table, bench/summary.ts; --markdown=full: every figure as Markdown),
- * --write-readme (that table into README.md between its markers), --readme (= --ceph --markdown
- * --write-readme: the one command for the README), --from=<results.json>[,…] (only print those
+ * --write-readme (that table into README.md between its markers), --quick (shorter timed runs,
+ * bench/load.ts), --readme (= --ceph --quick --markdown --write-readme: the one command for the README), --from=<results.json>[,…] (only print those
  * files' tables, and with --write-readme write them), --cpu-prof=<dir> (V8 CPU profiles of the app
  * processes, written when they stop), --growth-rows=<n> (the growth scenario's table size instead
  * of 10^6, e.g. 10000000), --smoke[=fail] (start and stop the services and the proxy without the
@@ -37,6 +37,7 @@ import { runDataPath } from "@/bench/data-path"
 import { floor } from "@/bench/floor"
 import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
+import { QUICK } from "@/bench/load"
 import { formatValue, mark, readmeTable, readResults, writeReadmeTable } from "@/bench/summary"
 import type {
   BenchScenario,
@@ -92,7 +93,7 @@ const STOP_GRACE_MS = 10_000
 const CLEANUP_STEP_MS = 30_000
 
 /** `--readme`: the one command for the README's table (both storage servers, the table written between its markers). */
-const PRESETS: Record<string, string[]> = { readme: ["--ceph", "--markdown", "--write-readme"] }
+const PRESETS: Record<string, string[]> = { readme: ["--ceph", "--quick", "--markdown", "--write-readme"] }
 const ARGS = process.argv.flatMap((arg) => [arg, ...(PRESETS[arg.slice(2)] ?? [])])
 const flag = (name: string) => ARGS.includes(`--${name}`)
 const option = (name: string) => ARGS.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -520,6 +521,7 @@ async function runProfile(
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     load: { start: loadAtStart, end: os.loadavg() },
+    quick: QUICK,
     sections,
   }
 }
