@@ -576,7 +576,7 @@ async function smokeRun(options: {
  */
 async function printResults(results: ResultsFile) {
   const markdown = option("markdown") ?? (flag("markdown") ? "summary" : undefined)
-  if (markdown !== "summary" || !flag("write-readme")) console.log(textTable(results))
+  console.log(textTable(results))
   if (markdown === "full") console.log(`\n${markdownTable(results)}`)
   else if (markdown) console.log(`\n${readmeTable(results)}`)
   if (flag("write-readme")) {
