@@ -183,8 +183,9 @@ export const runDataPath: BenchScenario = async (target) => {
     "valet",
     "small",
     await measure(smallTotal, async () => {
-      valetIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) =>
-        client.upload({ name: smallName(index), type: TYPE, file, parallelParts: 1 }),
+      valetIds = await client.uploadMany(
+        small.map((file, index) => ({ name: smallName(index), type: TYPE, file, parallelParts: 1 })),
+        FILE_CONCURRENCY,
       )
     }),
   )
@@ -316,7 +317,7 @@ export const runDataPath: BenchScenario = async (target) => {
   notes.push(
     "App CPU: utime+stime (+ reaped children) of the serving process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first. \"Idle subtracted\": minus the server's idle CPU rate (three ${IDLE_SAMPLE_MS / 1000} s windows with nothing to do: before, between and after the transfers) times the transfer's wall time; the targets are judged on that figure, and the ratio as measured is shown beside it.",
     "Bytes through the app: rchar+wchar deltas of /proc/<pid>/io over the same tree — every read()/write(): client and storage sockets, Postgres, logs (an upper bound on socket bytes). A proxied GiB costs ≈ 2 GiB (in + out).",
-    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (lib/shared/upload-layout.ts), ${PARALLEL_PARTS} parts at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once, grants and completions batched (POST /api/uploads {files}, POST /api/uploads/complete). Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
+    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (lib/shared/upload-layout.ts), ${PARALLEL_PARTS} parts at once, part URLs signed up to 100 per call; small files granted up front in one call (POST /api/uploads {files}, as the dashboard does for files picked together), put ${FILE_CONCURRENCY} at once, completions batched as they land (POST /api/uploads/complete). Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
   )
   return { title: "1. Data path, valet vs proxy", figures, notes }
 }
