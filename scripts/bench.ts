@@ -28,7 +28,7 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import os, { tmpdir } from "node:os"
 import path from "node:path"
 import { growth } from "@/bench/growth"
@@ -127,6 +127,8 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
     detached: true,
   })
   const stop = stopperOfGroup(child)
+  // Registered at once, not once it listens: a Ctrl-C while it starts must stop it too.
+  cleanups.push({ what: `the proxy baseline on :${port}`, stop })
   return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("listening"))
@@ -184,6 +186,15 @@ function stopperOfApp(app: AppInstance): () => Promise<void> {
       if (!(await settlesWithin(app.stop(), STOP_GRACE_MS))) await app.kill()
       killGroup(app.pid)
     })())
+}
+
+/** SIGKILL to the process group of every process whose command line holds `fragment` (NUL-separated arguments). */
+async function killProcessGroupsOf(fragment: string) {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "")
+    if (cmdline.includes(fragment)) killGroup(Number(entry))
+  }
 }
 
 /** Whether `work` settled within `ms` (its error, if any, is printed, not thrown). */
@@ -381,10 +392,11 @@ async function startCeph(runDir: string): Promise<Profile> {
   const cephDir = path.join(runDir, "ceph")
   const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
   const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
+  // Before up.sh: a Ctrl-C while it starts the daemons must still stop them (down.sh finds them by folder).
+  cleanups.push({ what: "Ceph", stop: () => run("bash", ["scripts/ceph/down.sh", cephDir]) })
   const { code } = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
   if (code === 3)
     throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
-  cleanups.push({ what: "Ceph", stop: () => run("bash", ["scripts/ceph/down.sh", cephDir]) })
   if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
   return {
     storage: "ceph",
@@ -452,6 +464,11 @@ async function runProfile(
   const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
   if (setup.code !== 0) throw new Error(`bucket setup on ${profile.storage} failed`)
   say(`starting the app on ${appUrl} (${profile.storage})`)
+  // Until startAppInstance answers (it waits for /api/health) only the command line names the
+  // app's process: a Ctrl-C meanwhile stops it by that.
+  let stopApp: () => Promise<void> = () =>
+    killProcessGroupsOf([NEXT_BIN, "start", "-H", "127.0.0.1", "-p", port, ""].join("\0"))
+  cleanups.push({ what: `the app (${profile.storage})`, stop: () => stopApp() })
   const app: AppInstance = await startAppInstance({
     env: startEnv,
     port,
@@ -459,10 +476,8 @@ async function runProfile(
     nodeArgs,
     distDir: BENCH_DIST_DIR,
   })
-  const stopApp = stopperOfApp(app)
-  cleanups.push({ what: `the app (${profile.storage})`, stop: stopApp })
+  stopApp = stopperOfApp(app)
   const proxy = await startProxyServer(appEnv, await freePort(), nodeArgs)
-  cleanups.push({ what: `the proxy baseline (${profile.storage})`, stop: proxy.stop })
   say(`proxy baseline server on ${proxy.url}`)
   const workDir = path.join(context.runDir, `work-${profile.storage}`)
   await mkdir(workDir, { recursive: true })
@@ -552,7 +567,6 @@ async function smokeRun(options: {
   const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
   if (setup.code !== 0) throw new Error("bucket setup failed")
   const proxy = await startProxyServer(appEnv, port, [])
-  cleanups.push({ what: "the proxy baseline", stop: proxy.stop })
   say(`proxy baseline server on ${proxy.url} (pid ${proxy.pid})`)
   const { bearerToken } = await createBenchUser()
   const client = new ValetClient(proxy.url, bearerToken, proxy.url)
