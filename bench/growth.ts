@@ -60,8 +60,8 @@ async function seed(client: pg.Client, benchUserId: string, rows: number): Promi
     () => true,
     () => false,
   )
-  // WAL of a few GiB; without this every GiB forces a checkpoint in the middle of the inserts.
-  await client.query(`ALTER SYSTEM SET max_wal_size = '32GB'`).catch(() => undefined)
+  // WAL of several GiB; at the default 1 GB every GiB would force a checkpoint in the middle of the inserts.
+  await client.query(`ALTER SYSTEM SET max_wal_size = '8GB'`).catch(() => undefined)
   await client.query(`SELECT pg_reload_conf()`)
   // Indexes that no constraint owns (primary keys and indexes a foreign key points at stay).
   const { rows: indexes } = await client.query<{ name: string; definition: string }>(
