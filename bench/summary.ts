@@ -133,10 +133,27 @@ export async function writeReadmeTable(file: string, table: string) {
   await writeFile(file, `${text.slice(0, start + README_START.length)}\n\n${table}\n\n${text.slice(end)}`)
 }
 
-/** Several results files (e.g. one per storage server) as one. */
+/**
+ * Several results files as one: one run per storage server, in order of first appearance; a later
+ * file's section replaces the earlier run's section of the same title (e.g. one scenario rerun
+ * with `--only`), so a stored run can be completed without running everything again.
+ */
 export async function readResults(files: string[]): Promise<ResultsFile> {
   const loaded = await Promise.all(files.map(async (file) => JSON.parse(await readFile(file, "utf8")) as ResultsFile))
   const [first] = loaded
   if (!first) throw new Error("--from: no results file")
-  return { machine: first.machine, runs: loaded.flatMap((results) => results.runs) }
+  const runs: StorageRun[] = []
+  for (const run of loaded.flatMap((results) => results.runs)) {
+    const earlier = runs.find((candidate) => candidate.storage === run.storage)
+    if (!earlier) {
+      runs.push({ ...run, sections: [...run.sections] })
+      continue
+    }
+    for (const section of run.sections) {
+      const index = earlier.sections.findIndex((candidate) => candidate.title === section.title)
+      if (index >= 0) earlier.sections[index] = section
+      else earlier.sections.push(section)
+    }
+  }
+  return { machine: first.machine, runs }
 }
