@@ -19,7 +19,7 @@ import type { BenchScenario, BenchTarget, Figure } from "./types"
 const ROUNDS = 3
 const CONNECTIONS = 8
 const WARM_UP_SECONDS = quickOr(2, 1)
-const RUN_SECONDS = quickOr(4, 3)
+const RUN_SECONDS = quickOr(4, 2)
 export const MAX_GRANT_RATIO = 1.6
 export const MAX_SHARE_DOWNLOAD_RATIO = 1.6
 export const MAX_PART_RATIO = 0.3
