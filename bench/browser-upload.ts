@@ -86,7 +86,8 @@ async function uploadThroughDashboard(page: Page, files: string[]) {
   await page.goto("/files")
   await page.locator("input.uppy-Dashboard-input").first().setInputFiles(files)
   const uploadButton = page.getByRole("button", { name: `Upload ${files.length} file${files.length > 1 ? "s" : ""}` })
-  await uploadButton.waitFor()
+  // A hundred files take the dashboard a while to list on a loaded machine.
+  await uploadButton.waitFor({ timeout: 5 * 60_000 })
   return async () => {
     await uploadButton.click()
     // "Complete" shows once the server has completed every upload and recorded the files.
