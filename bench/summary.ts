@@ -68,7 +68,11 @@ export const formatValue = (value: number | null) =>
     ? "n/a"
     : Number.isInteger(value)
       ? value.toLocaleString("en-US")
-      : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
+      : // Small ratios (0.0046) keep two significant digits instead of rounding to 0.
+        value.toLocaleString(
+          "en-US",
+          Math.abs(value) < 0.1 ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 2 },
+        )
 export const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
 
 function findFigure(run: StorageRun, key: string): Figure | undefined {
