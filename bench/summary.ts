@@ -87,13 +87,17 @@ function findFigure(run: StorageRun, key: string): Figure | undefined {
 function cell(run: StorageRun, keys: string[]): string {
   const figures = keys.map((key) => findFigure(run, key))
   if (figures.every((figure) => figure === undefined)) return "—"
-  const units = new Set(figures.map((figure) => figure?.unit))
+  const units = new Set(figures.filter((figure) => figure !== undefined).map((figure) => figure.unit))
   const values = figures.map((figure) =>
     figure === undefined ? "—" : `${formatValue(figure.value)}${units.size > 1 ? ` ${figure.unit}` : ""}`,
   )
   const unit = figures.find((figure) => figure !== undefined)?.unit ?? ""
-  const unitText = units.size > 1 ? "" : unit === "×" ? "×" : ` ${unit}`
-  const marks = figures.map((figure) => mark(figure?.met)).filter(Boolean)
+  const measured = figures.some((figure) => figure && Number.isFinite(figure.value))
+  const unitText = units.size > 1 || !measured ? "" : unit === "×" ? "×" : ` ${unit}`
+  // A figure that could not be measured (NaN, stored as null) is neither met nor missed.
+  const marks = figures
+    .map((figure) => mark(figure && Number.isFinite(figure.value) ? figure.met : undefined))
+    .filter(Boolean)
   const met = marks.length === 0 ? "" : marks.includes("✗") ? " ✗" : " ✓"
   return `${values.join(" / ")}${unitText}${met}`
 }
