@@ -6,6 +6,7 @@
  * and after each transfer.
  */
 import type { BenchScenario, Figure } from "@/bench/types"
+import { quickOr } from "@/bench/load"
 import { sampleProcessTree, usageBetween } from "@/bench/process-tree"
 import {
   createAccount,
@@ -24,11 +25,56 @@ const FILE_CONCURRENCY = 8
 /** Parts in flight at once for the big file: what the browser's dashboard uses (Uppy's `limit`). */
 const PARALLEL_PARTS = 6
 const TYPE = "application/octet-stream"
-/** The target: valet's app CPU per GiB at most this fraction of the proxy's. */
-const TARGET_CPU_RATIO = 1 / 100
-const IDLE_SAMPLE_MS = 5_000
+/** Issue 20, target 4: valet's app CPU per GiB at most this fraction of the proxy's, per workload. */
+export const TARGET_CPU_RATIO = { big: 1 / 100, small: 1 / 10 }
+/** One idle window; three are taken (before, between and after the transfers) and pooled. */
+const IDLE_SAMPLE_MS = quickOr(5_000, 3_000)
 
-type Measured = { cpuSeconds: number; ioBytes: number; seconds: number; bytes: number }
+type Measured = { cpuSeconds: number; ioBytes: number; seconds: number; bytes: number; apiCalls: number }
+type Mode = "valet" | "proxy"
+
+/**
+ * What a server process tree spends doing nothing (the app's outbox poll every 2 s, the reaper,
+ * Next's timers): CPU seconds per wall second, pooled over idle windows, measured for both
+ * servers at once. Subtracted from every transfer's CPU (rate × the transfer's wall time), so a
+ * figure is what the transfer cost, not how long it took: a valet upload keeps the app waiting on
+ * the client for seconds, and its background work over that time is not the upload's.
+ */
+export class IdleRate {
+  private readonly windows: { app: number; proxy: number; seconds: number }[] = []
+  constructor(
+    private readonly appPid: number,
+    private readonly proxyPid?: number,
+  ) {}
+
+  async sample(ms = IDLE_SAMPLE_MS) {
+    const sampleBoth = () =>
+      Promise.all([
+        sampleProcessTree(this.appPid),
+        this.proxyPid === undefined ? undefined : sampleProcessTree(this.proxyPid),
+      ])
+    const [appBefore, proxyBefore] = await sampleBoth()
+    const started = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    const [appAfter, proxyAfter] = await sampleBoth()
+    this.windows.push({
+      app: usageBetween(appBefore, appAfter).cpuSeconds,
+      proxy: proxyBefore && proxyAfter ? usageBetween(proxyBefore, proxyAfter).cpuSeconds : 0,
+      seconds: (performance.now() - started) / 1000,
+    })
+  }
+
+  /** CPU seconds per second of wall time. */
+  rate(mode: Mode): number {
+    const seconds = this.windows.reduce((sum, window) => sum + window.seconds, 0)
+    const cpu = this.windows.reduce((sum, window) => sum + (mode === "valet" ? window.app : window.proxy), 0)
+    return seconds > 0 ? cpu / seconds : 0
+  }
+
+  get seconds() {
+    return this.windows.reduce((sum, window) => sum + window.seconds, 0)
+  }
+}
 
 export const runDataPath: BenchScenario = async (target) => {
   const account = await createAccount(target.appUrl, "bench-data-path")
@@ -45,11 +91,12 @@ export const runDataPath: BenchScenario = async (target) => {
   /** Runs one transfer and answers what the serving process tree (the app's, or the proxy's) spent on it. */
   const measure = async (bytes: number, transfer: () => Promise<unknown>, pid = target.appPid): Promise<Measured> => {
     const before = await sampleProcessTree(pid)
+    const callsBefore = client.apiCalls
     const started = performance.now()
     await transfer()
     const seconds = (performance.now() - started) / 1000
     const used = usageBetween(before, await sampleProcessTree(pid))
-    return { ...used, seconds, bytes }
+    return { ...used, seconds, bytes, apiCalls: client.apiCalls - callsBefore }
   }
   const expectBytes = (what: string, received: number, expected: number) => {
     if (received !== expected) throw new Error(`${what}: received ${received} bytes, expected ${expected}`)
@@ -74,14 +121,15 @@ export const runDataPath: BenchScenario = async (target) => {
     throw error
   }
   for (const id of warmIds) await client.deleteFile(id)
-  // What the app spends doing nothing (timers, the reaper): part of every figure below, and the
-  // floor of valet's, whose transfers keep the app waiting on the client for seconds.
-  const idle = await measure(0, () => new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS)))
+  const idle = new IdleRate(target.appPid, target.proxyPid)
+  await idle.sample()
 
   const smallTotal = SMALL_FILE_SIZE * SMALL_FILE_COUNT
-  const results: { label: string; mode: "valet" | "proxy"; size: "big" | "small"; measured: Measured }[] = []
-  const record = (label: string, mode: "valet" | "proxy", size: "big" | "small", measured: Measured) =>
-    results.push({ label, mode, size, measured })
+  type Size = "big" | "small"
+  type Direction = "up" | "down"
+  const results: { label: string; mode: Mode; size: Size; direction: Direction; measured: Measured }[] = []
+  const record = (label: string, mode: Mode, size: Size, measured: Measured) =>
+    results.push({ label, mode, size, direction: label.includes("upload") ? "up" : "down", measured })
 
   // 1 GiB as one file.
   let valetId = ""
@@ -124,6 +172,7 @@ export const runDataPath: BenchScenario = async (target) => {
   )
   await client.deleteFile(valetId)
   await client.deleteFile(proxyId)
+  await idle.sample()
 
   // 100 × 10 MiB, FILE_CONCURRENCY at a time.
   let valetIds: string[] = []
@@ -134,8 +183,9 @@ export const runDataPath: BenchScenario = async (target) => {
     "valet",
     "small",
     await measure(smallTotal, async () => {
-      valetIds = await mapConcurrent(small, FILE_CONCURRENCY, (file, index) =>
-        client.upload({ name: smallName(index), type: TYPE, file, parallelParts: 1 }),
+      valetIds = await client.uploadMany(
+        small.map((file, index) => ({ name: smallName(index), type: TYPE, file, parallelParts: 1 })),
+        FILE_CONCURRENCY,
       )
     }),
   )
@@ -177,58 +227,98 @@ export const runDataPath: BenchScenario = async (target) => {
     ),
   )
   await mapConcurrent([...valetIds, ...proxyIds], FILE_CONCURRENCY, (id) => client.deleteFile(id))
+  await idle.sample()
 
   const round = (value: number, digits = 3) => Number(value.toPrecision(digits))
-  const figures: Figure[] = results.flatMap(({ label, measured }) => {
+  /** A transfer's CPU without the server's idle rate over its wall time. */
+  const net = (mode: Mode, measured: Measured) => measured.cpuSeconds - idle.rate(mode) * measured.seconds
+  const figures: Figure[] = results.flatMap(({ label, mode, measured }) => {
     const gib = measured.bytes / GIB
     return [
-      { name: `${label}: app CPU per GiB`, value: round(measured.cpuSeconds / gib), unit: "s/GiB" },
+      {
+        name: `${label}: app CPU per GiB, idle subtracted`,
+        value: round(net(mode, measured) / gib),
+        unit: "s/GiB",
+      },
+      { name: `${label}: app CPU per GiB, as measured`, value: round(measured.cpuSeconds / gib), unit: "s/GiB" },
       { name: `${label}: bytes through the app per GiB`, value: round(measured.ioBytes / MIB / gib), unit: "MiB/GiB" },
       { name: `${label}: wall time`, value: round(measured.seconds), unit: "s" },
       { name: `${label}: throughput`, value: round(measured.bytes / MIB / measured.seconds), unit: "MiB/s" },
+      ...(mode === "valet"
+        ? [
+            { name: `${label}: API calls`, value: measured.apiCalls, unit: "calls" },
+            {
+              name: `${label}: app CPU per API call, idle subtracted`,
+              value: round((1000 * net(mode, measured)) / Math.max(measured.apiCalls, 1)),
+              unit: "ms",
+            },
+          ]
+        : []),
     ]
   })
 
-  figures.push({
-    name: "app CPU while idle (background, included above)",
-    value: round((idle.cpuSeconds / idle.seconds) * 1000),
-    unit: "ms/s",
-  })
+  figures.push(
+    {
+      name: `app idle CPU (subtracted above; ${round(idle.seconds, 2)} s in 3 windows)`,
+      key: "data.idle.app",
+      value: round(idle.rate("valet") * 1000),
+      unit: "ms/s",
+    },
+    { name: "proxy server idle CPU (subtracted above)", value: round(idle.rate("proxy") * 1000), unit: "ms/s" },
+  )
 
   const notes: string[] = []
-  const cpuPerGib = (mode: "valet" | "proxy", size: "big" | "small") => {
-    const chosen = results.filter((result) => result.mode === mode && result.size === size)
-    const cpu = chosen.reduce((sum, result) => sum + result.measured.cpuSeconds, 0)
+  const cpuPerGib = (mode: Mode, size: Size, direction?: Direction, gross = false) => {
+    const chosen = results.filter(
+      (result) => result.mode === mode && result.size === size && (!direction || result.direction === direction),
+    )
+    const cpu = chosen.reduce(
+      (sum, result) => sum + (gross ? result.measured.cpuSeconds : net(mode, result.measured)),
+      0,
+    )
     const bytes = chosen.reduce((sum, result) => sum + result.measured.bytes, 0)
     return cpu / (bytes / GIB)
   }
+  // Section 2 (the browser) divides its own app CPU by these.
+  for (const size of ["big", "small"] as const)
+    for (const direction of ["up", "down"] as const)
+      target.carry[`proxy.${size}.${direction}`] = cpuPerGib("proxy", size, direction)
   for (const [size, label] of [
     ["big", "1 GiB file"],
     ["small", "100 × 10 MiB"],
   ] as const) {
     const ratio = cpuPerGib("valet", size) / cpuPerGib("proxy", size)
-    const met = ratio <= TARGET_CPU_RATIO
-    figures.push({
-      name: `app CPU per GiB, valet ÷ proxy (${label}, up + down)`,
-      value: round(ratio, 2),
-      unit: "×",
-      target: "≤ 0.01 (1/100)",
-      met,
-    })
-    if (!met && size === "small") {
+    const gross = cpuPerGib("valet", size, undefined, true) / cpuPerGib("proxy", size, undefined, true)
+    const limit = TARGET_CPU_RATIO[size]
+    const met = ratio <= limit
+    figures.push(
+      {
+        name: `app CPU per GiB, valet ÷ proxy (${label}, up + down, Node client, idle subtracted)`,
+        key: `data.${size}.ratio`,
+        // Three digits: a ratio just over its target (0.0104) must not print as the target itself.
+        value: round(ratio, 3),
+        unit: "×",
+        target: `≤ ${limit}`,
+        met,
+      },
+      {
+        name: `app CPU per GiB, valet ÷ proxy (${label}, up + down, as measured: idle included)`,
+        key: `data.${size}.ratioGross`,
+        value: round(gross, 2),
+        unit: "×",
+      },
+    )
+    if (!met)
       notes.push(
-        "100 × 10 MiB: valet's app CPU is its API calls (grant, complete, 302 per file: ~3 requests per 10 MiB, each a few DB queries), not the bytes; it grows with the number of files, the proxy's with the bytes.",
+        size === "small"
+          ? "100 × 10 MiB: valet's app CPU is its API calls (a batch grant and a batch completion per cohort of files, a 302 per download), not the bytes; it grows with the number of files, the proxy's with the bytes."
+          : `1 GiB file: valet ÷ proxy app CPU is ${round(ratio, 2)}, above ${limit}. Valet's share is the grant, the part batches (${target.storage === "azurite" ? "SAS" : "SigV4"} signing and an audit row per call), the completion and the 302; none of it moves a byte (see bytes through the app).`,
       )
-    } else if (!met) {
-      notes.push(
-        `1 GiB file: valet ÷ proxy app CPU is ${round(ratio, 2)}, above the 1/100 target. Valet's share is the grant, signing a URL per part (${target.storage === "azurite" ? "a SAS" : "a SigV4 presign"} and an audit row each), the completion and the 302, plus the app's idle CPU over the transfer's wall time; none of it moves a byte (see bytes through the app).`,
-      )
-    }
   }
   notes.push(
-    "App CPU: utime+stime (+ reaped children) of the app's whole process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first.",
+    `App CPU: utime+stime (+ reaped children) of the serving process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first. "Idle subtracted": minus the server's idle CPU rate (three ${IDLE_SAMPLE_MS / 1000} s windows with nothing to do: before, between and after the transfers) times the transfer's wall time; the targets are judged on that figure, and the ratio as measured is shown beside it.`,
     "Bytes through the app: rchar+wchar deltas of /proc/<pid>/io over the same tree — every read()/write(): client and storage sockets, Postgres, logs (an upper bound on socket bytes). A proxied GiB costs ≈ 2 GiB (in + out).",
-    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (MULTIPART_PART_SIZE_BYTES, 8 MiB by default), ${PARALLEL_PARTS} at once, part URLs signed up to 100 per call; small files ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
+    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (lib/shared/upload-layout.ts), ${PARALLEL_PARTS} parts at once, part URLs signed up to 100 per call; small files granted up front in one call (POST /api/uploads {files}, as the dashboard does for files picked together), put ${FILE_CONCURRENCY} at once, completions batched as they land (POST /api/uploads/complete). Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
   )
   return { title: "1. Data path, valet vs proxy", figures, notes }
 }

@@ -12,20 +12,22 @@
  */
 import pg from "pg"
 import { MAX_PARTS_PER_SIGNING } from "@/lib/shared/validations/uploads"
-import { formatStatuses, round, runLoad, type LoadOptions, type LoadResult } from "./load"
+import { formatStatuses, quickOr, round, runLoad, type LoadOptions, type LoadResult } from "./load"
 import { api, createBenchMultiShare, createBenchShare } from "./share-download"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
 const ROUNDS = 3
 const CONNECTIONS = 8
-const WARM_UP_SECONDS = 2
-const RUN_SECONDS = 4
+const WARM_UP_SECONDS = quickOr(2, 1)
+const RUN_SECONDS = quickOr(4, 2)
 export const MAX_GRANT_RATIO = 1.6
 export const MAX_SHARE_DOWNLOAD_RATIO = 1.6
 export const MAX_PART_RATIO = 0.3
 
 type Probe = {
   name: string
+  /** The figures' keys: floor.<key>.cpu and floor.<key>.ratio (bench/summary.ts). */
+  key: string
   load: Omit<LoadOptions, "connections" | "durationSeconds" | "appPid">
   expect: number
   /** Units of work per request (parts signed per call); CPU is reported per unit. */
@@ -90,12 +92,14 @@ export const floor: BenchScenario = async (target) => {
   const probes: Probe[] = [
     {
       name: "floor: empty route handler (GET /api/bench/floor)",
+      key: "floor",
       load: { url: `${target.appUrl}/api/bench/floor` },
       expect: 204,
       perRequest: 1,
     },
     {
       name: "key grant (POST /api/uploads, token, single PUT)",
+      key: "grant",
       load: {
         url: `${target.appUrl}/api/uploads`,
         method: "POST",
@@ -109,6 +113,7 @@ export const floor: BenchScenario = async (target) => {
     },
     {
       name: `part signing, ${parts.batch} parts per call: per part`,
+      key: "parts",
       load: {
         url: `${target.appUrl}/api/uploads/${parts.id}/parts`,
         method: "POST",
@@ -120,7 +125,8 @@ export const floor: BenchScenario = async (target) => {
       target: { max: MAX_PART_RATIO, words: `≤ ${MAX_PART_RATIO}× floor` },
     },
     {
-      name: "part signing, 1 part per call (the dashboard today)",
+      name: "part signing, 1 part per call",
+      key: "parts1",
       load: {
         url: `${target.appUrl}/api/uploads/${parts.id}/parts`,
         method: "POST",
@@ -132,6 +138,7 @@ export const floor: BenchScenario = async (target) => {
     },
     {
       name: "share download (GET /s/:token/download → 302, counted)",
+      key: "share",
       load: { url: share.downloadUrl },
       expect: 302,
       perRequest: 1,
@@ -139,6 +146,7 @@ export const floor: BenchScenario = async (target) => {
     },
     {
       name: "multi-file link, per-file download (→ 302, counted)",
+      key: "perFile",
       load: { url: multi.fileDownloadUrl },
       expect: 302,
       perRequest: 1,
@@ -146,6 +154,7 @@ export const floor: BenchScenario = async (target) => {
     },
     {
       name: "GET /api/files (token)",
+      key: "files",
       load: { url: `${target.appUrl}/api/files`, headers: bearer },
       expect: 200,
       perRequest: 1,
@@ -172,12 +181,14 @@ export const floor: BenchScenario = async (target) => {
     const runs = samples.get(probe.name) ?? []
     figures.push({
       name: `${probe.name}: app CPU per ${probe.perRequest > 1 ? "part" : "request"}`,
+      key: `floor.${probe.key}.cpu`,
       value: round(cpu, 3),
       unit: "ms",
     })
     if (probe !== floorProbe)
       figures.push({
         name: `${probe.name}: ÷ floor`,
+        key: `floor.${probe.key}.ratio`,
         value: round(ratio, 2),
         unit: "×",
         ...(probe.target ? { target: probe.target.words, met: ratio <= probe.target.max } : {}),

@@ -13,6 +13,7 @@ import {
   OPEN_LOOP_NOTE,
   OPEN_LOOP_SECONDS,
   OPEN_LOOP_SHARE,
+  quickOr,
   round,
   runLoad,
   runOpenLoop,
@@ -21,9 +22,9 @@ import {
 } from "./load"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
-const WARM_UP_SECONDS = 3
-const RUN_SECONDS = 10
-const PRESIGN_LOOP_SECONDS = 5
+const WARM_UP_SECONDS = quickOr(3, 2)
+const RUN_SECONDS = quickOr(10, 6)
+const PRESIGN_LOOP_SECONDS = quickOr(5, 3)
 export const MIN_SHARE_OF_BARE_RATE = 0.25
 
 /** A tiny single-PUT grant: 1 byte never runs into the quota, however many are granted. */
@@ -31,7 +32,7 @@ const GRANT_BODY = JSON.stringify({ name: "bench.txt", size: 1, type: "text/plai
 
 export function measureMinting(
   target: BenchTarget,
-  options: { connections: number; durationSeconds: number },
+  options: { connections: number; durationSeconds?: number; amount?: number },
 ): Promise<LoadResult> {
   return runLoad(
     {
@@ -41,6 +42,7 @@ export function measureMinting(
       body: GRANT_BODY,
       connections: options.connections,
       durationSeconds: options.durationSeconds,
+      amount: options.amount,
       appPid: target.appPid,
     },
     201,
@@ -108,6 +110,7 @@ export const minting: BenchScenario = async (target) => {
   figures.push(
     {
       name: `POST /api/uploads, saturation (@${SATURATION_CONNECTIONS} conns): rate (201s)`,
+      key: "mint.saturation",
       value: round(saturated.rate, 0),
       unit: "req/s",
     },
@@ -125,11 +128,13 @@ export const minting: BenchScenario = async (target) => {
     },
     {
       name: `POST /api/uploads open loop @${round(open.offeredRate, 0)} req/s (50 % of saturation): p50`,
+      key: "mint.open.p50",
       value: open.p50Ms,
       unit: "ms",
     },
     {
       name: `POST /api/uploads open loop @50 % of saturation: p99`,
+      key: "mint.open.p99",
       value: open.p99Ms,
       unit: "ms",
       target: `< ${MAX_OPEN_LOOP_P99_MS} ms`,

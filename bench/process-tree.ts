@@ -90,3 +90,22 @@ export function usageBetween(before: ProcessTreeUsage, after: ProcessTreeUsage) 
     ioBytes: after.readBytes - before.readBytes + (after.writeBytes - before.writeBytes),
   }
 }
+
+/** CPU seconds so far of every process whose command line mentions `text` (e.g. a Ceph cluster's folder). */
+export async function cpuSecondsOfProcessesMentioning(text: string): Promise<number> {
+  let ticks = 0
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    const cmdline = await readOrNull(`/proc/${entry}/cmdline`)
+    if (!cmdline?.includes(text)) continue
+    const stat = await readOrNull(`/proc/${entry}/stat`)
+    ticks += (stat ? parseStat(stat)?.ticks : 0) ?? 0
+  }
+  return ticks / ticksPerSecond()
+}
+
+/** This process's own CPU seconds so far (in the harness: the Node clients and the embedded S3 server). */
+export const ownCpuSeconds = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
+}

@@ -187,6 +187,8 @@ export async function createAccount(appUrl: string, label: string) {
   return { ...credentials, bearerToken: token.secret }
 }
 
+type UploadInput = { name: string; type: string; file: FileRange; parallelParts: number }
+
 type UploadGrant =
   | { id: string; multipart: false; url: string; headers: Record<string, string> }
   | { id: string; multipart: true; partSize: number; partCount: number }
@@ -263,6 +265,8 @@ class Coalescer<In, Out> {
  * grant, key and verification; a lone file uses the one-file calls.
  */
 export class ValetClient {
+  /** Calls to the app's API so far (grants, part batches, completions, download redirects, deletes). */
+  apiCalls = 0
   private singlePutsInFlight = 0
   private readonly grants = new Coalescer<GrantInput, UploadGrant>((inputs) => this.grantMany(inputs))
   private readonly completions = new Coalescer<string, string>(
@@ -311,6 +315,7 @@ export class ValetClient {
     json?: unknown,
     ...statuses: number[]
   ): Promise<T> {
+    this.apiCalls++
     let response = await send(`${this.appUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${this.bearerToken}` },
@@ -322,6 +327,7 @@ export class ValetClient {
     for (let attempt = 1; response.status === 503 && attempt <= SERVICE_UNAVAILABLE_RETRIES; attempt++) {
       const wait = Math.min(10, Number(response.headers["retry-after"]) || 2)
       await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      this.apiCalls++
       response = await send(`${this.appUrl}${pathname}`, {
         method,
         headers: { authorization: `Bearer ${this.bearerToken}` },
@@ -336,8 +342,32 @@ export class ValetClient {
    * Grant → PUT to storage (one request, or the parts `parallelParts` at a time, their URLs
    * signed up to 100 per call, one audit row per call) → complete. Answers the recorded file's id.
    */
-  async upload(input: { name: string; type: string; file: FileRange; parallelParts: number }): Promise<string> {
-    const upload = await this.grants.add({ name: input.name, size: input.file.size, type: input.type })
+  async upload(input: UploadInput): Promise<string> {
+    return this.put(await this.grants.add({ name: input.name, size: input.file.size, type: input.type }), input)
+  }
+
+  /**
+   * Many files the way the dashboard sends files picked together: granted up front, 100 per call
+   * (each its own key and audit row), then put `concurrency` at a time, completions batched as
+   * they land. Answers the files' ids in order.
+   */
+  async uploadMany(inputs: UploadInput[], concurrency: number): Promise<string[]> {
+    const grants: UploadGrant[] = []
+    for (let from = 0; from < inputs.length; from += MAX_FILES_PER_BATCH) {
+      const batch = inputs.slice(from, from + MAX_FILES_PER_BATCH)
+      const answers = await this.grantMany(
+        batch.map((input) => ({ name: input.name, size: input.file.size, type: input.type })),
+      )
+      for (const answer of answers) {
+        if (answer instanceof Error) throw answer
+        grants.push(answer)
+      }
+    }
+    return mapConcurrent(inputs, concurrency, (input, index) => this.put(grants[index] as UploadGrant, input))
+  }
+
+  /** PUTs a granted file to storage (in one request or in parts) and completes it. */
+  private async put(upload: UploadGrant, input: UploadInput): Promise<string> {
     if (!upload.multipart) {
       this.singlePutsInFlight++
       try {
@@ -388,6 +418,7 @@ export class ValetClient {
 
   /** The app's 302 to a presigned GET, then the bytes from storage; answers the bytes received. */
   async download(fileId: string): Promise<number> {
+    this.apiCalls++
     const redirect = await send(`${this.appUrl}/api/files/${fileId}/download`, {
       method: "GET",
       headers: { authorization: `Bearer ${this.bearerToken}` },

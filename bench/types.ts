@@ -26,11 +26,17 @@ export type BenchTarget = {
   growthRows?: number
   /** Scratch folder for generated files, removed by the harness afterwards. */
   workDir: string
+  /** A path in the command line of every storage server process (Ceph's folder); absent when storage runs in the harness's own process. */
+  storageRoot?: string
+  /** Figures one scenario leaves for a later one in the same storage run (e.g. the proxy's CPU per GiB for the browser's ratio). */
+  carry: Record<string, number>
 }
 
 export type Figure = {
   /** What was measured, e.g. "valet upload 1 GiB: app CPU per GiB". */
   name: string
+  /** A stable id for the README's summary table (bench/summary.ts), e.g. "floor.grant.ratio". */
+  key?: string
   value: number
   unit: string
   /** The target in words, e.g. "≤ 1/100 of proxy", or undefined for a figure without one. */
@@ -48,3 +54,29 @@ export type BenchSection = {
 }
 
 export type BenchScenario = (target: BenchTarget) => Promise<BenchSection>
+
+export type Machine = {
+  cpuModel: string
+  cpus: number
+  memoryGiB: number
+  os: string
+  kernel: string
+  node: string
+  gitCommit: string
+  gitDirty: boolean
+  packages: Record<string, string>
+}
+
+export type StorageRun = {
+  storage: BenchStorage
+  startedAt: string
+  seconds: number
+  /** The 1-, 5- and 15-minute load averages when the storage run started and ended (a shared machine's noise). */
+  load?: { start: number[]; end: number[] }
+  /** Run with `--quick` (shorter timed runs, bench/load.ts QUICK). */
+  quick?: boolean
+  sections: BenchSection[]
+}
+
+/** bench/results/*.json */
+export type ResultsFile = { machine: Machine; runs: StorageRun[] }

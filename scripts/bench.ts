@@ -14,13 +14,18 @@
  * 4. one table on stdout, and bench/results/<timestamp>-<storage>.json + bench/results/latest.json
  *    with the machine's description.
  *
- * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob Storage through an in-process Azurite as one more storage
- * profile; with --only=data-path,minting for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print the
- * table as Markdown for the README), --from=<results.json> (only print that file's table),
- * --cpu-prof=<dir> (V8 CPU profiles of the app processes, written when they stop), --growth-rows=<n>
- * (the growth scenario also seeds and measures at n rows per table, e.g. 10000000).
+ * Flags: --ceph, --skip-embedded (with --ceph or --azurite: only those), --azurite (Azure Blob
+ * Storage through an in-process Azurite as one more storage profile; with --only=data-path,minting
+ * for sections 1 and 3), --only=<name,…> (scenario names below), --rebuild, --markdown (also print
+ * the README's summary table, bench/summary.ts; --markdown=full: every figure as Markdown),
+ * --write-readme (that table into README.md between its markers), --quick (shorter timed runs,
+ * bench/load.ts), --readme (= --ceph --quick --markdown --write-readme: the one command for the README), --from=<results.json>[,…] (only print those
+ * files' tables, and with --write-readme write them), --cpu-prof=<dir> (V8 CPU profiles of the app
+ * processes, written when they stop), --growth-rows=<n> (the growth scenario's table size instead
+ * of 10^6, e.g. 10000000), --smoke[=fail] (start and stop the services and the proxy without the
+ * build or the app: the shutdown test's run).
  */
-import { spawn } from "node:child_process"
+import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -32,10 +37,23 @@ import { runDataPath } from "@/bench/data-path"
 import { floor } from "@/bench/floor"
 import { minting } from "@/bench/minting"
 import { shareDownload } from "@/bench/share-download"
-import type { BenchScenario, BenchSection, BenchStorage, BenchTarget } from "@/bench/types"
+import { QUICK } from "@/bench/load"
+import { formatValue, mark, readmeTable, readResults, writeReadmeTable } from "@/bench/summary"
+import type {
+  BenchScenario,
+  BenchSection,
+  BenchStorage,
+  BenchTarget,
+  Machine,
+  ResultsFile,
+  StorageRun,
+} from "@/bench/types"
 import { startAppInstance, type AppInstance } from "@/tests/support/app-instance"
+import { ensureRandomFile, MIB, ValetClient } from "@/bench/transfer-client"
 import { startEmbeddedAzurite } from "./services/embedded-azurite"
-import { azuriteEnv, prepareServices, startLocalStack } from "./services/local-stack"
+import { startEmbeddedPostgres } from "./services/embedded-postgres"
+import { startEmbeddedS3 } from "./services/embedded-s3"
+import { azuriteEnv, prepareServices } from "./services/local-stack"
 import { readEnvFile } from "./services/env-file"
 import { freePort } from "./services/ports"
 import { BENCH_ROUTE, buildHasBenchRoute } from "./check-build"
@@ -69,25 +87,19 @@ const BENCH_DIST_DIR = ".next-bench"
 /** next.config.mjs adds the bench-only route and distDir under this flag, at build and at start. */
 const BENCH_BUILD_ENV = { VALET_BENCH_BUILD: "1" }
 
-const flag = (name: string) => process.argv.includes(`--${name}`)
-const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
+/** How long a process group gets between SIGTERM and SIGKILL. */
+const STOP_GRACE_MS = 10_000
+/** How long one cleanup step may take before the next one runs anyway. */
+const CLEANUP_STEP_MS = 30_000
+
+/** `--readme`: the one command for the README's table (both storage servers, the table written between its markers). */
+const PRESETS: Record<string, string[]> = { readme: ["--ceph", "--quick", "--markdown", "--write-readme"] }
+const ARGS = process.argv.flatMap((arg) => [arg, ...(PRESETS[arg.slice(2)] ?? [])])
+const flag = (name: string) => ARGS.includes(`--${name}`)
+const option = (name: string) => ARGS.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
 
 const started = Date.now()
 const say = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`)
-
-type Machine = {
-  cpuModel: string
-  cpus: number
-  memoryGiB: number
-  os: string
-  kernel: string
-  node: string
-  gitCommit: string
-  gitDirty: boolean
-  packages: Record<string, string>
-}
-type StorageRun = { storage: BenchStorage; startedAt: string; seconds: number; sections: BenchSection[] }
-type ResultsFile = { machine: Machine; runs: StorageRun[] }
 
 function run(
   command: string,
@@ -114,12 +126,9 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   })
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      child.once("exit", () => resolve())
-      process.kill(-(child.pid ?? 0), "SIGTERM")
-    })
+  const stop = stopperOfGroup(child)
+  // Registered at once, not once it listens: a Ctrl-C while it starts must stop it too.
+  cleanups.push({ what: `the proxy baseline on :${port}`, stop })
   return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("listening"))
@@ -129,10 +138,96 @@ function startProxyServer(env: Record<string, string>, port: number, nodeArgs: s
   })
 }
 
-const cleanups: (() => Promise<unknown>)[] = []
-async function cleanUp() {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error))
-  cleanups.length = 0
+/** SIGKILL to a process group, if anything is left in it. */
+function killGroup(pid: number) {
+  try {
+    process.kill(-pid, "SIGKILL")
+  } catch {
+    // nothing left
+  }
+}
+
+/**
+ * Stops a detached child's process group: SIGTERM, SIGKILL after STOP_GRACE_MS, and a SIGKILL to
+ * the group once the leader is gone (children it left behind). Safe to call again, also after the
+ * child has exited or died of a signal: the exit is watched from the start, so it is never missed
+ * (a second stop used to wait for an "exit" event that had already fired, forever, which kept
+ * `npm run bench` and its PostgreSQL up after the table).
+ */
+function stopperOfGroup(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once("exit", () => resolve())
+  })
+  let stopping: Promise<void> | undefined
+  return () =>
+    (stopping ??= (async () => {
+      const pid = child.pid ?? 0
+      if (pid === 0) return
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-pid, "SIGTERM")
+        } catch {
+          // already gone
+        }
+      }
+      const force = setTimeout(() => killGroup(pid), STOP_GRACE_MS)
+      await exited
+      clearTimeout(force)
+      killGroup(pid)
+    })())
+}
+
+/** The next start process group, stopped like stopperOfGroup does (AppInstance.stop alone waits without limit). */
+function stopperOfApp(app: AppInstance): () => Promise<void> {
+  let stopping: Promise<void> | undefined
+  return () =>
+    (stopping ??= (async () => {
+      if (!(await settlesWithin(app.stop(), STOP_GRACE_MS))) await app.kill()
+      killGroup(app.pid)
+    })())
+}
+
+/** SIGKILL to the process group of every process whose command line holds `fragment` (NUL-separated arguments). */
+async function killProcessGroupsOf(fragment: string) {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "")
+    if (cmdline.includes(fragment)) killGroup(Number(entry))
+  }
+}
+
+/** Whether `work` settled within `ms` (its error, if any, is printed, not thrown). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = work.then(
+    () => true as const,
+    (error: unknown) => {
+      console.error(error)
+      return true as const
+    },
+  )
+  const result = await Promise.race([settled, timedOut])
+  clearTimeout(timer)
+  return result
+}
+
+/**
+ * What this run started, stopped in reverse order at the end, on an error, on a signal and by the
+ * watchdog. Each step has CLEANUP_STEP_MS: a step that hangs is reported and skipped, so the ones
+ * after it (PostgreSQL is among the first started, so among the last stopped) still run.
+ */
+const cleanups: { what: string; stop: () => Promise<unknown> }[] = []
+let cleaning: Promise<void> | undefined
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+      if (!(await settlesWithin(step.stop(), CLEANUP_STEP_MS)))
+        console.error(`[bench] stopping ${step.what} took over ${CLEANUP_STEP_MS / 1000} s; moving on`)
+    }
+  })()
+  return cleaning
 }
 
 // --- the build ----------------------------------------------------------------------------------
@@ -221,19 +316,13 @@ async function describeMachine(): Promise<Machine> {
 
 // --- output -------------------------------------------------------------------------------------
 
-// NaN (a figure that could not be measured) is stored as null in the JSON.
-const formatValue = (value: number | null) =>
-  value === null || Number.isNaN(value)
-    ? "n/a"
-    : Number.isInteger(value)
-      ? value.toLocaleString("en-US")
-      : value.toLocaleString("en-US", { maximumFractionDigits: 2 })
-const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "✓" : "✗")
-
 function textTable(results: ResultsFile): string {
   const lines: string[] = []
   for (const storageRun of results.runs) {
-    lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s) ==`)
+    const load = storageRun.load
+      ? `, load average ${storageRun.load.start[0]?.toFixed(1)} → ${storageRun.load.end[0]?.toFixed(1)}`
+      : ""
+    lines.push("", `== storage: ${storageRun.storage} (${storageRun.seconds.toFixed(0)} s${load}) ==`)
     for (const section of storageRun.sections) {
       lines.push("", section.title)
       const rows = section.figures.map((figure) => [
@@ -289,12 +378,13 @@ function markdownTable(results: ResultsFile): string {
 
 // --- one storage profile ------------------------------------------------------------------------
 
-type Profile = { storage: BenchStorage; s3Env: Record<string, string> }
+/** storageRoot: a path in the command line of every storage server process (Ceph's folder), for their CPU. */
+type Profile = { storage: BenchStorage; s3Env: Record<string, string>; storageRoot?: string }
 
 /** Azurite's blob service in this process (on disk, like the other profiles), the Azure profile. */
 async function startAzurite(runDir: string): Promise<Profile> {
   const azurite = await startEmbeddedAzurite({ dataDir: path.join(runDir, "azurite"), port: await freePort() })
-  cleanups.push(() => azurite.stop())
+  cleanups.push({ what: "Azurite", stop: () => azurite.stop() })
   return { storage: "azurite", s3Env: { ...azuriteEnv(azurite), AZURE_STORAGE_CONTAINER: BENCH_BUCKET } }
 }
 
@@ -302,12 +392,17 @@ async function startCeph(runDir: string): Promise<Profile> {
   const cephDir = path.join(runDir, "ceph")
   const [rgwPort, monPort] = await Promise.all([freePort(), freePort()])
   const env = { ...process.env, CEPH_RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }
+  // Before up.sh: a Ctrl-C while it starts the daemons must still stop them (down.sh finds them by folder).
+  cleanups.push({ what: "Ceph", stop: () => run("bash", ["scripts/ceph/down.sh", cephDir]) })
   const { code } = await run("bash", ["scripts/ceph/up.sh", cephDir], env)
   if (code === 3)
     throw new Error("--ceph: Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)")
-  cleanups.push(() => run("bash", ["scripts/ceph/down.sh", cephDir]))
   if (code !== 0) throw new Error(`Ceph RGW did not start (exit ${code})`)
-  return { storage: "ceph", s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET } }
+  return {
+    storage: "ceph",
+    s3Env: { ...(await readEnvFile(path.join(cephDir, "s3.env"))), S3_BUCKET: BENCH_BUCKET },
+    storageRoot: cephDir,
+  }
 }
 
 /**
@@ -349,9 +444,10 @@ function selectedScenarios(): string[] | undefined {
 
 async function runProfile(
   profile: Profile,
-  context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string },
+  context: { databaseUrl: string; userId: string; bearerToken: string; runDir: string; first: boolean },
 ): Promise<StorageRun> {
   const startedAt = new Date()
+  const loadAtStart = os.loadavg()
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
   const appEnv: Record<string, string> = {
@@ -368,6 +464,11 @@ async function runProfile(
   const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
   if (setup.code !== 0) throw new Error(`bucket setup on ${profile.storage} failed`)
   say(`starting the app on ${appUrl} (${profile.storage})`)
+  // Until startAppInstance answers (it waits for /api/health) only the command line names the
+  // app's process: a Ctrl-C meanwhile stops it by that.
+  let stopApp: () => Promise<void> = () =>
+    killProcessGroupsOf([NEXT_BIN, "start", "-H", "127.0.0.1", "-p", port, ""].join("\0"))
+  cleanups.push({ what: `the app (${profile.storage})`, stop: () => stopApp() })
   const app: AppInstance = await startAppInstance({
     env: startEnv,
     port,
@@ -375,9 +476,8 @@ async function runProfile(
     nodeArgs,
     distDir: BENCH_DIST_DIR,
   })
-  cleanups.push(() => app.stop())
+  stopApp = stopperOfApp(app)
   const proxy = await startProxyServer(appEnv, await freePort(), nodeArgs)
-  cleanups.push(() => proxy.stop())
   say(`proxy baseline server on ${proxy.url}`)
   const workDir = path.join(context.runDir, `work-${profile.storage}`)
   await mkdir(workDir, { recursive: true })
@@ -393,10 +493,22 @@ async function runProfile(
     userId: context.userId,
     workDir,
     growthRows: option("growth-rows") ? Number(option("growth-rows")) : undefined,
+    storageRoot: profile.storageRoot,
+    carry: {},
   }
   const only = selectedScenarios()
   const sections: BenchSection[] = []
   for (const scenario of SCENARIOS.filter((entry) => !only || only.includes(entry.name))) {
+    if (scenario.name === "growth" && !context.first) {
+      sections.push({
+        title: "6. Growth",
+        figures: [],
+        notes: [
+          "Measured once, with the first storage server: neither a grant nor a share download calls storage (both only sign).",
+        ],
+      })
+      continue
+    }
     say(`${profile.storage}: ${scenario.name}`)
     const sectionStarted = Date.now()
     try {
@@ -412,7 +524,7 @@ async function runProfile(
     }
     say(`${profile.storage}: ${scenario.name} done in ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`)
   }
-  await app.stop()
+  await stopApp()
   await proxy.stop()
   // The app's own output (errors under load, the reaper) outlives the run, for a look afterwards.
   const appLog = path.join(tmpdir(), `valet-bench-${process.pid}-app-${profile.storage}.log`)
@@ -423,7 +535,67 @@ async function runProfile(
     storage: profile.storage,
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
+    load: { start: loadAtStart, end: os.loadavg() },
+    quick: QUICK,
     sections,
+  }
+}
+
+// --- smoke --------------------------------------------------------------------------------------
+
+/**
+ * `--smoke` (and `--smoke=fail`): the harness's start and stop without the build or the app, for
+ * tests/system/bench-shutdown.test.ts. The services, the proxy baseline's server, a bench user, one
+ * small file through the proxy and back (keep-alive sockets and the database pool stay open), the
+ * proxy stopped as after a storage profile, then the normal shutdown, which stops it again.
+ * `=fail` throws once all of it is up: the error path.
+ */
+async function smokeRun(options: {
+  databaseUrl: string
+  s3Env: Record<string, string>
+  runDir: string
+  fail: boolean
+}): Promise<number> {
+  const port = await freePort()
+  const appEnv = {
+    ...options.s3Env,
+    DATABASE_URL: options.databaseUrl,
+    APP_URL: `http://localhost:${port}`,
+    ...BENCH_APP_ENV,
+  }
+  Object.assign(process.env, { DATABASE_URL: options.databaseUrl, AUTH_SECRET: randomBytes(32).toString("base64url") })
+  const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
+  if (setup.code !== 0) throw new Error("bucket setup failed")
+  const proxy = await startProxyServer(appEnv, port, [])
+  say(`proxy baseline server on ${proxy.url} (pid ${proxy.pid})`)
+  const { bearerToken } = await createBenchUser()
+  const client = new ValetClient(proxy.url, bearerToken, proxy.url)
+  const source = await ensureRandomFile(options.runDir, MIB)
+  const id = await client.proxyUpload({
+    name: "smoke.bin",
+    type: "application/octet-stream",
+    file: { path: source, offset: 0, size: MIB },
+  })
+  const bytes = await client.proxyDownload(id)
+  if (bytes !== MIB) throw new Error(`smoke: ${bytes} bytes came back, expected ${MIB}`)
+  say("smoke: 1 MiB through the proxy baseline and back")
+  if (options.fail) throw new Error("--smoke=fail: failing on purpose with everything up")
+  await proxy.stop()
+  return 0
+}
+
+/**
+ * The table on stdout; `--markdown`: the README's summary table too (`--markdown=full`: every
+ * figure as Markdown); `--write-readme`: that summary into README.md between its markers.
+ */
+async function printResults(results: ResultsFile) {
+  const markdown = option("markdown") ?? (flag("markdown") ? "summary" : undefined)
+  console.log(textTable(results))
+  if (markdown === "full") console.log(`\n${markdownTable(results)}`)
+  else if (markdown) console.log(`\n${readmeTable(results)}`)
+  if (flag("write-readme")) {
+    await writeReadmeTable(path.resolve("README.md"), readmeTable(results))
+    say("wrote the summary table into README.md")
   }
 }
 
@@ -432,8 +604,8 @@ async function runProfile(
 async function main(): Promise<number> {
   const from = option("from")
   if (from) {
-    const results = JSON.parse(await readFile(from, "utf8")) as ResultsFile
-    console.log(flag("markdown") ? markdownTable(results) : textTable(results))
+    const results = await readResults(from.split(","))
+    await printResults(results)
     return 0
   }
 
@@ -441,25 +613,37 @@ async function main(): Promise<number> {
   const runDir = await mkdtemp(path.join(tmpdir(), "valet-bench-"))
   // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter this folder.
   await chmod(runDir, 0o755)
-  cleanups.push(() => rm(runDir, { recursive: true, force: true }))
+  cleanups.push({ what: "the run folder", stop: () => rm(runDir, { recursive: true, force: true }) })
+  say(`run folder: ${runDir}`)
   const [pgPort, s3Port] = await Promise.all([freePort(), freePort()])
-  const stack = await startLocalStack({ dataDir: runDir, pgPort, s3Port, startPostgres: true, startS3: true })
-  cleanups.push(() => stack.stop())
-  const databaseUrl = stack.env.DATABASE_URL ?? ""
+  // Each service its own cleanup step, so one that hangs while stopping cannot keep another up.
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(runDir, "pg"),
+    credentialsFile: path.join(runDir, "pg-credentials.json"),
+    port: pgPort,
+  })
+  cleanups.push({ what: "PostgreSQL", stop: postgres.stop })
+  const s3 = await startEmbeddedS3({
+    dataDir: path.join(runDir, "s3"),
+    credentialsFile: path.join(runDir, "s3-credentials.json"),
+    port: s3Port,
+  })
+  cleanups.push({ what: "the embedded S3 server", stop: s3.stop })
+  const { databaseUrl } = postgres
   await prepareServices({ databaseUrl, corsOrigins: [], setUpBucket: false })
-  say(`services up: ${stack.summary.map((line) => line.split("  (")[0]?.replace(/\s+/g, " ")).join(", ")}`)
+  say(`services up: postgres 127.0.0.1:${postgres.port}, s3 ${s3.endpoint}`)
+  const embeddedS3Env = {
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+    S3_BUCKET: BENCH_BUCKET,
+  }
+  const smoke = option("smoke") ?? (flag("smoke") ? "pass" : undefined)
+  if (smoke) return smokeRun({ databaseUrl, s3Env: embeddedS3Env, runDir, fail: smoke === "fail" })
 
-  const profiles: Profile[] = flag("skip-embedded")
-    ? []
-    : [
-        {
-          storage: "embedded",
-          s3Env: {
-            ...Object.fromEntries(Object.entries(stack.env).filter(([name]) => name.startsWith("S3_"))),
-            S3_BUCKET: BENCH_BUCKET,
-          },
-        },
-      ]
+  const profiles: Profile[] = flag("skip-embedded") ? [] : [{ storage: "embedded", s3Env: embeddedS3Env }]
   if (flag("ceph")) {
     const ceph = await startCeph(runDir)
     profiles.push(ceph)
@@ -480,7 +664,7 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true })
   for (const [index, profile] of profiles.entries()) {
     if (index > 0) await resetDatabase(userId)
-    const storageRun = await runProfile(profile, { databaseUrl, userId, bearerToken, runDir })
+    const storageRun = await runProfile(profile, { databaseUrl, userId, bearerToken, runDir, first: index === 0 })
     results.runs.push(storageRun)
     const file = path.join(RESULTS_DIR, `${storageRun.startedAt.replace(/[:.]/g, "-")}-${profile.storage}.json`)
     await writeFile(file, `${JSON.stringify({ machine, runs: [storageRun] }, null, 2)}\n`)
@@ -490,26 +674,40 @@ async function main(): Promise<number> {
   const { getDb } = await import("@/lib/db")
   await getDb().$disconnect()
 
-  console.log(textTable(results))
-  if (flag("markdown")) console.log(`\n${markdownTable(results)}`)
+  await printResults(results)
   const failed = results.runs.some((storageRun) =>
     storageRun.sections.some((section) => section.notes?.some((note) => note.startsWith("FAILED"))),
   )
   return failed ? 1 : 0
 }
 
-process.removeAllListeners("SIGINT")
-process.removeAllListeners("SIGTERM")
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+// embedded-postgres (async-exit-hook) answers these by stopping its servers and exiting within 10 s,
+// which would cut this run's own cleanup short and orphan the app and the proxy (their own
+// process groups). This process stops everything itself, PostgreSQL included.
+for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "uncaughtException", "unhandledRejection"] as const)
+  process.removeAllListeners(event)
+let signalled = false
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
+    if (signalled) {
+      console.error(`[bench] ${signal} again: exiting without waiting for the cleanup`)
+      process.exit(130)
+    }
+    signalled = true
     say(`${signal}: stopping everything this run started`)
     void cleanUp().then(() => process.exit(130))
   })
 }
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    console.error(`[bench] ${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    void cleanUp().then(() => process.exit(1))
+  })
+}
 
 // Load stops by itself (every run has a duration or a count); this bounds everything else. Seeding
-// 10^7 rows per table takes a quarter of an hour or more on two cores.
-const WATCHDOG_MINUTES = 40 + (option("growth-rows") ? 90 : 0)
+// 10^7 rows per table takes minutes on two idle cores, far more on a busy machine.
+const WATCHDOG_MINUTES = 40 + (option("growth-rows") ? 60 : 0)
 const watchdog = setTimeout(() => {
   console.error(`[bench] gave up after ${WATCHDOG_MINUTES} minutes`)
   void cleanUp().then(() => process.exit(1))
@@ -527,5 +725,7 @@ main()
     clearTimeout(watchdog)
     await cleanUp()
     say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    // Nothing this run started is left; open sockets of keep-alive agents, pools or autocannon
+    // must not keep the process itself alive.
     process.exit(code)
   })
