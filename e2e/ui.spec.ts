@@ -87,6 +87,46 @@ test("on a 390 px phone /files does not scroll sideways, row actions are reachab
   }
 })
 
+test("on a 390 px phone the share dialog's links are stacked cards: nothing scrolls sideways, Expires and every action on screen", async ({
+  page,
+  baseURL,
+}) => {
+  await signedIn(page)
+  const origin = new URL(baseURL ?? "").origin
+  const name = `contract-${randomBytes(3).toString("hex")}.pdf`
+  const fileId = await upload(page.request, origin, name, "application/pdf")
+  // The widest row there is: a password, a download limit and an expiry with a time.
+  const created = await page.request.post(`/api/files/${fileId}/shares`, {
+    data: { expiresIn: 7 * 24 * 3600, maxDownloads: 10, password: "correct horse" },
+    headers: { origin },
+  })
+  expect(created.status(), await created.text()).toBe(201)
+  recordLinkToken((await created.json()).share.url)
+  recordSecret("correct horse")
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto("/files")
+  await page.getByRole("button", { name: `Share ${name}` }).click()
+  const dialog = page.getByRole("dialog")
+  const links = dialog.getByRole("region", { name: "Links to this file" })
+  await expect(links.getByText("Active")).toBeVisible()
+  // Nothing inside the dialog is a sideways-scrolling box (today's table region was 200 px too wide).
+  const scrollers = await dialog.evaluate((element) =>
+    [element, ...element.querySelectorAll("*")]
+      .filter((node) => node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflowX !== "visible")
+      .map((node) => `${node.tagName.toLowerCase()}: ${node.scrollWidth} > ${node.clientWidth}`),
+  )
+  expect(scrollers).toEqual([])
+  const expires = links.getByText("Expires", { exact: true })
+  await expires.scrollIntoViewIfNeeded()
+  await expect(expires).toBeInViewport({ ratio: 1 })
+  for (const action of ["Copy link", "Details", "Revoke"]) {
+    const button = links.getByRole("button", { name: action })
+    await button.scrollIntoViewIfNeeded()
+    await expect(button).toBeInViewport({ ratio: 1 })
+  }
+})
+
 test("the main nav links Files, Links and Requests, not the health JSON; signed-in home leads with sending files", async ({
   page,
 }) => {
