@@ -141,21 +141,21 @@ test("screenshots of my pages in light and dark, desktop and phone, English and 
           extraHTTPHeaders: { "x-forwarded-for": "10.253.0.8" },
         })
         await admin.addCookies([...adminCookies, { name: LOCALE_COOKIE, value: locale, url: origin }])
-        const console = await admin.newPage()
-        await keepClientAddressOffStorage(console, origin)
-        const browserCheck = console.locator('tr[data-check="browser"]')
-        await console.goto("/admin/storage")
+        const adminPage = await admin.newPage()
+        await keepClientAddressOffStorage(adminPage, origin)
+        const browserCheck = adminPage.locator('tr[data-check="browser"]')
+        await adminPage.goto("/admin/storage")
         await expect(browserCheck).toHaveAttribute("data-status", "ok", { timeout: 30_000 })
-        await console.screenshot({ path: file("storage"), fullPage: viewport.name === "phone" })
+        await adminPage.screenshot({ path: file("storage"), fullPage: viewport.name === "phone" })
         // What an admin sees when the browser cannot reach storage (a firewall, a wrong public
         // endpoint): the page's own probe is refused before it leaves the browser.
-        await console.route(
+        await adminPage.route(
           (url) => url.origin !== origin,
           (route) => route.abort(),
         )
-        await console.reload()
+        await adminPage.reload()
         await expect(browserCheck).toHaveAttribute("data-status", "fail", { timeout: 30_000 })
-        await console.screenshot({ path: file("storage-failing"), fullPage: viewport.name === "phone" })
+        await adminPage.screenshot({ path: file("storage-failing"), fullPage: viewport.name === "phone" })
         await admin.close()
       }
     }

@@ -63,7 +63,7 @@ describe("validation messages", () => {
     expect(said.length).toBeGreaterThan(10)
     expect(said.filter((message) => !readValidationMessage(message))).toEqual([])
     expect(translator("de")("tooLong", readValidationMessage("Use at most 100 characters")?.params)).toBe(
-      "Höchstens 100 Zeichen.",
+      "Höchstens 100 Zeichen",
     )
   })
 })
