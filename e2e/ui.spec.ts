@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
 import type { APIRequestContext, Page } from "@playwright/test"
 import { sql } from "./support/db"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
@@ -109,7 +110,7 @@ test("on a 390 px phone the share dialog's links are stacked cards: nothing scro
   await page.getByRole("button", { name: `Share ${name}` }).click()
   const dialog = page.getByRole("dialog")
   const links = dialog.getByRole("region", { name: "Links to this file" })
-  await expect(links.getByText("Active")).toBeVisible()
+  await expect(links.getByText("Active").filter({ visible: true })).toBeVisible()
   // Nothing inside the dialog is a sideways-scrolling box (today's table region was 200 px too wide).
   const scrollers = await dialog.evaluate((element) =>
     [element, ...element.querySelectorAll("*")]
@@ -117,7 +118,7 @@ test("on a 390 px phone the share dialog's links are stacked cards: nothing scro
       .map((node) => `${node.tagName.toLowerCase()}: ${node.scrollWidth} > ${node.clientWidth}`),
   )
   expect(scrollers).toEqual([])
-  const expires = links.getByText("Expires", { exact: true })
+  const expires = links.getByText("Expires", { exact: true }).filter({ visible: true })
   await expires.scrollIntoViewIfNeeded()
   await expect(expires).toBeInViewport({ ratio: 1 })
   for (const action of ["Copy link", "Details", "Revoke"]) {
@@ -125,6 +126,37 @@ test("on a 390 px phone the share dialog's links are stacked cards: nothing scro
     await button.scrollIntoViewIfNeeded()
     await expect(button).toBeInViewport({ ratio: 1 })
   }
+})
+
+test("the uploader says the API's refusals in the reader's language, one file or a batch, not the server's English", async ({
+  page,
+  baseURL,
+}) => {
+  const { user } = await signedIn(page)
+  await sql(`UPDATE "User" SET "quotaBytes" = 1000 WHERE id = $1`, [user.id])
+  await page.context().addCookies([{ name: "NEXT_LOCALE", value: "de", url: baseURL ?? "" }])
+  const german = (JSON.parse(readFileSync("messages/de.json", "utf8")) as { errors: { quota_exceeded: string } }).errors
+    .quota_exceeded
+  const dashboard = page.locator(".uppy-Dashboard").first()
+  const file = (name: string) => ({ name, mimeType: "text/plain", buffer: randomBytes(4096) })
+  await page.goto("/files")
+  // One file is granted on its own (POST /api/uploads answers 403 quota_exceeded) ...
+  await page
+    .locator("input.uppy-Dashboard-input")
+    .first()
+    .setInputFiles([file("one.txt")])
+  await page.locator(".uppy-StatusBar-actionBtn--upload").click()
+  await expect.poll(() => dashboard.innerHTML(), { timeout: 30_000 }).toContain(german)
+  // ... and several in one call, where each refusal is an item of the answer.
+  await page
+    .locator("input.uppy-Dashboard-input")
+    .first()
+    .setInputFiles([file("two.txt"), file("three.txt")])
+  await page.locator(".uppy-StatusBar-actionBtn--upload, .uppy-StatusBar-actionBtn--retry").first().click()
+  await expect
+    .poll(async () => (await dashboard.innerHTML()).split(german).length - 1, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(3)
+  expect(await dashboard.innerHTML()).not.toMatch(/This upload needs|storage quota/)
 })
 
 test("the main nav links Files, Links and Requests, not the health JSON; signed-in home leads with sending files", async ({
