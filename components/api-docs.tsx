@@ -340,6 +340,8 @@ export async function ApiReference({ document }: { document: OpenApiDocument }) 
         </h2>
         <p className="text-sm">
           {t.rich("errorBody", {
+            // A tag, not a {placeholder}: a function given for a placeholder is rendered as a
+            // function and fails the whole page.
             body: () => <code className={CODE_CLASSES}>{ERROR_BODY_EXAMPLE}</code>,
           })}
         </p>
