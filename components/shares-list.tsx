@@ -81,11 +81,11 @@ export function SharesList({
       {share.hasPassword && <span className="ms-2 text-xs text-slate-600 dark:text-slate-400">{t("password")}</span>}
     </>
   )
-  // One string in an isolate: "0 / 10" reads left to right in Arabic too.
+  // Shown in a left-to-right <bdi>: "0 / 10" reads left to right in Arabic too.
   const downloads = (share: ShareView) =>
-    `\u2066${new Intl.NumberFormat(locale).format(share.downloads)}${
+    `${new Intl.NumberFormat(locale).format(share.downloads)}${
       share.maxDownloads === null ? "" : ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`
-    }\u2069`
+    }`
   const expires = (share: ShareView) =>
     share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")
   const actions = (share: ShareView) => (
@@ -123,7 +123,9 @@ export function SharesList({
             <div>{state(share)}</div>
             <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
               <dt className="text-slate-600 dark:text-slate-400">{t("downloads")}</dt>
-              <dd>{downloads(share)}</dd>
+              <dd>
+                <bdi dir="ltr">{downloads(share)}</bdi>
+              </dd>
               <dt className="text-slate-600 dark:text-slate-400">{t("expires")}</dt>
               <dd>{expires(share)}</dd>
               <dt className="text-slate-600 dark:text-slate-400">{t("created")}</dt>
@@ -160,7 +162,9 @@ export function SharesList({
                 </td>
               )}
               <td className="px-3 py-2">{state(share)}</td>
-              <td className="whitespace-nowrap px-3 py-2">{downloads(share)}</td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <bdi dir="ltr">{downloads(share)}</bdi>
+              </td>
               <td className="whitespace-nowrap px-3 py-2">{expires(share)}</td>
               <td className="whitespace-nowrap px-3 py-2">
                 <FormattedDate value={share.createdAt} />
