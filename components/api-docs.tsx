@@ -64,7 +64,7 @@ function Text({ children }: { children?: string }) {
   const inline = (line: string) =>
     line.split(/(`[^`]+`)/).map((part, index) =>
       part.startsWith("`") && part.endsWith("`") ? (
-        <code key={index} className={CODE_CLASSES}>
+        <code key={index} dir="ltr" className={CODE_CLASSES}>
           {part.slice(1, -1)}
         </code>
       ) : (
@@ -77,13 +77,15 @@ function Text({ children }: { children?: string }) {
       {blocks.map((block, index) => {
         const lines = block.split("\n")
         return lines.every((line) => line.startsWith("- ")) ? (
-          <ul key={index} className="ms-5 list-disc space-y-0.5">
+          <ul key={index} dir="auto" className="ms-5 list-disc space-y-0.5">
             {lines.map((line, item) => (
               <li key={item}>{inline(line.slice(2))}</li>
             ))}
           </ul>
         ) : (
-          <p key={index}>{inline(block)}</p>
+          <p key={index} dir="auto">
+            {inline(block)}
+          </p>
         )
       })}
     </>
@@ -171,7 +173,8 @@ function SchemaView({ schema, t, depth = 0 }: { schema: Schema; t: Translate; de
         const nested = field.properties ?? (field.type === "array" ? field.items?.properties : undefined)
         const limits = constraints(field)
         return (
-          <li key={name} className="text-sm">
+          // A field reads as code, left to right, on an Arabic page too.
+          <li key={name} dir="ltr" className="text-sm">
             <span className="font-mono font-medium">{name}</span>
             {!schema.required?.includes(name) && <span className="text-xs text-slate-500">?</span>}
             <span className="ms-2 font-mono text-xs text-slate-600 dark:text-slate-300">
@@ -208,9 +211,14 @@ function OperationView(props: { path: string; method: string; operation: Operati
         <span className={`rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ${METHOD_CLASSES[method]}`}>
           {method}
         </span>
-        <code className="break-all font-mono text-sm font-semibold">{path}</code>
+        <code dir="ltr" className="break-all font-mono text-sm font-semibold">
+          {path}
+        </code>
       </h3>
-      <p className="text-sm">{operation.summary}</p>
+      {/* The document's own text is English (the API's language): it keeps its direction. */}
+      <p dir="auto" className="text-sm">
+        {operation.summary}
+      </p>
       <p className="text-xs text-slate-600 dark:text-slate-400">
         <span className="font-semibold">{t("who")}</span> {t(`access.${operation["x-access"]}`)}
       </p>
@@ -290,7 +298,10 @@ export async function ApiReference({ document }: { document: OpenApiDocument }) 
         <ul className="ms-5 list-disc space-y-1">
           <li>
             <span className="font-medium">{t("apiToken")}</span>:{" "}
-            <code className={CODE_CLASSES}>{AUTH_HEADER_EXAMPLE}</code>. <Text>{schemes.apiToken?.description}</Text>
+            <code dir="ltr" className={CODE_CLASSES}>
+              {AUTH_HEADER_EXAMPLE}
+            </code>
+            . <Text>{schemes.apiToken?.description}</Text>
           </li>
           <li>
             <span className="font-medium">{t("sessionCookie")}</span>: <Text>{schemes.sessionCookie?.description}</Text>
@@ -340,6 +351,8 @@ export async function ApiReference({ document }: { document: OpenApiDocument }) 
         </h2>
         <p className="text-sm">
           {t.rich("errorBody", {
+            // A tag, not a {placeholder}: a function given for a placeholder is rendered as a
+            // function and fails the whole page.
             body: () => <code className={CODE_CLASSES}>{ERROR_BODY_EXAMPLE}</code>,
           })}
         </p>

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { INPUT_CLASSES, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
+import { useValidationMessage } from "@/components/use-validation-message"
 import { useApiErrorMessage } from "@/components/use-api-error-message"
 import { readApiFailure } from "@/lib/shared/api-client"
 import { createApiTokenSchema, TOKEN_NAME_MAX_LENGTH } from "@/lib/shared/validations/auth"
@@ -35,6 +36,7 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
   const router = useRouter()
   const t = useTranslations("tokens")
   const errorMessage = useApiErrorMessage()
+  const describeIssue = useValidationMessage()
   const [values, setValues] = useState<Values>({ name: "", expiresInDays: DEFAULT_EXPIRY })
   const [formError, setFormError] = useState<ReactNode>()
   const [created, setCreated] = useState<NewApiToken>()
@@ -75,7 +77,7 @@ export function CreateApiTokenForm({ apiOrigin }: { apiOrigin: string }) {
             }),
           )
         } else if (failure.code === "invalid_request") {
-          const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
+          const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS, describeIssue)
           setErrors(fieldErrors)
           if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
             setFormError(otherMessages[0] ?? errorMessage(failure))

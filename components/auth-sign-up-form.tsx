@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button"
 import { FormAlert } from "@/components/ui/form-alert"
 import { EmailField, PasswordField, TextField } from "@/components/ui/text-field"
 import { fieldErrorsFrom, useFieldErrors } from "@/components/ui/use-field-errors"
+import { useValidationMessage } from "@/components/use-validation-message"
 import { useApiErrorMessage, useRetryHint } from "@/components/use-api-error-message"
 import { readApiFailure, type ApiFailure } from "@/lib/shared/api-client"
 import { signInErrorKey, signInWithCredentials } from "@/lib/shared/auth-client"
@@ -21,6 +22,7 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
   const t = useTranslations("auth")
   const retryHint = useRetryHint()
   const errorMessage = useApiErrorMessage()
+  const describeIssue = useValidationMessage()
   const [values, setValues] = useState<Values>({ name: "", email: "", password: "" })
   const [formError, setFormError] = useState<ReactNode>()
   const [pending, setPending] = useState(false)
@@ -82,7 +84,7 @@ export function SignUpForm({ callbackPath, signInHref }: { callbackPath: string;
   function showFailure(failure: ApiFailure) {
     switch (failure.code) {
       case "invalid_request": {
-        const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS)
+        const { fieldErrors, otherMessages } = fieldErrorsFrom(failure.issues, FIELDS, describeIssue)
         setErrors(fieldErrors)
         if (otherMessages.length > 0 || Object.keys(fieldErrors).length === 0)
           setFormError(otherMessages[0] ?? errorMessage(failure))

@@ -5,15 +5,17 @@ import Uppy, { type UppyFile } from "@uppy/core"
 import Dashboard from "@uppy/dashboard"
 import GoldenRetriever from "@uppy/golden-retriever"
 import { useRouter } from "next/navigation"
-import { useEffect, useRef } from "react"
+import { useTranslations } from "next-intl"
+import { useEffect, useRef, type RefObject } from "react"
 import "@uppy/core/css/style.min.css"
 import "@uppy/dashboard/css/style.min.css"
 import "./file-uploader.css"
 import { uploadPartBytes } from "@/components/azure-block-upload"
 import { pluralize, useUploaderStrings } from "@/components/file-uploader-strings"
 import { PartSigner } from "@/components/upload-part-signer"
-import { NETWORK_ERROR_MESSAGE, readApiFailure } from "@/lib/shared/api-client"
-import type { ApiErrorBody } from "@/lib/shared/error-codes"
+import { useApiErrorMessage } from "@/components/use-api-error-message"
+import { readApiFailure, type ApiFailure } from "@/lib/shared/api-client"
+import { errorStatus, isErrorCode, type ApiErrorBody } from "@/lib/shared/error-codes"
 import { partLayout } from "@/lib/shared/upload-layout"
 import type { BatchCompleteWire, BatchGrantWire, UploadGrantWire } from "@/lib/shared/wire/uploads"
 import { MAX_FILES_PER_BATCH } from "@/lib/shared/validations/uploads"
@@ -65,6 +67,19 @@ const PARALLEL_REQUESTS = 6
 /** A pre-granted single PUT is used while it has this long left; after that it is granted again. */
 const GRANT_REUSE_MARGIN_MS = 60_000
 
+/**
+ * What the uploader says on a file, in the page's language. Read through a ref when needed, so a
+ * language switch reaches a running uploader without re-creating it (and wiping its files).
+ */
+type UploaderWords = {
+  failure: (failure: ApiFailure | "network") => string
+  expectedParts: string
+  expectedOnePiece: string
+  partSizeChanged: string
+  noAnswer: string
+  verifying: string
+}
+
 /** JSON to and from Valet's API; a failure becomes an Error whose message Uppy shows on the file. */
 type ApiInit = {
   method: string
@@ -72,10 +87,17 @@ type ApiInit = {
   signal?: AbortSignal
   headers?: Record<string, string>
   onResponse?: (response: Response) => void
+  describe: UploaderWords["failure"]
 }
 
 /** One item of a batch answer: its result, or its own error. */
 const isItemError = <T extends object>(item: T | ApiErrorBody): item is ApiErrorBody => "error" in item
+
+/** A batch item's own error, read like a failed response (its code names the status it would have had). */
+const itemFailure = ({ error }: ApiErrorBody): ApiFailure =>
+  isErrorCode(error.code)
+    ? { status: errorStatus(error.code), code: error.code, message: error.message, issues: error.issues ?? [] }
+    : { status: 0, code: "unexpected_response", message: error.message, issues: [] }
 
 const chunks = <T,>(items: T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size))
@@ -91,16 +113,21 @@ async function callApi<T>(path: string, init: ApiInit): Promise<T> {
     })
   } catch (error) {
     if (init.signal?.aborted) throw error
-    throw new Error(NETWORK_ERROR_MESSAGE)
+    throw new Error(init.describe("network"))
   }
   init.onResponse?.(response)
-  if (!response.ok) throw new Error((await readApiFailure(response)).message)
+  if (!response.ok) throw new Error(init.describe(await readApiFailure(response)))
   return response.status === 204 ? (undefined as T) : ((await response.json()) as T)
 }
 
 const declaredType = (file: FileFacts) => file.type || "application/octet-stream"
 
-function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored: (files: StoredFile[]) => void) {
+function createUppy(
+  settings: UploadSettings,
+  target: UploadTarget,
+  onFileStored: (files: StoredFile[]) => void,
+  words: RefObject<UploaderWords>,
+) {
   // One object for every call, so a renewed header is sent from the next call on.
   const headers = { ...target.headers }
   const renewHeaders = (response: Response) => {
@@ -114,6 +141,7 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     callApi<T>(`${target.apiBase}${path}`, {
       ...init,
       headers,
+      describe: (failure) => words.current.failure(failure),
       onResponse: (response) => {
         renewHeaders(response)
         init.onResponse?.(response)
@@ -177,7 +205,7 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
             const result = results[index]
             if (!result) continue
             if (isItemError(result)) {
-              pregranted.set(file.id, { error: result.error.message })
+              pregranted.set(file.id, { error: words.current.failure(itemFailure(result)) })
               continue
             }
             const lifetime = Date.parse(result.upload.expiresAt) - requestedAt
@@ -227,16 +255,16 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
         void api(`/${file.meta.valetUploadId}`, { method: "DELETE" }).catch(() => undefined)
       }
       const upload = await grantUpload(file)
-      if (upload.multipart) throw new Error("The server expected this file in parts; reload the page")
+      if (upload.multipart) throw new Error(words.current.expectedParts)
       uppy.setFileMeta(file.id, { valetUploadId: upload.id, valetSinglePut: true })
       return { method: "PUT", url: upload.url, headers: upload.headers }
     },
 
     async createMultipartUpload(file) {
       const upload = await grantUpload(file)
-      if (!upload.multipart) throw new Error("The server expected this file in one piece; reload the page")
+      if (!upload.multipart) throw new Error(words.current.expectedOnePiece)
       if (upload.partSize !== partLayout(file.size ?? 0, settings.partSize).partSize) {
-        throw new Error("The server's part size changed; reload the page")
+        throw new Error(words.current.partSizeChanged)
       }
       uppy.setFileMeta(file.id, { valetUploadId: upload.id })
       // Valet's upload id stands in for both: S3's own id and the object key stay on the server.
@@ -300,7 +328,7 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
     for (const { fileID } of waiting)
       uppy.emit("postprocess-progress", uppy.getFile(fileID), {
         mode: "indeterminate",
-        message: "Verifying in storage…",
+        message: words.current.verifying,
       })
     const completeOne = async ({ fileID, uploadId }: { fileID: string; uploadId: string }) => {
       try {
@@ -323,8 +351,8 @@ function createUppy(settings: UploadSettings, target: UploadTarget, onFileStored
       }
       for (const [index, item] of batch.entries()) {
         const result = results[index]
-        if (!result) fail(item.fileID, "The server did not answer for this file")
-        else if (isItemError(result)) fail(item.fileID, result.error.message)
+        if (!result) fail(item.fileID, words.current.noAnswer)
+        else if (isItemError(result)) fail(item.fileID, words.current.failure(itemFailure(result)))
         else uppy.setFileMeta(item.fileID, { valetCompleted: true, valetFileId: result.file.id })
       }
     }
@@ -392,16 +420,35 @@ export function FileUploader({
   }, [onStored])
   const strings = useUploaderStrings(maxFileSize)
   const stringsKey = JSON.stringify(strings)
+  const t = useTranslations("uploader.problems")
+  const failure = useApiErrorMessage()
+  const currentWords = (): UploaderWords => ({
+    failure,
+    expectedParts: t("expectedParts"),
+    expectedOnePiece: t("expectedOnePiece"),
+    partSizeChanged: t("partSizeChanged"),
+    noAnswer: t("noAnswer"),
+    verifying: t("verifying"),
+  })
+  const words = useRef<UploaderWords>(currentWords())
+  useEffect(() => {
+    words.current = currentWords()
+  })
 
   // Keyed on values, not objects: refreshing the file list re-renders the page with equal but
   // new props, and re-creating Uppy then would wipe the finished uploads.
   useEffect(() => {
     if (!element.current) return
     const uploadTarget = JSON.parse(targetKey) as UploadTarget
-    const uppy = createUppy({ maxFileSize, multipartThreshold, partSize }, uploadTarget, (stored) => {
-      if (uploadTarget.refreshWhenStored) router.refresh()
-      storedCallback.current?.(stored)
-    })
+    const uppy = createUppy(
+      { maxFileSize, multipartThreshold, partSize },
+      uploadTarget,
+      (stored) => {
+        if (uploadTarget.refreshWhenStored) router.refresh()
+        storedCallback.current?.(stored)
+      },
+      words,
+    )
     uppy.use(Dashboard, {
       inline: true,
       target: element.current,

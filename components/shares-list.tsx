@@ -68,73 +68,112 @@ export function SharesList({
 
   if (shares.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
 
-  return (
+  const fileLabel = (share: ShareView) =>
+    share.title ??
+    (share.files && share.files.length > 1
+      ? t("andMore", { name: share.files[0]?.name ?? "", count: share.files.length - 1 })
+      : (share.fileName ?? <span className="text-slate-600 dark:text-slate-400">{t("deletedFile")}</span>))
+  const fileTitle = (share: ShareView) =>
+    share.files?.map((file) => file.name).join(", ") ?? share.fileName ?? undefined
+  const state = (share: ShareView) => (
     <>
-      <DataTable
-        caption={t("caption")}
-        flat
-        head={
-          <>
-            {showFile && <Th compact>{t("file")}</Th>}
-            <Th compact>{t("state")}</Th>
-            <Th compact>{t("downloads")}</Th>
-            <Th compact>{t("expires")}</Th>
-            <Th compact>{t("created")}</Th>
-            <Th srOnly compact>
-              {t("actions")}
-            </Th>
-          </>
-        }
-      >
+      <ShareStateBadge state={share.state} />
+      {share.hasPassword && <span className="ms-2 text-xs text-slate-600 dark:text-slate-400">{t("password")}</span>}
+    </>
+  )
+  // Shown in a left-to-right <bdi>: "0 / 10" reads left to right in Arabic too.
+  const downloads = (share: ShareView) =>
+    `${new Intl.NumberFormat(locale).format(share.downloads)}${
+      share.maxDownloads === null ? "" : ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`
+    }`
+  const expires = (share: ShareView) =>
+    share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")
+  const actions = (share: ShareView) => (
+    <>
+      {share.url && share.state === "active" && <CopyButton text={share.url} label={t("copy")} />}
+      {share.url !== undefined && (
+        <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
+          {t("details")}
+        </Button>
+      )}
+      {share.state === "active" && (
+        <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
+          {t("revoke")}
+        </Button>
+      )}
+    </>
+  )
+
+  return (
+    // Sized by the space it has, not the screen: the same list sits on a page and in a dialog.
+    // Narrow, each link is a card with its facts stacked and its actions on their own row.
+    <div className="@container">
+      <ul className="space-y-2 @xl:hidden" aria-label={t("caption")}>
         {shares.map((share) => (
-          <tr key={share.id} data-share-id={share.id}>
+          <li
+            key={share.id}
+            data-share-id={share.id}
+            className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800"
+          >
             {showFile && (
-              <td
-                className="max-w-xs truncate px-3 py-2 font-medium"
-                title={share.files?.map((file) => file.name).join(", ") ?? share.fileName ?? undefined}
-              >
-                {share.title ??
-                  (share.files && share.files.length > 1
-                    ? t("andMore", { name: share.files[0]?.name ?? "", count: share.files.length - 1 })
-                    : (share.fileName ?? (
-                        <span className="text-slate-600 dark:text-slate-400">{t("deletedFile")}</span>
-                      )))}
-              </td>
+              <p className="mb-1 truncate font-medium" title={fileTitle(share)}>
+                {fileLabel(share)}
+              </p>
             )}
-            <td className="px-3 py-2">
-              <ShareStateBadge state={share.state} />
-              {share.hasPassword && (
-                <span className="ms-2 text-xs text-slate-600 dark:text-slate-400">{t("password")}</span>
-              )}
-            </td>
-            <td className="whitespace-nowrap px-3 py-2">
-              {/* One string in an isolate: "0 / 10" reads left to right in Arabic too. */}
-              {`\u2066${new Intl.NumberFormat(locale).format(share.downloads)}${
-                share.maxDownloads === null ? "" : ` / ${new Intl.NumberFormat(locale).format(share.maxDownloads)}`
-              }\u2069`}
-            </td>
-            <td className="whitespace-nowrap px-3 py-2">
-              {share.expiresAt ? <FormattedDate value={share.expiresAt} withTime /> : t("never")}
-            </td>
-            <td className="whitespace-nowrap px-3 py-2">
-              <FormattedDate value={share.createdAt} />
-            </td>
-            <td className="whitespace-nowrap px-3 py-2 text-end">
-              {share.url && share.state === "active" && <CopyButton text={share.url} label={t("copy")} />}
-              {share.url !== undefined && (
-                <Button variant="ghost" size="sm" onClick={() => setDetails(share.id)}>
-                  {t("details")}
-                </Button>
-              )}
-              {share.state === "active" && (
-                <Button variant="danger-ghost" size="sm" onClick={() => setConfirming(share)}>
-                  {t("revoke")}
-                </Button>
-              )}
-            </td>
-          </tr>
+            <div>{state(share)}</div>
+            <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
+              <dt className="text-slate-600 dark:text-slate-400">{t("downloads")}</dt>
+              <dd>
+                <bdi dir="ltr">{downloads(share)}</bdi>
+              </dd>
+              <dt className="text-slate-600 dark:text-slate-400">{t("expires")}</dt>
+              <dd>{expires(share)}</dd>
+              <dt className="text-slate-600 dark:text-slate-400">{t("created")}</dt>
+              <dd>
+                <FormattedDate value={share.createdAt} />
+              </dd>
+            </dl>
+            <div className="mt-2 -ms-2 flex flex-wrap gap-1">{actions(share)}</div>
+          </li>
         ))}
-      </DataTable>
+      </ul>
+      <div className="hidden @xl:block">
+        <DataTable
+          caption={t("caption")}
+          flat
+          head={
+            <>
+              {showFile && <Th compact>{t("file")}</Th>}
+              <Th compact>{t("state")}</Th>
+              <Th compact>{t("downloads")}</Th>
+              <Th compact>{t("expires")}</Th>
+              <Th compact>{t("created")}</Th>
+              <Th srOnly compact>
+                {t("actions")}
+              </Th>
+            </>
+          }
+        >
+          {shares.map((share) => (
+            <tr key={share.id} data-share-id={share.id}>
+              {showFile && (
+                <td className="max-w-xs truncate px-3 py-2 font-medium" title={fileTitle(share)}>
+                  {fileLabel(share)}
+                </td>
+              )}
+              <td className="px-3 py-2">{state(share)}</td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <bdi dir="ltr">{downloads(share)}</bdi>
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">{expires(share)}</td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <FormattedDate value={share.createdAt} />
+              </td>
+              <td className="whitespace-nowrap px-3 py-2 text-end">{actions(share)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </div>
       {details && (
         <ShareDetailDialog
           shareId={details}
@@ -157,6 +196,6 @@ export function SharesList({
       >
         {t("revokeBody")}
       </ConfirmDialog>
-    </>
+    </div>
   )
 }

@@ -1,6 +1,7 @@
 "use client"
 
 import { useTranslations } from "next-intl"
+import { useValidationMessage } from "@/components/use-validation-message"
 import type { ApiFailure } from "@/lib/shared/api-client"
 import { ERROR_CODES, type ErrorCode } from "@/lib/shared/error-codes"
 
@@ -16,12 +17,13 @@ const KEEP_SERVER_DETAIL: ReadonlySet<ErrorCode> = new Set(["invalid_request", "
  */
 export function useApiErrorMessage() {
   const t = useTranslations("errors")
+  const describe = useValidationMessage()
   return (failure: ApiFailure | "network"): string => {
     if (failure === "network" || (failure.status === 0 && failure.code === "network_error")) return t("network")
     const retry = failure.retryAfterSeconds
     if (!isErrorCode(failure.code)) return t("unexpected", { status: failure.status })
     const message = t(failure.code, { minutes: retry ? Math.ceil(retry / 60) : 0 })
-    const detail = failure.issues[0] ? `${failure.issues[0].path}: ${failure.issues[0].message}` : failure.message
+    const detail = failure.issues[0] ? `${failure.issues[0].path}: ${describe(failure.issues[0])}` : failure.message
     return KEEP_SERVER_DETAIL.has(failure.code) ? `${message} (${detail})` : message
   }
 }

@@ -55,6 +55,13 @@ const PAGES: {
   { name: "admin audit", as: "admin", path: "/admin/audit" },
   { name: "upload-request sender", as: "anonymous", path: (fixture) => fixture.requestUrl },
   { name: "share recipient", as: "anonymous", path: (fixture) => fixture.sharePath },
+  {
+    name: "API reference",
+    as: "anonymous",
+    path: "/docs/api",
+    // The reference itself, not the error page (a rich-text placeholder once failed it whole).
+    ready: (page) => expect(page.getByRole("heading", { name: "Error codes" })).toBeVisible(),
+  },
 ]
 
 /** Dialogs opened from a page: the page, who opens it and how. */

@@ -86,6 +86,23 @@ test("a protected page sends a signed-out visitor to sign in, then back", async 
   await expect(page.getByRole("heading", { level: 1, name: "API tokens" })).toBeVisible()
 })
 
+test("sign-up's field messages are in the reader's language, German and Arabic", async ({ page, baseURL }) => {
+  const expected = {
+    de: { email: "Geben Sie eine gültige E-Mail-Adresse ein", name: "Höchstens 100 Zeichen" },
+    ar: { email: "أدخل عنوان بريد إلكتروني صالحًا", name: /^الحد الأقصى (100|١٠٠) من الأحرف$/ },
+  }
+  for (const [locale, says] of Object.entries(expected)) {
+    await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL ?? "" }])
+    await page.goto("/sign-up")
+    await page.locator('input[name="name"]').fill("n".repeat(101))
+    await page.locator('input[name="email"]').fill("not-an-email")
+    await page.locator('input[name="password"]').fill("long-enough-9")
+    await page.locator('input[name="password"]').press("Enter")
+    await expect(page.locator('input[name="email"]')).toHaveAccessibleDescription(says.email)
+    await expect(page.locator('input[name="name"]')).toHaveAccessibleDescription(says.name)
+  }
+})
+
 test("sign-up checks fields inline before sending anything", async ({ page }) => {
   const registerCalls: string[] = []
   page.on("request", (request) => {

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { mkdir, readFile } from "node:fs/promises"
 import type { APIRequestContext } from "@playwright/test"
-import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
+import { sql } from "./support/db"
+import { expect, keepClientAddressOffStorage, registerAccount, signInWithApi, test } from "./support/fixtures"
 import { LOCALE_COOKIE } from "@/i18n/locales"
 
 /**
@@ -10,7 +11,8 @@ import { LOCALE_COOKIE } from "@/i18n/locales"
  * English and Arabic. Off in the normal run; regenerate with
  * `VALET_SCREENSHOTS=1 npm test -- --skip-ceph --skip-cluster --vitest=none --e2e=screenshots`.
  * Signed-in pages are one line each in SHOTS; the share dialog, the recipient's page (opened by
- * someone without an account) and the sign-in page follow.
+ * someone without an account), the sign-in page, the API reference and the admin's storage
+ * self-test (passing, and failing as it does when the browser cannot reach storage) follow.
  */
 const SHOTS = [
   { name: "files", path: "/files", ready: ".uppy-Dashboard" },
@@ -82,6 +84,18 @@ test("screenshots of my pages in light and dark, desktop and phone, English and 
   const shareUrl = await seed(setup.request, origin)
   const cookies = await setup.cookies()
   await setup.close()
+  // The storage self-test is the admin's; Dana stays a plain user so her pages look like anyone's.
+  const adminSetup = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "10.253.0.8" } })
+  const { credentials: adminCredentials } = await registerAccount(adminSetup.request, {
+    email: `sam-${randomBytes(3).toString("hex")}@example.test`,
+    password: `Correct-horse-${randomBytes(4).toString("hex")}`,
+    name: "Sam",
+  })
+  // Verified too: the "confirm your email" banner is not what these shots are about.
+  await sql(`UPDATE "User" SET role = 'ADMIN', "emailVerifiedAt" = now() WHERE email = $1`, [adminCredentials.email])
+  expect((await signInWithApi(adminSetup.request, adminCredentials)).status()).toBe(200)
+  const adminCookies = await adminSetup.cookies()
+  await adminSetup.close()
 
   for (const locale of ["en", "ar"] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
@@ -116,7 +130,34 @@ test("screenshots of my pages in light and dark, desktop and phone, English and 
         await visitor.goto("/sign-in")
         await expect(visitor.locator("main h1")).toBeVisible()
         await visitor.screenshot({ path: file("sign-in"), fullPage: viewport.name === "phone" })
+        // The reference is long: its first screen shows how it reads.
+        await visitor.goto("/docs/api")
+        await expect(visitor.locator("#errors-heading")).toBeAttached()
+        await visitor.screenshot({ path: file("api-docs") })
         await anonymous.close()
+
+        const admin = await browser.newContext({
+          colorScheme,
+          viewport,
+          extraHTTPHeaders: { "x-forwarded-for": "10.253.0.8" },
+        })
+        await admin.addCookies([...adminCookies, { name: LOCALE_COOKIE, value: locale, url: origin }])
+        const adminPage = await admin.newPage()
+        await keepClientAddressOffStorage(adminPage, origin)
+        const browserCheck = adminPage.locator('tr[data-check="browser"]')
+        await adminPage.goto("/admin/storage")
+        await expect(browserCheck).toHaveAttribute("data-status", "ok", { timeout: 30_000 })
+        await adminPage.screenshot({ path: file("storage"), fullPage: viewport.name === "phone" })
+        // What an admin sees when the browser cannot reach storage (a firewall, a wrong public
+        // endpoint): the page's own probe is refused before it leaves the browser.
+        await adminPage.route(
+          (url) => url.origin !== origin,
+          (route) => route.abort(),
+        )
+        await adminPage.reload()
+        await expect(browserCheck).toHaveAttribute("data-status", "fail", { timeout: 30_000 })
+        await adminPage.screenshot({ path: file("storage-failing"), fullPage: viewport.name === "phone" })
+        await admin.close()
       }
     }
   }

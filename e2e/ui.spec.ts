@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
 import type { APIRequestContext, Page } from "@playwright/test"
 import { sql } from "./support/db"
 import { expect, registerAccount, signInWithApi, test } from "./support/fixtures"
@@ -84,6 +85,78 @@ test("on a 390 px phone /files does not scroll sideways, row actions are reachab
   if (logo && firstLink) {
     const apart = firstLink.y >= logo.y + logo.height || firstLink.x >= logo.x + logo.width + 8
     expect(apart, "logo and first link overlap or touch").toBe(true)
+  }
+})
+
+test("on a 390 px phone the share dialog's links are stacked cards: nothing scrolls sideways, Expires and every action on screen", async ({
+  page,
+  baseURL,
+}) => {
+  await signedIn(page)
+  const origin = new URL(baseURL ?? "").origin
+  const name = `contract-${randomBytes(3).toString("hex")}.pdf`
+  const fileId = await upload(page.request, origin, name, "application/pdf")
+  // The widest row there is: a password, a download limit and an expiry with a time.
+  const created = await page.request.post(`/api/files/${fileId}/shares`, {
+    data: { expiresIn: 7 * 24 * 3600, maxDownloads: 10, password: "correct horse" },
+    headers: { origin },
+  })
+  expect(created.status(), await created.text()).toBe(201)
+  recordLinkToken((await created.json()).share.url)
+  recordSecret("correct horse")
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto("/files")
+  await page.getByRole("button", { name: `Share ${name}` }).click()
+  const dialog = page.getByRole("dialog")
+  const links = dialog.getByRole("region", { name: "Links to this file" })
+  await expect(links.getByText("Active").filter({ visible: true })).toBeVisible()
+  // Nothing inside the dialog is a sideways-scrolling box (today's table region was 200 px too wide).
+  const scrollers = await dialog.evaluate((element) =>
+    [element, ...element.querySelectorAll("*")]
+      .filter((node) => node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflowX !== "visible")
+      .map((node) => `${node.tagName.toLowerCase()}: ${node.scrollWidth} > ${node.clientWidth}`),
+  )
+  expect(scrollers).toEqual([])
+  const expires = links.getByText("Expires", { exact: true }).filter({ visible: true })
+  await expires.scrollIntoViewIfNeeded()
+  await expect(expires).toBeInViewport({ ratio: 1 })
+  for (const action of ["Copy link", "Details", "Revoke"]) {
+    const button = links.getByRole("button", { name: action })
+    await button.scrollIntoViewIfNeeded()
+    await expect(button).toBeInViewport({ ratio: 1 })
+  }
+})
+
+test("the uploader says the API's refusals in the reader's language, one file or a batch, not the server's English", async ({
+  page,
+  baseURL,
+}) => {
+  const { user } = await signedIn(page)
+  await sql(`UPDATE "User" SET "quotaBytes" = 1000 WHERE id = $1`, [user.id])
+  await page.context().addCookies([{ name: "NEXT_LOCALE", value: "de", url: baseURL ?? "" }])
+  const german = (JSON.parse(readFileSync("messages/de.json", "utf8")) as { errors: { quota_exceeded: string } }).errors
+    .quota_exceeded
+  const file = (name: string) => ({ name, mimeType: "text/plain", buffer: randomBytes(4096) })
+  const cookies = await page.context().cookies()
+  // A fresh context each time: Uppy keeps a failed upload across reloads (Golden Retriever).
+  for (const names of [["one.txt"], ["two.txt", "three.txt"]]) {
+    const context = await page.context().browser()?.newContext()
+    if (!context) throw new Error("no browser")
+    await context.addCookies(cookies)
+    const tab = await context.newPage()
+    await tab.goto(`${baseURL}/files`)
+    // One file is granted on its own (POST /api/uploads answers 403); several in one call, where
+    // each refusal is an item of the answer.
+    await tab.locator("input.uppy-Dashboard-input").first().setInputFiles(names.map(file))
+    await tab.locator(".uppy-StatusBar-actionBtn--upload").click()
+    const dashboard = tab.locator(".uppy-Dashboard").first()
+    // Uppy names each failed file's "?" button after its error.
+    await expect(dashboard.getByRole("button", { name: german, exact: true })).toHaveCount(names.length, {
+      timeout: 30_000,
+    })
+    expect(await dashboard.innerHTML()).not.toMatch(/This upload needs|storage quota/)
+    await context.close()
   }
 })
 

@@ -2,22 +2,27 @@
 
 import { useState, type ReactNode } from "react"
 import type { z } from "zod"
+import { useValidationMessage, type IssueLike } from "@/components/use-validation-message"
 
 /** Usually a schema's message; a server answer may add a link ("Sign in instead"). */
 export type FieldErrors<Field extends string> = Partial<Record<Field, ReactNode>>
 
-/** The first message per top-level field, from zod issues or the API's `issues` (path "email"). */
+/**
+ * The first message per top-level field, from zod issues or the API's `issues` (path "email"), in
+ * the reader's language (`describe` is useValidationMessage's).
+ */
 export function fieldErrorsFrom<Field extends string>(
-  issues: readonly { path: readonly PropertyKey[] | string; message: string }[],
+  issues: readonly (IssueLike & { path: readonly PropertyKey[] | string })[],
   fields: readonly Field[],
+  describe: (issue: IssueLike) => string,
 ): { fieldErrors: Partial<Record<Field, string>>; otherMessages: string[] } {
   const fieldErrors: Partial<Record<Field, string>> = {}
   const otherMessages: string[] = []
   for (const issue of issues) {
     const head = typeof issue.path === "string" ? issue.path.split(".")[0] : issue.path[0]
     const field = fields.find((candidate) => candidate === head)
-    if (field) fieldErrors[field] ??= issue.message
-    else otherMessages.push(issue.message)
+    if (field) fieldErrors[field] ??= describe(issue)
+    else otherMessages.push(describe(issue))
   }
   return { fieldErrors, otherMessages }
 }
@@ -34,10 +39,11 @@ export function useFieldErrors<Field extends string, Values extends Record<Field
   toInput: (values: Values) => unknown = (values) => values,
 ) {
   const [errors, setErrors] = useState<FieldErrors<Field>>({})
+  const describe = useValidationMessage()
 
   const validate = (values: Values): Partial<Record<Field, string>> => {
     const result = schema.safeParse(toInput(values))
-    return result.success ? {} : fieldErrorsFrom(result.error.issues, fields).fieldErrors
+    return result.success ? {} : fieldErrorsFrom(result.error.issues, fields, describe).fieldErrors
   }
 
   return {

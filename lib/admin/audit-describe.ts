@@ -1,4 +1,5 @@
 import { isLocale, LOCALE_NAMES } from "@/i18n/locales"
+import type { AuditRow } from "@/lib/shared/wire/admin"
 
 /** What the describer needs of next-intl's translator for the `audit` namespace. */
 type AuditTranslator = {
@@ -45,4 +46,31 @@ export function describeAuditEvent(t: AuditTranslator, event: { action: string; 
     name: text(details.name),
     url: text(details.url),
   })
+}
+
+/** An action's name ("Link created"), or the action itself for one without a message. */
+export function auditActionLabel(t: AuditTranslator, action: string): string {
+  return t.has(`actions.${action}`) ? t(`actions.${action}`) : action
+}
+
+/** Who did it: the account's name or email, else who a public link's visitor was. */
+export function auditActor(t: AuditTranslator, event: Pick<AuditRow, "actor" | "via">): string {
+  if (event.actor) return event.actor.name?.trim() || event.actor.email
+  if (event.via === "share") return t("linkVisitor")
+  if (event.via === "upload-request") return t("requestSender")
+  return t("nobody")
+}
+
+/**
+ * The whole event as the log page reads it, in one line for the CSV export: "Ada — Link created:
+ * report.pdf", or with the settings sentence ("Ada — Name changed from “Ada” to “Ada L.”.").
+ */
+export function describeAuditRow(
+  t: AuditTranslator,
+  event: Pick<AuditRow, "action" | "actor" | "via" | "subject" | "details">,
+): string {
+  const action = auditActionLabel(t, event.action)
+  const what =
+    describeAuditEvent(t, event) ?? (event.subject ? t("actionOn", { action, subject: event.subject }) : action)
+  return t("line", { who: auditActor(t, event), what })
 }

@@ -20,7 +20,7 @@ export default async function ApiDocsPage() {
         <p className="max-w-2xl text-slate-600 dark:text-slate-300">
           {t.rich("intro", {
             link: (chunks) => (
-              <a href="/api/openapi.json" className="font-mono underline">
+              <a href="/api/openapi.json" dir="ltr" className="font-mono underline">
                 {chunks}
               </a>
             ),

@@ -1,13 +1,18 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { LOCALES } from "@/i18n/locales"
 import { emailSchema, PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/shared/validations/auth"
 import { displaySafe } from "@/lib/shared/validations/text"
 
 /** A token from a mailed link; its shape is checked when it is spent (400 `invalid_link_token`). */
-const linkToken = z.string({ error: "The link has no token" }).trim().min(1).max(200)
+const linkToken = z
+  .string({ error: say("linkTokenMissing") })
+  .trim()
+  .min(1)
+  .max(200)
 const currentPassword = z
-  .string({ error: "Enter your current password" })
-  .min(1, "Enter your current password")
+  .string({ error: say("currentPasswordRequired") })
+  .min(1, say("currentPasswordRequired"))
   .max(PASSWORD_MAX_LENGTH)
 
 export const passwordResetRequestSchema = z.object({ email: emailSchema })
@@ -18,7 +23,13 @@ export const linkTokenSchema = z.object({ token: linkToken })
 
 export const updateAccountSchema = z
   .object({
-    name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
+    name: displaySafe(
+      z
+        .string()
+        .trim()
+        .max(100, say("tooLong", { max: 100 })),
+      "The name",
+    )
       .transform((name) => name || null)
       .optional(),
     locale: z.enum(LOCALES).optional(),
@@ -33,23 +44,29 @@ export const changePasswordSchema = z
   .object({ currentPassword, newPassword: passwordSchema })
   .refine((input) => input.currentPassword !== input.newPassword, {
     path: ["newPassword"],
-    message: "Choose a password you have not used here",
+    message: say("passwordReused"),
   })
 
 export const changeEmailSchema = z.object({ email: emailSchema, currentPassword: currentPassword.optional() })
 
 export const totpCodeSchema = z.object({
   code: z
-    .string({ error: "Enter the code" })
+    .string({ error: say("codeRequired") })
     .trim()
-    .regex(/^\d{6}$/, "Enter the 6-digit code"),
+    .regex(/^\d{6}$/, say("codeDigits")),
 })
 
 export const disableTotpSchema = z.object({ currentPassword })
 
 export const inviteUserSchema = z.object({
   email: emailSchema,
-  name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
+  name: displaySafe(
+    z
+      .string()
+      .trim()
+      .max(100, say("tooLong", { max: 100 })),
+    "The name",
+  )
     .optional()
     .transform((name) => name || undefined),
 })

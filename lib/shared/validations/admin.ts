@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { registerSchema } from "@/lib/shared/validations/auth"
 import { resourceIdSchema, searchText } from "@/lib/shared/validations/text"
 
@@ -60,7 +61,7 @@ export const adminSharesQuerySchema = z.object({
 export type AdminSharesQuery = z.infer<typeof adminSharesQuerySchema>
 
 export const adminBulkRevokeSchema = z.object({
-  ids: z.array(resourceIdSchema).min(1, "Pick at least one link").max(BULK_REVOKE_MAX),
+  ids: z.array(resourceIdSchema).min(1, say("linksRequired")).max(BULK_REVOKE_MAX),
 })
 
 const byteCount = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { displaySafe } from "@/lib/shared/validations/text"
 
 export const PASSWORD_MIN_LENGTH = 8
@@ -79,23 +80,29 @@ const COMMON_PASSWORDS = new Set([
 ])
 
 export const emailSchema = z
-  .string({ error: "Enter your email address" })
+  .string({ error: say("emailRequired") })
   .trim()
   .toLowerCase()
-  .max(254, "That email address is too long")
-  .pipe(z.email({ error: "Enter a valid email address" }))
+  .max(254, say("emailTooLong"))
+  .pipe(z.email({ error: say("emailInvalid") }))
 
 export const passwordSchema = z
-  .string({ error: "Enter a password" })
-  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`)
-  .refine((password) => !COMMON_PASSWORDS.has(password.toLowerCase()), "This password is too common; choose another")
+  .string({ error: say("passwordRequired") })
+  .min(PASSWORD_MIN_LENGTH, say("tooShort", { min: PASSWORD_MIN_LENGTH }))
+  .max(PASSWORD_MAX_LENGTH, say("tooLong", { max: PASSWORD_MAX_LENGTH }))
+  .refine((password) => !COMMON_PASSWORDS.has(password.toLowerCase()), say("passwordCommon"))
 
 export const registerSchema = z
   .object({
     email: emailSchema,
     password: passwordSchema,
-    name: displaySafe(z.string().trim().max(100, "Use at most 100 characters"), "The name")
+    name: displaySafe(
+      z
+        .string()
+        .trim()
+        .max(100, say("tooLong", { max: 100 })),
+      "The name",
+    )
       .optional()
       .transform((name) => name || undefined),
   })
@@ -105,7 +112,7 @@ export const registerSchema = z
       // Short local parts ("jo@…") would forbid half the alphabet; only guard the guessable case.
       return localPart.length < 4 || !input.password.toLowerCase().includes(localPart)
     },
-    { path: ["password"], message: "Your password must not contain your email address" },
+    { path: ["password"], message: say("passwordHasEmail") },
   )
 
 export type RegisterInput = Omit<z.infer<typeof registerSchema>, "name"> & { name?: string }
@@ -113,7 +120,7 @@ export type RegisterInput = Omit<z.infer<typeof registerSchema>, "name"> & { nam
 /** Sign-in only checks shape: the password rules of today must not lock out older accounts. */
 export const signInSchema = z.object({
   email: emailSchema,
-  password: z.string().min(1, "Enter your password").max(PASSWORD_MAX_LENGTH),
+  password: z.string().min(1, say("yourPasswordRequired")).max(PASSWORD_MAX_LENGTH),
   /** A TOTP code or a recovery code, for accounts with two-factor sign-in. */
   otp: z
     .string()
@@ -129,7 +136,11 @@ export const TOKEN_NAME_MAX_LENGTH = 100
 
 export const createApiTokenSchema = z.object({
   name: displaySafe(
-    z.string({ error: "Give the token a name" }).trim().min(1, "Give the token a name").max(TOKEN_NAME_MAX_LENGTH),
+    z
+      .string({ error: say("tokenNameRequired") })
+      .trim()
+      .min(1, say("tokenNameRequired"))
+      .max(TOKEN_NAME_MAX_LENGTH, say("tooLong", { max: TOKEN_NAME_MAX_LENGTH })),
     "The name",
   ),
   /** Days until the token stops working; absent or null for a token that does not expire. */

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { WEBHOOK_EVENTS } from "@/lib/shared/webhooks"
 import { displaySafe } from "@/lib/shared/validations/text"
 
@@ -7,19 +8,26 @@ export const RECIPIENT_MESSAGE_MAX_LENGTH = 1000
 
 /** POST /api/webhooks */
 export const createWebhookSchema = z.strictObject({
-  url: z.string().trim().min(1, "Enter the receiver's URL").max(2000, "Use at most 2000 characters"),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "Choose at least one event"),
+  url: z
+    .string()
+    .trim()
+    .min(1, say("webhookUrlRequired"))
+    .max(2000, say("tooLong", { max: 2000 })),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, say("eventsRequired")),
 })
 
 /** Recipients a link is mailed to, on creation (POST /api/shares), on edit, or on its own. */
 export const shareRecipientsSchema = z.object({
   recipients: z
-    .array(z.email("Enter valid email addresses").trim().toLowerCase().max(254))
-    .max(SHARE_RECIPIENTS_MAX, `Send a link to at most ${SHARE_RECIPIENTS_MAX} addresses at once`)
+    .array(z.email(say("recipientsInvalid")).trim().toLowerCase().max(254))
+    .max(SHARE_RECIPIENTS_MAX, say("recipientsTooMany", { max: SHARE_RECIPIENTS_MAX }))
     .transform((emails) => [...new Set(emails)])
     .default([]),
   recipientMessage: displaySafe(
-    z.string().trim().max(RECIPIENT_MESSAGE_MAX_LENGTH, `Use at most ${RECIPIENT_MESSAGE_MAX_LENGTH} characters`),
+    z
+      .string()
+      .trim()
+      .max(RECIPIENT_MESSAGE_MAX_LENGTH, say("tooLong", { max: RECIPIENT_MESSAGE_MAX_LENGTH })),
     "The message",
     { multiline: true },
   )
@@ -32,7 +40,7 @@ export type ShareRecipientsInput = z.infer<typeof shareRecipientsSchema>
 /** POST /api/shares/:id/recipients: sending a link needs someone to send it to. */
 export const sendShareRecipientsSchema = shareRecipientsSchema.refine((input) => input.recipients.length > 0, {
   path: ["recipients"],
-  message: "Enter at least one address",
+  message: say("recipientsRequired"),
 })
 
 /** PATCH /api/account/notifications */

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { displaySafe, resourceIdSchema } from "@/lib/shared/validations/text"
 
 export const SHARE_PASSWORD_MIN_LENGTH = 4
@@ -16,35 +17,41 @@ export const createShareSchema = z.object({
   expiresIn: z
     .number({ error: "expiresIn must be a number of seconds" })
     .int("expiresIn must be a whole number of seconds")
-    .min(60, "A link must live at least a minute")
-    .max(SHARE_EXPIRY_MAX_SECONDS, "A link may live at most ten years")
+    .min(60, say("expiryTooShort"))
+    .max(SHARE_EXPIRY_MAX_SECONDS, say("shareExpiryTooLong"))
     .nullish(),
   maxDownloads: z
     .number({ error: "maxDownloads must be a number" })
     .int("maxDownloads must be a whole number")
-    .min(1, "Allow at least one download")
+    .min(1, say("downloadsTooFew"))
     .max(SHARE_MAX_DOWNLOADS)
     .nullish(),
   // Not trimmed: spaces are part of a password. An empty field means "no password".
   password: z
     .string()
-    .max(SHARE_PASSWORD_MAX_LENGTH, `Use at most ${SHARE_PASSWORD_MAX_LENGTH} characters`)
+    .max(SHARE_PASSWORD_MAX_LENGTH, say("tooLong", { max: SHARE_PASSWORD_MAX_LENGTH }))
     .optional()
     .transform((password) => password || undefined)
     .refine(
       (password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH,
-      `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`,
+      say("tooShort", { min: SHARE_PASSWORD_MIN_LENGTH }),
     ),
 })
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
 
 const titleSchema = displaySafe(
-  z.string().trim().max(SHARE_TITLE_MAX_LENGTH, `Use at most ${SHARE_TITLE_MAX_LENGTH} characters`),
+  z
+    .string()
+    .trim()
+    .max(SHARE_TITLE_MAX_LENGTH, say("tooLong", { max: SHARE_TITLE_MAX_LENGTH })),
   "The title",
 )
 const messageSchema = displaySafe(
-  z.string().trim().max(SHARE_MESSAGE_MAX_LENGTH, `Use at most ${SHARE_MESSAGE_MAX_LENGTH} characters`),
+  z
+    .string()
+    .trim()
+    .max(SHARE_MESSAGE_MAX_LENGTH, say("tooLong", { max: SHARE_MESSAGE_MAX_LENGTH })),
   "The message",
   { multiline: true },
 )
@@ -53,9 +60,9 @@ const messageSchema = displaySafe(
 export const createMultiShareSchema = createShareSchema.extend({
   fileIds: z
     .array(resourceIdSchema)
-    .min(1, "Choose at least one file")
-    .max(SHARE_MAX_FILES, `A link holds at most ${SHARE_MAX_FILES} files`)
-    .refine((ids) => new Set(ids).size === ids.length, "A file may appear once in a link"),
+    .min(1, say("filesRequired"))
+    .max(SHARE_MAX_FILES, say("filesTooMany", { max: SHARE_MAX_FILES }))
+    .refine((ids) => new Set(ids).size === ids.length, say("filesRepeated")),
   // An empty field means "none".
   title: titleSchema.optional().transform((title) => title || undefined),
   message: messageSchema.optional().transform((message) => message || undefined),
@@ -75,8 +82,8 @@ export const updateShareSchema = z
     maxDownloads: createShareSchema.shape.maxDownloads,
     password: z
       .string()
-      .min(SHARE_PASSWORD_MIN_LENGTH, `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`)
-      .max(SHARE_PASSWORD_MAX_LENGTH, `Use at most ${SHARE_PASSWORD_MAX_LENGTH} characters`)
+      .min(SHARE_PASSWORD_MIN_LENGTH, say("tooShort", { min: SHARE_PASSWORD_MIN_LENGTH }))
+      .max(SHARE_PASSWORD_MAX_LENGTH, say("tooLong", { max: SHARE_PASSWORD_MAX_LENGTH }))
       .nullish(),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 
 /**
  * Characters no name or title Valet shows may hold. They end up in the UI, in Content-Disposition
@@ -14,9 +15,6 @@ const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u206
 /** The same, with tab and line breaks allowed: for multi-line text such as a message. */
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/
 
-export const NAME_CHARACTERS_MESSAGE = "must not contain control characters or bidirectional overrides"
-const NOT_UNICODE_MESSAGE = "must be valid Unicode text (it holds an unpaired surrogate)"
-
 /** Whether a name or title is safe to show: well-formed Unicode without hidden or reordering characters. */
 export const isDisplaySafe = (text: string, options: { multiline?: boolean } = {}) =>
   text.isWellFormed() && !(options.multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_NAMES).test(text)
@@ -28,10 +26,10 @@ export const isDisplaySafe = (text: string, options: { multiline?: boolean } = {
  */
 export function displaySafe<S extends z.ZodString>(schema: S, what: string, options: { multiline?: boolean } = {}): S {
   return schema
-    .refine((text) => text.isWellFormed(), `${what} ${NOT_UNICODE_MESSAGE}`)
+    .refine((text) => text.isWellFormed(), say("notUnicode", { what }))
     .refine(
       (text) => !(options.multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_NAMES).test(text),
-      `${what} ${NAME_CHARACTERS_MESSAGE}`,
+      say("controlCharacters", { what }),
     ) as S
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { displaySafe } from "@/lib/shared/validations/text"
 import { SHARE_PASSWORD_MAX_LENGTH, SHARE_PASSWORD_MIN_LENGTH } from "@/lib/shared/validations/shares"
 
@@ -20,27 +21,34 @@ export const UPLOAD_REQUEST_MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60
 export const createUploadRequestSchema = z.object({
   title: displaySafe(
     z
-      .string({ error: "Give the request a title" })
+      .string({ error: say("requestTitleRequired") })
       .trim()
-      .min(1, "Give the request a title")
-      .max(120, "Use at most 120 characters"),
+      .min(1, say("requestTitleRequired"))
+      .max(120, say("tooLong", { max: 120 })),
     "The title",
   ),
-  message: displaySafe(z.string().trim().max(2000, "Use at most 2000 characters"), "The message", { multiline: true })
+  message: displaySafe(
+    z
+      .string()
+      .trim()
+      .max(2000, say("tooLong", { max: 2000 })),
+    "The message",
+    { multiline: true },
+  )
     .optional()
     .transform((message) => message || undefined),
   /** Seconds until the link stops taking files; null for never, absent for 7 days. */
   expiresIn: z
     .number()
     .int()
-    .min(60, "A link must live at least a minute")
-    .max(UPLOAD_REQUEST_MAX_EXPIRY_SECONDS, "A link may live at most 90 days")
+    .min(60, say("expiryTooShort"))
+    .max(UPLOAD_REQUEST_MAX_EXPIRY_SECONDS, say("requestExpiryTooLong"))
     .nullish(),
-  maxFiles: z.number().int().min(1, "Allow at least one file").max(1000).default(10),
+  maxFiles: z.number().int().min(1, say("maxFilesTooFew")).max(1000).default(10),
   maxFileSize: z.number().int().min(1).optional(),
   maxTotalSize: z.number().int().min(1).optional(),
   allowedTypes: z
-    .array(z.string().trim().toLowerCase().regex(MEDIA_RANGE, "Use media types such as image/png or image/*"))
+    .array(z.string().trim().toLowerCase().regex(MEDIA_RANGE, say("mediaTypes")))
     .max(20)
     .default([]),
   password: z
@@ -50,7 +58,7 @@ export const createUploadRequestSchema = z.object({
     .transform((password) => password || undefined)
     .refine(
       (password) => password === undefined || password.length >= SHARE_PASSWORD_MIN_LENGTH,
-      `Use at least ${SHARE_PASSWORD_MIN_LENGTH} characters`,
+      say("tooShort", { min: SHARE_PASSWORD_MIN_LENGTH }),
     ),
 })
 

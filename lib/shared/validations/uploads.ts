@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { say } from "@/lib/shared/validations/messages"
 import { S3_MAX_PARTS } from "@/lib/shared/upload-layout"
 import { displaySafe } from "@/lib/shared/validations/text"
 
@@ -23,10 +24,10 @@ export const uploadRequestSchema = z.object({
   // controls and bidi overrides would reach Content-Disposition headers, the UI and logs.
   name: displaySafe(
     z
-      .string({ error: "Give the file a name" })
+      .string({ error: say("fileNameRequired") })
       .trim()
-      .min(1, "Give the file a name")
-      .max(FILE_NAME_MAX_LENGTH, `Use at most ${FILE_NAME_MAX_LENGTH} characters`),
+      .min(1, say("fileNameRequired"))
+      .max(FILE_NAME_MAX_LENGTH, say("tooLong", { max: FILE_NAME_MAX_LENGTH })),
     "The name",
   ),
   size: z.number({ error: "size must be a number of bytes" }).int("size must be a whole number of bytes").min(0),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest"
+import de from "@/messages/de.json"
 import { apiRequest } from "@/tests/support/app"
 import {
   setUpAdminWorld,
@@ -118,9 +119,9 @@ describe(`admin API on ${PROFILE} storage: audit log`, () => {
         /^attachment; filename="valet-audit-\d{4}-\d{2}-\d{2}\.csv"$/,
       )
       const lines = (await response.text()).trimEnd().split("\r\n")
-      // subject and actor_name came last, so scripts reading the older columns by position still work.
+      // subject, actor_name and description came last, so scripts reading the older columns by position still work.
       expect(lines[0]).toBe(
-        "time,action,actor,actor_id,via,method,object_key,key_expires_at,upload_id,file_id,details,subject,actor_name",
+        "time,action,actor,actor_id,via,method,object_key,key_expires_at,upload_id,file_id,details,subject,actor_name,description",
       )
       expect(lines).toHaveLength((await count("AuditEvent", `action LIKE 'admin.user.%'`)) + 1)
       expect(
@@ -133,8 +134,33 @@ describe(`admin API on ${PROFILE} storage: audit log`, () => {
           ),
       ).toBe(true)
       expect(lines.find((line) => line.includes("new@example.com"))).toContain(`""email"":""new@example.com""`)
-      // The subject column names what the event is about: here the created account's address.
-      expect(lines.find((line) => line.includes("new@example.com"))).toMatch(/,new@example\.com,[^,]*$/)
+      // The subject column names what the event is about: here the created account's address; the
+      // description says the whole event as the log page does.
+      expect(lines.find((line) => line.includes("new@example.com"))).toMatch(
+        /,new@example\.com,[^,]*,[^,]+ — Account created by an admin: new@example\.com$/,
+      )
+    })
+
+    it("writes the description in the admin's language (the language cookie, else Accept-Language)", async () => {
+      const csv = async (headers: Record<string, string>) =>
+        (
+          await (
+            await routes.audit(
+              apiRequest("GET", "/api/admin/audit?format=csv&action=admin.user.create", {
+                headers: { ...(await asAdmin()), ...headers },
+              }),
+            )
+          ).text()
+        )
+          .trimEnd()
+          .split("\r\n")
+      const german = `${de.audit.actions.admin.user.create}: new@example.com`
+      expect(german).not.toContain("Account created")
+      expect((await csv({ "accept-language": "de-CH,de;q=0.9" })).find((line) => line.includes(german))).toBeDefined()
+      const chosen = await csv({ "accept-language": "de", cookie: `${(await asAdmin()).cookie}; NEXT_LOCALE=en` })
+      expect(chosen.find((line) => line.endsWith("Account created by an admin: new@example.com"))).toBeDefined()
+      // The header stays the same in every language: scripts read it.
+      expect((await csv({ "accept-language": "ar" }))[0]).toMatch(/,description$/)
     })
 
     it("defuses spreadsheet formulas: a cell that starts with + = - @ is exported with a leading quote", async () => {

@@ -5,7 +5,7 @@ import { buttonClasses } from "@/components/ui/button"
 import { DataTable, Th } from "@/components/ui/data-table"
 import { FormattedDate } from "@/components/ui/formatted-date"
 import { listAuditEvents, type AuditRow } from "@/lib/admin/audit"
-import { describeAuditEvent } from "@/lib/admin/audit-describe"
+import { auditActionLabel, auditActor, describeAuditEvent } from "@/lib/admin/audit-describe"
 import { requirePageAdmin } from "@/lib/auth"
 import { adminAuditQuerySchema } from "@/lib/shared/validations/admin"
 
@@ -58,16 +58,9 @@ export default async function AdminAuditPage({ searchParams }: PageProps) {
     to: query.to ? raw.to : undefined,
   }
   const csvHref = pageHref("/api/admin/audit", { ...filters, format: "csv" })
-  const actionLabel = (action: string) => (t.has(`actions.${action}`) ? t(`actions.${action}`) : action)
+  const actionLabel = (action: string) => auditActionLabel(t, action)
   const description = (event: AuditRow) => describeAuditEvent(t, event)
-  const who = (event: AuditRow) =>
-    event.actor
-      ? event.actor.name?.trim() || event.actor.email
-      : event.via === "share"
-        ? t("linkVisitor")
-        : event.via === "upload-request"
-          ? t("requestSender")
-          : t("nobody")
+  const who = (event: AuditRow) => auditActor(t, event)
   return (
     <section aria-labelledby="audit-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">
