@@ -47,7 +47,7 @@ async function countDownload(shareId: string): Promise<void> {
   if (count === 0) throw await refusedDownload(shareId)
 }
 
-type CountedDownload = NonNullable<Parameters<typeof onShareDownloaded>[2]>
+type CountedDownload = Omit<NonNullable<Parameters<typeof onShareDownloaded>[2]>, "id">
 
 /**
  * The three writes of a counted download in one statement: the conditional counter UPDATE (the

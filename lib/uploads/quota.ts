@@ -49,6 +49,9 @@ export function assertFileSize(size: number): void {
   }
 }
 
+/** An account owner's grant rate limit (their own grants, by session or token). */
+export const ownerUploadRateRule = (ownerId: string) => ({ key: `upload:user:${ownerId}`, ...uploadGrantLimit() })
+
 /** The rate-limit rule an uploader's grants count against. */
 export const uploadRateRule = (uploader: Uploader) =>
   isRequestUploader(uploader)
@@ -57,9 +60,6 @@ export const uploadRateRule = (uploader: Uploader) =>
         ...uploadRequestGrantLimit(uploader.request.limits.maxFiles),
       }
     : ownerUploadRateRule(ownerIdOf(uploader))
-
-/** An account owner's grant rate limit (their own grants, by session or token). */
-export const ownerUploadRateRule = (ownerId: string) => ({ key: `upload:user:${ownerId}`, ...uploadGrantLimit() })
 
 export const uploadRateLimited = (retryAfterSeconds: number) =>
   new ApiError("rate_limited", `Too many uploads started; try again in ${retryAfterSeconds} seconds`, {
