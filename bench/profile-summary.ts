@@ -4,10 +4,11 @@
  * time is summed by owner — Valet's own code (app/, lib/), the Next.js framework, Prisma, the
  * Postgres driver, the storage SDK, other libraries, Node itself, the garbage collector, idle.
  *
- *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top functions, default 25] [--skip=<s>]
+ *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top functions, default 25] [--skip=<s>] [--until=<s>]
  *
  * `--skip=<s>` leaves out the first s seconds (the app's start and first compiles), so a run of one
- * scenario shows its steady state.
+ * scenario shows its steady state; `--until=<s>` ends the window s seconds after the profile's start,
+ * so one scenario of a run of several (the harness logs when each starts) can be read on its own.
  */
 import { existsSync, readFileSync } from "node:fs"
 import { SourceMap } from "node:module"
@@ -88,12 +89,13 @@ export function ownerOf(file: string, name: string, url = ""): string {
   return `unmapped JavaScript`
 }
 
-export function summarize(profile: Profile, top = 25, skipSeconds = 0) {
+export function summarize(profile: Profile, top = 25, skipSeconds = 0, untilSeconds = Number.POSITIVE_INFINITY) {
   const self = new Map<number, number>()
   let elapsed = 0
   profile.samples.forEach((id, index) => {
     elapsed += profile.timeDeltas[index] ?? 0
-    if (elapsed >= skipSeconds * 1e6) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0))
+    if (elapsed >= skipSeconds * 1e6 && elapsed < untilSeconds * 1e6)
+      self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0))
   })
   const byOwner = new Map<string, number>()
   const byFunction = new Map<string, number>()
@@ -128,7 +130,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (!file) throw new Error("usage: bench/profile-summary.ts <file.cpuprofile> [top]")
   const positional = process.argv.slice(3).filter((arg) => !arg.startsWith("--"))
   const skip = Number(process.argv.find((arg) => arg.startsWith("--skip="))?.slice(7) ?? 0)
-  const summary = summarize(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(positional[0] ?? 25), skip)
+  const until = Number(process.argv.find((arg) => arg.startsWith("--until="))?.slice(8) ?? Number.POSITIVE_INFINITY)
+  const summary = summarize(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(positional[0] ?? 25), skip, until)
   console.log(`busy CPU in the profile: ${summary.busyMs.toFixed(0)} ms (of ${summary.totalMs.toFixed(0)} ms sampled)`)
   for (const { owner, ms, share } of summary.owners)
     console.log(`  ${(100 * share).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${owner}`)

@@ -17,6 +17,10 @@ export const MAX_ACTIVE_TOKENS_PER_USER = 50
 // Writing lastUsedAt on every request would turn each read into a write; a minute is precise enough.
 const LAST_USED_PRECISION_MS = 60_000
 
+/** The 401 for a bearer secret that does not authenticate. */
+export const invalidToken = () =>
+  new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+
 const TOKEN_SELECT = { id: true, name: true, prefix: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const
 
 // The secret carries 256 bits of entropy, so a fast hash is enough: there is nothing to brute-force.
@@ -37,8 +41,7 @@ async function grantedExpiry(
   if (!user.tokenId) return requested
   const caller = await getDb().apiToken.findUnique({ where: { id: user.tokenId }, select: { expiresAt: true } })
   // The caller was authenticated by this very token moments ago; gone now means revoked meanwhile.
-  if (!caller)
-    throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+  if (!caller) throw invalidToken()
   if (!caller.expiresAt) return requested
   return requested && requested < caller.expiresAt ? requested : caller.expiresAt
 }
@@ -103,31 +106,54 @@ export async function revokeApiToken(
 }
 
 /**
+ * The owner of each API token recently authenticated here, by the token's hash. A token never
+ * changes owner, so an entry cannot go stale, only dead (a revoked, expired or deleted token); it
+ * decides nothing: every use still checks the token in the database. It lets a grant sign its key
+ * under the owner's prefix before the one statement that checks the token and grants
+ * (lib/uploads/grant.ts). Bounded; the oldest entry leaves first.
+ */
+const tokenOwners = new Map<string, string>()
+const TOKEN_OWNERS_MAX = 10_000
+
+function rememberTokenOwner(tokenHash: string, ownerId: string) {
+  if (tokenOwners.has(tokenHash)) return
+  if (tokenOwners.size >= TOKEN_OWNERS_MAX) {
+    const oldest = tokenOwners.keys().next().value
+    if (oldest !== undefined) tokenOwners.delete(oldest)
+  }
+  tokenOwners.set(tokenHash, ownerId)
+}
+
+/** The hash of a bearer secret and the owner its token had when last authenticated here, if it was. */
+export function apiTokenOwnerHint(secret: string): { tokenHash: string; ownerId: string } | null {
+  if (!isTokenShaped(secret, API_TOKEN_PREFIX)) return null
+  const tokenHash = hashToken(secret)
+  const ownerId = tokenOwners.get(tokenHash)
+  return ownerId === undefined ? null : { tokenHash, ownerId }
+}
+
+/** Seconds between two writes of a token's lastUsedAt. */
+export const LAST_USED_PRECISION_SECONDS = LAST_USED_PRECISION_MS / 1000
+
+/**
  * The account a bearer secret acts for, or null when the secret is malformed, unknown, revoked,
  * expired, or its account is disabled. One prepared statement on every authenticated API call: the
- * token and its account in one indexed join, and lastUsedAt written in the same statement at most
- * once a minute (the UPDATE matches no row the rest of the time). Validity is judged in SQL, by
- * the database's clock, so no timestamp crosses into JavaScript.
+ * token and its account in one indexed join (valet_api_token_account, the one definition of a live
+ * token), and lastUsedAt written in the same statement at most once a minute (the UPDATE matches
+ * no row the rest of the time). Validity is judged in SQL, by the database's clock, so no
+ * timestamp crosses into JavaScript.
  */
 export async function authenticateApiToken(secret: string): Promise<(AccountUser & { tokenId: string }) | null> {
   if (!isTokenShaped(secret, API_TOKEN_PREFIX)) return null
+  const tokenHash = hashToken(secret)
   const { rows } = await queryPrepared<AccountUser & { tokenId: string }>({
     name: "valet_authenticate_api_token",
-    text: `WITH found AS (
-             SELECT t.id AS "tokenId", u.id, u.email, u.name, u.role::text AS role
-             FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
-             WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL
-               AND (t."expiresAt" IS NULL OR t."expiresAt" > (now() AT TIME ZONE 'UTC'))
-               AND u."disabledAt" IS NULL
-           ), touched AS (
-             UPDATE "ApiToken" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')
-             WHERE id = (SELECT "tokenId" FROM found)
-               AND ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $2))
-           )
-           SELECT "tokenId", id, email, name, role FROM found`,
-    values: [hashToken(secret), LAST_USED_PRECISION_MS / 1000],
+    text: `SELECT "tokenId", id, email, name, role, valet_touch_api_token("tokenId", $2) AS touched
+           FROM valet_api_token_account($1)`,
+    values: [tokenHash, LAST_USED_PRECISION_SECONDS],
   })
   const row = rows[0]
   if (!row) return null
+  rememberTokenOwner(tokenHash, row.id)
   return { id: row.id, email: row.email, name: row.name, role: row.role, tokenId: row.tokenId }
 }

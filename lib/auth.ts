@@ -11,7 +11,7 @@ import { accountForOidcIdentity, findActiveAccount, type AccountUser } from "@/l
 import { rememberLocale } from "@/lib/accounts/settings"
 import { endAllSessions } from "@/lib/accounts/sessions"
 import { signInWithPassword } from "@/lib/accounts/sign-in"
-import { authenticateApiToken } from "@/lib/api-tokens"
+import { authenticateApiToken, invalidToken } from "@/lib/api-tokens"
 import { recordSignIn } from "@/lib/audit"
 import { ApiError, handleApiError } from "@/lib/errors"
 import { getEnv, type ServerEnv } from "@/lib/env"
@@ -213,16 +213,24 @@ export function assertSameOrigin(request: Request, options: { allowMissing?: boo
 }
 
 /**
+ * What an Authorization header offers: null without one, "" for one that is not `Bearer <secret>`
+ * (a 401 like a wrong secret), else the secret (unchecked).
+ */
+export function bearerSecret(request: Request): string | null {
+  const authorization = request.headers.get("authorization")
+  if (authorization === null) return null
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? ""
+}
+
+/**
  * The user behind a request: a personal API token (`Authorization: Bearer vlt_…`) or the
  * session cookie. 401 without valid credentials; the account is re-read on every call.
  */
 export async function requireUser(request: Request): Promise<AuthUser> {
-  const authorization = request.headers.get("authorization")
-  if (authorization !== null) {
-    const secret = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
+  const secret = bearerSecret(request)
+  if (secret !== null) {
     const user = secret ? await authenticateApiToken(secret) : null
-    if (!user)
-      throw new ApiError("invalid_token", "The API token is invalid, expired or revoked, or its account is disabled")
+    if (!user) throw invalidToken()
     return { ...user, via: "token" }
   }
   const session = await sessionClaims(parseCookieHeader(request.headers.get("cookie")))

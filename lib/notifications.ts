@@ -112,6 +112,8 @@ export const onShareRevoked = (
   revokedBy: "owner" | "admin" | "file_deleted",
 ) => emitWebhookEvent(ownerId, "share.revoked", { share: { id: shareId }, revokedBy }, tx)
 
+export const SHARE_DOWNLOADED_EVENT = "share.downloaded"
+
 /**
  * After a counted download (one file, or a whole "download all"): the share.downloaded event and
  * the owner's digest mail, at most one per link per DOWNLOAD_MAIL_INTERVAL_SECONDS. The flag
@@ -120,8 +122,21 @@ export const onShareRevoked = (
 export async function onShareDownloaded(
   shareId: string,
   input: { kind: "file" | "all"; file?: { id: string; name: string } },
-  /** The link as the counting UPDATE returned it, when the caller has it: saves reading it again. */
-  counted?: { id: string; ownerId: string; title: string | null; downloads: number; maxDownloads: number | null },
+  /**
+   * The link as the counting statement returned it, when the caller has it: saves reading it again.
+   * With `hooked` (the owner has a live webhook for the event) and `mailDue` (the link and its owner
+   * want digests and none is pending) false, the step they guard needs no query; both are
+   * re-checked where they act, so a webhook or setting changed meanwhile is caught next time.
+   */
+  counted?: {
+    id: string
+    ownerId: string
+    title: string | null
+    downloads: number
+    maxDownloads: number | null
+    hooked?: boolean
+    mailDue?: boolean
+  },
 ): Promise<void> {
   const db = getDb()
   const share =
@@ -131,12 +146,13 @@ export async function onShareDownloaded(
       select: { id: true, ownerId: true, title: true, downloads: true, maxDownloads: true },
     }))
   if (!share) return
-  await emitWebhookEvent(share.ownerId, "share.downloaded", {
-    share: { id: share.id, title: share.title, downloads: share.downloads, maxDownloads: share.maxDownloads },
-    kind: input.kind,
-    ...(input.file ? { file: input.file } : {}),
-  })
-  if (!isMailConfigured()) return
+  if (counted?.hooked !== false)
+    await emitWebhookEvent(share.ownerId, SHARE_DOWNLOADED_EVENT, {
+      share: { id: share.id, title: share.title, downloads: share.downloads, maxDownloads: share.maxDownloads },
+      kind: input.kind,
+      ...(input.file ? { file: input.file } : {}),
+    })
+  if (!isMailConfigured() || counted?.mailDue === false) return
   await db.$transaction(async (tx) => {
     const { count } = await tx.share.updateMany({
       where: { id: shareId, downloadMailPending: false, notifyDownloads: true, owner: { notifyDownloads: true } },

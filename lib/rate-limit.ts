@@ -35,16 +35,12 @@ export const RATE_LIMITS = {
  * count, so a limit of 10 never lets an 11th through.
  */
 export async function consumeRateLimit(rule: RateLimitRule, cost = 1): Promise<RateLimitResult> {
-  // Prisma keeps DateTime columns as UTC `timestamp`s; compare in UTC whatever the server's TimeZone.
-  // A named prepared statement (planned once per connection); the wait is computed in SQL too.
+  // A named prepared statement (planned once per connection) of the one upsert, which the
+  // one-statement upload grant runs too (valet_consume_rate_limit, in the migrations); the wait is
+  // computed in SQL, in UTC like every Prisma DateTime.
   const { rows } = await queryPrepared<{ hits: number; retryAfterSeconds: number }>({
     name: "valet_consume_rate_limit",
-    text: `INSERT INTO "RateLimit" ("key", "hits", "resetAt")
-           VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + make_interval(secs => $3))
-           ON CONFLICT ("key") DO UPDATE SET
-             "hits" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN $2 ELSE "RateLimit"."hits" + $2 END,
-             "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
-           RETURNING "hits", GREATEST(1, ceil(EXTRACT(EPOCH FROM ("resetAt" - (now() AT TIME ZONE 'UTC')))))::int AS "retryAfterSeconds"`,
+    text: `SELECT hits, "retryAfterSeconds" FROM valet_consume_rate_limit($1, $2, $3)`,
     values: [rule.key, cost, rule.windowSeconds],
   })
   const row = rows[0]

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { requireAdmin, requireUser, type AuthUser } from "@/lib/auth"
+import { bearerSecret, requireAdmin, requireUser, type AuthUser } from "@/lib/auth"
 import { handleApiError } from "@/lib/errors"
 import { withRequestId } from "@/lib/log"
 import { observeRequest, routePattern } from "@/lib/metrics"
@@ -40,6 +40,41 @@ export function route<A extends RouteAccess>(
   access: A,
   handler: (context: Context<A>) => Promise<Response> | Response,
 ): RouteHandler {
+  const authenticate = (request: Request) =>
+    (access === "user" ? requireUser(request) : access === "admin" ? requireAdmin(request) : undefined) as
+      Promise<Context<A>["user"]> | Context<A>["user"]
+  return wrap(access, authenticate, handler)
+}
+
+/** A bearer token route() has not checked (routeWithUncheckedToken); `check()` is route("user")'s check: the user, or a 401. */
+export type UncheckedToken = { via: "unchecked-token"; secret: string; check: () => Promise<AuthUser> }
+
+/**
+ * route("user", …) for a handler that checks an API token inside its own database statement, one
+ * round trip instead of two (the upload grant): a request with `Authorization: Bearer <secret>`
+ * reaches the handler with the token unchecked; every other request is authenticated first, as
+ * route("user") does. Before it answers anything but a 401, the handler must have checked the
+ * token, in its statement or with check().
+ */
+export function routeWithUncheckedToken(
+  handler: (
+    context: Omit<Context<"user">, "user"> & { user: AuthUser | UncheckedToken },
+  ) => Promise<Response> | Response,
+): RouteHandler {
+  const authenticate = (request: Request): Promise<AuthUser | UncheckedToken> => {
+    const secret = bearerSecret(request)
+    return secret
+      ? Promise.resolve({ via: "unchecked-token", secret, check: () => requireUser(request) })
+      : requireUser(request)
+  }
+  return wrap("user", authenticate, handler)
+}
+
+function wrap<User>(
+  access: RouteAccess,
+  authenticate: (request: Request) => Promise<User> | User,
+  handler: (context: { request: Request; params: RouteParams; user: User }) => Promise<Response> | Response,
+): RouteHandler {
   const wrapped = async (request: Request, context?: NextContext) => {
     const started = performance.now()
     const given = request.headers.get("x-request-id")
@@ -49,9 +84,8 @@ export function route<A extends RouteAccess>(
       try {
         // Next.js fills every segment the folder names; RouteParams lists those names.
         params = ((await context?.params) ?? {}) as RouteParams
-        const user =
-          access === "user" ? await requireUser(request) : access === "admin" ? await requireAdmin(request) : undefined
-        return await handler({ request, params, user } as Context<A>)
+        const user = await authenticate(request)
+        return await handler({ request, params, user })
       } catch (error) {
         return handleApiError(error)
       }

@@ -3,12 +3,13 @@ import { randomUUID } from "node:crypto"
 import { recordMintedKeys, type AuditActor } from "@/lib/audit"
 import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError } from "@/lib/errors"
-import { onShareDownloaded } from "@/lib/notifications"
+import { onShareDownloaded, SHARE_DOWNLOADED_EVENT } from "@/lib/notifications"
 import { consumeRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
 import { countShareDownload, countShareDownloaded } from "@/lib/metrics"
 import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
 import { activeShareWhere, shareStateOf, type ShareState } from "@/lib/share-state"
+import { hashToken, isTokenShaped } from "@/lib/tokens"
 import type { ShareFileSummary } from "@/lib/shared/wire/shares"
 import { linkNotFound, shareGone } from "@/lib/shares/links"
 import { toFileSummaries } from "@/lib/shares/owner"
@@ -46,24 +47,25 @@ async function countDownload(shareId: string): Promise<void> {
   if (count === 0) throw await refusedDownload(shareId)
 }
 
+type CountedDownload = Omit<NonNullable<Parameters<typeof onShareDownloaded>[2]>, "id">
+
 /**
  * The three writes of a counted download in one statement: the conditional counter UPDATE (the
  * limit's guard, DESIGN §3.7), and only if it counted, the access-log row and the minted key's
- * audit row. Returns what the share.downloaded event needs, or null when nothing was counted
- * (revoked, expired or used up meanwhile); then nothing was written and the key is never handed out.
+ * audit row. Returns what the share.downloaded event needs, with whether the owner has a live
+ * webhook for it and whether a digest mail may be due (so most downloads need no query after this
+ * one), or null when nothing was counted (revoked, expired or used up meanwhile); then nothing was
+ * written and the key is never handed out.
  */
 async function countDownloadWithKey(
   share: LinkRow,
   file: LinkFile["file"],
   request: RecipientRequest,
   key: PresignedRequest,
-): Promise<{ ownerId: string; title: string | null; downloads: number; maxDownloads: number | null } | null> {
-  const { rows } = await queryPrepared<{
-    ownerId: string
-    title: string | null
-    downloads: number
-    maxDownloads: number | null
-  }>({
+  /** For a link known from before (countKnownLinkDownload): what the statement must find still true. */
+  known?: { tokenHash: string; oneFile: boolean },
+): Promise<CountedDownload | null> {
+  const { rows } = await queryPrepared<CountedDownload>({
     name: "valet_count_share_download",
     text: `WITH counted AS (
              UPDATE "Share" s SET downloads = s.downloads + 1
@@ -71,7 +73,11 @@ async function countDownloadWithKey(
                AND (s."expiresAt" IS NULL OR s."expiresAt" > (now() AT TIME ZONE 'UTC'))
                AND (s."maxDownloads" IS NULL OR s.downloads < s."maxDownloads")
                AND EXISTS (SELECT 1 FROM "ShareFile" sf WHERE sf."shareId" = s.id)
-             RETURNING s.id, s."ownerId", s.title, s.downloads, s."maxDownloads"
+               AND ($10::text IS NULL OR (
+                 s."tokenHash" = $10 AND s."passwordHash" IS NULL
+                 AND EXISTS (SELECT 1 FROM "ShareFile" sf WHERE sf."shareId" = s.id AND sf."fileId" = $3)
+                 AND (NOT $11::boolean OR (SELECT count(*) FROM "ShareFile" sf WHERE sf."shareId" = s.id) = 1)))
+             RETURNING s.id, s."ownerId", s.title, s.downloads, s."maxDownloads", s."notifyDownloads", s."downloadMailPending"
            ), logged AS (
              INSERT INTO "ShareEvent" (id, "shareId", at, kind, "fileId", ip, "userAgent")
              SELECT $2, id, (now() AT TIME ZONE 'UTC'), 'download', $3, $4, $5 FROM counted
@@ -81,7 +87,12 @@ async function countDownloadWithKey(
                     jsonb_build_object('shareId', id), (now() AT TIME ZONE 'UTC')
              FROM counted
            )
-           SELECT "ownerId", title, downloads, "maxDownloads" FROM counted`,
+           SELECT c."ownerId", c.title, c.downloads, c."maxDownloads",
+                  EXISTS (SELECT 1 FROM "Webhook" w
+                          WHERE w."ownerId" = c."ownerId" AND w."pausedAt" IS NULL AND $9 = ANY (w.events)) AS hooked,
+                  (c."notifyDownloads" AND NOT c."downloadMailPending"
+                   AND EXISTS (SELECT 1 FROM "User" u WHERE u.id = c."ownerId" AND u."notifyDownloads")) AS "mailDue"
+           FROM counted c`,
     values: [
       share.id,
       randomUUID(),
@@ -91,6 +102,9 @@ async function countDownloadWithKey(
       randomUUID(),
       file.objectKey,
       key.expiresAt.toISOString(),
+      SHARE_DOWNLOADED_EVENT,
+      known?.tokenHash ?? null,
+      known?.oneFile ?? false,
     ],
   })
   return rows[0] ?? null
@@ -115,6 +129,70 @@ async function refusedDownload(shareId: string): Promise<ApiError> {
 const SHARE_ACTOR: AuditActor = { id: null, via: "share" }
 
 /**
+ * Links this process counted a download of, by token hash, as they were then: active and without
+ * a password. A link's files never change their key, name or type, so the hint can only go dead
+ * (a link revoked, expired, used up, given a password, or its file removed), never wrong:
+ * countKnownLinkDownload signs from it, and its one statement checks all of that again before it
+ * counts. Bounded; the oldest entry leaves first.
+ */
+const knownLinks = new Map<string, LinkRow>()
+const KNOWN_LINKS_MAX = 5_000
+
+function rememberLink(token: string, share: LinkRow) {
+  if (share.passwordHash !== null) return
+  const tokenHash = hashToken(token)
+  knownLinks.delete(tokenHash)
+  if (knownLinks.size >= KNOWN_LINKS_MAX) {
+    const oldest = knownLinks.keys().next().value
+    if (oldest !== undefined) knownLinks.delete(oldest)
+  }
+  knownLinks.set(tokenHash, share)
+}
+
+/**
+ * A counted download of a known link (knownLinks) in one database round trip instead of two: the
+ * key is signed from the hint, then the counting statement, with the link's token, its lack of a
+ * password, the file's place in it (and for the one-file route, that it is the only one) among its
+ * conditions, counts, logs and audits. Null when the link is not known, the request brings a
+ * password or a ticket, or the statement counted nothing (then nothing was written, the key is
+ * dropped unseen, the hint forgotten, and the caller goes the long way, which says why).
+ */
+async function countKnownLinkDownload(
+  request: RecipientRequest,
+  which: { fileId: string } | "only file",
+): Promise<ShareFileDownload | null> {
+  if (request.password !== undefined || request.ticket !== undefined || !isTokenShaped(request.token)) return null
+  const tokenHash = hashToken(request.token)
+  const share = knownLinks.get(tokenHash)
+  if (!share) return null
+  const file =
+    which === "only file"
+      ? share.files.length === 1
+        ? share.files[0]?.file
+        : undefined
+      : share.files.find((row) => row.file.id === which.fileId)?.file
+  if (!file) return null
+  const get = await presignGet({
+    key: file.objectKey,
+    filename: file.name,
+    contentType: file.contentType,
+    version: file.snapshotId,
+  })
+  const counted = await countDownloadWithKey(share, file, request, get, { tokenHash, oneFile: which === "only file" })
+  if (!counted) {
+    knownLinks.delete(tokenHash)
+    return null
+  }
+  countShareDownloaded("file")
+  await onShareDownloaded(
+    share.id,
+    { kind: "file", file: { id: file.id, name: file.name } },
+    { id: share.id, ...counted },
+  )
+  return { ...get, remainingDownloads: counted.maxDownloads === null ? null : counted.maxDownloads - counted.downloads }
+}
+
+/**
  * GET|POST /s/:token/files/:fileId/download: counts one download (unless the request belongs to
  * a counted "download all") and answers a fresh short attachment GET for that one object, with the
  * downloads the link has left after it. The key is signed first (CPU only) so its audit row holds
@@ -126,6 +204,8 @@ export async function downloadShareFile(
   request: RecipientRequest & { fileId: string },
   opened?: LinkRow,
 ): Promise<ShareFileDownload> {
+  const known = opened ? null : await countKnownLinkDownload(request, { fileId: request.fileId })
+  if (known) return known
   const { get, viaTicket } = await countShareDownload(null, mintShareDownload(request, opened))
   // A file fetched with a "download all" ticket was counted with the zip.
   if (!viaTicket) countShareDownloaded("file")
@@ -166,6 +246,7 @@ async function mintShareDownload(
   }
   const counted = await countDownloadWithKey(share, file, request, get)
   if (!counted) throw await refusedDownload(share.id)
+  rememberLink(request.token, share)
   await onShareDownloaded(
     share.id,
     { kind: "file", file: { id: file.id, name: file.name } },
@@ -275,6 +356,8 @@ async function findRedeemableLink(token: string) {
  * that one file; a link with several answers 409 (its page offers each file and "download all").
  */
 export async function redeemShare(input: { token: string; password?: string; ip: string }): Promise<PresignedRequest> {
+  const known = await countKnownLinkDownload({ ...input, userAgent: null }, "only file")
+  if (known) return known
   const { share, file } = await countShareDownload(null, findRedeemableLink(input.token))
   return downloadShareFile(
     { token: input.token, fileId: file.id, password: input.password, ip: input.ip, userAgent: null },

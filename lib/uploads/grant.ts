@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto"
+import { apiTokenOwnerHint, invalidToken, LAST_USED_PRECISION_SECONDS } from "@/lib/api-tokens"
 import type { AuthUser } from "@/lib/auth"
 import { recordMintedKeys } from "@/lib/audit"
-import { getDb } from "@/lib/db"
+import { getDb, queryPrepared } from "@/lib/db"
 import { ApiError, notFound } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
+import type { UncheckedToken } from "@/lib/route"
 import { createMultipartUpload, presignPut, storageBackend } from "@/lib/storage"
 import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 import type { UploadRequest } from "@/lib/shared/validations/uploads"
@@ -18,7 +20,14 @@ import {
   actorOf,
   objectKeyFor,
 } from "@/lib/uploads/uploader"
-import { lockOwnerQuota, quotaExceeded, assertQuotaRoom, admitUpload } from "@/lib/uploads/quota"
+import {
+  lockOwnerQuota,
+  quotaExceeded,
+  assertQuotaRoom,
+  admitUpload,
+  ownerUploadRateRule,
+  uploadRateLimited,
+} from "@/lib/uploads/quota"
 
 /**
  * The common grant, an account owner's single PUT, in one database round trip: the SQL function
@@ -53,6 +62,82 @@ export async function grantSingleUpload(
     headers: put.headers,
     expiresAt: put.expiresAt,
     storage: storageBackend(),
+  }
+}
+
+/**
+ * A grant for an API-token caller whose token route() left unchecked (routeWithUncheckedToken):
+ * a single PUT in one database round trip. The key is signed under the prefix of the owner this
+ * process last saw the token authenticate as (apiTokenOwnerHint: a token never changes owner);
+ * then one statement checks the token, touches its lastUsedAt, charges the owner's grant rate
+ * limit and grants as grantSingleUpload does, in the order and with the answers of those separate
+ * steps. The URL leaves only if all of it passed and the rows are committed. A token not seen here
+ * yet, a file that needs multipart or exceeds the size cap, or a token of another owner after all
+ * takes the usual way: the token is checked on its own, then grantUpload.
+ */
+export async function grantUploadForToken(token: UncheckedToken, input: UploadRequest): Promise<UploadGrant> {
+  const env = getEnv()
+  const hint = apiTokenOwnerHint(token.secret)
+  const single = input.size <= env.MULTIPART_THRESHOLD_BYTES && input.size <= env.MAX_FILE_SIZE_BYTES
+  if (!hint || !single) return grantUpload(await token.check(), input)
+  const id = randomUUID()
+  const objectKey = objectKeyFor(hint.ownerId, id)
+  const expiresAt = new Date(Date.now() + 1000 * (env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS))
+  const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+  const rate = ownerUploadRateRule(hint.ownerId)
+  const { rows } = await queryPrepared<{
+    outcome: string
+    used: number | null
+    quota: number | null
+    retryAfterSeconds: number | null
+  }>({
+    name: "valet_grant_single_upload_by_token",
+    text: `SELECT outcome, used::float8 AS used, quota::float8 AS quota, "retryAfterSeconds"
+           FROM valet_grant_single_upload_by_token($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+             ($13::timestamptz AT TIME ZONE 'UTC')::timestamp(3), $14, $15, ($16::timestamptz AT TIME ZONE 'UTC')::timestamp(3))`,
+    values: [
+      hint.tokenHash,
+      hint.ownerId,
+      LAST_USED_PRECISION_SECONDS,
+      rate.key,
+      rate.limit,
+      rate.windowSeconds,
+      id,
+      objectKey,
+      input.name,
+      input.type,
+      input.size,
+      input.sha256 ?? null,
+      expiresAt.toISOString(),
+      env.USER_QUOTA_BYTES,
+      randomUUID(),
+      put.expiresAt.toISOString(),
+    ],
+  })
+  const row = rows[0]
+  switch (row?.outcome) {
+    case "granted":
+      return {
+        id,
+        multipart: false,
+        method: "PUT",
+        url: put.url,
+        headers: put.headers,
+        expiresAt: put.expiresAt,
+        storage: storageBackend(),
+      }
+    case "invalid_token":
+      throw invalidToken()
+    case "other_owner":
+      return grantUpload(await token.check(), input)
+    case "rate_limited":
+      throw uploadRateLimited(row.retryAfterSeconds ?? 1)
+    case "quota_exceeded":
+      throw quotaExceeded(input.size, row.used ?? 0, row.quota ?? 0)
+    case "no_account":
+      throw notFound("Account")
+    default:
+      throw new Error(`valet_grant_single_upload_by_token answered ${String(row?.outcome)}`)
   }
 }
 

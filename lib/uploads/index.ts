@@ -5,7 +5,7 @@
 export { objectKeyFor, uploadGrantLimit, uploadRequestGrantLimit } from "@/lib/uploads/uploader"
 export type { FileSummary, RequestUploader, UploadGrant, Uploader, UploadRequestLimits } from "@/lib/uploads/uploader"
 export { admitUpload, assertQuotaRoom, bytesInUse, lockOwnerQuota } from "@/lib/uploads/quota"
-export { grantUpload } from "@/lib/uploads/grant"
+export { grantUpload, grantUploadForToken } from "@/lib/uploads/grant"
 export { listUploadedParts, signUploadParts } from "@/lib/uploads/parts"
 export { completeUpload } from "@/lib/uploads/complete"
 export { completeUploads, grantUploads } from "@/lib/uploads/batch"

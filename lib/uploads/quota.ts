@@ -49,22 +49,27 @@ export function assertFileSize(size: number): void {
   }
 }
 
+/** An account owner's grant rate limit (their own grants, by session or token). */
+export const ownerUploadRateRule = (ownerId: string) => ({ key: `upload:user:${ownerId}`, ...uploadGrantLimit() })
+
+/** The rate-limit rule an uploader's grants count against. */
+export const uploadRateRule = (uploader: Uploader) =>
+  isRequestUploader(uploader)
+    ? {
+        key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`,
+        ...uploadRequestGrantLimit(uploader.request.limits.maxFiles),
+      }
+    : ownerUploadRateRule(ownerIdOf(uploader))
+
+export const uploadRateLimited = (retryAfterSeconds: number) =>
+  new ApiError("rate_limited", `Too many uploads started; try again in ${retryAfterSeconds} seconds`, {
+    "Retry-After": String(retryAfterSeconds),
+  })
+
 /** Charges `count` grants to the uploader's rate limit in one statement; a 429 when over it. */
 export async function consumeUploadRate(uploader: Uploader, count = 1): Promise<void> {
-  const rate = await consumeRateLimit(
-    isRequestUploader(uploader)
-      ? {
-          key: `upload-request:${uploader.request.id}:ip:${uploader.ip}`,
-          ...uploadRequestGrantLimit(uploader.request.limits.maxFiles),
-        }
-      : { key: `upload:user:${ownerIdOf(uploader)}`, ...uploadGrantLimit() },
-    count,
-  )
-  if (!rate.allowed) {
-    throw new ApiError("rate_limited", `Too many uploads started; try again in ${rate.retryAfterSeconds} seconds`, {
-      "Retry-After": String(rate.retryAfterSeconds),
-    })
-  }
+  const rate = await consumeRateLimit(uploadRateRule(uploader), count)
+  if (!rate.allowed) throw uploadRateLimited(rate.retryAfterSeconds)
 }
 
 /** What every upload passes before anything is recorded: the size cap and the uploader's rate limit (DESIGN §3.8). */
