@@ -7,7 +7,7 @@ import { onShareDownloaded, SHARE_DOWNLOADED_EVENT } from "@/lib/notifications"
 import { consumeRateLimit } from "@/lib/rate-limit"
 import { previewContentType } from "@/lib/shared/previews"
 import { countShareDownload, countShareDownloaded } from "@/lib/metrics"
-import { presignGet, presignPreview, type PresignedRequest } from "@/lib/storage"
+import { presignGetToHandOut, presignPreview, type PresignedRequest } from "@/lib/storage"
 import { activeShareWhere, shareStateOf, type ShareState } from "@/lib/share-state"
 import { hashToken, isTokenShaped } from "@/lib/tokens"
 import type { ShareFileSummary } from "@/lib/shared/wire/shares"
@@ -172,7 +172,7 @@ async function countKnownLinkDownload(
         : undefined
       : share.files.find((row) => row.file.id === which.fileId)?.file
   if (!file) return null
-  const get = await presignGet({
+  const { key: get, handOut } = await presignGetToHandOut({
     key: file.objectKey,
     filename: file.name,
     contentType: file.contentType,
@@ -183,6 +183,7 @@ async function countKnownLinkDownload(
     knownLinks.delete(tokenHash)
     return null
   }
+  handOut()
   countShareDownloaded("file")
   await onShareDownloaded(
     share.id,
@@ -224,7 +225,7 @@ async function mintShareDownload(
       throw new ApiError("share_used_up", "This download-all ticket has already fetched this file")
     }
   }
-  const get = await presignGet({
+  const { key: get, handOut } = await presignGetToHandOut({
     key: file.objectKey,
     filename: file.name,
     contentType: file.contentType,
@@ -241,11 +242,13 @@ async function mintShareDownload(
         details: { shareId: share.id, downloadAll: true },
       },
     ])
+    handOut()
     const remainingDownloads = share.maxDownloads === null ? null : share.maxDownloads - share.downloads
     return { get: { ...get, remainingDownloads }, viaTicket: true }
   }
   const counted = await countDownloadWithKey(share, file, request, get)
   if (!counted) throw await refusedDownload(share.id)
+  handOut()
   rememberLink(request.token, share)
   await onShareDownloaded(
     share.id,

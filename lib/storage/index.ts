@@ -50,6 +50,22 @@ async function minted<T>(kind: KeyKind, key: Promise<T>): Promise<T> {
 export const presignPut: StoragePort["presignPut"] = (input) => minted("put", adapter().presignPut(input))
 export const presignPart: StoragePort["presignPart"] = (input) => minted("part", adapter().presignPart(input))
 export const presignGet: StoragePort["presignGet"] = (input) => minted("get", adapter().presignGet(input))
+/**
+ * A key that a statement after it may still refuse (the one-statement grants and counted
+ * downloads sign first, then decide): counted by handOut() once it is known to leave, so the
+ * series counts keys a client got, not signatures dropped unseen.
+ */
+export async function presignPutToHandOut(input: Parameters<StoragePort["presignPut"]>[0]) {
+  const key = await adapter().presignPut(input)
+  return { key, handOut: () => countKeyMinted("put") }
+}
+
+/** presignGet whose key is counted by handOut() (see presignPutToHandOut). */
+export async function presignGetToHandOut(input: Parameters<StoragePort["presignGet"]>[0]) {
+  const key = await adapter().presignGet(input)
+  return { key, handOut: () => countKeyMinted("get") }
+}
+
 export const presignPreview: StoragePort["presignPreview"] = (input) =>
   minted("preview", adapter().presignPreview(input))
 export const headObject: StoragePort["headObject"] = (key, options) => adapter().headObject(key, options)

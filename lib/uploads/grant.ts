@@ -7,7 +7,7 @@ import { ApiError, notFound } from "@/lib/errors"
 import { getEnv } from "@/lib/env"
 import type { Prisma } from "@/lib/generated/prisma/client"
 import type { UncheckedToken } from "@/lib/route"
-import { createMultipartUpload, presignPut, storageBackend } from "@/lib/storage"
+import { createMultipartUpload, presignPut, presignPutToHandOut, storageBackend } from "@/lib/storage"
 import { formatBytes, partLayout } from "@/lib/shared/upload-layout"
 import type { UploadRequest } from "@/lib/shared/validations/uploads"
 import {
@@ -42,7 +42,7 @@ export async function grantSingleUpload(
   grant: { id: string; objectKey: string; expiresAt: Date },
 ): Promise<UploadGrant> {
   const env = getEnv()
-  const put = await presignPut({
+  const { key: put, handOut } = await presignPutToHandOut({
     key: grant.objectKey,
     contentType: input.type,
     size: input.size,
@@ -54,6 +54,7 @@ export async function grantSingleUpload(
       ${grant.expiresAt}::timestamp(3), ${BigInt(env.USER_QUOTA_BYTES)}, ${randomUUID()}, ${user.via}, ${put.expiresAt}::timestamp(3))`
   if (!result || result.quota === null) throw notFound("Account")
   if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
+  handOut()
   return {
     id: grant.id,
     multipart: false,
@@ -83,7 +84,12 @@ export async function grantUploadForToken(token: UncheckedToken, input: UploadRe
   const id = randomUUID()
   const objectKey = objectKeyFor(hint.ownerId, id)
   const expiresAt = new Date(Date.now() + 1000 * (env.UPLOAD_URL_TTL_SECONDS + SINGLE_UPLOAD_GRACE_SECONDS))
-  const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
+  const { key: put, handOut } = await presignPutToHandOut({
+    key: objectKey,
+    contentType: input.type,
+    size: input.size,
+    sha256: input.sha256,
+  })
   const rate = ownerUploadRateRule(hint.ownerId)
   const { rows } = await queryPrepared<{
     outcome: string
@@ -117,6 +123,7 @@ export async function grantUploadForToken(token: UncheckedToken, input: UploadRe
   const row = rows[0]
   switch (row?.outcome) {
     case "granted":
+      handOut()
       return {
         id,
         multipart: false,
@@ -155,8 +162,13 @@ export async function grantSingleUploads(user: AuthUser, inputs: UploadRequest[]
     inputs.map(async (input) => {
       const id = randomUUID()
       const objectKey = objectKeyFor(user.id, id)
-      const put = await presignPut({ key: objectKey, contentType: input.type, size: input.size, sha256: input.sha256 })
-      return { id, objectKey, input, put }
+      const { key: put, handOut } = await presignPutToHandOut({
+        key: objectKey,
+        contentType: input.type,
+        size: input.size,
+        sha256: input.sha256,
+      })
+      return { id, objectKey, input, put, handOut }
     }),
   )
   const rows = await getDb().$queryRaw<{ idx: number; granted: boolean; used: bigint; quota: bigint | null }[]>`
@@ -175,6 +187,7 @@ export async function grantSingleUploads(user: AuthUser, inputs: UploadRequest[]
     const row = byIndex.get(index + 1)
     if (!row || row.quota === null) return notFound("Account")
     if (!row.granted) return quotaExceeded(item.input.size, Number(row.used), Number(row.quota))
+    item.handOut()
     return {
       id: item.id,
       multipart: false,
