@@ -8,6 +8,7 @@
 import type { BenchScenario, Figure } from "@/bench/types"
 import { quickOr } from "@/bench/load"
 import { sampleProcessTree, usageBetween } from "@/bench/process-tree"
+import { monotonicMicros, recordProfileWindows } from "@/bench/profile-windows"
 import {
   createAccount,
   ensureRandomFile,
@@ -30,7 +31,14 @@ export const TARGET_CPU_RATIO = { big: 1 / 100, small: 1 / 10 }
 /** One idle window; three are taken (before, between and after the transfers) and pooled. */
 const IDLE_SAMPLE_MS = quickOr(5_000, 3_000)
 
-type Measured = { cpuSeconds: number; ioBytes: number; seconds: number; bytes: number; apiCalls: number }
+type Measured = {
+  cpuSeconds: number
+  ioBytes: number
+  seconds: number
+  bytes: number
+  apiCalls: number
+  window: { startUs: number; endUs: number }
+}
 type Mode = "valet" | "proxy"
 
 /**
@@ -93,10 +101,12 @@ export const runDataPath: BenchScenario = async (target) => {
     const before = await sampleProcessTree(pid)
     const callsBefore = client.apiCalls
     const started = performance.now()
+    const startUs = monotonicMicros()
     await transfer()
+    const window = { startUs, endUs: monotonicMicros() }
     const seconds = (performance.now() - started) / 1000
     const used = usageBetween(before, await sampleProcessTree(pid))
-    return { ...used, seconds, bytes, apiCalls: client.apiCalls - callsBefore }
+    return { ...used, seconds, bytes, apiCalls: client.apiCalls - callsBefore, window }
   }
   const expectBytes = (what: string, received: number, expected: number) => {
     if (received !== expected) throw new Error(`${what}: received ${received} bytes, expected ${expected}`)
@@ -193,11 +203,10 @@ export const runDataPath: BenchScenario = async (target) => {
     "valet, 100 × 10 MiB download",
     "valet",
     "small",
-    await measure(smallTotal, () =>
-      mapConcurrent(valetIds, FILE_CONCURRENCY, async (id) =>
-        expectBytes("valet download", await client.download(id), SMALL_FILE_SIZE),
-      ),
-    ),
+    await measure(smallTotal, async () => {
+      for (const received of await client.downloadMany(valetIds, FILE_CONCURRENCY))
+        expectBytes("valet download", received, SMALL_FILE_SIZE)
+    }),
   )
   record(
     "proxy, 100 × 10 MiB upload",
@@ -228,6 +237,13 @@ export const runDataPath: BenchScenario = async (target) => {
   )
   await mapConcurrent([...valetIds, ...proxyIds], FILE_CONCURRENCY, (id) => client.deleteFile(id))
   await idle.sample()
+  // With --cpu-prof: the app's profile per valet transfer, per API call (the proxy has its own process).
+  await recordProfileWindows(
+    target,
+    results
+      .filter((result) => result.mode === "valet")
+      .map((result) => ({ probe: result.label, ...result.measured.window, requests: result.measured.apiCalls })),
+  )
 
   const round = (value: number, digits = 3) => Number(value.toPrecision(digits))
   /** A transfer's CPU without the server's idle rate over its wall time. */
@@ -311,14 +327,14 @@ export const runDataPath: BenchScenario = async (target) => {
     if (!met)
       notes.push(
         size === "small"
-          ? "100 × 10 MiB: valet's app CPU is its API calls (a batch grant and a batch completion per cohort of files, a 302 per download), not the bytes; it grows with the number of files, the proxy's with the bytes."
+          ? "100 × 10 MiB: valet's app CPU is its API calls (a batch grant, a batch completion per cohort of files, a batch of download keys per 25 files), not the bytes; it grows with the number of files, the proxy's with the bytes."
           : `1 GiB file: valet ÷ proxy app CPU is ${round(ratio, 2)}, above ${limit}. Valet's share is the grant, the part batches (${target.storage === "azurite" ? "SAS" : "SigV4"} signing and an audit row per call), the completion and the 302; none of it moves a byte (see bytes through the app).`,
       )
   }
   notes.push(
     `App CPU: utime+stime (+ reaped children) of the serving process tree from /proc/<pid>/stat, sampled before and after each transfer; routes were warmed up first. "Idle subtracted": minus the server's idle CPU rate (three ${IDLE_SAMPLE_MS / 1000} s windows with nothing to do: before, between and after the transfers) times the transfer's wall time; the targets are judged on that figure, and the ratio as measured is shown beside it.`,
     "Bytes through the app: rchar+wchar deltas of /proc/<pid>/io over the same tree — every read()/write(): client and storage sockets, Postgres, logs (an upper bound on socket bytes). A proxied GiB costs ≈ 2 GiB (in + out).",
-    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (lib/shared/upload-layout.ts), ${PARALLEL_PARTS} parts at once, part URLs signed up to 100 per call; small files granted up front in one call (POST /api/uploads {files}, as the dashboard does for files picked together), put ${FILE_CONCURRENCY} at once, completions batched as they land (POST /api/uploads/complete). Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
+    `Valet client: Node (node:http) streaming from disk; big file in the app's part layout (lib/shared/upload-layout.ts), ${PARALLEL_PARTS} parts at once, part URLs signed up to 100 per call; small files granted up front in one call (POST /api/uploads {files}, as the dashboard does for files picked together), put ${FILE_CONCURRENCY} at once, completions batched as they land (POST /api/uploads/complete); downloads keyed 25 files per call (POST /api/files/download), fetched ${FILE_CONCURRENCY} at once. Proxy: the same client PUTs/GETs through /api/bench/proxy/* on bench/proxy/server.ts (the same lib/ code and route wrapper, in a bare Node server), which streams to storage with ${target.storage === "azurite" ? "@azure/storage-blob uploadStream (blocks of the same part size, 4 in flight) and back with Get Blob" : "@aws-sdk/lib-storage (multipart, 4 parts in flight) and back with GetObject"}.`,
   )
   return { title: "1. Data path, valet vs proxy", figures, notes }
 }

@@ -9,10 +9,18 @@
  * /api/uploads/:id/parts, per part, in the largest batch the endpoint accepts and one at a time),
  * share download (GET /s/:token/download → 302, counted), a multi-file link's per-file download
  * (GET /s/:token/files/:fileId/download → 302, counted) and GET /api/files.
+ *
+ * Two more floors show what the framework costs for the shape of each route, beside the empty
+ * handler the targets are judged against: a JSON route (app/api/bench/floor/json: reads the JSON
+ * body, answers 201 with JSON as long as a real grant's answer) for the grant, and a redirect
+ * (app/api/bench/floor/redirect/[token]: a dynamic segment, like /s/[token]/download, and a 302
+ * with a Location as long as a real presigned URL) for the downloads. Valet's own cost is the
+ * distance from its route to its shape's floor (bench/profile-summary.ts --windows shows where).
  */
 import pg from "pg"
 import { MAX_PARTS_PER_SIGNING } from "@/lib/shared/validations/uploads"
 import { formatStatuses, quickOr, round, runLoad, type LoadOptions, type LoadResult } from "./load"
+import { monotonicMicros, recordProfileWindows, type ProfileWindow } from "./profile-windows"
 import { api, createBenchMultiShare, createBenchShare } from "./share-download"
 import type { BenchScenario, BenchTarget, Figure } from "./types"
 
@@ -35,6 +43,8 @@ type Probe = {
   target?: { max: number; words: string }
   /** Runs before each round of this probe (e.g. closing the bench's pending grants). */
   before?: () => Promise<void>
+  /** The floor of this route's shape (a probe key), shown beside the empty handler's ratio. */
+  shapeFloor?: string
 }
 
 /** The bench's own grants stay PENDING (nothing is put); closed so every round sees the same few in flight. */
@@ -69,10 +79,17 @@ export async function measureCpuPerRequest(target: BenchTarget, load: Probe["loa
   const options = { ...load, connections: CONNECTIONS, appPid: target.appPid }
   if (batch) {
     await runLoad({ ...options, amount: CONNECTIONS }, expect)
-    return runLoad({ ...options, amount: 3 * CONNECTIONS }, expect)
+    return timed(() => runLoad({ ...options, amount: 3 * CONNECTIONS }, expect))
   }
   await runLoad({ ...options, durationSeconds: WARM_UP_SECONDS }, expect)
-  return runLoad({ ...options, durationSeconds: RUN_SECONDS }, expect)
+  return timed(() => runLoad({ ...options, durationSeconds: RUN_SECONDS }, expect))
+}
+
+/** A measured run and when it was (bench/profile-windows.ts). */
+async function timed(run: () => Promise<LoadResult>): Promise<LoadResult & { startUs: number; endUs: number }> {
+  const startUs = monotonicMicros()
+  const result = await run()
+  return { ...result, startUs, endUs: monotonicMicros() }
 }
 
 const median = (values: number[]) => {
@@ -88,8 +105,15 @@ export const floor: BenchScenario = async (target) => {
   const parts = await multipartGrant(target)
   const partNumbers = (count: number) => Array.from({ length: count }, (_, index) => index + 1)
   const closeGrants = () => closeBenchGrants(target.databaseUrl, target.userId)
+  const grantBody = JSON.stringify({ name: "bench.txt", size: 1, type: "text/plain" })
+  // The shape floors answer as many bytes as the real routes do.
+  const grantAnswerBytes = JSON.stringify(
+    await api(target, "POST", "/api/uploads", { name: "bench.txt", size: 1, type: "text/plain" }),
+  ).length
+  const locationBytes = (await fetch(share.downloadUrl, { redirect: "manual" })).headers.get("location")?.length ?? 0
+  await closeGrants()
 
-  const probes: Probe[] = [
+  const allProbes: Probe[] = [
     {
       name: "floor: empty route handler (GET /api/bench/floor)",
       key: "floor",
@@ -98,18 +122,35 @@ export const floor: BenchScenario = async (target) => {
       perRequest: 1,
     },
     {
-      name: "key grant (POST /api/uploads, token, single PUT)",
-      key: "grant",
+      name: `floor of a JSON route: reads the body, answers ${grantAnswerBytes} B of JSON (POST /api/bench/floor/json)`,
+      key: "floorJson",
       load: {
-        url: `${target.appUrl}/api/uploads`,
+        url: `${target.appUrl}/api/bench/floor/json?bytes=${grantAnswerBytes}`,
         method: "POST",
         headers: json,
-        body: JSON.stringify({ name: "bench.txt", size: 1, type: "text/plain" }),
+        body: grantBody,
       },
+      expect: 201,
+      perRequest: 1,
+    },
+    {
+      name: `floor of a redirect: 302 to a ${locationBytes} B Location (GET /api/bench/floor/redirect/:token)`,
+      key: "floorRedirect",
+      load: {
+        url: `${target.appUrl}/api/bench/floor/redirect/${share.downloadUrl.split("/").at(-2)}?bytes=${locationBytes}`,
+      },
+      expect: 302,
+      perRequest: 1,
+    },
+    {
+      name: "key grant (POST /api/uploads, token, single PUT)",
+      key: "grant",
+      load: { url: `${target.appUrl}/api/uploads`, method: "POST", headers: json, body: grantBody },
       expect: 201,
       perRequest: 1,
       target: { max: MAX_GRANT_RATIO, words: `≤ ${MAX_GRANT_RATIO}× floor` },
       before: closeGrants,
+      shapeFloor: "floorJson",
     },
     {
       name: `part signing, ${parts.batch} parts per call: per part`,
@@ -143,6 +184,7 @@ export const floor: BenchScenario = async (target) => {
       expect: 302,
       perRequest: 1,
       target: { max: MAX_SHARE_DOWNLOAD_RATIO, words: `≤ ${MAX_SHARE_DOWNLOAD_RATIO}× floor` },
+      shapeFloor: "floorRedirect",
     },
     {
       name: "multi-file link, per-file download (→ 302, counted)",
@@ -151,6 +193,7 @@ export const floor: BenchScenario = async (target) => {
       expect: 302,
       perRequest: 1,
       target: { max: MAX_SHARE_DOWNLOAD_RATIO, words: `≤ ${MAX_SHARE_DOWNLOAD_RATIO}× floor` },
+      shapeFloor: "floorRedirect",
     },
     {
       name: "GET /api/files (token)",
@@ -160,14 +203,32 @@ export const floor: BenchScenario = async (target) => {
       perRequest: 1,
     },
   ]
+  // --probes: only these (the empty floor always, as every ratio's anchor), e.g. one route per CPU profile.
+  const probes = target.probes
+    ? allProbes.filter((probe) => probe.key === "floor" || target.probes?.includes(probe.key))
+    : allProbes
 
-  const samples = new Map<string, LoadResult[]>(probes.map((probe) => [probe.name, []]))
+  const samples = new Map<string, (LoadResult & { startUs: number; endUs: number })[]>(
+    probes.map((probe) => [probe.name, []]),
+  )
   for (let round = 0; round < ROUNDS; round++) {
     for (const probe of probes) {
       await probe.before?.()
       samples.get(probe.name)?.push(await measureCpuPerRequest(target, probe.load, probe.expect, probe.perRequest > 1))
     }
   }
+
+  await recordProfileWindows(
+    target,
+    probes.flatMap((probe): ProfileWindow[] =>
+      (samples.get(probe.name) ?? []).map((run) => ({
+        probe: probe.key,
+        startUs: run.startUs,
+        endUs: run.endUs,
+        requests: (run.statuses[String(probe.expect)] ?? run.requests) * probe.perRequest,
+      })),
+    ),
+  )
 
   const cpuOf = (probe: Probe) =>
     median((samples.get(probe.name) ?? []).map((run) => (run.appCpuMsPerRequest ?? Number.NaN) / probe.perRequest))
@@ -192,6 +253,14 @@ export const floor: BenchScenario = async (target) => {
         value: round(ratio, 2),
         unit: "×",
         ...(probe.target ? { target: probe.target.words, met: ratio <= probe.target.max } : {}),
+      })
+    const shapeFloor = probes.find((candidate) => candidate.key === probe.shapeFloor)
+    if (shapeFloor)
+      figures.push({
+        name: `${probe.name}: ÷ the floor of its shape (${shapeFloor.key})`,
+        key: `floor.${probe.key}.shapeRatio`,
+        value: round(cpu / cpuOf(shapeFloor), 2),
+        unit: "×",
       })
     const failures = runs.reduce((sum, run) => sum + run.unexpected + run.errors, 0)
     notes.push(

@@ -9,11 +9,18 @@
  * `--skip=<s>` leaves out the first s seconds (the app's start and first compiles), so a run of one
  * scenario shows its steady state; `--until=<s>` ends the window s seconds after the profile's start,
  * so one scenario of a run of several (the harness logs when each starts) can be read on its own.
+ *
+ * `--windows=<windows-<pid>.json>` (written by section 3 beside the profile) reads the profile per
+ * route instead: only the samples taken while a probe's measured runs were under way, divided by the
+ * requests they answered, as µs of CPU per request by owner, one column per probe. Beside the
+ * floors, that shows where a route's extra cost per request goes (bench/README.md has a reading);
+ * `--diff=<probe>:<probe>` (e.g. floorJson:grant) lists the functions whose self time grew most.
  */
 import { existsSync, readFileSync } from "node:fs"
 import { SourceMap } from "node:module"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import type { ProfileWindow } from "./profile-windows"
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number }
 type ProfileNode = { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
@@ -125,13 +132,106 @@ export function summarize(profile: Profile, top = 25, skipSeconds = 0, untilSeco
   }
 }
 
+/** µs of CPU per request by owner, for each probe's windows (see the header). */
+export function summarizeWindows(profile: Profile, windows: ProfileWindow[]) {
+  const probes = [...new Set(windows.map((window) => window.probe))]
+  const requests = new Map(probes.map((probe) => [probe, 0]))
+  for (const window of windows) requests.set(window.probe, (requests.get(window.probe) ?? 0) + window.requests)
+  const ownerOfNode = new Map<number, string>()
+  const functionOfNode = new Map<number, string>()
+  for (const node of profile.nodes) {
+    const { file, name, url } = origin(node.callFrame)
+    ownerOfNode.set(node.id, ownerOf(file, node.callFrame.functionName || name, url))
+    functionOfNode.set(node.id, `${name || "(anonymous)"}  ${file}`)
+  }
+  // function → probe → µs
+  const functions = new Map<string, Map<string, number>>()
+  // owner → probe → µs
+  const table = new Map<string, Map<string, number>>()
+  let time = profile.startTime
+  let outside = 0
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0
+    time += delta
+    const owner = ownerOfNode.get(id) ?? "unmapped JavaScript"
+    if (owner === "idle") return
+    const window = windows.find((candidate) => time >= candidate.startUs && time < candidate.endUs)
+    if (!window) {
+      outside += delta
+      return
+    }
+    const row = table.get(owner) ?? new Map<string, number>()
+    row.set(window.probe, (row.get(window.probe) ?? 0) + delta)
+    table.set(owner, row)
+    const fn = functionOfNode.get(id) ?? "(unknown)"
+    const fnRow = functions.get(fn) ?? new Map<string, number>()
+    fnRow.set(window.probe, (fnRow.get(window.probe) ?? 0) + delta)
+    functions.set(fn, fnRow)
+  })
+  /** The functions whose self time per request grew most from one probe to another (e.g. a floor to its route). */
+  const growth = (from: string, to: string, top: number) =>
+    [...functions]
+      .map(([fn, row]) => ({
+        fn,
+        micros:
+          (row.get(to) ?? 0) / Math.max(1, requests.get(to) ?? 0) -
+          (row.get(from) ?? 0) / Math.max(1, requests.get(from) ?? 0),
+      }))
+      .sort((a, b) => b.micros - a.micros)
+      .slice(0, top)
+  const perRequest = (owner: string, probe: string) =>
+    (table.get(owner)?.get(probe) ?? 0) / Math.max(1, requests.get(probe) ?? 0)
+  const owners = [...table.keys()].sort(
+    (a, b) =>
+      probes.reduce((sum, probe) => sum + perRequest(b, probe), 0) -
+      probes.reduce((sum, probe) => sum + perRequest(a, probe), 0),
+  )
+  return {
+    probes,
+    requests,
+    outsideMs: outside / 1000,
+    rows: owners.map((owner) => ({ owner, micros: probes.map((probe) => perRequest(owner, probe)) })),
+    totals: probes.map((probe) => owners.reduce((sum, owner) => sum + perRequest(owner, probe), 0)),
+    growth,
+  }
+}
+
+function printWindows(summary: ReturnType<typeof summarizeWindows>) {
+  const cell = (text: string) => text.padStart(14)
+  console.log(`µs of CPU per request, by owner (samples inside the probes' measured runs only):`)
+  console.log(`${"".padEnd(46)}${summary.probes.map(cell).join("")}`)
+  console.log(
+    `${"requests".padEnd(46)}${summary.probes.map((probe) => cell(String(summary.requests.get(probe)))).join("")}`,
+  )
+  for (const { owner, micros } of summary.rows)
+    console.log(`${owner.padEnd(46)}${micros.map((value) => cell(value.toFixed(0))).join("")}`)
+  console.log(`${"total".padEnd(46)}${summary.totals.map((value) => cell(value.toFixed(0))).join("")}`)
+  console.log(
+    `(${summary.outsideMs.toFixed(0)} ms of busy samples fell outside every window: start-up, warm-ups, set-up)`,
+  )
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const file = process.argv[2]
   if (!file) throw new Error("usage: bench/profile-summary.ts <file.cpuprofile> [top]")
   const positional = process.argv.slice(3).filter((arg) => !arg.startsWith("--"))
   const skip = Number(process.argv.find((arg) => arg.startsWith("--skip="))?.slice(7) ?? 0)
   const until = Number(process.argv.find((arg) => arg.startsWith("--until="))?.slice(8) ?? Number.POSITIVE_INFINITY)
-  const summary = summarize(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(positional[0] ?? 25), skip, until)
+  const windowsFile = process.argv.find((arg) => arg.startsWith("--windows="))?.slice(10)
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile
+  if (windowsFile) {
+    const summary = summarizeWindows(profile, JSON.parse(readFileSync(windowsFile, "utf8")) as ProfileWindow[])
+    printWindows(summary)
+    // --diff=<from>:<to>, e.g. floorJson:grant — where the route's extra µs per request go.
+    for (const pair of process.argv.filter((arg) => arg.startsWith("--diff=")).map((arg) => arg.slice(7))) {
+      const [from = "", to = ""] = pair.split(":")
+      console.log(`self time per request, ${to} − ${from} (µs), the largest differences:`)
+      for (const { fn, micros } of summary.growth(from, to, Number(positional[0] ?? 25)))
+        console.log(`  ${micros.toFixed(1).padStart(7)}  ${fn}`)
+    }
+    process.exit(0)
+  }
+  const summary = summarize(profile, Number(positional[0] ?? 25), skip, until)
   console.log(`busy CPU in the profile: ${summary.busyMs.toFixed(0)} ms (of ${summary.totalMs.toFixed(0)} ms sampled)`)
   for (const { owner, ms, share } of summary.owners)
     console.log(`  ${(100 * share).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${owner}`)

@@ -94,6 +94,9 @@ export function expectStatus(what: string, response: Sent, ...statuses: number[]
   return response
 }
 
+/** Download keys per POST /api/files/download call in ValetClient.downloadMany. */
+const KEYS_PER_DOWNLOAD_CALL = 25
+
 /** Runs `work` over `items` with at most `concurrency` at once; results keep the items' order. */
 export async function mapConcurrent<T, R>(
   items: T[],
@@ -427,6 +430,40 @@ export class ValetClient {
     const location = redirect.headers.location
     if (!location) throw new HttpError("download: 302 without a Location")
     return expectStatus("GET from storage", await send(location, { method: "GET", drain: true }), 200).bytes
+  }
+
+  /**
+   * Many files: their keys come KEYS_PER_DOWNLOAD_CALL at a time from POST /api/files/download,
+   * asked for when the first worker reaches a chunk (a key lives DOWNLOAD_URL_TTL_SECONDS, 60 s by
+   * default, so none is minted long before its GET), then the bytes, `concurrency` files at once.
+   */
+  async downloadMany(fileIds: string[], concurrency: number): Promise<number[]> {
+    const chunks = new Map<number, Promise<string[]>>()
+    const keyFor = async (index: number) => {
+      const chunk = Math.floor(index / KEYS_PER_DOWNLOAD_CALL)
+      let urls = chunks.get(chunk)
+      if (!urls) {
+        const ids = fileIds.slice(chunk * KEYS_PER_DOWNLOAD_CALL, (chunk + 1) * KEYS_PER_DOWNLOAD_CALL)
+        urls = this.api<{ results: ({ id: string; url: string } | (ItemError & { id: string }))[] }>(
+          "batch download",
+          "POST",
+          "/api/files/download",
+          { ids },
+          200,
+        ).then(({ results }) =>
+          results.map((result) => {
+            if ("error" in result) throw new HttpError(`download: ${result.error.code} ${result.error.message}`)
+            return result.url
+          }),
+        )
+        chunks.set(chunk, urls)
+      }
+      return (await urls)[index % KEYS_PER_DOWNLOAD_CALL] ?? ""
+    }
+    return mapConcurrent(fileIds, concurrency, async (_, index) => {
+      const location = await keyFor(index)
+      return expectStatus("GET from storage", await send(location, { method: "GET", drain: true }), 200).bytes
+    })
   }
 
   /** The proxy baseline (bench/proxy/): the body goes through the server. */

@@ -24,6 +24,13 @@ export type BenchTarget = {
   userId: string
   /** `--growth-rows=N`: the growth scenario also seeds and measures at N rows per table. */
   growthRows?: number
+  /** `--probes=<key,…>`: section 3 measures only these probes (bench/floor.ts), e.g. for one route's CPU profile. */
+  probes?: string[]
+  /**
+   * With --cpu-prof: section 3 writes here when each probe's measured runs were (µs on the monotonic
+   * clock V8's profiles use) and how many requests each answered, for bench/profile-summary.ts --windows.
+   */
+  profileWindowsFile?: string
   /** Scratch folder for generated files, removed by the harness afterwards. */
   workDir: string
   /** A path in the command line of every storage server process (Ceph's folder); absent when storage runs in the harness's own process. */

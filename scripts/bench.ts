@@ -21,7 +21,9 @@
  * --write-readme (that table into README.md between its markers), --quick (shorter timed runs,
  * bench/load.ts), --readme (= --ceph --quick --markdown --write-readme: the one command for the README), --from=<results.json>[,…] (only print those
  * files' tables, and with --write-readme write them), --cpu-prof=<dir> (V8 CPU profiles of the app
- * processes, written when they stop), --growth-rows=<n> (the growth scenario's table size instead
+ * processes, written when they stop; with --probes=<key,…> section 3 runs only those probes, so one
+ * profile holds one route: floor, floorJson, floorRedirect, grant, parts, parts1, share, perFile,
+ * files), --growth-rows=<n> (the growth scenario's table size instead
  * of 10^6, e.g. 10000000), --smoke[=fail] (start and stop the services and the proxy without the
  * build or the app: the shutdown test's run).
  */
@@ -493,6 +495,8 @@ async function runProfile(
     userId: context.userId,
     workDir,
     growthRows: option("growth-rows") ? Number(option("growth-rows")) : undefined,
+    probes: option("probes")?.split(","),
+    profileWindowsFile: profileDir ? path.resolve(profileDir, profile.storage, `windows-${app.pid}.json`) : undefined,
     storageRoot: profile.storageRoot,
     carry: {},
   }
