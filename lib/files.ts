@@ -6,7 +6,7 @@ import { notFound } from "@/lib/errors"
 import { activeShareWhere } from "@/lib/share-state"
 import { deleteObject, presignGet } from "@/lib/storage"
 import type { Prisma } from "@/lib/generated/prisma/client"
-import type { FileListItem, FileSummary } from "@/lib/shared/wire/files"
+import type { FileDownloadResult, FileListItem, FileSummary } from "@/lib/shared/wire/files"
 import type { ListFilesQuery } from "@/lib/shared/validations/files"
 import { isResourceId } from "@/lib/shared/validations/text"
 
@@ -105,6 +105,50 @@ export async function presignFileDownload(user: AuthUser, fileId: string) {
     { action: "download.get", method: "GET", objectKey: file.objectKey, expiresAt: get.expiresAt, fileId: file.id },
   ])
   return get
+}
+
+/**
+ * POST /api/files/download: a fresh presigned GET for each of many files (the caller's own, any
+ * for an admin) in one call, for a client fetching a folder's worth of small files: one query
+ * finds them all, one insert audits every key (each its own row, as one download at a time would
+ * write). An id that names no file the caller may read answers its own 404 among the others.
+ */
+export async function presignFileDownloads(user: AuthUser, ids: string[]): Promise<FileDownloadResult[]> {
+  const wanted = ids.filter(isResourceId)
+  const files =
+    wanted.length === 0
+      ? []
+      : await getDb().file.findMany({
+          where: user.role === "ADMIN" ? { id: { in: wanted } } : { id: { in: wanted }, ownerId: user.id },
+          select: { id: true, name: true, objectKey: true, contentType: true, snapshotId: true },
+        })
+  const byId = new Map(files.map((file) => [file.id, file]))
+  const missing = notFound("File")
+  const results: FileDownloadResult[] = []
+  const minted: Parameters<typeof recordMintedKeys>[1] = []
+  for (const id of ids) {
+    const file = byId.get(id)
+    if (!file) {
+      results.push({ id, error: { code: missing.code, message: missing.message } })
+      continue
+    }
+    const get = await presignGet({
+      key: file.objectKey,
+      filename: file.name,
+      contentType: file.contentType,
+      version: file.snapshotId,
+    })
+    minted.push({
+      action: "download.get",
+      method: "GET",
+      objectKey: file.objectKey,
+      expiresAt: get.expiresAt,
+      fileId: id,
+    })
+    results.push({ id, url: get.url, expiresAt: get.expiresAt })
+  }
+  await recordMintedKeys({ id: user.id, via: user.via }, minted)
+  return results
 }
 
 /**

@@ -122,6 +122,19 @@ describe(`GET /metrics on the built app (${PROFILE} storage)`, () => {
     const parts = await call(`/api/uploads/${big.id}/parts`, { method: "POST", headers, json: { partNumbers: [1, 2] } })
     expect(parts.status).toBe(200)
 
+    // An API token's grants: the second one takes the one-statement path (the token's owner is
+    // known to this process), which signs before its statement decides. Once the token is revoked
+    // that statement refuses, and the key it signed must not count: two put keys, not three.
+    const created = await call("/api/tokens", { method: "POST", headers, json: { name: "metrics" } })
+    expect(created.status).toBe(201)
+    const { token: apiToken } = (await created.json()) as { token: { id: string; secret: string } }
+    const bearer = { authorization: `Bearer ${apiToken.secret}` }
+    const tokenGrant = { name: "token.txt", size: 1, type: "text/plain" }
+    for (let attempt = 0; attempt < 2; attempt++)
+      expect((await call("/api/uploads", { method: "POST", headers: bearer, json: tokenGrant })).status).toBe(201)
+    expect((await call(`/api/tokens/${apiToken.id}`, { method: "DELETE", headers })).status).toBe(204)
+    expect((await call("/api/uploads", { method: "POST", headers: bearer, json: tokenGrant })).status).toBe(401)
+
     // A link: downloaded once (a get key), previewed once, then refused once it is used up.
     const shared = await call(`/api/files/${file.id}/shares`, { method: "POST", headers, json: { maxDownloads: 1 } })
     expect(shared.status).toBe(201)
@@ -137,7 +150,7 @@ describe(`GET /metrics on the built app (${PROFILE} storage)`, () => {
     const after = await scrape()
     const moved = (name: string, labels: Record<string, string> = {}) =>
       sumOf(after, name, labels) - sumOf(before, name, labels)
-    expect(moved("valet_keys_minted_total", { kind: "put" })).toBe(2)
+    expect(moved("valet_keys_minted_total", { kind: "put" })).toBe(4)
     expect(moved("valet_keys_minted_total", { kind: "part" })).toBe(2)
     expect(moved("valet_keys_minted_total", { kind: "get" })).toBe(1)
     expect(moved("valet_keys_minted_total", { kind: "preview" })).toBe(1)
@@ -152,7 +165,7 @@ describe(`GET /metrics on the built app (${PROFILE} storage)`, () => {
     expect(
       moved("valet_http_request_duration_seconds_count", { route: "/api/uploads/[id]/complete", method: "POST" }),
     ).toBe(2)
-    expect(moved("valet_http_request_duration_seconds_count", { route: "/api/uploads", method: "POST" })).toBe(3)
+    expect(moved("valet_http_request_duration_seconds_count", { route: "/api/uploads", method: "POST" })).toBe(6)
     // Process metrics come along (one registry holds both).
     expect(sumOf(after, "process_cpu_seconds_total")).toBeGreaterThan(0)
 

@@ -174,6 +174,8 @@ describe(`every JSON answer matches the OpenAPI document on ${PROFILE} storage`,
     await call("GET /api/files/{id}", { as: owner.id, params: { id: fileId } })
     await call("GET /api/files/{id}", { as: admin.id, params: { id: fileId } })
     await call("GET /api/files/{id}/download", { as: owner.id, params: { id: fileId } })
+    await call("POST /api/files/download", { as: owner.id, body: { ids: [fileId, "c".padEnd(25, "0")] } })
+    await call("POST /api/files/download", { as: owner.id, body: { ids: [] } })
   })
 
   it("shares, their detail, recipients and switches", async () => {

@@ -10,7 +10,8 @@ import {
   type Presented,
   type Wire,
 } from "@/lib/shared/wire/common"
-import { listFilesQuerySchema } from "@/lib/shared/validations/files"
+import { batchDownloadSchema, listFilesQuerySchema } from "@/lib/shared/validations/files"
+import { errorBodySchema } from "@/lib/shared/wire/errors"
 
 /** A stored file as its owner sees it. */
 export const fileSchema = named(
@@ -44,6 +45,21 @@ export const filePageSchema = named(
   z.strictObject({ files: z.array(fileListItemSchema), nextCursor: cursorSchema }),
 )
 
+export const fileDownloadResultSchema = z.union([
+  z.strictObject({
+    id: z.string(),
+    url: z.string().describe("A presigned GET of the file, as an attachment under its name"),
+    expiresAt: timestamp,
+  }),
+  errorBodySchema.extend({ id: z.string() }),
+])
+export type FileDownloadResult = Presented<typeof fileDownloadResultSchema>
+export const batchDownloadResponseSchema = named(
+  "BatchDownload",
+  "One result per file, in the order sent: a fresh presigned GET, or its own error.",
+  z.strictObject({ results: z.array(fileDownloadResultSchema) }),
+)
+
 export const FILE_OPERATIONS = area("Files", [
   api("GET /api/files", "user", "The caller's files, a page at a time (newest first unless sorted)", {
     query: listFilesQuerySchema,
@@ -57,4 +73,13 @@ export const FILE_OPERATIONS = area("Files", [
   api("GET /api/files/{id}/download", "user", "Download a file (owner or admin)", {
     302: redirect("A fresh presigned GET of the file, as an attachment under its name"),
   }),
+  api(
+    "POST /api/files/download",
+    "user",
+    "Presigned GETs for many files at once (owner or admin); each item answers on its own",
+    {
+      body: batchDownloadSchema,
+      200: batchDownloadResponseSchema,
+    },
+  ),
 ])

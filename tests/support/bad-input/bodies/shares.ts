@@ -1,10 +1,31 @@
 import { type BodyCase, MISSING, TOO_BIG_INTEGERS, WRONG_TYPES, hostileNames } from "@/tests/support/bad-input/values"
 
-/** Bodies of the share routes: a link to one file, to several, its settings, and the admin's bulk revoke. */
+/**
+ * Bodies of the file and share routes: many files' download keys, a link to one file, to several,
+ * its settings, and the admin's bulk revoke.
+ */
 export async function shareBodyCases(): Promise<Record<string, BodyCase>> {
   const shares = await import("@/lib/shared/validations/shares")
   const adminSchemas = await import("@/lib/shared/validations/admin")
+  const files = await import("@/lib/shared/validations/files")
   return {
+    "POST files/download": {
+      valid: { ids: ["no-such-file"] },
+      schema: files.batchDownloadSchema,
+      fields: {
+        ids: [
+          MISSING,
+          ...WRONG_TYPES,
+          "x",
+          [],
+          [1],
+          [""],
+          ["x", "x"],
+          ["x".repeat(101)],
+          Array.from({ length: 101 }, (_, index) => `id${index}`),
+        ],
+      },
+    },
     "POST files/[id]/shares": {
       valid: {},
       schema: shares.createShareSchema,
