@@ -23,7 +23,8 @@
  * files' tables, and with --write-readme write them), --cpu-prof=<dir> (V8 CPU profiles of the app
  * processes, written when they stop; with --probes=<key,…> section 3 runs only those probes, so one
  * profile holds one route: floor, floorJson, floorRedirect, grant, parts, parts1, share, perFile,
- * files), --growth-rows=<n> (the growth scenario's table size instead
+ * files), --node-flags="<flags>" (V8/Node flags for the app and the proxy server, an experiment),
+ * --growth-rows=<n> (the growth scenario's table size instead
  * of 10^6, e.g. 10000000), --smoke[=fail] (start and stop the services and the proxy without the
  * build or the app: the shutdown test's run).
  */
@@ -461,7 +462,12 @@ async function runProfile(
   const startEnv = { ...appEnv, ...BENCH_BUILD_ENV }
   const profileDir = option("cpu-prof")
   // V8 writes the app's .cpuprofile when it exits (open it in Chrome DevTools).
-  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, profile.storage)}`] : []
+  const nodeArgs = [
+    ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, profile.storage)}`] : []),
+    // --node-flags="--no-memory-reducer …": an experiment on the runtime under both servers (the
+    // app and the proxy), e.g. to show what V8's idle-time GC costs a transfer; never a default.
+    ...(option("node-flags")?.split(" ").filter(Boolean) ?? []),
+  ]
   // The bucket's CORS rule names this run's app origin (the browser-upload scenario needs it).
   const setup = await run(TSX, ["scripts/setup-bucket.ts"], { ...process.env, ...appEnv })
   if (setup.code !== 0) throw new Error(`bucket setup on ${profile.storage} failed`)
