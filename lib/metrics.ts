@@ -118,12 +118,18 @@ export const countKeyMinted = (kind: KeyKind) => getMetrics().keysMinted.inc({ k
 export async function countCompletion<T extends { created: boolean }>(completion: Promise<T>): Promise<T> {
   try {
     const result = await completion
-    if (result.created) getMetrics().completions.inc({ outcome: "verified", reason: "" })
+    countSettledCompletion(result)
     return result
   } catch (error) {
-    getMetrics().completions.inc({ outcome: "rejected", reason: reasonOf(error) })
+    countSettledCompletion({ error })
     throw error
   }
+}
+
+/** countCompletion for an outcome already settled (a batch settles its items before it answers). */
+export function countSettledCompletion(settled: { created: boolean } | { error: unknown }) {
+  if ("error" in settled) getMetrics().completions.inc({ outcome: "rejected", reason: reasonOf(settled.error) })
+  else if (settled.created) getMetrics().completions.inc({ outcome: "verified", reason: "" })
 }
 
 export const countShareDownloaded = (kind: ShareDownloadKind) => getMetrics().shareDownloads.inc({ kind })

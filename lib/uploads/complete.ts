@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto"
+import type { AuthUser } from "@/lib/auth"
+import type { Prisma } from "@/lib/generated/prisma/client"
 import { getDb } from "@/lib/db"
 import { onFileUploaded } from "@/lib/notifications"
 import { ApiError } from "@/lib/errors"
@@ -78,7 +81,17 @@ export async function partsToComplete(
  * On S3 a multipart upload assembled by an earlier call whose recording failed is already an
  * object; on Azure such a call recorded its snapshot, and a blob without one is not Valet's.
  */
-async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: number; etag: string }[] | undefined) {
+/**
+ * Assembles a multipart upload (unless storage already holds its object) and pins the version
+ * completion verifies. `db` records the pinned version: on Azure the caller's own transaction, the
+ * one that holds the upload's lock, so a completion never waits for a second pool connection while
+ * it holds one (concurrent completions of the same uploads could otherwise take the whole pool).
+ */
+async function assembleAndSeal(
+  upload: OwnUpload,
+  clientParts: { partNumber: number; etag: string }[] | undefined,
+  db: Pick<Prisma.TransactionClient, "upload"> = getDb(),
+) {
   if (upload.multipartUploadId && (storagePinsVersions() || !(await headObject(upload.objectKey)))) {
     const { layout, parts } = await partsToComplete(upload, clientParts)
     const partSizes = Array.from({ length: layout.partCount }, (_, index) => partSizeOf(index + 1, layout))
@@ -99,7 +112,7 @@ async function assembleAndSeal(upload: OwnUpload, clientParts: { partNumber: num
   }
   const version = await sealObject(upload.objectKey)
   if (version)
-    await getDb().upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
+    await db.upload.updateMany({ where: { id: upload.id, status: "PENDING" }, data: { snapshotId: version } })
   return version
 }
 
@@ -132,6 +145,21 @@ export async function completeFoundUpload(
   input: { parts?: { partNumber: number; etag: string }[] },
 ): Promise<{ file: FileSummary; created: boolean }> {
   if (upload.status === "COMPLETED" && upload.file) return { file: toFileSummary(upload.file), created: false }
+  return recordVerifiedUpload(uploader, upload, await verifyFoundUpload(upload, input))
+}
+
+/** What completion found in storage for an upload, checked against its grant: what recording it needs. */
+export type VerifiedObject = { version: string | null; etag: string | null }
+
+/**
+ * The checks of completeUpload before anything is recorded: the upload is open, its object is in
+ * storage (a multipart upload assembled first) with the granted size and type. A mismatch deletes
+ * the object, closes the upload as REJECTED and throws.
+ */
+export async function verifyFoundUpload(
+  upload: OwnUpload,
+  input: { parts?: { partNumber: number; etag: string }[] },
+): Promise<VerifiedObject> {
   assertOpen(upload)
 
   // A version pinned by an earlier call whose recording failed is what this call verifies again.
@@ -147,7 +175,7 @@ export async function completeFoundUpload(
             const [row] = await tx.$queryRaw<
               { snapshotId: string | null }[]
             >`SELECT "snapshotId" FROM "Upload" WHERE id = ${upload.id}`
-            return row?.snapshotId ?? (await assembleAndSeal(upload, input.parts))
+            return row?.snapshotId ?? (await assembleAndSeal(upload, input.parts, tx))
           },
           { maxWait: 15_000, timeout: 120_000 },
         )
@@ -166,6 +194,15 @@ export async function completeFoundUpload(
     )
   }
 
+  return { version, etag: stored.etag ?? null }
+}
+
+/** Records a verified upload as a file, in its own transaction with its audit row and notifications. */
+export async function recordVerifiedUpload(
+  uploader: Uploader,
+  upload: OwnUpload,
+  verified: VerifiedObject,
+): Promise<{ file: FileSummary; created: boolean }> {
   const db = getDb()
   return db.$transaction(async (tx) => {
     // Conditional on PENDING: of two concurrent completions exactly one records the file.
@@ -188,8 +225,8 @@ export async function completeFoundUpload(
         size: upload.size,
         sha256: upload.sha256,
         // Lets reconcile notice an object replaced after completion (a PUT URL outlives the upload).
-        etag: stored.etag ?? null,
-        snapshotId: version,
+        etag: verified.etag,
+        snapshotId: verified.version,
       },
     })
     const actor = actorOf(uploader)
@@ -207,4 +244,51 @@ export async function completeFoundUpload(
     await onFileUploaded(tx, file.ownerId, file, isRequestUploader(uploader) ? uploader.request.id : undefined)
     return { file: toFileSummary(file), created: true }
   })
+}
+
+/**
+ * Records many verified single uploads of one account as files in one statement, for a batch
+ * completion: for each upload still PENDING the row closes as COMPLETED and its File and its
+ * `upload.complete` audit row are inserted, the rows recordVerifiedUpload writes one transaction at
+ * a time (the usage counters move by the same triggers). An upload closed or completed meanwhile is
+ * left out of the answer, and the caller records it one at a time, which says what became of it.
+ * Only where nothing else must be written with each file: the account's own uploads (not through an
+ * upload request) and no live `file.uploaded` webhook (see hasLiveWebhook); the caller checks.
+ */
+export async function recordVerifiedUploadsAtOnce(
+  user: AuthUser,
+  items: { upload: OwnUpload; object: VerifiedObject }[],
+): Promise<Map<string, FileSummary>> {
+  if (items.length === 0) return new Map()
+  const rows = await getDb().$queryRaw<
+    { id: string; uploadId: string; name: string; size: bigint; contentType: string; createdAt: Date }[]
+  >`
+    WITH item AS (
+      SELECT * FROM unnest(
+        ${items.map((item) => item.upload.id)}::text[],
+        ${items.map(() => randomUUID())}::text[],
+        ${items.map(() => randomUUID())}::text[],
+        ${items.map((item) => item.object.etag)}::text[],
+        ${items.map((item) => item.object.version)}::text[]
+      ) AS item(upload_id, file_id, audit_id, etag, snapshot_id)
+    ), completed AS (
+      -- Conditional on PENDING, under the row's lock: of two concurrent completions one records the file.
+      UPDATE "Upload" AS upload SET status = 'COMPLETED', "closedAt" = now() AT TIME ZONE 'UTC'
+      FROM item
+      WHERE upload.id = item.upload_id AND upload.status = 'PENDING' AND upload."ownerId" = ${user.id}
+      RETURNING upload.id, upload."ownerId", upload."objectKey", upload."fileName", upload."contentType", upload.size,
+        upload.sha256, item.file_id, item.audit_id, item.etag, item.snapshot_id
+    ), file AS (
+      INSERT INTO "File" (id, "ownerId", "uploadId", "objectKey", name, "contentType", size, sha256, etag, "snapshotId", "createdAt")
+      SELECT file_id, "ownerId", id, "objectKey", "fileName", "contentType", size, sha256, etag, snapshot_id,
+        now() AT TIME ZONE 'UTC'
+      FROM completed
+      RETURNING id, "uploadId", name, size, "contentType", "createdAt"
+    ), audit AS (
+      INSERT INTO "AuditEvent" (id, action, "actorId", via, "objectKey", "uploadId", "fileId", "createdAt")
+      SELECT audit_id, 'upload.complete', ${user.id}, ${user.via}, "objectKey", id, file_id, now() AT TIME ZONE 'UTC'
+      FROM completed
+    )
+    SELECT id, "uploadId", name, size, "contentType", "createdAt" FROM file`
+  return new Map(rows.map((row) => [row.uploadId, toFileSummary(row)]))
 }

@@ -183,6 +183,15 @@ export async function testWebhook(user: AuthUser, webhookId: string): Promise<{ 
 type Db = Pick<Prisma.TransactionClient, "webhook" | "webhookDelivery">
 
 /**
+ * Whether the account has a live (unpaused) webhook for this event. A batch completion checks once
+ * and, without one, records its files in one statement (no delivery row to write with each); a
+ * webhook created meanwhile misses that batch as it would miss a file recorded a moment before.
+ */
+export async function hasLiveWebhook(ownerId: string, type: WebhookEvent, db: Db = getDb()): Promise<boolean> {
+  return (await db.webhook.count({ where: { ownerId, pausedAt: null, events: { has: type } } })) > 0
+}
+
+/**
  * Fires an event for an owner: one delivery per live webhook subscribed to it, written in the
  * caller's transaction when given one (so the event exists exactly when the change does).
  * `data` is a summary: never an object key, a presigned URL or a link token.

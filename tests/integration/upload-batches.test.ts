@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it, vi } from "vitest"
 import { APP_ORIGIN, apiRequest, browserHeaders } from "@/tests/support/app"
 import { query } from "@/tests/support/database"
 import { isAzure, objectPathOf, partEtagOf, STORED } from "@/tests/support/storage-profile"
@@ -322,6 +322,116 @@ describe(`batch grant and batch complete on ${PROFILE} storage`, () => {
       "quota_exceeded",
     ])
     expect(await counters(user.id)).toEqual({ used: 0, reserved: 1000, files: 0, pending: 1000 })
+  })
+
+  it("records a batch's verified uploads in one statement; a concurrent batch and a replay record each file once", async () => {
+    const uploaded = async (files: number) => {
+      const grants = (
+        await grantManyOk(
+          Array.from({ length: files }, (_, index) => ({ name: `at-once-${index}.bin`, size: 100 + index })),
+        )
+      ).map(single)
+      for (const [index, grant] of grants.entries()) {
+        const response = await put(grant.url, body(100 + index), grant.headers)
+        expect(response.status).toBeLessThan(300)
+      }
+      return grants.map((grant) => ({ id: grant.id }))
+    }
+
+    // Pool calls do not grow with the batch: the caller's session, the uploads found in one query,
+    // the webhook check and one recording statement, for one file as for six (one transaction per
+    // file was six connections taken for six). (S3: on Azure each
+    // verification also pins its snapshot in a transaction of its own.)
+    const { getPool } = await import("@/lib/db")
+    const poolCalls = async (uploads: { id: string }[]) => {
+      // A statement on the pool, or a connection taken for a transaction (Prisma's interactive ones).
+      const queries = vi.spyOn(getPool(), "query")
+      const connections = vi.spyOn(getPool(), "connect")
+      try {
+        const results = await completeManyOk(uploads)
+        return { results, calls: queries.mock.calls.length + connections.mock.calls.length }
+      } finally {
+        queries.mockRestore()
+        connections.mockRestore()
+      }
+    }
+    const one = await poolCalls(await uploaded(1))
+    const first = await uploaded(6)
+    const { results, calls } = await poolCalls(first)
+    expect(one.results.map((result) => "created" in result && result.created)).toEqual([true])
+    if (!isAzure) expect(calls).toBe(one.calls)
+    expect(results.map((result) => ("created" in result ? result.created : result))).toEqual(Array(6).fill(true))
+    const ids = first.map((item) => item.id)
+    expect(await auditCount("upload.complete", ids)).toBe(6)
+    expect(await count(`SELECT count(*) FROM "File" WHERE "uploadId" = ANY($1::text[])`, [ids])).toBe(6)
+    expect(
+      await count(
+        `SELECT count(*) FROM "Upload" WHERE id = ANY($1::text[]) AND status = 'COMPLETED' AND "closedAt" IS NOT NULL`,
+        [ids],
+      ),
+    ).toBe(6)
+    const [file] = await query<{ etag: string | null; name: string; size: string }>(
+      database.url,
+      `SELECT etag, name, size FROM "File" WHERE "uploadId" = $1`,
+      [ids[0]],
+    )
+    expect(file).toMatchObject({ name: "at-once-0.bin", size: "100" })
+    expect(file?.etag).toBeTruthy()
+    const usage = await counters(owner.id)
+    expect(usage.used).toBe(usage.files)
+    expect(usage.reserved).toBe(usage.pending)
+
+    // Two batches of the same uploads at once: each file is recorded once, and both answer it.
+    const second = await uploaded(5)
+    const [left, right] = await Promise.all([completeManyOk(second), completeManyOk(second)])
+    const fileIdOf = (result: CompleteResult | undefined) => (result && "file" in result ? result.file.id : result)
+    for (const [index, item] of second.entries()) {
+      const answers = [left[index], right[index]]
+      expect(answers.map(fileIdOf)[0]).toEqual(answers.map(fileIdOf)[1])
+      expect(answers.filter((answer) => answer && "created" in answer && answer.created)).toHaveLength(1)
+      expect(await auditCount("upload.complete", [item.id])).toBe(1)
+    }
+    // A replay answers the same files and records nothing.
+    const replay = await completeManyOk(second)
+    expect(replay.map(fileIdOf)).toEqual(left.map(fileIdOf))
+    expect(replay.every((result) => "created" in result && !result.created)).toBe(true)
+    expect(
+      await auditCount(
+        "upload.complete",
+        second.map((item) => item.id),
+      ),
+    ).toBe(5)
+  })
+
+  it("records one at a time, each with its webhook delivery, while the owner has a live file.uploaded webhook", async () => {
+    await query(
+      database.url,
+      `INSERT INTO "Webhook" (id, "ownerId", url, events, "secretSealed") VALUES ($1, $2, 'http://127.0.0.1:9/hook', ARRAY['file.uploaded'], 'sealed')`,
+      [`hook-${Date.now()}`, stranger.id],
+    )
+    const grants = (
+      await grantManyOk(
+        [
+          { name: "hooked-a.bin", size: 10 },
+          { name: "hooked-b.bin", size: 11 },
+        ],
+        stranger.id,
+      )
+    ).map(single)
+    for (const [index, grant] of grants.entries()) await put(grant.url, body(10 + index), grant.headers)
+    const results = await completeManyOk(
+      grants.map((grant) => ({ id: grant.id })),
+      stranger.id,
+    )
+    const fileIds = results.map((result) => ("file" in result ? result.file.id : ""))
+    expect(fileIds.every(Boolean)).toBe(true)
+    const deliveries = await query<{ fileId: string }>(
+      database.url,
+      `SELECT payload->'data'->'file'->>'id' AS "fileId" FROM "WebhookDelivery" d JOIN "Webhook" w ON w.id = d."webhookId"
+       WHERE w."ownerId" = $1 AND d.type = 'file.uploaded'`,
+      [stranger.id],
+    )
+    expect(deliveries.map((row) => row.fileId).sort()).toEqual([...fileIds].sort())
   })
 
   it("grants a multipart upload inside a batch beside single PUTs", async () => {
