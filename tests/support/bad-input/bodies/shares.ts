@@ -4,6 +4,18 @@ import { type BodyCase, MISSING, TOO_BIG_INTEGERS, WRONG_TYPES, hostileNames } f
  * Bodies of the file and share routes: many files' download keys, a link to one file, to several,
  * its settings, and the admin's bulk revoke.
  */
+/** What no list of ids (at most 100 of them, each at most 100 characters) may be. */
+const BAD_ID_LISTS = [
+  MISSING,
+  ...WRONG_TYPES,
+  "x",
+  [],
+  [1],
+  [""],
+  ["x".repeat(101)],
+  Array.from({ length: 101 }, (_, index) => `id${index}`),
+]
+
 export async function shareBodyCases(): Promise<Record<string, BodyCase>> {
   const shares = await import("@/lib/shared/validations/shares")
   const adminSchemas = await import("@/lib/shared/validations/admin")
@@ -13,17 +25,7 @@ export async function shareBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { ids: ["no-such-file"] },
       schema: files.batchDownloadSchema,
       fields: {
-        ids: [
-          MISSING,
-          ...WRONG_TYPES,
-          "x",
-          [],
-          [1],
-          [""],
-          ["x", "x"],
-          ["x".repeat(101)],
-          Array.from({ length: 101 }, (_, index) => `id${index}`),
-        ],
+        ids: [...BAD_ID_LISTS, ["x", "x"]],
       },
     },
     "POST files/[id]/shares": {
@@ -75,19 +77,7 @@ export async function shareBodyCases(): Promise<Record<string, BodyCase>> {
       valid: { ids: ["no-such-share"] },
       schema: adminSchemas.adminBulkRevokeSchema,
       fields: {
-        ids: [
-          MISSING,
-          ...WRONG_TYPES,
-          "x",
-          [],
-          [1],
-          [""],
-          ["x".repeat(101)],
-          ["a\u0000b"],
-          ["../x"],
-          ["\u202e"],
-          Array.from({ length: 101 }, (_, index) => `id${index}`),
-        ],
+        ids: [...BAD_ID_LISTS, ["a\u0000b"], ["../x"], ["\u202e"]],
       },
       others: [{ body: { ids: ["no-such-share"] }, status: 404, code: "not_found" }],
     },
