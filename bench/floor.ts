@@ -1,5 +1,5 @@
 /**
- * Section 3, app CPU per request against the floor. The bench build holds one extra route, an
+ * Section 3, app CPU per request against the floor. The bench build holds an extra route, an
  * empty handler (app/api/bench/floor/route.bench.ts): its CPU per request is what Next.js itself
  * costs per request in this build on this machine. Each of Valet's hot routes is measured the same
  * way in the same app process, interleaved with the floor over several rounds (the median of each

@@ -5,7 +5,8 @@
  * 1. a throwaway PostgreSQL and embedded S3 on free loopback ports (data in a temp folder), and
  *    with --ceph a throwaway Ceph RGW as a second storage profile;
  * 2. the bench build: `next build` with VALET_BENCH_BUILD=1 into .next-bench, the production build
- *    plus one empty route handler (the floor, app/api/bench/floor/route.bench.ts); skipped when
+ *    plus the floor routes (the route.bench.ts files under app/api/bench/floor: an empty
+ *    handler, and the floors of a JSON route and of a redirect, bench/floor.ts); skipped when
  *    .next-bench is newer than every source file, --rebuild forces it. The harness checks that the
  *    bench build holds the floor and that a production build in .next does not;
  * 3. per storage profile: the build started (`next start`, loopback only) with the benchmark's
