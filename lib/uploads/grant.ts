@@ -29,6 +29,20 @@ import {
   uploadRateLimited,
 } from "@/lib/uploads/quota"
 
+/** The answer to a single-PUT grant: its id and the one key that puts the bytes. */
+const singlePutGrant = (
+  id: string,
+  put: { url: string; headers: Record<string, string>; expiresAt: Date },
+): UploadGrant => ({
+  id,
+  multipart: false,
+  method: "PUT",
+  url: put.url,
+  headers: put.headers,
+  expiresAt: put.expiresAt,
+  storage: storageBackend(),
+})
+
 /**
  * The common grant, an account owner's single PUT, in one database round trip: the SQL function
  * takes the owner's lock, checks the quota and records the Upload row and the key's audit row in
@@ -55,15 +69,7 @@ export async function grantSingleUpload(
   if (!result || result.quota === null) throw notFound("Account")
   if (!result.granted) throw quotaExceeded(input.size, Number(result.used), Number(result.quota))
   handOut()
-  return {
-    id: grant.id,
-    multipart: false,
-    method: "PUT",
-    url: put.url,
-    headers: put.headers,
-    expiresAt: put.expiresAt,
-    storage: storageBackend(),
-  }
+  return singlePutGrant(grant.id, put)
 }
 
 /**
@@ -124,15 +130,7 @@ export async function grantUploadForToken(token: UncheckedToken, input: UploadRe
   switch (row?.outcome) {
     case "granted":
       handOut()
-      return {
-        id,
-        multipart: false,
-        method: "PUT",
-        url: put.url,
-        headers: put.headers,
-        expiresAt: put.expiresAt,
-        storage: storageBackend(),
-      }
+      return singlePutGrant(id, put)
     case "invalid_token":
       throw invalidToken()
     case "other_owner":
@@ -188,15 +186,7 @@ export async function grantSingleUploads(user: AuthUser, inputs: UploadRequest[]
     if (!row || row.quota === null) return notFound("Account")
     if (!row.granted) return quotaExceeded(item.input.size, Number(row.used), Number(row.quota))
     item.handOut()
-    return {
-      id: item.id,
-      multipart: false,
-      method: "PUT",
-      url: item.put.url,
-      headers: item.put.headers,
-      expiresAt: item.put.expiresAt,
-      storage: storageBackend(),
-    }
+    return singlePutGrant(item.id, item.put)
   })
 }
 
@@ -321,15 +311,7 @@ export async function grantAdmittedUpload(uploader: Uploader, input: UploadReque
         [{ action: "upload.put", method: "PUT", objectKey, expiresAt: put.expiresAt, uploadId: id }],
         tx,
       )
-      return {
-        id,
-        multipart: false as const,
-        method: "PUT" as const,
-        url: put.url,
-        headers: put.headers,
-        expiresAt: put.expiresAt,
-        storage: storageBackend(),
-      }
+      return singlePutGrant(id, put)
     },
     // Under load a grant may wait a while for a pooled connection; that is a queue, not a failure.
     { maxWait: 15_000, timeout: 30_000 },
