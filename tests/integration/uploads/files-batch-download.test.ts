@@ -70,6 +70,9 @@ describe(`POST /api/files/download on ${PROFILE} storage`, () => {
       const expiresAt = new Date(result.expiresAt ?? "").getTime()
       expect(expiresAt).toBeGreaterThan(before)
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000)
+      // DOWNLOAD_URL_TTL_SECONDS (60 s by default, capped by the env schema), as the one-file 302's key.
+      expect(expiresAt).toBeGreaterThanOrEqual(before + 59_000)
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + 61_000)
     }
 
     // One audit row per key handed out, under the caller; none for the stranger's file.
